@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import { fail, ok, type Result } from '../../src-shared/result';
+import type { AsrTask } from '../../src-shared/transcript';
+import type { ExecutionPreference } from '../asr/execution-provider';
+import { isModelDtype, type ModelDtype } from '../models/catalog';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/index';
+
+export interface TranscribeCommand {
+  files: string[];
+  modelId: string | null;
+  modelDir: string | null;
+  modelsDir: string | null;
+  dtype: ModelDtype | null;
+  /** null = detect. */
+  language: string | null;
+  task: AsrTask;
+  formats: ExportFormat[];
+  outDir: string | null;
+  device: ExecutionPreference;
+  quiet: boolean;
+}
+
+export const USAGE = `Usage: verbatim transcribe <files...> [options]
+
+Options:
+  --model <id>         catalog model id (default: whisper-base); see models/catalog.json
+  --model-dir <dir>    use a local model folder in transformers.js layout instead of the catalog
+  --models-dir <dir>   where downloaded models live (default: your user models folder)
+  --dtype <fp32|fp16|q8|q4>   weight precision (default: the model's default)
+  --language <auto|ko|en|…>   spoken language (default: auto-detect)
+  --task <transcribe|translate>  translate = English output from any language
+  --format <list>      comma-separated: ${EXPORT_FORMATS.join(',')} (default: txt,srt)
+  --out-dir <dir>      where transcripts go (default: next to each input)
+  --device <auto|cpu|gpu>  execution provider preference (default: auto)
+  --quiet              no progress bar
+`;
+
+export function parseTranscribeArgs(argv: string[]): Result<TranscribeCommand> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        'model-dir': { type: 'string' },
+        'models-dir': { type: 'string' },
+        dtype: { type: 'string' },
+        language: { type: 'string' },
+        task: { type: 'string', default: 'transcribe' },
+        format: { type: 'string', default: 'txt,srt' },
+        'out-dir': { type: 'string' },
+        device: { type: 'string', default: 'auto' },
+        quiet: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    return fail('CLI_BAD_ARGS', (error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) return fail('CLI_BAD_ARGS', 'Give at least one file to transcribe.');
+  const formats = (values.format ?? '').split(',').map((format) => format.trim()).filter(Boolean);
+  const unknownFormat = formats.find((format) => !(EXPORT_FORMATS as readonly string[]).includes(format));
+  if (unknownFormat !== undefined || formats.length === 0) {
+    return fail('CLI_BAD_ARGS', `Unknown format "${unknownFormat ?? ''}"; choose from ${EXPORT_FORMATS.join(', ')}.`);
+  }
+  if (values.task !== 'transcribe' && values.task !== 'translate') return fail('CLI_BAD_ARGS', '--task must be transcribe or translate.');
+  if (values.device !== 'auto' && values.device !== 'cpu' && values.device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
+  if (values.dtype !== undefined && !isModelDtype(values.dtype)) return fail('CLI_BAD_ARGS', '--dtype must be fp32, fp16, q8 or q4.');
+  const language = values.language === undefined || values.language === 'auto' ? null : values.language.toLowerCase();
+  return ok({
+    files: positionals,
+    modelId: values.model ?? null,
+    modelDir: values['model-dir'] ?? null,
+    modelsDir: values['models-dir'] ?? null,
+    dtype: (values.dtype as ModelDtype | undefined) ?? null,
+    language,
+    task: values.task,
+    formats: formats as ExportFormat[],
+    outDir: values['out-dir'] ?? null,
+    device: values.device,
+    quiet: values.quiet ?? false,
+  });
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { createEngine } from '../wiring';
+import { fileExtension, writeTranscriptFile } from '../export/index';
+import { parseTranscribeArgs, USAGE, type TranscribeCommand } from './args';
+import { ProgressBar } from './progress-bar';
+
+async function transcribeAll(command: TranscribeCommand): Promise<number> {
+  const engine = createEngine({
+    ...(command.modelsDir ? { modelsDir: command.modelsDir } : {}),
+    device: command.device,
+  });
+  const bar = new ProgressBar(process.stderr, !command.quiet);
+  let failures = 0;
+  try {
+    for (const file of command.files) {
+      const path = resolve(file);
+      const label = basename(path);
+      const result = await engine.transcribeFile(
+        {
+          path,
+          language: command.language,
+          task: command.task,
+          ...(command.modelId ? { modelId: command.modelId } : {}),
+          ...(command.modelDir ? { modelDir: resolve(command.modelDir) } : {}),
+          ...(command.dtype ? { dtype: command.dtype } : {}),
+        },
+        (progress) => bar.update(label, progress.stage, progress.percent),
+      );
+      if (!result.ok) {
+        failures += 1;
+        bar.finish(`error ${result.error.code}: ${result.error.subject ?? path}: ${result.error.message}`);
+        continue;
+      }
+      const outDir = command.outDir ? resolve(command.outDir) : dirname(path);
+      await mkdir(outDir, { recursive: true });
+      const stem = basename(path, extname(path));
+      const written: string[] = [];
+      for (const format of command.formats) {
+        const outPath = join(outDir, `${stem}.${fileExtension(format)}`);
+        const saved = await writeTranscriptFile(result.value, format, outPath);
+        if (saved.ok) written.push(outPath);
+        else {
+          failures += 1;
+          bar.finish(`error ${saved.error.code}: ${outPath}: ${saved.error.message}`);
+        }
+      }
+      bar.finish(`done ${path} (${result.value.language}, ${result.value.segments.length} segments) -> ${written.join(', ')}`);
+    }
+  } finally {
+    await engine.dispose();
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'transcribe') {
+    process.stderr.write(`Unknown command "${command}".\n${USAGE}`);
+    return 2;
+  }
+  const parsed = parseTranscribeArgs(rest);
+  if (!parsed.ok) {
+    process.stderr.write(`error ${parsed.error.code}: ${parsed.error.message}\n${USAGE}`);
+    return 2;
+  }
+  return transcribeAll(parsed.value);
+}
+
+process.exitCode = await main(process.argv.slice(2));

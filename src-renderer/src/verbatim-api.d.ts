@@ -1,0 +1,7 @@
+import type { VerbatimApi } from '../../src-shared/ipc-contract';
+
+declare global {
+  interface Window {
+    verbatim: VerbatimApi;
+  }
+}
