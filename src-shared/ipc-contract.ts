@@ -8,7 +8,7 @@ import type { AsrTask, Transcript } from './transcript';
 
 export interface EngineInfo {
   version: string;
-  ffmpeg: { path: string; source: 'env' | 'bundled' | 'system' } | null;
+  ffmpeg: { path: string; source: 'explicit' | 'env' | 'bundled' | 'system' } | null;
   executionProvider: { requested: string; active: string; fallbackReason: string | null };
   modelsDir: string;
 }

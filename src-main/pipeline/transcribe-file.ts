@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
-import { fail, ok, type Result } from '../../src-shared/result';
+import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import type { AsrTask, Transcript, TranscriptSegment } from '../../src-shared/transcript';
-import { ENGINE_SAMPLE_RATE, type AudioDecoder } from '../audio/types';
+import { ENGINE_SAMPLE_RATE, type AudioDecoder, type AudioProbeInfo } from '../audio/types';
 import type { SpeechRecognizer } from '../asr/types';
 import { SampleWindow } from './sample-window';
 import { MAX_WINDOW_SECONDS, planNextWindow, resumePointAfter, type PlannedWindow, type SpeechSpan } from './window-planner';
 
-export type TranscribeStage = 'probe' | 'vad' | 'transcribe' | 'done';
+export type TranscribeStage = 'vad' | 'transcribe' | 'done';
 
 export interface TranscribeFileOptions {
   /** ISO 639-1 code, or null to detect it once from the first speech of the file. */
@@ -27,20 +27,22 @@ export interface TranscribeFileDeps {
 const VAD_SHARE = 15;
 const CHUNK_SAMPLES = ENGINE_SAMPLE_RATE;
 
-function cancelled(path: string): { ok: false; error: { code: string; message: string; subject: string } } {
+function cancelled(path: string): { ok: false; error: CodedError } {
   return fail('CANCELLED', `Transcription of ${path} was cancelled.`, path);
 }
 
 /**
- * Long-form transcription of one file with bounded memory: a VAD pass finds the speech, then a second
+ * Long-form transcription of one probed file with bounded memory: a VAD pass finds the speech, then a second
  * streamed decode feeds windows of at most 30 s cut at pauses to one warm recognizer.
  */
-export async function transcribeFile(path: string, deps: TranscribeFileDeps, options: TranscribeFileOptions): Promise<Result<Transcript>> {
+export async function transcribeFile(
+  probe: AudioProbeInfo,
+  deps: TranscribeFileDeps,
+  options: TranscribeFileOptions,
+): Promise<Result<Transcript>> {
   const report = options.onProgress ?? (() => undefined);
-  report('probe', 0);
-  const probe = await deps.decoder.probe(path);
-  if (!probe.ok) return probe;
-  const duration = probe.value.durationSeconds;
+  const path = probe.path;
+  const duration = probe.durationSeconds;
   const fraction = (seconds: number): number => (duration && duration > 0 ? Math.min(1, seconds / duration) : 0);
 
   const spans = await deps.findSpeech(path, (seconds) => report('vad', fraction(seconds) * VAD_SHARE), options.signal);
@@ -55,7 +57,7 @@ export async function transcribeFile(path: string, deps: TranscribeFileDeps, opt
 
   const decoding = deps.decoder.decode(path, {
     chunkSamples: CHUNK_SAMPLES,
-    audioStreamIndex: probe.value.audioStreamIndex,
+    audioStreamIndex: probe.audioStreamIndex,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const iterator = decoding[Symbol.asyncIterator]();
@@ -70,7 +72,7 @@ export async function transcribeFile(path: string, deps: TranscribeFileDeps, opt
         break;
       }
       if (!next.value.ok) return options.signal?.aborted ? cancelled(path) : next.value;
-      window.append(next.value.samples);
+      window.append(next.value.value.samples);
       decodedSeconds = window.endSample / ENGINE_SAMPLE_RATE;
       window.dropBefore(Math.round(planned.start * ENGINE_SAMPLE_RATE));
     }

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ok } from '../../src-shared/result';
+import { MemoryAudioDecoder } from '../../src-main/audio/memory-decoder';
+import type { AudioProbeInfo } from '../../src-main/audio/types';
+import { transcribeFile } from '../../src-main/pipeline/transcribe-file';
+import type { SpeechSpan } from '../../src-main/pipeline/window-planner';
+import { concatAudio, RATE, toneSpeech, ToneWordRecognizer } from '../support/tone-words';
+
+/** Speech spans straight from the signal (the VAD stage has its own tests). */
+function spansOf(audio: Float32Array, minPauseSeconds = 0.3): SpeechSpan[] {
+  const spans: SpeechSpan[] = [];
+  let start = -1;
+  let lastLoud = -1;
+  for (let n = 0; n < audio.length; n += 1) {
+    if (Math.abs(audio[n] as number) <= 1e-3) continue;
+    if (start < 0) start = n;
+    else if (n - lastLoud > minPauseSeconds * RATE) {
+      spans.push({ start: start / RATE, end: (lastLoud + 1) / RATE });
+      start = n;
+    }
+    lastLoud = n;
+  }
+  if (start >= 0) spans.push({ start: start / RATE, end: (lastLoud + 1) / RATE });
+  return spans;
+}
+
+async function run(audio: Float32Array, nameOf: (frequencyIndex: number, start: number) => string) {
+  const decoder = new MemoryAudioDecoder({ '/meeting.wav': audio });
+  const recognizer = new ToneWordRecognizer(nameOf);
+  const probe = (await decoder.probe('/meeting.wav')) as { ok: true; value: AudioProbeInfo };
+  const stages: string[] = [];
+  const result = await transcribeFile(
+    probe.value,
+    { decoder, recognizer, findSpeech: async () => ok(spansOf(audio)) },
+    { language: null, task: 'transcribe', onProgress: (stage) => stages.push(stage) },
+  );
+  if (!result.ok) throw new Error(result.error.message);
+  return { transcript: result.value, recognizer, stages };
+}
+
+const words = (text: string): string[] => text.split(' ').filter(Boolean);
+
+describe('transcribeFile long-form stitching', () => {
+  it('transcribes a 102 s monologue with no pause: forced cuts lose and double no word', async () => {
+    // 192 words × 0.53 s: 30 s cuts fall inside words.
+    const audio = toneSpeech(192);
+    const { transcript, recognizer } = await run(audio, (frequencyIndex) => `w${frequencyIndex}`);
+    const heard = transcript.segments.flatMap((segment) => words(segment.text));
+    const expected = Array.from({ length: 192 }, (_, word) => `w${word % 40}`);
+    expect(heard).toEqual(expected);
+    expect(Math.max(...recognizer.windows)).toBeLessThanOrEqual(30);
+    expect(recognizer.windows.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps absolute, ordered timestamps across windows cut at pauses', async () => {
+    const pause = new Float32Array(2 * RATE);
+    const audio = concatAudio(toneSpeech(30), pause, toneSpeech(30, 30), pause, toneSpeech(30, 60), pause);
+    const { transcript, stages } = await run(audio, (frequencyIndex) => `w${frequencyIndex}`);
+    const heard = transcript.segments.flatMap((segment) => words(segment.text));
+    expect(heard).toHaveLength(90);
+    expect(heard).not.toContain('w?');
+    for (const [index, segment] of transcript.segments.entries()) {
+      expect(segment.id).toBe(index);
+      expect(segment.end).toBeGreaterThanOrEqual(segment.start);
+      if (index > 0) expect(segment.start).toBeGreaterThanOrEqual((transcript.segments[index - 1] as { end: number }).end - 1e-6);
+    }
+    // The third block starts after two blocks of 15.9 s and two pauses of 2 s.
+    const thirdBlock = transcript.segments.find((segment) => segment.start >= 33);
+    expect(thirdBlock?.start).toBeCloseTo(35.8, 1);
+    expect(transcript.duration).toBeCloseTo(audio.length / RATE, 3);
+    expect(stages.at(-1)).toBe('done');
+  });
+
+  it('skips silence entirely and returns an empty transcript for a silent file', async () => {
+    const { transcript, recognizer } = await run(new Float32Array(60 * RATE), () => 'x');
+    expect(transcript.segments).toEqual([]);
+    expect(recognizer.windows).toEqual([]);
+  });
+});
