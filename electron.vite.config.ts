@@ -4,7 +4,13 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          // The headless CLI is built from the same engine, without Electron.
+          cli: resolve(__dirname, 'src-main/cli/main.ts'),
+        },
+      },
     },
   },
   preload: {

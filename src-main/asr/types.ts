@@ -1,6 +1,7 @@
 import type { Result } from '../../src-shared/result';
 import type { AsrTask, TranscriptWord } from '../../src-shared/transcript';
 import type { ExecutionReport } from './execution-provider';
+import type { SessionTimings } from './session-timing';
 
 /** A segment with times relative to the start of the window it came from. */
 export interface RecognizedSegment {
@@ -32,6 +33,8 @@ export interface SpeechRecognizer {
   detectLanguage(audio: Float32Array): Promise<Result<{ language: string; probability: number }, AsrErrorCode>>;
   /** `audio` is 16 kHz mono, at most 30 s. */
   transcribeWindow(audio: Float32Array, options: RecognizeOptions): Promise<Result<WindowTranscription, AsrErrorCode>>;
+  /** Cumulative wall time per ORT session (encoder, decoder) since load. */
+  timings(): SessionTimings;
   /** Releases every ORT session; the instance is unusable afterwards. */
   dispose(): Promise<void>;
 }

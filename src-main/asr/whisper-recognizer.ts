@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ModelDtype } from '../models/catalog';
 import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from './execution-provider';
+import { instrumentSessions, type SessionTimings } from './session-timing';
 import type { AsrErrorCode, RecognizeOptions, RecognizedSegment, SpeechRecognizer, WindowTranscription } from './types';
 
 export interface WhisperLoadOptions {
@@ -46,6 +47,7 @@ function toSegments(output: PipelineOutput): RecognizedSegment[] {
 
 class WhisperRecognizer implements SpeechRecognizer {
   private disposed = false;
+  private readonly sessionTimings: SessionTimings;
 
   constructor(
     readonly modelId: string,
@@ -53,7 +55,13 @@ class WhisperRecognizer implements SpeechRecognizer {
     readonly multilingual: boolean,
     private readonly asr: AutomaticSpeechRecognitionPipeline,
     private readonly generation: WhisperGenerationConfig,
-  ) {}
+  ) {
+    this.sessionTimings = instrumentSessions((asr.model as unknown as { sessions: Record<string, unknown> }).sessions);
+  }
+
+  timings(): SessionTimings {
+    return structuredClone(this.sessionTimings);
+  }
 
   async detectLanguage(audio: Float32Array): Promise<Result<{ language: string; probability: number }, AsrErrorCode>> {
     if (this.disposed) return fail('RECOGNIZER_DISPOSED', `${this.modelId} was disposed.`);

@@ -99,6 +99,10 @@ export class ToneWordRecognizer implements SpeechRecognizer {
     return ok({ language: 'en', segments });
   }
 
+  timings(): Record<string, { totalMs: number; runs: number }> {
+    return {};
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
   }

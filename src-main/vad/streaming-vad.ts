@@ -1,0 +1,114 @@
+import type { Result } from '../../src-shared/result';
+import type { DecodeErrorCode, DecodeItem } from '../audio/types';
+import { VAD_FRAME_SAMPLES, type SileroVad } from './silero-vad';
+import { SpeechSegmenter, type SegmenterOptions, type SpeechRegion } from './speech-segmenter';
+
+/** Per-frame probabilities, growing by doubling (≈ 0.5 MB per hour of audio). */
+class ProbabilityLog {
+  private data = new Float32Array(1024);
+  length = 0;
+
+  append(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length] = value;
+    this.length += 1;
+  }
+
+  view(): Float32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/**
+ * Silero + segmenter over audio that arrives in chunks of any size (decoder output or live
+ * capture). Frame k of `probabilities` covers samples [k·512, (k+1)·512).
+ */
+export class StreamingVad {
+  private readonly segmenter: SpeechSegmenter;
+  private readonly pending = new Float32Array(VAD_FRAME_SAMPLES);
+  private pendingLength = 0;
+  private totalSamples = 0;
+  private readonly log = new ProbabilityLog();
+
+  constructor(
+    private readonly vad: SileroVad,
+    options: SegmenterOptions = {},
+  ) {
+    vad.reset();
+    this.segmenter = new SpeechSegmenter({ ...options, frameSamples: VAD_FRAME_SAMPLES });
+  }
+
+  get probabilities(): Float32Array {
+    return this.log.view();
+  }
+
+  get samplesSeen(): number {
+    return this.totalSamples;
+  }
+
+  /** Feeds the next samples; returns the speech regions completed meanwhile. */
+  async push(samples: Float32Array): Promise<SpeechRegion[]> {
+    const completed: SpeechRegion[] = [];
+    this.totalSamples += samples.length;
+    let offset = 0;
+    while (offset < samples.length) {
+      const take = Math.min(VAD_FRAME_SAMPLES - this.pendingLength, samples.length - offset);
+      this.pending.set(samples.subarray(offset, offset + take), this.pendingLength);
+      this.pendingLength += take;
+      offset += take;
+      if (this.pendingLength === VAD_FRAME_SAMPLES) {
+        completed.push(...(await this.runFrame()));
+        this.pendingLength = 0;
+      }
+    }
+    return completed;
+  }
+
+  /** Ends the stream: a last partial frame is zero-padded, and an open region is closed. */
+  async finish(): Promise<SpeechRegion[]> {
+    const completed: SpeechRegion[] = [];
+    if (this.pendingLength > 0) {
+      this.pending.fill(0, this.pendingLength);
+      completed.push(...(await this.runFrame()));
+      this.pendingLength = 0;
+    }
+    completed.push(...this.segmenter.finish(this.totalSamples));
+    return completed;
+  }
+
+  private async runFrame(): Promise<SpeechRegion[]> {
+    const probability = await this.vad.process(this.pending);
+    this.log.append(probability);
+    return this.segmenter.push(probability);
+  }
+}
+
+export interface SpeechDetection {
+  regions: SpeechRegion[];
+  probabilities: Float32Array;
+  frameSamples: number;
+  totalSamples: number;
+}
+
+/** Runs VAD over a whole decode; a decode failure is passed through as the result. */
+export async function detectSpeech(
+  items: AsyncIterable<DecodeItem>,
+  vad: SileroVad,
+  options: SegmenterOptions = {},
+): Promise<Result<SpeechDetection, DecodeErrorCode>> {
+  const stream = new StreamingVad(vad, options);
+  const regions: SpeechRegion[] = [];
+  for await (const item of items) {
+    if (!item.ok) return item;
+    regions.push(...(await stream.push(item.value.samples)));
+  }
+  regions.push(...(await stream.finish()));
+  return {
+    ok: true,
+    value: { regions, probabilities: stream.probabilities, frameSamples: VAD_FRAME_SAMPLES, totalSamples: stream.samplesSeen },
+  };
+}
