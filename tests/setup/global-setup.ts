@@ -1,1 +1,5 @@
-export default function setup(): void {}
+import { ensureTinyModels } from './generate-models';
+
+export default function setup(): void {
+  ensureTinyModels();
+}

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHARED_AUDIO = process.env.VERBATIM_SHARED_AUDIO ?? path.resolve(REPO_ROOT, '../shared/audio');
+export const SHARED_MODELS = process.env.VERBATIM_SHARED_MODELS ?? path.resolve(REPO_ROOT, '../shared/models');
+/** Generated tiny random-weight models (tests/setup/global-setup.ts writes them). */
+export const GENERATED_MODELS = path.resolve(REPO_ROOT, '.cache/models');
+export const TINY_MULTILINGUAL = path.join(GENERATED_MODELS, 'tiny-random-whisper');
+export const TINY_ENGLISH = path.join(GENERATED_MODELS, 'tiny-random-whisper.en');
+
+/** A real model folder under ../shared/models, when one has been provided. */
+export function realModelDir(modelId: string): string | null {
+  const dir = path.join(SHARED_MODELS, modelId);
+  return existsSync(path.join(dir, 'config.json')) ? dir : null;
+}
+
+/** The first real Whisper model present, smallest first. */
+export function anyRealWhisper(): { modelId: string; dir: string } | null {
+  for (const modelId of ['whisper-base', 'whisper-base.en', 'whisper-tiny', 'whisper-tiny.en', 'whisper-small', 'whisper-small.en', 'whisper-large-v3-turbo']) {
+    const dir = realModelDir(modelId);
+    if (dir) return { modelId, dir };
+  }
+  return null;
+}
