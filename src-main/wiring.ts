@@ -2,7 +2,7 @@
  * The one place where real adapters are chosen and joined: ffmpeg decoder, Silero VAD, Whisper on
  * onnxruntime-node, the model store. The CLI and the Electron main process both start here.
  */
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { EngineInfo, TranscribeFileRequest, TranscribeProgress } from '../src-shared/ipc-contract';
 import { fail, ok, type Result } from '../src-shared/result';
 import type { Transcript } from '../src-shared/transcript';
@@ -65,7 +65,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     // Bad input fails here, in well under 5 s, before any model is loaded.
     const probe = await decoder.value.probe(path);
     if (!probe.ok) return probe;
-    const modelId = request.modelId ?? DEFAULT_MODEL_ID;
+    const modelId = request.modelId ?? (request.modelDir ? basename(request.modelDir) : DEFAULT_MODEL_ID);
     onProgress({ path, stage: 'load-model', percent: 0 });
     const model = await resolveModel({
       modelId,

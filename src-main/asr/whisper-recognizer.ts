@@ -70,7 +70,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       const features = (await this.asr.processor(audio)) as { input_features: Tensor };
       const decoderInputIds = new Tensor('int64', BigInt64Array.from([BigInt(this.generation.decoder_start_token_id)]), [1, 1]);
       const model = this.asr.model as unknown as (inputs: Record<string, Tensor>) => Promise<{ logits: Tensor }>;
-      const { logits } = await model.call(this.asr.model, { input_features: features.input_features, decoder_input_ids: decoderInputIds });
+      const { logits } = await model({ input_features: features.input_features, decoder_input_ids: decoderInputIds });
       const scores = logits.data as Float32Array;
       const entries = Object.entries(this.generation.lang_to_id);
       const max = Math.max(...entries.map(([, id]) => scores[id] ?? -Infinity));

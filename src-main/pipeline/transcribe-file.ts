@@ -27,6 +27,11 @@ export interface TranscribeFileDeps {
 const VAD_SHARE = 15;
 const CHUNK_SAMPLES = ENGINE_SAMPLE_RATE;
 
+/** Whisper's timestamps have 20 ms resolution; keep seconds to whole milliseconds. */
+function toMilliseconds(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}
+
 function cancelled(path: string): { ok: false; error: CodedError } {
   return fail('CANCELLED', `Transcription of ${path} was cancelled.`, path);
 }
@@ -91,8 +96,8 @@ export async function transcribeFile(
     const windowSeconds = audio.length / ENGINE_SAMPLE_RATE;
     const { resumeAt, keep } = resumePointAfter(planned, recognized.value.segments);
     for (const segment of recognized.value.segments.slice(0, keep)) {
-      const start = planned.start + Math.min(segment.start, windowSeconds);
-      const end = planned.start + Math.min(segment.end ?? windowSeconds, windowSeconds);
+      const start = toMilliseconds(planned.start + Math.min(segment.start, windowSeconds));
+      const end = toMilliseconds(planned.start + Math.min(segment.end ?? windowSeconds, windowSeconds));
       segments.push({ id: segments.length, start, end: Math.max(start, end), text: segment.text, speaker: null });
     }
     report('transcribe', VAD_SHARE + fraction(resumeAt) * (100 - VAD_SHARE));
