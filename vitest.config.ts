@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Memory tests settle the heap before measuring.
+    execArgv: ['--expose-gc'],
     globalSetup: ['tests/setup/global-setup.ts'],
   },
 });

@@ -9,6 +9,8 @@ export const SHARED_MODELS = process.env.VERBATIM_SHARED_MODELS ?? path.resolve(
 export const GENERATED_MODELS = path.resolve(REPO_ROOT, '.cache/models');
 export const TINY_MULTILINGUAL = path.join(GENERATED_MODELS, 'tiny-random-whisper');
 export const TINY_ENGLISH = path.join(GENERATED_MODELS, 'tiny-random-whisper.en');
+/** Random weights with whisper-tiny's shapes (39 M parameters, 154 MB): big enough to see memory come and go. */
+export const TINY_SIZED = path.join(GENERATED_MODELS, 'random-whisper-tiny-shape');
 
 /** A real model folder under ../shared/models, when one has been provided. */
 export function realModelDir(modelId: string): string | null {

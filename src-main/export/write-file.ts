@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fail, ok, type Result } from '../../src-shared/result';
+
+export type WriteFileErrorCode = 'EXPORT_DIR_NOT_FOUND' | 'EXPORT_PERMISSION_DENIED' | 'EXPORT_WRITE_FAILED';
+
+export interface WrittenFile {
+  path: string;
+  bytes: number;
+}
+
+/**
+ * Writes UTF-8 text so that `outPath` holds either its old content or the complete new content, never a
+ * torn file: temp file in the same folder (same filesystem, so rename is atomic), fsync, rename, then
+ * fsync the folder so the rename itself survives a crash. The temp file is removed on any failure.
+ */
+export async function writeFileAtomic(outPath: string, content: string): Promise<Result<WrittenFile, WriteFileErrorCode>> {
+  const folder = dirname(outPath);
+  const tempPath = join(folder, `.${basename(outPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const data = Buffer.from(content, 'utf8');
+  try {
+    const handle = await open(tempPath, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tempPath, outPath);
+  } catch (error) {
+    await rm(tempPath, { force: true }).catch(() => undefined);
+    return fail(errorCode(error), `Could not write ${outPath}: ${(error as Error).message}`, outPath);
+  }
+  await syncFolder(folder);
+  return ok({ path: outPath, bytes: data.length });
+}
+
+/** Best effort: Windows cannot open a folder for fsync, and the file content is already durable. */
+async function syncFolder(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // The rename has happened; only its durability across power loss is less certain.
+  }
+}
+
+function errorCode(error: unknown): WriteFileErrorCode {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'EXPORT_DIR_NOT_FOUND';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'EXPORT_PERMISSION_DENIED';
+  return 'EXPORT_WRITE_FAILED';
+}
