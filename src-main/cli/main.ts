@@ -13,6 +13,7 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
   });
   const bar = new ProgressBar(process.stderr, !command.quiet);
   let failures = 0;
+  let reportedDevice = false;
   try {
     for (const file of command.files) {
       const path = resolve(file);
@@ -32,6 +33,14 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
         failures += 1;
         bar.finish(`error ${result.error.code}: ${result.error.subject ?? path}: ${result.error.message}`);
         continue;
+      }
+      if (!reportedDevice) {
+        reportedDevice = true;
+        const info = await engine.info();
+        if (info.ok) {
+          const { active, fallbackReason } = info.value.executionProvider;
+          bar.finish(`device: ${active}${fallbackReason ? ` (${fallbackReason.replace(/\.$/, '')})` : ''}; ffmpeg: ${info.value.ffmpeg?.source ?? 'none'}`);
+        }
       }
       const outDir = command.outDir ? resolve(command.outDir) : dirname(path);
       await mkdir(outDir, { recursive: true });

@@ -49,18 +49,18 @@ const TRANSIENT: ReadonlySet<string> = new Set(['DOWNLOAD_NETWORK', 'DOWNLOAD_HT
 
 export const HUGGING_FACE_HUB = 'https://huggingface.co';
 
-function fileUrl(request: DownloadRequest, path: string): string {
+export function fileUrl(request: Pick<DownloadRequest, 'baseUrl' | 'repo' | 'revision'>, path: string): string {
   const base = request.baseUrl ?? HUGGING_FACE_HUB;
   return `${base}/${request.repo}/resolve/${encodeURIComponent(request.revision)}/${path}`;
 }
 
-interface RemoteMetadata {
+export interface RemoteMetadata {
   sha256: string | null;
   sizeBytes: number | null;
 }
 
 /** The hub answers a HEAD on `resolve` with the LFS object's sha256 and size before redirecting to storage. */
-async function fetchMetadata(fetchImpl: typeof fetch, url: string, signal?: AbortSignal): Promise<Result<RemoteMetadata, DownloadErrorCode>> {
+export async function fetchMetadata(fetchImpl: typeof fetch, url: string, signal?: AbortSignal): Promise<Result<RemoteMetadata, DownloadErrorCode>> {
   let response: Response;
   try {
     response = await fetchImpl(url, { method: 'HEAD', redirect: 'manual', signal: signal ?? null });

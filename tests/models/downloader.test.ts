@@ -89,3 +89,25 @@ describe('downloadModelFiles', () => {
     expect(hub.requests).toEqual(['HEAD onnx/nope.onnx']);
   });
 });
+
+describe('pinCatalogModels', () => {
+  it('records the hub sha256 and size of every file of a model', async () => {
+    const { pinCatalogModels } = await import('../../src-main/models/pin-catalog');
+    const model = {
+      id: 'm', kind: 'asr' as const, family: 'whisper' as const, repo: 'org/model', revision: 'main', multilingual: true,
+      parametersMillions: 1, defaultDtype: 'fp32' as const,
+      commonFiles: [{ path: 'config.json', sha256: null, sizeBytes: null }],
+      dtypes: {
+        fp32: { files: [{ path: 'onnx/encoder_model.onnx', sha256: null, sizeBytes: null }], approxDownloadMB: 1 },
+        fp16: { files: [], approxDownloadMB: 1 },
+        q8: { files: [], approxDownloadMB: 1 },
+        q4: { files: [], approxDownloadMB: 1 },
+      },
+    };
+    const result = await withHub(new LocalHub(files), (baseUrl) => pinCatalogModels([model], { baseUrl }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value[0]?.dtypes.fp32.files[0]).toEqual({ path: 'onnx/encoder_model.onnx', sha256: sha(encoder), sizeBytes: encoder.length });
+    expect(result.value[0]?.commonFiles[0]).toEqual({ path: 'config.json', sha256: sha(config), sizeBytes: config.length });
+  });
+});

@@ -1,0 +1,16 @@
+// `npm run models:pin`: records each catalog file's sha256 and size from the hub into models/catalog.json.
+// Needs access to the Hugging Face hub (run it on a machine with internet, then commit the catalog).
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { pinCatalogModels } from '../src-main/models/pin-catalog';
+import type { CatalogModel } from '../src-main/models/catalog';
+
+const catalogPath = fileURLToPath(new URL('../models/catalog.json', import.meta.url));
+const catalog = JSON.parse(await readFile(catalogPath, 'utf8')) as { models: CatalogModel[] };
+const pinned = await pinCatalogModels(catalog.models, process.env.VERBATIM_HUB_URL ? { baseUrl: process.env.VERBATIM_HUB_URL } : {});
+if (!pinned.ok) {
+  console.error(`error ${pinned.error.code}: ${pinned.error.message}`);
+  process.exit(1);
+}
+await writeFile(catalogPath, `${JSON.stringify({ ...catalog, models: pinned.value }, null, 2)}\n`);
+console.log(`pinned ${pinned.value.length} models in ${catalogPath}`);
