@@ -4,7 +4,7 @@
  * WER against the references when the model has real weights. The last line is one JSON object.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,9 @@ if (!modelDir) {
   ensureTinyModels();
   modelDir = TINY_MULTILINGUAL;
 }
-const hasRealWeights = values['model-dir'] !== undefined || real !== null;
+// Generated models name themselves "verbatim/…" in config.json; WER is meaningful only for real weights.
+const config = JSON.parse(readFileSync(path.join(modelDir, 'config.json'), 'utf8')) as { _name_or_path?: string };
+const hasRealWeights = !(config._name_or_path ?? '').startsWith('verbatim/');
 const modelId = path.basename(modelDir);
 
 const decoderResult = FfmpegAudioDecoder.create();
@@ -45,11 +47,14 @@ const speechFinder = createSpeechFinder(decoder);
 function buildLongFile(dir: string, minutes: number): string {
   const clips = ['jfk.wav', 'two-speakers.wav', 'stereo-two-speakers.wav', 'multilingual.mp3', 'french.mp3'].map((name) => path.join(SHARED_AUDIO, name));
   const inputs = clips.flatMap((clip) => ['-i', clip]);
-  const parts = clips.map((_, index) => `[${index}:a]aformat=sample_rates=16000:channel_layouts=mono,apad=pad_dur=1.5[a${index}]`).join(';');
+  // Each clip as 16 kHz mono followed by 1.5 s of silence (ffmpeg 4.1 has apad's pad_len, not pad_dur).
+  const parts = clips.map((_, index) => `[${index}:a]aformat=sample_rates=16000:channel_layouts=mono,apad=pad_len=24000[a${index}]`).join(';');
   const joined = clips.map((_, index) => `[a${index}]`).join('');
+  const round = path.join(dir, 'round.wav');
   const out = path.join(dir, `meeting-${minutes}min.wav`);
-  const filter = `${parts};${joined}concat=n=${clips.length}:v=0:a=1,aloop=loop=-1:size=2e9,atrim=duration=${minutes * 60}`;
-  execFileSync(decoder.binaries.ffmpeg.path, ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...inputs, '-filter_complex', filter, '-ac', '1', '-ar', '16000', out]);
+  const quiet = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y'];
+  execFileSync(decoder.binaries.ffmpeg.path, [...quiet, ...inputs, '-filter_complex', `${parts};${joined}concat=n=${clips.length}:v=0:a=1`, '-ac', '1', '-ar', '16000', round]);
+  execFileSync(decoder.binaries.ffmpeg.path, [...quiet, '-stream_loop', '-1', '-i', round, '-t', String(minutes * 60), '-c', 'copy', out]);
   return out;
 }
 
@@ -64,7 +69,8 @@ interface FileFigures {
   audioSeconds: number;
   wallSeconds: number;
   realTimeFactor: number;
-  stagesMs: { decode: number; vad: number; encoder: number; decoder: number };
+  /** `other` is mel features, tokenizer and glue: wall time minus both decodes, VAD, encoder and decoder. */
+  stagesMs: { decode: number; vad: number; encoder: number; decoder: number; other: number };
   segments: number;
   wer?: number;
 }
@@ -101,7 +107,13 @@ async function measure(file: string, reference?: string): Promise<FileFigures> {
     wallSeconds: round(wallMs / 1000),
     realTimeFactor: round(wallMs / 1000 / audioSeconds, 4),
     // The VAD pass decodes too; its own share is the pass minus a decode-only pass.
-    stagesMs: { decode: round(decodeMs), vad: round(Math.max(0, vadPassMs - decodeMs)), encoder: round(sessionMs('model')), decoder: round(sessionMs('decoder_model_merged')) },
+    stagesMs: {
+      decode: round(decodeMs),
+      vad: round(Math.max(0, vadPassMs - decodeMs)),
+      encoder: round(sessionMs('model')),
+      decoder: round(sessionMs('decoder_model_merged')),
+      other: round(Math.max(0, wallMs - vadPassMs - decodeMs - sessionMs('model') - sessionMs('decoder_model_merged'))),
+    },
     segments: result.value.segments.length,
   };
   const text = result.value.segments.map((segment) => segment.text).join(' ');
