@@ -21,6 +21,12 @@ export class SampleWindow {
     return this.origin + this.length;
   }
 
+  /** Forgets everything and continues at `absoluteSample` (after a gap in the stream). */
+  restartAt(absoluteSample: number): void {
+    this.length = 0;
+    this.origin = absoluteSample;
+  }
+
   append(samples: Float32Array): void {
     if (this.length + samples.length > this.buffer.length) {
       const grown = new Float32Array(Math.max(this.buffer.length * 2, this.length + samples.length));

@@ -58,6 +58,11 @@ export class SpeechSegmenter {
     return this.speechStart !== null;
   }
 
+  /** Padded start of the region in progress (where an utterance being spoken begins), or null. */
+  get openRegionStart(): number | null {
+    return this.speechStart === null ? null : Math.max(this.speechStart - this.padSamples, this.lastEmittedEnd, 0);
+  }
+
   /** Feeds the next frame's probability; returns the regions this frame completed (0 or 1). */
   push(probability: number): SpeechRegion[] {
     const frameStart = this.frameIndex * this.frameSamples;

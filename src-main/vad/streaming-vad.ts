@@ -1,7 +1,13 @@
 import type { Result } from '../../src-shared/result';
 import type { DecodeErrorCode, DecodeItem } from '../audio/types';
-import { VAD_FRAME_SAMPLES, type SileroVad } from './silero-vad';
+import { VAD_FRAME_SAMPLES } from './silero-vad';
 import { SpeechSegmenter, type SegmenterOptions, type SpeechRegion } from './speech-segmenter';
+
+/** Anything that scores 512-sample frames with a speech probability (Silero, or a test double). */
+export interface FrameVad {
+  process(frame: Float32Array): Promise<number>;
+  reset(): void;
+}
 
 /** Per-frame probabilities, growing by doubling (≈ 0.5 MB per hour of audio). */
 class ProbabilityLog {
@@ -35,7 +41,7 @@ export class StreamingVad {
   private readonly log = new ProbabilityLog();
 
   constructor(
-    private readonly vad: SileroVad,
+    private readonly vad: FrameVad,
     options: SegmenterOptions = {},
   ) {
     vad.reset();
@@ -48,6 +54,11 @@ export class StreamingVad {
 
   get samplesSeen(): number {
     return this.totalSamples;
+  }
+
+  /** Start (in this stream's samples) of the speech region in progress, or null during silence. */
+  get openRegionStart(): number | null {
+    return this.segmenter.openRegionStart;
   }
 
   /** Feeds the next samples; returns the speech regions completed meanwhile. */
@@ -97,7 +108,7 @@ export interface SpeechDetection {
 /** Runs VAD over a whole decode; a decode failure is passed through as the result. */
 export async function detectSpeech(
   items: AsyncIterable<DecodeItem>,
-  vad: SileroVad,
+  vad: FrameVad,
   options: SegmenterOptions = {},
 ): Promise<Result<SpeechDetection, DecodeErrorCode>> {
   const stream = new StreamingVad(vad, options);

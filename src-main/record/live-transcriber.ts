@@ -1,0 +1,193 @@
+import type { RecordingEvent } from '../../src-shared/recording-events';
+import type { CodedError } from '../../src-shared/result';
+import type { AsrTask } from '../../src-shared/transcript';
+import type { RecognizedSegment, SpeechRecognizer } from '../asr/types';
+import { ENGINE_SAMPLE_RATE } from '../audio/types';
+import { SampleWindow } from '../pipeline/sample-window';
+import { MAX_WINDOW_SECONDS, resumePointAfter } from '../pipeline/window-planner';
+import type { SegmenterOptions } from '../vad/speech-segmenter';
+import { StreamingVad, type FrameVad } from '../vad/streaming-vad';
+
+export interface LiveTranscriberOptions {
+  recognizer: SpeechRecognizer;
+  vad: FrameVad;
+  emit: (event: RecordingEvent) => void;
+  language: string | null;
+  task: AsrTask;
+  /** Seconds between partial hypotheses while someone speaks (default 1). */
+  partialIntervalSeconds?: number;
+  /** Longest utterance sent to Whisper before a forced cut (default 30). */
+  maxUtteranceSeconds?: number;
+  /** Live segmentation: shorter silences than offline so commits come sooner. */
+  segmenter?: SegmenterOptions;
+}
+
+interface Hypothesis {
+  start: number;
+  end: number;
+  segments: RecognizedSegment[];
+}
+
+const SR = ENGINE_SAMPLE_RATE;
+const PRE_ROLL_SAMPLES = SR;
+const seconds = (samples: number): number => Math.round((samples / SR) * 1000) / 1000;
+
+/**
+ * Turns a live 16 kHz stream into partial and committed transcript events. Utterances are cut by VAD;
+ * while one is spoken, Whisper re-hears it at least once a second (partials); when it ends, the last
+ * hypothesis that heard all of it is committed (or one more pass is run). Committed text is final.
+ * Memory is bounded: only the utterance in progress (≤ 30 s) plus a short pre-roll is held.
+ */
+export class LiveTranscriber {
+  private vadStream: StreamingVad;
+  private vadOrigin = 0;
+  private readonly audio = new SampleWindow((MAX_WINDOW_SECONDS + 4) * SR);
+  private utteranceStart: number | null = null;
+  private lastAsrAt = 0;
+  private hypothesis: Hypothesis | null = null;
+  private committedUntil = 0;
+  private nextSegmentId = 0;
+  private language: string | null;
+  private skippedSamples = 0;
+  private readonly partialInterval: number;
+  private readonly maxUtterance: number;
+
+  constructor(private readonly options: LiveTranscriberOptions) {
+    this.language = options.language;
+    this.partialInterval = Math.round((options.partialIntervalSeconds ?? 1) * SR);
+    this.maxUtterance = Math.round((options.maxUtteranceSeconds ?? MAX_WINDOW_SECONDS) * SR);
+    this.vadStream = this.newVadStream();
+  }
+
+  /** Position one past the last sample pushed (absolute, recording timeline). */
+  get position(): number {
+    return this.audio.endSample;
+  }
+
+  get segmentsCommitted(): number {
+    return this.nextSegmentId;
+  }
+
+  /** Feeds the next contiguous samples; may run Whisper (awaited) for a partial or a commit. */
+  async push(samples: Float32Array): Promise<void> {
+    this.audio.append(samples);
+    const completed = await this.vadStream.push(samples);
+    for (const region of completed) {
+      await this.finishUtterance(this.vadOrigin + region.startSample, this.vadOrigin + region.endSample);
+    }
+    const openStart = this.vadStream.openRegionStart;
+    const now = this.audio.endSample;
+    if (openStart === null) {
+      if (this.utteranceStart !== null && completed.length === 0) this.discardUtterance();
+      this.audio.dropBefore(now - PRE_ROLL_SAMPLES);
+      return;
+    }
+    this.utteranceStart ??= Math.max(this.vadOrigin + openStart, this.committedUntil, this.audio.startSample);
+    if (now - this.utteranceStart >= this.maxUtterance) await this.forceCut();
+    else if (now - Math.max(this.lastAsrAt, this.utteranceStart) >= this.partialInterval) await this.runPartial();
+  }
+
+  /** The stream lost [from, to) (ASR fell behind): drop the utterance in progress and report the gap. */
+  skip(from: number, to: number): void {
+    const gapStart = Math.min(this.utteranceStart ?? from, from);
+    this.skippedSamples += to - gapStart;
+    this.utteranceStart = null;
+    this.hypothesis = null;
+    this.committedUntil = to;
+    this.audio.restartAt(to);
+    this.vadStream = this.newVadStream();
+    this.vadOrigin = to;
+    this.options.emit({ type: 'gap', start: seconds(gapStart), end: seconds(to), totalSkippedSeconds: seconds(this.skippedSamples) });
+  }
+
+  /** End of the recording: commits the utterance in progress. */
+  async flush(): Promise<void> {
+    for (const region of await this.vadStream.finish()) {
+      await this.finishUtterance(this.vadOrigin + region.startSample, this.vadOrigin + region.endSample);
+    }
+    this.utteranceStart = null;
+  }
+
+  private newVadStream(): StreamingVad {
+    return new StreamingVad(this.options.vad, { minSilenceMs: 400, speechPadMs: 150, ...this.options.segmenter });
+  }
+
+  private async finishUtterance(regionStart: number, regionEnd: number): Promise<void> {
+    const start = Math.max(this.utteranceStart ?? regionStart, this.committedUntil, this.audio.startSample);
+    const end = Math.min(regionEnd, this.audio.endSample);
+    if (end > start) {
+      const heardAll = this.hypothesis !== null && this.hypothesis.start === start && this.hypothesis.end >= end;
+      const segments = heardAll ? (this.hypothesis as Hypothesis).segments : await this.recognize(start, end);
+      if (segments) this.commit(start, end, segments);
+    }
+    this.utteranceStart = null;
+    this.hypothesis = null;
+    this.committedUntil = Math.max(this.committedUntil, end);
+  }
+
+  private async runPartial(): Promise<void> {
+    const start = this.utteranceStart as number;
+    const end = this.audio.endSample;
+    this.lastAsrAt = end;
+    const segments = await this.recognize(start, end);
+    if (!segments) return;
+    this.hypothesis = { start, end, segments };
+    const text = segments.map((segment) => segment.text).join(' ');
+    this.options.emit({ type: 'partial', start: seconds(start), end: seconds(end), text });
+  }
+
+  /** A monologue with no pause for 30 s: commit all but the last segment, resume at its start. */
+  private async forceCut(): Promise<void> {
+    const start = this.utteranceStart as number;
+    const end = start + this.maxUtterance;
+    const segments = await this.recognize(start, end);
+    this.hypothesis = null;
+    if (!segments) {
+      this.utteranceStart = end;
+      this.committedUntil = end;
+      return;
+    }
+    const window = { start: start / SR, end: end / SR, forced: true };
+    const { resumeAt, keep } = resumePointAfter(window, segments);
+    const resumeSample = Math.round(resumeAt * SR);
+    this.commit(start, resumeSample, segments.slice(0, keep));
+    this.utteranceStart = resumeSample;
+    this.committedUntil = resumeSample;
+    this.audio.dropBefore(resumeSample);
+  }
+
+  private async recognize(start: number, end: number): Promise<RecognizedSegment[] | null> {
+    const audio = this.audio.slice(start, end);
+    if (this.language === null) {
+      const detected = await this.options.recognizer.detectLanguage(audio);
+      if (!detected.ok) return this.report(detected.error);
+      this.language = detected.value.language;
+    }
+    const result = await this.options.recognizer.transcribeWindow(audio, { language: this.language, task: this.options.task });
+    return result.ok ? result.value.segments : this.report(result.error);
+  }
+
+  private report(error: CodedError): null {
+    this.options.emit({ type: 'error', error });
+    return null;
+  }
+
+  private commit(start: number, end: number, segments: RecognizedSegment[]): void {
+    const windowSeconds = (end - start) / SR;
+    for (const segment of segments) {
+      const segmentStart = seconds(start + Math.min(segment.start, windowSeconds) * SR);
+      const segmentEnd = seconds(start + Math.min(segment.end ?? windowSeconds, windowSeconds) * SR);
+      this.options.emit({
+        type: 'committed',
+        segment: { id: this.nextSegmentId++, start: segmentStart, end: Math.max(segmentStart, segmentEnd), text: segment.text, speaker: null },
+      });
+    }
+    this.audio.dropBefore(end);
+  }
+
+  private discardUtterance(): void {
+    this.utteranceStart = null;
+    this.hypothesis = null;
+    this.options.emit({ type: 'partial', start: seconds(this.audio.endSample), end: seconds(this.audio.endSample), text: '' });
+  }
+}
