@@ -96,7 +96,7 @@ describe('dispose', () => {
     if (!result.ok) expect(result.error.code).toBe('RECOGNIZER_DISPOSED');
   });
 
-  it('returns the memory of a whisper-tiny-sized model after dispose', async () => {
+  it('returns the memory of a whisper-tiny-sized model after dispose: repeated load/dispose cycles do not grow', async () => {
     const settle = async (): Promise<number> => {
       for (let round = 0; round < 3; round += 1) {
         global.gc?.();
@@ -104,18 +104,40 @@ describe('dispose', () => {
       }
       return process.memoryUsage().rss / 2 ** 20;
     };
+    const cycle = async (): Promise<{ loaded: number; released: number }> => {
+      const recognizer = await load(TINY_SIZED);
+      await recognizer.transcribeWindow(jfk, { language: 'en', task: 'transcribe' });
+      const loaded = await settle();
+      await recognizer.dispose();
+      return { loaded, released: await settle() };
+    };
     // One warm-up cycle so that one-time allocations (runtime, tokenizer code paths) are in the baseline.
-    const warmup = await load(TINY_SIZED);
-    await warmup.dispose();
+    await cycle();
     const baseline = await settle();
-    const recognizer = await load(TINY_SIZED);
-    await recognizer.transcribeWindow(jfk, { language: 'en', task: 'transcribe' });
-    const loaded = await settle();
-    await recognizer.dispose();
-    const released = await settle();
-    console.log(`RSS baseline ${baseline.toFixed(0)} MB, loaded ${loaded.toFixed(0)} MB, after dispose ${released.toFixed(0)} MB`);
-    expect(loaded - baseline).toBeGreaterThan(100);
-    // Most of what the model took must come back (the rest is transformers.js' own retention, see README).
-    expect(released - baseline).toBeLessThan(0.5 * (loaded - baseline));
-  }, 120_000);
+    const cycles: { loaded: number; released: number }[] = [];
+    for (let index = 0; index < 6; index += 1) cycles.push(await cycle());
+    const modelFootprint = cycles[0]!.loaded - baseline;
+    console.log(
+      `RSS baseline ${baseline.toFixed(0)} MB; per cycle loaded/after dispose: ` +
+        cycles.map((c) => `${c.loaded.toFixed(0)}/${c.released.toFixed(0)}`).join(', '),
+    );
+    expect(modelFootprint).toBeGreaterThan(100);
+    expect(cycles[0]!.released).toBeLessThan(cycles[0]!.loaded - 0.3 * modelFootprint);
+    // What the allocator keeps after a dispose (glibc arenas, transformers.js buffers awaiting collection) varies
+    // from run to run and settles over the first cycles; what must hold is that dispose hands the model back.
+    // Were sessions leaked, every cycle would add about one model footprint; allow a quarter of one per cycle
+    // (least-squares slope over the cycles after the first).
+    const settled = cycles.slice(1).map((c) => c.released);
+    const mean = settled.reduce((sum, value) => sum + value, 0) / settled.length;
+    const centre = (settled.length - 1) / 2;
+    let covariance = 0;
+    let variance = 0;
+    settled.forEach((value, index) => {
+      covariance += (index - centre) * (value - mean);
+      variance += (index - centre) ** 2;
+    });
+    const growthPerCycle = covariance / variance;
+    console.log(`growth per load/dispose cycle ${growthPerCycle.toFixed(1)} MB (model footprint ${modelFootprint.toFixed(0)} MB)`);
+    expect(growthPerCycle).toBeLessThan(0.25 * modelFootprint);
+  }, 240_000);
 });
