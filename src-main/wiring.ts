@@ -4,9 +4,11 @@
  */
 import { basename, join, resolve } from 'node:path';
 import type { EngineInfo, TranscribeFileRequest, TranscribeProgress } from '../src-shared/ipc-contract';
+import type { RecordingEvent } from '../src-shared/recording-events';
 import { fail, ok, type Result } from '../src-shared/result';
 import type { Transcript } from '../src-shared/transcript';
 import { planExecution, type ExecutionPreference } from './asr/execution-provider';
+import type { SpeechRecognizer } from './asr/types';
 import { WarmRecognizer } from './asr/warm-recognizer';
 import { loadWhisperRecognizer } from './asr/whisper-recognizer';
 import { FfmpegAudioDecoder } from './audio/decoder';
@@ -14,6 +16,13 @@ import { DEFAULT_MODEL_ID, type ModelDtype } from './models/catalog';
 import { defaultUserModelsDir, resolveModel } from './models/model-store';
 import { createSpeechFinder } from './pipeline/find-speech';
 import { transcribeFile } from './pipeline/transcribe-file';
+import type { CaptureBackend } from './record/capture-types';
+import { createEngineResampler } from './record/capture/engine-resampler';
+import { SystemCaptureBackend } from './record/capture/system-capture-backend';
+import { CrashSafeWavWriter, recoverInterruptedRecordings } from './record/disk';
+import { loadLiveModels } from './record/live-models';
+import { Recorder, type LiveModels, type StartRecordingRequest } from './record/recorder';
+import { SileroVad } from './vad/silero-vad';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -28,6 +37,21 @@ export interface EngineOptions {
   ffprobePath?: string;
   /** Hub root for model downloads (a mirror); the Hugging Face hub by default. */
   hubUrl?: string;
+  /** Where recordings are written (default `<userDataDir>/recordings`, or the user data folder's). */
+  recordingsDir?: string;
+  /** Test doubles for the parts that touch hardware or heavy models; the real ones otherwise. */
+  adapters?: EngineAdapters;
+}
+
+export interface EngineAdapters {
+  capture?: CaptureBackend;
+  loadLiveModels?: (request: StartRecordingRequest) => Promise<Result<LiveModels>>;
+}
+
+interface ResolvedWhisper {
+  modelId: string;
+  dir: string;
+  dtype: ModelDtype;
 }
 
 export interface EngineTranscribeRequest extends TranscribeFileRequest {
@@ -39,7 +63,10 @@ export interface EngineTranscribeRequest extends TranscribeFileRequest {
 export interface Engine {
   info(): Promise<Result<EngineInfo>>;
   transcribeFile(request: EngineTranscribeRequest, onProgress?: (progress: TranscribeProgress) => void, signal?: AbortSignal): Promise<Result<Transcript>>;
-  /** Disposes the warm model's ORT sessions and the VAD session. */
+  /** Live recording: one session at a time, events through `onRecordingEvent`. */
+  recorder: Recorder;
+  onRecordingEvent(listener: (event: RecordingEvent) => void): () => void;
+  /** Stops a running recording (saving it), then disposes the warm model's ORT sessions and the VAD session. */
   dispose(): Promise<void>;
 }
 
@@ -50,9 +77,65 @@ export function createEngine(options: EngineOptions = {}): Engine {
     ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
     ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
   });
+  const recordingsDir = options.recordingsDir ?? join(options.userDataDir ?? join(modelsDir, '..'), 'recordings');
   const recognizers = new WarmRecognizer();
   const speechFinder = decoder.ok ? createSpeechFinder(decoder.value) : null;
   let queue: Promise<unknown> = Promise.resolve();
+
+  function resolveWhisper(
+    request: { modelId?: string | undefined; modelDir?: string | undefined; dtype?: ModelDtype | undefined },
+    onPercent: (percent: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Result<ResolvedWhisper>> {
+    return resolveModel({
+      modelId: request.modelId ?? (request.modelDir ? basename(request.modelDir) : DEFAULT_MODEL_ID),
+      dtype: request.dtype ?? null,
+      explicitDir: request.modelDir ?? null,
+      searchDirs: [modelsDir, ...(options.extraModelDirs ?? [])],
+      downloadDir: modelsDir,
+      ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
+      ...(signal ? { signal } : {}),
+      onProgress: (download) => onPercent(download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : 0),
+    });
+  }
+
+  const listeners = new Set<(event: RecordingEvent) => void>();
+  const emit = (event: RecordingEvent): void => {
+    for (const listener of listeners) listener(event);
+  };
+  const capture: CaptureBackend = options.adapters?.capture ?? new SystemCaptureBackend();
+  const recorder = new Recorder({
+    listDevices: () => capture.listDevices(),
+    openSource: ({ deviceId, monitorDeviceId }) => {
+      if (monitorDeviceId === null) return capture.open(deviceId);
+      if (!capture.openWithMonitor) return Promise.resolve(fail('MONITOR_UNSUPPORTED', 'System-audio capture is not available on this platform.'));
+      return capture.openWithMonitor(deviceId, monitorDeviceId);
+    },
+    createSink: (sessionId, format) =>
+      CrashSafeWavWriter.open({ dir: recordingsDir, name: recordingName(sessionId), format, sampleFormat: 's16' }),
+    createResampler: createEngineResampler,
+    loadModels:
+      options.adapters?.loadLiveModels ??
+      (async (request) => {
+        const model = await resolveWhisper(request, () => undefined);
+        if (!model.ok) return model;
+        const { modelId, dir, dtype } = model.value;
+        return loadLiveModels(
+          (): Promise<Result<SpeechRecognizer>> => loadWhisperRecognizer({ modelId, modelDir: dir, dtype, execution: device }),
+          () => SileroVad.load(),
+        );
+      }),
+    recover: async () => {
+      const result = await recoverInterruptedRecordings(recordingsDir);
+      for (const report of result.recordings) {
+        if (report.status === 'failed' && report.error) emit({ type: 'error', error: report.error, fatal: false });
+      }
+      return result.recordings
+        .filter((report) => report.status === 'recovered')
+        .map((report) => ({ paths: report.paths, seconds: report.seconds, detail: report.fixes.join('; ') || 'files were already consistent' }));
+    },
+    emit,
+  });
 
   async function runTranscription(
     request: EngineTranscribeRequest,
@@ -65,19 +148,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     // Bad input fails here, in well under 5 s, before any model is loaded.
     const probe = await decoder.value.probe(path);
     if (!probe.ok) return probe;
-    const modelId = request.modelId ?? (request.modelDir ? basename(request.modelDir) : DEFAULT_MODEL_ID);
     onProgress({ path, stage: 'load-model', percent: 0 });
-    const model = await resolveModel({
-      modelId,
-      dtype: request.dtype ?? null,
-      explicitDir: request.modelDir ?? null,
-      searchDirs: [modelsDir, ...(options.extraModelDirs ?? [])],
-      downloadDir: modelsDir,
-      ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
-      ...(signal ? { signal } : {}),
-      onProgress: (download) =>
-        onProgress({ path, stage: 'load-model', percent: download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : 0 }),
-    });
+    const model = await resolveWhisper(request, (percent) => onProgress({ path, stage: 'load-model', percent }), signal);
     if (!model.ok) return model;
     const { dir, dtype } = model.value;
     const recognizer = await recognizers.acquire(`${dir}|${dtype}|${device}`, () =>
@@ -115,10 +187,21 @@ export function createEngine(options: EngineOptions = {}): Engine {
       queue = run.catch(() => undefined);
       return run;
     },
+    recorder,
+    onRecordingEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async dispose() {
+      if (recorder.active) await recorder.stop();
       await queue;
       await recognizers.release();
       await speechFinder?.dispose();
     },
   };
+}
+
+/** `recording-2026-11-22T10-40-30-1a2b3c4d`: sorts by time, readable, unique per session. */
+function recordingName(sessionId: string, now = new Date()): string {
+  return `recording-${now.toISOString().slice(0, 19).replace(/:/g, '-')}-${sessionId.slice(0, 8)}`;
 }

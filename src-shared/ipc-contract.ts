@@ -3,6 +3,7 @@
  * The preload implements exactly `VerbatimApi` (checked with `satisfies`), the main process
  * registers exactly the channels in `IPC_CHANNELS`, and the renderer sees only `window.verbatim`.
  */
+import type { CaptureDevice, RecordingEvent, RecordingStartRequest, RecordingSummary } from './recording-events';
 import type { Result } from './result';
 import type { AsrTask, Transcript } from './transcript';
 
@@ -32,13 +33,27 @@ export interface VerbatimApi {
   transcribeFile(request: TranscribeFileRequest): Promise<Result<Transcript>>;
   /** Subscribes to progress events; returns the unsubscribe function. */
   onTranscribeProgress(listener: (progress: TranscribeProgress) => void): () => void;
+  listCaptureDevices(): Promise<Result<CaptureDevice[]>>;
+  startRecording(request: RecordingStartRequest): Promise<Result<{ sessionId: string }>>;
+  pauseRecording(): Promise<Result<void>>;
+  resumeRecording(): Promise<Result<void>>;
+  /** Resolves once the file is finalized and the last utterance committed. */
+  stopRecording(): Promise<Result<RecordingSummary>>;
+  /** Status, level, partial, committed, gap, error, saved and recovered events of the recorder. */
+  onRecordingEvent(listener: (event: RecordingEvent) => void): () => void;
 }
 
 export const IPC_CHANNELS = {
   engineInfo: 'verbatim:engine-info',
   transcribeFile: 'verbatim:transcribe-file',
   transcribeProgress: 'verbatim:transcribe-progress',
-} as const satisfies Record<InvokeMethod | 'transcribeProgress', string>;
+  listCaptureDevices: 'verbatim:list-capture-devices',
+  startRecording: 'verbatim:start-recording',
+  pauseRecording: 'verbatim:pause-recording',
+  resumeRecording: 'verbatim:resume-recording',
+  stopRecording: 'verbatim:stop-recording',
+  recordingEvent: 'verbatim:recording-event',
+} as const satisfies Record<InvokeMethod | 'transcribeProgress' | 'recordingEvent', string>;
 
 /** Methods that are request/response calls (everything but the `on…` subscriptions). */
 export type InvokeMethod = Exclude<keyof VerbatimApi, `on${string}`>;

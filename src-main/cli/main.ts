@@ -5,6 +5,7 @@ import { createEngine } from '../wiring';
 import { fileExtension, writeTranscriptFile } from '../export/index';
 import { parseTranscribeArgs, USAGE, type TranscribeCommand } from './args';
 import { ProgressBar } from './progress-bar';
+import { parseRecordArgs, RECORD_USAGE, runRecord } from './record-command';
 
 async function transcribeAll(command: TranscribeCommand): Promise<number> {
   const engine = createEngine({
@@ -63,14 +64,37 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
+async function listDevices(): Promise<number> {
+  const engine = createEngine();
+  const devices = await engine.recorder.listDevices();
+  await engine.dispose();
+  if (!devices.ok) {
+    process.stderr.write(`error ${devices.error.code}: ${devices.error.message}\n`);
+    return 1;
+  }
+  for (const device of devices.value) {
+    process.stdout.write(`${device.isDefault ? '*' : ' '} ${device.kind.padEnd(7)} ${device.id.padEnd(32)} ${device.name} (${device.maxInputChannels} ch, ${device.defaultSampleRate} Hz)\n`);
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
-    process.stdout.write(USAGE);
+    process.stdout.write(`${USAGE}\n${RECORD_USAGE}`);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'devices') return listDevices();
+  if (command === 'record') {
+    const parsed = parseRecordArgs(rest);
+    if (!parsed.ok) {
+      process.stderr.write(`error ${parsed.error.code}: ${parsed.error.message}\n${RECORD_USAGE}`);
+      return 2;
+    }
+    return runRecord(parsed.value);
+  }
   if (command !== 'transcribe') {
-    process.stderr.write(`Unknown command "${command}".\n${USAGE}`);
+    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n${RECORD_USAGE}`);
     return 2;
   }
   const parsed = parseTranscribeArgs(rest);

@@ -4,8 +4,9 @@
  */
 import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
-import { IPC_CHANNELS, type TranscribeFileRequest } from '../../src-shared/ipc-contract';
-import { fail } from '../../src-shared/result';
+import { IPC_CHANNELS } from '../../src-shared/ipc-contract';
+import { parseRecordingStartRequest, parseTranscribeRequest } from '../../src-shared/ipc-validation';
+import { fail, type Result } from '../../src-shared/result';
 import { createEngine } from '../wiring';
 
 const engine = createEngine({ userDataDir: app.getPath('userData') });
@@ -15,22 +16,30 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   return mainWindow !== null && event.sender === mainWindow.webContents && event.senderFrame === mainWindow.webContents.mainFrame;
 }
 
-function isTranscribeRequest(value: unknown): value is TranscribeFileRequest {
-  if (typeof value !== 'object' || value === null) return false;
-  const request = value as Record<string, unknown>;
-  return typeof request.path === 'string' && request.path.length > 0;
+/** Registers a request handler that refuses every frame but the app's own page. */
+function handle(channel: string, run: (event: IpcMainInvokeEvent, argument: unknown) => Promise<Result<unknown>> | Result<unknown>): void {
+  ipcMain.handle(channel, async (event, argument: unknown) => {
+    if (!isTrustedSender(event)) return fail('IPC_UNTRUSTED_SENDER', 'Request from an unknown frame was refused.');
+    return run(event, argument);
+  });
 }
 
 function registerIpc(): void {
-  ipcMain.handle(IPC_CHANNELS.engineInfo, async (event) => {
-    if (!isTrustedSender(event)) return fail('IPC_UNTRUSTED_SENDER', 'Request from an unknown frame was refused.');
-    return engine.info();
+  handle(IPC_CHANNELS.engineInfo, () => engine.info());
+  handle(IPC_CHANNELS.transcribeFile, (event, argument) => {
+    const request = parseTranscribeRequest(argument);
+    if (!request.ok) return request;
+    return engine.transcribeFile(request.value, (progress) => event.sender.send(IPC_CHANNELS.transcribeProgress, progress));
   });
-  ipcMain.handle(IPC_CHANNELS.transcribeFile, async (event, request: unknown) => {
-    if (!isTrustedSender(event)) return fail('IPC_UNTRUSTED_SENDER', 'Request from an unknown frame was refused.');
-    if (!isTranscribeRequest(request)) return fail('IPC_BAD_REQUEST', 'transcribeFile needs a non-empty path.');
-    return engine.transcribeFile(request, (progress) => event.sender.send(IPC_CHANNELS.transcribeProgress, progress));
+  handle(IPC_CHANNELS.listCaptureDevices, () => engine.recorder.listDevices());
+  handle(IPC_CHANNELS.startRecording, (_event, argument) => {
+    const request = parseRecordingStartRequest(argument);
+    return request.ok ? engine.recorder.start(request.value) : request;
   });
+  handle(IPC_CHANNELS.pauseRecording, () => engine.recorder.pause());
+  handle(IPC_CHANNELS.resumeRecording, () => engine.recorder.resume());
+  handle(IPC_CHANNELS.stopRecording, () => engine.recorder.stop());
+  engine.onRecordingEvent((recordingEvent) => mainWindow?.webContents.send(IPC_CHANNELS.recordingEvent, recordingEvent));
 }
 
 function createWindow(): void {
@@ -55,6 +64,8 @@ function createWindow(): void {
 void app.whenReady().then(() => {
   registerIpc();
   createWindow();
+  // Recordings a crash interrupted are repaired before anything else is recorded.
+  void engine.recorder.recoverAtStartup();
 });
 
 let disposed = false;

@@ -1,15 +1,8 @@
+import type { CaptureDevice } from '../../src-shared/recording-events';
 import type { CodedError, Result } from '../../src-shared/result';
 
-export interface CaptureDevice {
-  /** Stable id to pass back to `open` (PortAudio device index as a string, or a PulseAudio source name). */
-  id: string;
-  name: string;
-  /** 'input' = a microphone-like device; 'monitor' = what the speakers play (other participants). */
-  kind: 'input' | 'monitor';
-  maxInputChannels: number;
-  defaultSampleRate: number;
-  isDefault: boolean;
-}
+export type { CaptureDevice };
+
 
 export interface CaptureFormat {
   sampleRate: number;
@@ -33,4 +26,6 @@ export interface CaptureBackend {
   listDevices(): Promise<Result<CaptureDevice[]>>;
   /** null = the system default input. */
   open(deviceId: string | null, preferred?: Partial<CaptureFormat>): Promise<Result<AudioSource>>;
+  /** The microphone and a system-audio monitor as one 2-channel source (mic = 0, monitor = 1), where supported. */
+  openWithMonitor?(micDeviceId: string | null, monitorDeviceId: string): Promise<Result<AudioSource>>;
 }

@@ -64,6 +64,11 @@ export class LiveTranscriber {
     return this.audio.endSample;
   }
 
+  /** The language given or detected from the first utterance (null before any speech). */
+  get detectedLanguage(): string | null {
+    return this.language;
+  }
+
   get segmentsCommitted(): number {
     return this.nextSegmentId;
   }
@@ -109,7 +114,7 @@ export class LiveTranscriber {
   }
 
   private newVadStream(): StreamingVad {
-    return new StreamingVad(this.options.vad, { minSilenceMs: 400, speechPadMs: 150, ...this.options.segmenter });
+    return new StreamingVad(this.options.vad, { minSilenceMs: 400, speechPadMs: 150, ...this.options.segmenter, keepProbabilities: false });
   }
 
   private async finishUtterance(regionStart: number, regionEnd: number): Promise<void> {
@@ -168,7 +173,7 @@ export class LiveTranscriber {
   }
 
   private report(error: CodedError): null {
-    this.options.emit({ type: 'error', error });
+    this.options.emit({ type: 'error', error, fatal: false });
     return null;
   }
 

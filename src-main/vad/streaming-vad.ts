@@ -38,18 +38,20 @@ export class StreamingVad {
   private readonly pending = new Float32Array(VAD_FRAME_SAMPLES);
   private pendingLength = 0;
   private totalSamples = 0;
-  private readonly log = new ProbabilityLog();
+  private readonly log: ProbabilityLog | null;
 
+  /** `keepProbabilities: false` for live streams, which must not grow with the recording's length. */
   constructor(
     private readonly vad: FrameVad,
-    options: SegmenterOptions = {},
+    options: SegmenterOptions & { keepProbabilities?: boolean } = {},
   ) {
     vad.reset();
+    this.log = options.keepProbabilities === false ? null : new ProbabilityLog();
     this.segmenter = new SpeechSegmenter({ ...options, frameSamples: VAD_FRAME_SAMPLES });
   }
 
   get probabilities(): Float32Array {
-    return this.log.view();
+    return this.log?.view() ?? new Float32Array(0);
   }
 
   get samplesSeen(): number {
@@ -93,7 +95,7 @@ export class StreamingVad {
 
   private async runFrame(): Promise<SpeechRegion[]> {
     const probability = await this.vad.process(this.pending);
-    this.log.append(probability);
+    this.log?.append(probability);
     return this.segmenter.push(probability);
   }
 }

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordingEvent, RecordingStartRequest, RecordingSummary, RecoveredRecording } from '../../src-shared/recording-events';
+import { fail, ok, type Result } from '../../src-shared/result';
+import type { SpeechRecognizer } from '../asr/types';
+import type { ModelDtype } from '../models/catalog';
+import type { FrameVad } from '../vad/streaming-vad';
+import type { AudioSource, CaptureDevice, CaptureFormat } from './capture-types';
+import { LiveTranscriber } from './live-transcriber';
+import { RecordingSession } from './recording-session';
+import type { RecordingSink, ResamplerFactory } from './session-ports';
+
+export interface LiveModels {
+  recognizer: SpeechRecognizer;
+  vad: FrameVad;
+  /** Disposes every ORT session the models hold. */
+  release(): Promise<void>;
+}
+
+export interface RecorderDeps {
+  listDevices(): Promise<Result<CaptureDevice[]>>;
+  /** Opens the capture: the microphone, joined with a system-audio monitor as its own channel when asked. */
+  openSource(request: { deviceId: string | null; monitorDeviceId: string | null }): Promise<Result<AudioSource>>;
+  createSink(sessionId: string, format: CaptureFormat): Promise<Result<RecordingSink>>;
+  createResampler: ResamplerFactory;
+  loadModels(request: StartRecordingRequest): Promise<Result<LiveModels>>;
+  /** Repairs recordings a crash interrupted and removes stale temp files. */
+  recover(): Promise<RecoveredRecording[]>;
+  emit(event: RecordingEvent): void;
+}
+
+/** The renderer's request plus engine-only knobs (CLI, tests). */
+export interface StartRecordingRequest extends RecordingStartRequest {
+  /** A local transformers.js model folder instead of the catalog. */
+  modelDir?: string;
+  dtype?: ModelDtype;
+  /** Ring capacity in seconds: how far live ASR may fall behind before skipping (default 30). */
+  ringSeconds?: number;
+}
+
+/** Owns the one recording that may run at a time; everything else about a recording is the session's. */
+export class Recorder {
+  private session: RecordingSession | null = null;
+  private starting = false;
+
+  constructor(private readonly deps: RecorderDeps) {}
+
+  /** Start-up: repair what a crash interrupted and report it. */
+  async recoverAtStartup(): Promise<RecoveredRecording[]> {
+    const recovered = await this.deps.recover();
+    if (recovered.length > 0) this.deps.emit({ type: 'recovered', recordings: recovered });
+    return recovered;
+  }
+
+  listDevices(): Promise<Result<CaptureDevice[]>> {
+    return this.deps.listDevices();
+  }
+
+  get active(): boolean {
+    return this.session !== null || this.starting;
+  }
+
+  async start(request: StartRecordingRequest = {}): Promise<Result<{ sessionId: string }>> {
+    if (this.active) return fail('RECORDING_ALREADY_ACTIVE', 'A recording is already running; stop it before starting another.');
+    this.starting = true;
+    try {
+      return await this.startNow(request);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async startNow(request: StartRecordingRequest): Promise<Result<{ sessionId: string }>> {
+    const sessionId = randomUUID();
+    let models: LiveModels | null = null;
+    if (request.transcribe !== false) {
+      const loaded = await this.deps.loadModels(request);
+      if (!loaded.ok) return loaded;
+      models = loaded.value;
+    }
+    const source = await this.deps.openSource({ deviceId: request.deviceId ?? null, monitorDeviceId: request.monitorDeviceId ?? null });
+    if (!source.ok) {
+      await models?.release();
+      return source;
+    }
+    const sink = await this.deps.createSink(sessionId, source.value.format);
+    if (!sink.ok) {
+      await source.value.stop();
+      await models?.release();
+      return sink;
+    }
+    const transcriber = models
+      ? new LiveTranscriber({ recognizer: models.recognizer, vad: models.vad, emit: this.deps.emit, language: request.language ?? null, task: request.task ?? 'transcribe' })
+      : null;
+    const session = new RecordingSession({
+      id: sessionId,
+      source: source.value,
+      sink: sink.value,
+      resampler: this.deps.createResampler(source.value.format),
+      transcriber,
+      emit: this.deps.emit,
+      ...(request.ringSeconds ? { ringSeconds: request.ringSeconds } : {}),
+      ...(models ? { releaseModels: () => (models as LiveModels).release() } : {}),
+      // The session saves itself; forgetting it here lets the next recording start.
+      onFatal: () => void this.stop(),
+    });
+    const started = await session.start();
+    if (!started.ok) {
+      await source.value.stop();
+      await sink.value.finalize();
+      await models?.release();
+      return started;
+    }
+    this.session = session;
+    return ok({ sessionId });
+  }
+
+  pause(): Result<void> {
+    return this.session ? this.session.pause() : fail('RECORDING_NOT_RUNNING', 'There is no recording to pause.');
+  }
+
+  resume(): Result<void> {
+    return this.session ? this.session.resume() : fail('RECORDING_NOT_RUNNING', 'There is no recording to resume.');
+  }
+
+  async stop(): Promise<Result<RecordingSummary>> {
+    const session = this.session;
+    if (!session) return fail('RECORDING_NOT_RUNNING', 'There is no recording to stop.');
+    const summary = await session.stop();
+    if (this.session === session) this.session = null;
+    return summary;
+  }
+}
