@@ -21,9 +21,11 @@ export interface RecognizeOptions {
   /** ISO 639-1 code, or null to detect it. */
   language: string | null;
   task: AsrTask;
+  /** Aborting stops decoding after the current token; the result is then ASR_CANCELLED. */
+  signal?: AbortSignal;
 }
 
-export type AsrErrorCode = 'MODEL_LOAD_FAILED' | 'ASR_FAILED' | 'LANGUAGE_UNSUPPORTED' | 'RECOGNIZER_DISPOSED';
+export type AsrErrorCode = 'MODEL_LOAD_FAILED' | 'ASR_FAILED' | 'ASR_CANCELLED' | 'LANGUAGE_UNSUPPORTED' | 'RECOGNIZER_DISPOSED';
 
 /** One warm model instance; serves many windows until `dispose()`. */
 export interface SpeechRecognizer {

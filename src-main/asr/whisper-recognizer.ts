@@ -1,8 +1,9 @@
-import { env, pipeline, Tensor, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
+import { env, InterruptableStoppingCriteria, pipeline, Tensor, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ModelDtype } from '../models/catalog';
+import { speedUpWhisperFeatures } from './fast-whisper-features';
 import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from './execution-provider';
 import { instrumentSessions, type SessionTimings } from './session-timing';
 import type { AsrErrorCode, RecognizeOptions, RecognizedSegment, SpeechRecognizer, WindowTranscription } from './types';
@@ -34,6 +35,7 @@ interface PipelineOutput {
 /** Transformers.js pipeline options not covered by its own typings for Whisper. */
 type WhisperCallOptions = {
   return_timestamps: boolean;
+  stopping_criteria?: InterruptableStoppingCriteria[];
   language?: string;
   task?: string;
 };
@@ -101,11 +103,22 @@ class WhisperRecognizer implements SpeechRecognizer {
     const callOptions: WhisperCallOptions = this.multilingual
       ? { return_timestamps: true, language, task: options.task }
       : { return_timestamps: true };
+    const { signal } = options;
+    if (signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled before it started.');
+    const interrupt = signal ? new InterruptableStoppingCriteria() : null;
+    const onAbort = (): void => interrupt?.interrupt();
+    if (interrupt) {
+      callOptions.stopping_criteria = [interrupt];
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }
     try {
       const output = (await this.asr(audio, callOptions)) as PipelineOutput;
+      if (signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled while it was being decoded.');
       return ok({ language, segments: toSegments(output) });
     } catch (error) {
       return fail('ASR_FAILED', `Whisper failed on a window: ${(error as Error).message}`);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -143,6 +156,7 @@ async function loadNow(options: WhisperLoadOptions): Promise<Result<SpeechRecogn
       return loaded as AutomaticSpeechRecognitionPipeline;
     });
     const multilingual = generation.is_multilingual ?? generation.lang_to_id !== undefined;
+    speedUpWhisperFeatures((value.processor as unknown as { feature_extractor?: unknown }).feature_extractor);
     return ok(new WhisperRecognizer(options.modelId, report, multilingual, value, generation));
   } catch (error) {
     return fail('MODEL_LOAD_FAILED', `Could not load ${options.modelId} from ${options.modelDir}: ${(error as Error).message}`, options.modelDir);

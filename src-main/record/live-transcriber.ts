@@ -28,6 +28,16 @@ interface Hypothesis {
   segments: RecognizedSegment[];
 }
 
+/** A Whisper pass running (or queued behind the one running) while the stream goes on. */
+interface Pass {
+  kind: 'partial' | 'final';
+  utterance: number;
+  start: number;
+  end: number;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
 const SR = ENGINE_SAMPLE_RATE;
 const PRE_ROLL_SAMPLES = SR;
 const seconds = (samples: number): number => Math.round((samples / SR) * 1000) / 1000;
@@ -36,6 +46,8 @@ const seconds = (samples: number): number => Math.round((samples / SR) * 1000) /
  * Turns a live 16 kHz stream into partial and committed transcript events. Utterances are cut by VAD;
  * while one is spoken, Whisper re-hears it at least once a second (partials); when it ends, the last
  * hypothesis that heard all of it is committed (or one more pass is run). Committed text is final.
+ * Passes run beside the stream (VAD keeps up while Whisper works): when a pause begins, a partial in
+ * flight is interrupted and the utterance is heard up to its end, so the commit follows the pause.
  * Memory is bounded: only the utterance in progress (≤ 30 s) plus a short pre-roll is held.
  */
 export class LiveTranscriber {
@@ -45,6 +57,9 @@ export class LiveTranscriber {
   private utteranceStart: number | null = null;
   private lastAsrAt = 0;
   private hypothesis: Hypothesis | null = null;
+  /** Bumped whenever the utterance in progress changes, so a late pass cannot touch the next one. */
+  private utterance = 0;
+  private pass: Pass | null = null;
   private committedUntil = 0;
   private nextSegmentId = 0;
   private language: string | null;
@@ -87,15 +102,27 @@ export class LiveTranscriber {
       this.audio.dropBefore(now - PRE_ROLL_SAMPLES);
       return;
     }
-    this.utteranceStart ??= Math.max(this.vadOrigin + openStart, this.committedUntil, this.audio.startSample);
-    if (now - this.utteranceStart >= this.maxUtterance) await this.forceCut();
-    else if (now - Math.max(this.lastAsrAt, this.utteranceStart) >= this.partialInterval) await this.runPartial();
+    if (this.utteranceStart === null) {
+      this.utteranceStart = Math.max(this.vadOrigin + openStart, this.committedUntil, this.audio.startSample);
+      this.utterance += 1;
+    }
+    const pendingEnd = this.vadStream.pendingRegionEnd;
+    if (now - this.utteranceStart >= this.maxUtterance) {
+      await this.settlePasses();
+      await this.forceCut();
+    } else if (pendingEnd !== null && this.vadOrigin + pendingEnd <= now) this.hearPendingEnd(this.vadOrigin + pendingEnd);
+    else if (this.pass === null && now - Math.max(this.lastAsrAt, this.utteranceStart) >= this.partialInterval) {
+      this.lastAsrAt = now;
+      this.startPass('partial', this.utteranceStart, now);
+    }
   }
 
   /** The stream lost [from, to) (ASR fell behind): drop the utterance in progress and report the gap. */
   skip(from: number, to: number): void {
     const gapStart = Math.min(this.utteranceStart ?? from, from);
     this.skippedSamples += to - gapStart;
+    this.pass?.abort.abort();
+    this.utterance += 1;
     this.utteranceStart = null;
     this.hypothesis = null;
     this.committedUntil = to;
@@ -111,6 +138,8 @@ export class LiveTranscriber {
       await this.finishUtterance(this.vadOrigin + region.startSample, this.vadOrigin + region.endSample);
     }
     this.utteranceStart = null;
+    this.pass?.abort.abort();
+    await this.settlePasses();
   }
 
   private newVadStream(): StreamingVad {
@@ -121,32 +150,62 @@ export class LiveTranscriber {
     const start = Math.max(this.utteranceStart ?? regionStart, this.committedUntil, this.audio.startSample);
     const end = Math.min(regionEnd, this.audio.endSample);
     if (end > start) {
+      // A pass hearing this utterance up to its end may be running: its result is the commit.
+      await this.settlePasses();
       const heardAll = this.hypothesis !== null && this.hypothesis.start === start && this.hypothesis.end >= end;
-      const segments = heardAll ? (this.hypothesis as Hypothesis).segments : await this.recognize(start, end);
+      const segments = heardAll ? (this.hypothesis as Hypothesis).segments : await this.recognize(this.audio.slice(start, end));
       if (segments) this.commit(start, end, segments);
     }
     this.utteranceStart = null;
+    this.utterance += 1;
     this.hypothesis = null;
     this.committedUntil = Math.max(this.committedUntil, end);
   }
 
-  private async runPartial(): Promise<void> {
+  /**
+   * Someone may have stopped speaking: as soon as the padded end of their speech has arrived, hear the
+   * utterance up to it, so that when the silence is long enough to commit, the final hypothesis is
+   * already there (commit latency ≈ the silence wait, not the wait plus a Whisper pass). A partial
+   * still decoding is interrupted for it. If they go on speaking, this pass served as a partial.
+   */
+  private hearPendingEnd(end: number): void {
     const start = this.utteranceStart as number;
-    const end = this.audio.endSample;
-    this.lastAsrAt = end;
-    const segments = await this.recognize(start, end);
-    if (!segments) return;
-    this.hypothesis = { start, end, segments };
-    const text = segments.map((segment) => segment.text).join(' ');
-    this.options.emit({ type: 'partial', start: seconds(start), end: seconds(end), text });
+    if (end <= start) return;
+    const covers = (heard: { start: number; end: number } | null): boolean => heard !== null && heard.start === start && heard.end >= end;
+    if (covers(this.hypothesis) || (this.pass?.kind === 'final' && this.pass.utterance === this.utterance && covers(this.pass))) return;
+    this.lastAsrAt = this.audio.endSample;
+    this.startPass('final', start, end);
+  }
+
+  /** Runs a pass after the one in flight (interrupting that one if it is a partial); does not wait for it. */
+  private startPass(kind: Pass['kind'], start: number, end: number): void {
+    const previous = this.pass;
+    if (previous?.kind === 'partial') previous.abort.abort();
+    const audio = this.audio.slice(start, end);
+    const abort = new AbortController();
+    const utterance = this.utterance;
+    const pass: Pass = { kind, utterance, start, end, abort, done: Promise.resolve() };
+    pass.done = (previous?.done ?? Promise.resolve()).then(async () => {
+      const segments = abort.signal.aborted ? null : await this.recognize(audio, abort.signal);
+      if (this.pass === pass) this.pass = null;
+      if (!segments || abort.signal.aborted || utterance !== this.utterance) return;
+      this.hypothesis = { start, end, segments };
+      this.options.emit({ type: 'partial', start: seconds(start), end: seconds(end), text: segments.map((segment) => segment.text).join(' ') });
+    });
+    this.pass = pass;
+  }
+
+  private async settlePasses(): Promise<void> {
+    while (this.pass) await this.pass.done;
   }
 
   /** A monologue with no pause for 30 s: commit all but the last segment, resume at its start. */
   private async forceCut(): Promise<void> {
     const start = this.utteranceStart as number;
     const end = start + this.maxUtterance;
-    const segments = await this.recognize(start, end);
+    const segments = await this.recognize(this.audio.slice(start, end));
     this.hypothesis = null;
+    this.utterance += 1;
     if (!segments) {
       this.utteranceStart = end;
       this.committedUntil = end;
@@ -161,15 +220,15 @@ export class LiveTranscriber {
     this.audio.dropBefore(resumeSample);
   }
 
-  private async recognize(start: number, end: number): Promise<RecognizedSegment[] | null> {
-    const audio = this.audio.slice(start, end);
+  private async recognize(audio: Float32Array, signal?: AbortSignal): Promise<RecognizedSegment[] | null> {
     if (this.language === null) {
       const detected = await this.options.recognizer.detectLanguage(audio);
       if (!detected.ok) return this.report(detected.error);
       this.language = detected.value.language;
     }
-    const result = await this.options.recognizer.transcribeWindow(audio, { language: this.language, task: this.options.task });
-    return result.ok ? result.value.segments : this.report(result.error);
+    const result = await this.options.recognizer.transcribeWindow(audio, { language: this.language, task: this.options.task, ...(signal ? { signal } : {}) });
+    if (result.ok) return result.value.segments;
+    return result.error.code === 'ASR_CANCELLED' ? null : this.report(result.error);
   }
 
   private report(error: CodedError): null {
@@ -191,6 +250,8 @@ export class LiveTranscriber {
   }
 
   private discardUtterance(): void {
+    this.pass?.abort.abort();
+    this.utterance += 1;
     this.utteranceStart = null;
     this.hypothesis = null;
     this.options.emit({ type: 'partial', start: seconds(this.audio.endSample), end: seconds(this.audio.endSample), text: '' });

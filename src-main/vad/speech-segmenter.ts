@@ -63,6 +63,16 @@ export class SpeechSegmenter {
     return this.speechStart === null ? null : Math.max(this.speechStart - this.padSamples, this.lastEmittedEnd, 0);
   }
 
+  /**
+   * While an open region's speech may be ending (a silence run has begun): where that region would end
+   * were it closed now. Lets a live consumer start its final pass before the silence is long enough.
+   */
+  get pendingEnd(): number | null {
+    if (this.speechStart === null || this.silenceStart === null) return null;
+    if (this.silenceStart - this.speechStart <= this.minSpeechSamples) return null;
+    return this.silenceStart + this.padSamples;
+  }
+
   /** Feeds the next frame's probability; returns the regions this frame completed (0 or 1). */
   push(probability: number): SpeechRegion[] {
     const frameStart = this.frameIndex * this.frameSamples;

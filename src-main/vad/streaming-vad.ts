@@ -63,6 +63,11 @@ export class StreamingVad {
     return this.segmenter.openRegionStart;
   }
 
+  /** Where the open region would end if the silence that has begun lasts (this stream's samples), or null. */
+  get pendingRegionEnd(): number | null {
+    return this.segmenter.pendingEnd;
+  }
+
   /** Feeds the next samples; returns the speech regions completed meanwhile. */
   async push(samples: Float32Array): Promise<SpeechRegion[]> {
     const completed: SpeechRegion[] = [];

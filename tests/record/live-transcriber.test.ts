@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import { LiveTranscriber } from '../../src-main/record/live-transcriber';
 import { EnergyVad } from '../support/energy-vad';
+import { SlowRecognizer } from '../support/slow-recognizer';
 import { concatAudio, RATE, toneSpeech, ToneWordRecognizer } from '../support/tone-words';
 
 async function feed(audio: Float32Array, chunkSeconds = 0.1, onChunk?: (transcriber: LiveTranscriber, chunkIndex: number) => void) {
@@ -50,6 +51,86 @@ describe('LiveTranscriber', () => {
     }
     const firstCommit = events.findIndex((event) => event.type === 'committed');
     expect(events.slice(0, firstCommit).some((event) => event.type === 'partial')).toBe(true);
+  });
+
+  it('hears the utterance up to its padded end before the pause is long enough, so the commit needs no further pass', async () => {
+    const speech = toneSpeech(12);
+    const audio = concatAudio(new Float32Array(RATE), speech, new Float32Array(2 * RATE));
+    const speechEnd = (RATE + speech.length) / RATE;
+    const log: { kind: 'partial' | 'committed'; heardUntil: number; passes: number; windowEnd: number }[] = [];
+    const recognizer = new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`);
+    const transcriber = new LiveTranscriber({
+      recognizer,
+      vad: new EnergyVad(),
+      emit: (event) => {
+        const at = { heardUntil: transcriber.position / RATE, passes: recognizer.windows.length };
+        if (event.type === 'committed') log.push({ kind: 'committed', ...at, windowEnd: event.segment.end });
+        if (event.type === 'partial' && event.text !== '') log.push({ kind: 'partial', ...at, windowEnd: event.end });
+      },
+      language: 'en',
+      task: 'transcribe',
+    });
+    const chunk = RATE / 50;
+    for (let offset = 0; offset < audio.length; offset += chunk) await transcriber.push(audio.subarray(offset, offset + chunk));
+    await transcriber.flush();
+    const firstCommit = log.findIndex((entry) => entry.kind === 'committed');
+    expect(firstCommit).toBeGreaterThan(0);
+    const commit = log[firstCommit] as (typeof log)[number];
+    const lastPartial = log[firstCommit - 1] as (typeof log)[number];
+    // The pass before the commit heard all the speech (its last 0.13 s is the tone's trailing gap) plus
+    // the pad, and ran while the pause was still too short to close the utterance…
+    expect(lastPartial.windowEnd).toBeGreaterThanOrEqual(speechEnd - 0.13);
+    expect(lastPartial.heardUntil).toBeLessThan(commit.heardUntil);
+    expect(commit.heardUntil - (speechEnd - 0.13)).toBeGreaterThanOrEqual(0.4);
+    // …and the commit reused it: no Whisper pass ran in between.
+    expect(commit.passes).toBe(lastPartial.passes);
+  });
+
+  it('keeps listening while Whisper works: a slow pass does not hold the stream, a partial is interrupted when the pause begins, one pass at a time', async () => {
+    const recognizer = new SlowRecognizer(new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`), 300);
+    const events: RecordingEvent[] = [];
+    const transcriber = new LiveTranscriber({ recognizer, vad: new EnergyVad(), emit: (event) => events.push(event), language: 'en', task: 'transcribe' });
+    const pause = new Float32Array(2 * RATE);
+    const audio = concatAudio(pause, toneSpeech(20), pause, toneSpeech(20, 20), pause);
+    const chunk = RATE / 50;
+    let longestPushMs = 0;
+    let blockedPushes = 0;
+    const started = performance.now();
+    for (let offset = 0; offset < audio.length; offset += chunk) {
+      const pushStarted = performance.now();
+      await transcriber.push(audio.subarray(offset, offset + chunk));
+      const pushMs = performance.now() - pushStarted;
+      longestPushMs = Math.max(longestPushMs, pushMs);
+      if (pushMs > 100) blockedPushes += 1;
+      // Real time at 50× speed: a 300 ms pass spans 15 s of audio, so without concurrency the stream would stall.
+      await new Promise((resolve) => setTimeout(resolve, 0.4));
+    }
+    await transcriber.flush();
+    expect(recognizer.inFlight).toBe(0);
+    expect(recognizer.maxInFlight).toBe(1);
+    expect(committedWords(events)).toEqual(expectedWords(40));
+    // Partials were cancelled for the final passes rather than waited for.
+    expect(recognizer.calls.some((call) => call.cancelled)).toBe(true);
+    // Pushes wait for Whisper only at a commit, when the pass for the utterance's end may still be running
+    // (two utterances); every partial pass ran beside the stream.
+    expect(blockedPushes).toBeLessThanOrEqual(2);
+    expect(recognizer.calls.length).toBeGreaterThan(4);
+    console.log(`slow recognizer: ${recognizer.calls.length} passes (${recognizer.calls.filter((call) => call.cancelled).length} cancelled), ${blockedPushes} pushes waited, longest ${longestPushMs.toFixed(0)} ms, total ${(performance.now() - started).toFixed(0)} ms`);
+  });
+
+  it('flush waits for the pass in flight and nothing is emitted after it', async () => {
+    const recognizer = new SlowRecognizer(new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`), 200);
+    const events: RecordingEvent[] = [];
+    const transcriber = new LiveTranscriber({ recognizer, vad: new EnergyVad(), emit: (event) => events.push(event), language: 'en', task: 'transcribe' });
+    const audio = concatAudio(new Float32Array(RATE), toneSpeech(8));
+    for (let offset = 0; offset < audio.length; offset += RATE / 10) await transcriber.push(audio.subarray(offset, offset + RATE / 10));
+    expect(recognizer.inFlight).toBe(1);
+    await transcriber.flush();
+    expect(recognizer.inFlight).toBe(0);
+    const count = events.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(events.length).toBe(count);
+    expect(committedWords(events)).toEqual(expectedWords(8));
   });
 
   it('cuts a 75 s monologue with no pause at ≤ 30 s and loses or doubles no word', async () => {
