@@ -109,7 +109,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     openSource: ({ deviceId, monitorDeviceId }) => {
       if (monitorDeviceId === null) return capture.open(deviceId);
       if (!capture.openWithMonitor) return Promise.resolve(fail('MONITOR_UNSUPPORTED', 'System-audio capture is not available on this platform.'));
-      return capture.openWithMonitor(deviceId, monitorDeviceId);
+      return capture.openWithMonitor(deviceId, monitorDeviceId, { onMonitorFault: (error) => emit({ type: 'error', error, fatal: false }) });
     },
     createSink: (sessionId, format) =>
       CrashSafeWavWriter.open({ dir: recordingsDir, name: recordingName(sessionId), format, sampleFormat: 's16' }),

@@ -22,10 +22,18 @@ export interface AudioSource {
   stop(): Promise<void>;
 }
 
+export interface MonitorCaptureOptions {
+  onMonitorFault?: (error: CodedError) => void;
+}
+
 export interface CaptureBackend {
   listDevices(): Promise<Result<CaptureDevice[]>>;
   /** null = the system default input. */
   open(deviceId: string | null, preferred?: Partial<CaptureFormat>): Promise<Result<AudioSource>>;
-  /** The microphone and a system-audio monitor as one 2-channel source (mic = 0, monitor = 1), where supported. */
-  openWithMonitor?(micDeviceId: string | null, monitorDeviceId: string): Promise<Result<AudioSource>>;
+  /**
+   * The microphone and a system-audio monitor as one 2-channel source (mic = 0, monitor = 1), where
+   * supported. A monitor that fails mid-recording is not fatal: it goes to `onMonitorFault` and the
+   * recording continues with silence in channel 1.
+   */
+  openWithMonitor?(micDeviceId: string | null, monitorDeviceId: string, options?: MonitorCaptureOptions): Promise<Result<AudioSource>>;
 }

@@ -1,6 +1,8 @@
 import type { Result } from '../../../src-shared/result';
 import { fail, ok } from '../../../src-shared/result';
-import type { AudioSource, CaptureBackend, CaptureDevice, CaptureFormat } from '../capture-types';
+import type { AudioSource, CaptureBackend, CaptureDevice, CaptureFormat, MonitorCaptureOptions } from '../capture-types';
+import type { DualSourceOptions } from './dual-source';
+import { DualSource } from './dual-source';
 import type { NativeDeviceInfo, PortAudioNative } from './portaudio-native';
 import { loadPortAudio } from './portaudio-native';
 import type { PortAudioSourceOptions } from './portaudio-source';
@@ -13,6 +15,8 @@ export interface SystemCaptureOptions {
   portAudio?: PortAudioSourceOptions;
   /** Linux monitor capture through pactl/parec. */
   pulse?: PulseMonitorOptions;
+  /** Buffering of the monitor channel in `openWithMonitor` (FIFO size, jitter allowance). */
+  dual?: Omit<DualSourceOptions, 'onSecondaryFault' | 'deviceName'>;
   /** Default: process.platform; monitors are listed on 'linux' only. */
   platform?: NodeJS.Platform;
   /** For tests: an addon stand-in or a load failure. */
@@ -95,6 +99,33 @@ export class SystemCaptureBackend implements CaptureBackend {
       channels: preferred.channels ?? Math.min(device.maxInputChannels, MAX_NATIVE_CHANNELS),
     };
     return PortAudioSource.open(native.value, device.id, device.name, format, this.options.portAudio);
+  }
+
+  /**
+   * The microphone (`open`'s rules for the id) as channel 0 and a PulseAudio monitor source as channel 1,
+   * at the microphone's rate. A monitor that cannot be opened fails the whole call with its own error
+   * rather than quietly recording the microphone alone.
+   */
+  async openWithMonitor(micDeviceId: string | null, monitorDeviceId: string, options: MonitorCaptureOptions = {}): Promise<Result<AudioSource>> {
+    const monitor = await this.openMonitor(monitorDeviceId, {});
+    if (!monitor.ok) return monitor;
+    const mic = await this.open(micDeviceId);
+    if (!mic.ok) {
+      await monitor.value.stop();
+      return mic;
+    }
+    const onMonitorFault = options.onMonitorFault;
+    return ok(
+      new DualSource(mic.value, monitor.value, {
+        ...this.options.dual,
+        ...(onMonitorFault
+          ? {
+              onSecondaryFault: (error) =>
+                onMonitorFault({ ...error, message: `${error.message}; recording continues with the microphone only` }),
+            }
+          : {}),
+      }),
+    );
   }
 
   private async openMonitor(sourceName: string, preferred: Partial<CaptureFormat>): Promise<Result<AudioSource>> {
