@@ -9,6 +9,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           // The headless CLI is built from the same engine, without Electron.
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
+          // Live transcription runs in a worker thread (onnxruntime-node blocks the thread it runs on).
+          'live-asr-worker': resolve(__dirname, 'src-main/record/asr-worker/live-asr-worker.ts'),
         },
       },
     },

@@ -8,7 +8,6 @@ import type { RecordingEvent } from '../src-shared/recording-events';
 import { fail, ok, type Result } from '../src-shared/result';
 import type { Transcript } from '../src-shared/transcript';
 import { planExecution, type ExecutionPreference } from './asr/execution-provider';
-import type { SpeechRecognizer } from './asr/types';
 import { WarmRecognizer } from './asr/warm-recognizer';
 import { loadWhisperRecognizer } from './asr/whisper-recognizer';
 import { FfmpegAudioDecoder } from './audio/decoder';
@@ -20,9 +19,8 @@ import type { CaptureBackend } from './record/capture-types';
 import { createEngineResampler } from './record/capture/engine-resampler';
 import { SystemCaptureBackend } from './record/capture/system-capture-backend';
 import { CrashSafeWavWriter, recoverInterruptedRecordings } from './record/disk';
-import { loadLiveModels } from './record/live-models';
-import { Recorder, type LiveModels, type StartRecordingRequest } from './record/recorder';
-import { SileroVad } from './vad/silero-vad';
+import { openWorkerTranscription } from './record/asr-worker/worker-transcription';
+import { inProcessTranscription, Recorder, type LiveModels, type StartRecordingRequest } from './record/recorder';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -114,17 +112,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
     createSink: (sessionId, format) =>
       CrashSafeWavWriter.open({ dir: recordingsDir, name: recordingName(sessionId), format, sampleFormat: 's16' }),
     createResampler: createEngineResampler,
-    loadModels:
-      options.adapters?.loadLiveModels ??
-      (async (request) => {
-        const model = await resolveWhisper(request, () => undefined);
-        if (!model.ok) return model;
-        const { modelId, dir, dtype } = model.value;
-        return loadLiveModels(
-          (): Promise<Result<SpeechRecognizer>> => loadWhisperRecognizer({ modelId, modelDir: dir, dtype, execution: device }),
-          () => SileroVad.load(),
-        );
-      }),
+    openTranscription: options.adapters?.loadLiveModels
+      ? inProcessTranscription(options.adapters.loadLiveModels, emit)
+      : async (request) => {
+          const model = await resolveWhisper(request, () => undefined);
+          if (!model.ok) return model;
+          const { modelId, dir, dtype } = model.value;
+          // Inference runs in a worker thread: onnxruntime-node blocks the thread it runs on.
+          const config = { modelId, modelDir: dir, dtype, execution: device, language: request.language ?? null, task: request.task ?? 'transcribe' };
+          return openWorkerTranscription(config, emit);
+        },
     recover: async () => {
       const result = await recoverInterruptedRecordings(recordingsDir);
       for (const report of result.recordings) {

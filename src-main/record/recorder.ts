@@ -7,7 +7,7 @@ import type { FrameVad } from '../vad/streaming-vad';
 import type { AudioSource, CaptureDevice, CaptureFormat } from './capture-types';
 import { LiveTranscriber } from './live-transcriber';
 import { RecordingSession } from './recording-session';
-import type { RecordingSink, ResamplerFactory } from './session-ports';
+import type { OpenedTranscription, RecordingSink, ResamplerFactory } from './session-ports';
 
 export interface LiveModels {
   recognizer: SpeechRecognizer;
@@ -22,7 +22,8 @@ export interface RecorderDeps {
   openSource(request: { deviceId: string | null; monitorDeviceId: string | null }): Promise<Result<AudioSource>>;
   createSink(sessionId: string, format: CaptureFormat): Promise<Result<RecordingSink>>;
   createResampler: ResamplerFactory;
-  loadModels(request: StartRecordingRequest): Promise<Result<LiveModels>>;
+  /** Loads the live models (in a worker thread in the app) for one session. */
+  openTranscription(request: StartRecordingRequest): Promise<Result<OpenedTranscription>>;
   /** Repairs recordings a crash interrupted and removes stale temp files. */
   recover(): Promise<RecoveredRecording[]>;
   emit(event: RecordingEvent): void;
@@ -35,6 +36,19 @@ export interface StartRecordingRequest extends RecordingStartRequest {
   dtype?: ModelDtype;
   /** Ring capacity in seconds: how far live ASR may fall behind before skipping (default 30). */
   ringSeconds?: number;
+}
+
+/** Live transcription in this process, on models loaded here (tests and tools that bring their own doubles). */
+export function inProcessTranscription(
+  loadModels: (request: StartRecordingRequest) => Promise<Result<LiveModels>>,
+  emit: (event: RecordingEvent) => void,
+): (request: StartRecordingRequest) => Promise<Result<OpenedTranscription>> {
+  return async (request) => {
+    const models = await loadModels(request);
+    if (!models.ok) return models;
+    const transcription = new LiveTranscriber({ recognizer: models.value.recognizer, vad: models.value.vad, emit, language: request.language ?? null, task: request.task ?? 'transcribe' });
+    return ok({ transcription, release: () => models.value.release() });
+  };
 }
 
 /** Owns the one recording that may run at a time; everything else about a recording is the session's. */
@@ -71,35 +85,32 @@ export class Recorder {
 
   private async startNow(request: StartRecordingRequest): Promise<Result<{ sessionId: string }>> {
     const sessionId = randomUUID();
-    let models: LiveModels | null = null;
+    let live: OpenedTranscription | null = null;
     if (request.transcribe !== false) {
-      const loaded = await this.deps.loadModels(request);
-      if (!loaded.ok) return loaded;
-      models = loaded.value;
+      const opened = await this.deps.openTranscription(request);
+      if (!opened.ok) return opened;
+      live = opened.value;
     }
     const source = await this.deps.openSource({ deviceId: request.deviceId ?? null, monitorDeviceId: request.monitorDeviceId ?? null });
     if (!source.ok) {
-      await models?.release();
+      await live?.release();
       return source;
     }
     const sink = await this.deps.createSink(sessionId, source.value.format);
     if (!sink.ok) {
       await source.value.stop();
-      await models?.release();
+      await live?.release();
       return sink;
     }
-    const transcriber = models
-      ? new LiveTranscriber({ recognizer: models.recognizer, vad: models.vad, emit: this.deps.emit, language: request.language ?? null, task: request.task ?? 'transcribe' })
-      : null;
     const session = new RecordingSession({
       id: sessionId,
       source: source.value,
       sink: sink.value,
       resampler: this.deps.createResampler(source.value.format),
-      transcriber,
+      transcriber: live?.transcription ?? null,
       emit: this.deps.emit,
       ...(request.ringSeconds ? { ringSeconds: request.ringSeconds } : {}),
-      ...(models ? { releaseModels: () => (models as LiveModels).release() } : {}),
+      ...(live ? { releaseModels: () => (live as OpenedTranscription).release() } : {}),
       // The session saves itself; forgetting it here lets the next recording start.
       onFatal: () => void this.stop(),
     });
@@ -107,7 +118,7 @@ export class Recorder {
     if (!started.ok) {
       await source.value.stop();
       await sink.value.finalize();
-      await models?.release();
+      await live?.release();
       return started;
     }
     this.session = session;

@@ -2,10 +2,9 @@ import type { RecordingEvent, RecordingStatus, RecordingSummary } from '../../sr
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import { ENGINE_SAMPLE_RATE } from '../audio/types';
 import type { AudioSource } from './capture-types';
-import type { LiveTranscriber } from './live-transcriber';
 import { LevelMeter } from './level-meter';
 import { RingBuffer, type RingReader } from './ring-buffer';
-import type { RecordingSink, StreamResampler } from './session-ports';
+import type { LiveTranscription, RecordingSink, StreamResampler } from './session-ports';
 
 export interface RecordingSessionOptions {
   id: string;
@@ -13,7 +12,7 @@ export interface RecordingSessionOptions {
   sink: RecordingSink;
   resampler: StreamResampler;
   /** null records without live transcription. */
-  transcriber: LiveTranscriber | null;
+  transcriber: LiveTranscription | null;
   emit: (event: RecordingEvent) => void;
   /** Ring capacity in seconds of native audio (default 30): how far ASR may fall behind before a gap. */
   ringSeconds?: number;
@@ -142,7 +141,21 @@ export class RecordingSession {
     void this.stop();
   }
 
+  /**
+   * Live text is best-effort, the recording is not: a model that throws (an ORT run failing) ends live
+   * transcription with a non-fatal error. Left to reject, the loop was an unhandled rejection (fatal in
+   * plain Node) and made `stop()` throw before finalizing, leaving the recorder active for good.
+   */
   private async runAsrLoop(): Promise<void> {
+    try {
+      await this.transcribeFromRing();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.emit({ type: 'error', error: { code: 'LIVE_TRANSCRIPTION_FAILED', message: `Live transcription stopped: ${message}` }, fatal: false });
+    }
+  }
+
+  private async transcribeFromRing(): Promise<void> {
     const transcriber = this.options.transcriber;
     const { sampleRate, channels } = this.options.source.format;
     for (;;) {

@@ -21,3 +21,23 @@ export interface StreamResampler {
 }
 
 export type ResamplerFactory = (format: CaptureFormat) => StreamResampler;
+
+/** Live transcription as the session drives it: in process (tests) or in a worker thread (the app). */
+export interface LiveTranscription {
+  /** One past the last 16 kHz sample pushed (absolute, recording timeline). */
+  readonly position: number;
+  readonly segmentsCommitted: number;
+  readonly detectedLanguage: string | null;
+  /** Resolves once the samples were taken in (it may wait for a commit's Whisper pass). */
+  push(samples: Float32Array): Promise<void>;
+  /** The stream lost [from, to): ASR fell behind the ring. */
+  skip(from: number, to: number): void;
+  /** End of the recording: commits the utterance in progress. */
+  flush(): Promise<void>;
+}
+
+/** A live transcription and the release of what it holds (ORT sessions, a worker thread). */
+export interface OpenedTranscription {
+  transcription: LiveTranscription;
+  release(): Promise<void>;
+}

@@ -1,0 +1,71 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RecordingEvent } from '../../src-shared/recording-events';
+import { openWorkerTranscription } from '../../src-main/record/asr-worker/worker-transcription';
+import { decodeAll, realDecoder } from '../audio/helpers';
+import { SHARED_AUDIO, TINY_MULTILINGUAL } from '../support/paths';
+
+const RATE = 16_000;
+const config = { modelId: 'tiny-random-whisper', modelDir: TINY_MULTILINGUAL, dtype: 'fp32' as const, execution: 'cpu' as const, language: 'en', task: 'transcribe' as const };
+const threadCount = (): number => readdirSync('/proc/self/task').length;
+
+let jfk: Float32Array;
+beforeAll(async () => {
+  jfk = await decodeAll(realDecoder(), path.join(SHARED_AUDIO, 'jfk.wav'));
+  // onnxruntime's process-wide environment (and its threads) comes up with the first session, in any thread.
+  await openWorkerTranscription({ ...config, modelDir: path.join(TINY_MULTILINGUAL, 'missing') }, () => undefined);
+});
+
+describe('live transcription in a worker thread (real Silero + generated Whisper on onnxruntime-node)', () => {
+  it('reports a model that cannot load as a coded error, and leaves no thread behind', async () => {
+    const before = threadCount();
+    const opened = await openWorkerTranscription({ ...config, modelDir: path.join(TINY_MULTILINGUAL, 'missing') }, () => undefined);
+    expect(opened.ok).toBe(false);
+    if (!opened.ok) expect(opened.error.code).toBe('MODEL_LOAD_FAILED');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(threadCount()).toBeLessThanOrEqual(before);
+  }, 60_000);
+
+  it('transcribes pushed audio, keeps the main thread free, flushes, and ends its thread on release — five times over', async () => {
+    const before = threadCount();
+    const audio = new Float32Array(RATE + jfk.length + 2 * RATE);
+    audio.set(jfk, RATE);
+    for (let cycle = 0; cycle < 5; cycle += 1) {
+      const events: RecordingEvent[] = [];
+      const opened = await openWorkerTranscription(config, (event) => events.push(event));
+      if (!opened.ok) throw new Error(opened.error.message);
+      const { transcription } = opened.value;
+      // The main thread's event loop keeps ticking while Whisper runs in the worker.
+      let longestTickGapMs = 0;
+      let lastTick = performance.now();
+      const ticker = setInterval(() => {
+        const now = performance.now();
+        longestTickGapMs = Math.max(longestTickGapMs, now - lastTick);
+        lastTick = now;
+      }, 5);
+      const chunk = RATE / 10;
+      for (let offset = 0; offset < audio.length; offset += chunk) {
+        await transcription.push(audio.subarray(offset, offset + chunk));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await transcription.flush();
+      clearInterval(ticker);
+      expect(transcription.position).toBe(audio.length);
+      const committed = events.filter((event) => event.type === 'committed');
+      expect(committed.length).toBeGreaterThan(0);
+      expect(transcription.segmentsCommitted).toBe(committed.length);
+      expect(events.some((event) => event.type === 'partial')).toBe(true);
+      await opened.value.release();
+      const count = events.length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(events.length).toBe(count);
+      await expect(transcription.push(new Float32Array(10))).rejects.toThrow();
+      if (cycle === 0) console.log(`worker: ${committed.length} segments, longest main-thread tick gap ${longestTickGapMs.toFixed(0)} ms, threads ${before} → ${threadCount()}`);
+      // A whole Whisper pass takes ≥ 100 ms here; the main thread never waits for one.
+      expect(longestTickGapMs).toBeLessThan(100);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(threadCount()).toBeLessThanOrEqual(before + 1);
+  }, 240_000);
+});
