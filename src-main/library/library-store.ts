@@ -1,0 +1,84 @@
+/**
+ * The meeting library: meetings (recorded or imported), their transcripts, speakers, and full-text search.
+ * Every method returns a Result (errors as values); none throws. Calls are synchronous: the SQLite adapter
+ * answers in microseconds to milliseconds, and a whole transcript is written in one transaction.
+ */
+import type { LibraryErrorCode, MeetingStatus, MeetingSummary, SearchHit, Speaker } from '../../src-shared/library';
+import type { Result } from '../../src-shared/result';
+import type { Transcript, TranscriptSegment } from '../../src-shared/transcript';
+
+export type LibraryResult<T> = Result<T, LibraryErrorCode>;
+
+export interface NewMeeting {
+  /** A caller-chosen id makes creation idempotent for jobs that may run twice; default: a random UUID. */
+  id?: string;
+  title: string;
+  /** Default: now. */
+  createdAt?: Date | string;
+  duration?: number | null;
+  sourceFile?: string | null;
+  recordingPath?: string | null;
+  language?: string | null;
+  modelId?: string | null;
+  /** Default: `queued`. */
+  status?: MeetingStatus;
+}
+
+/** Fields to change; absent fields keep their value, `null` clears an optional one. */
+export interface MeetingUpdate {
+  title?: string;
+  duration?: number | null;
+  sourceFile?: string | null;
+  recordingPath?: string | null;
+  language?: string | null;
+  modelId?: string | null;
+  status?: MeetingStatus;
+}
+
+export interface ListMeetingsOptions {
+  /** Default 200. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface ReplaceTranscriptOptions {
+  /** The meeting's status once the transcript is stored; default `ready`. */
+  status?: MeetingStatus;
+}
+
+export interface SearchOptions {
+  /** Default 50, at most 500. */
+  limit?: number;
+  /** Only this meeting's transcript. */
+  meetingId?: string;
+}
+
+export interface LibraryStore {
+  createMeeting(meeting: NewMeeting): LibraryResult<MeetingSummary>;
+  /** Newest first. */
+  listMeetings(options?: ListMeetingsOptions): LibraryResult<MeetingSummary[]>;
+  getMeeting(meetingId: string): LibraryResult<MeetingSummary>;
+  updateMeeting(meetingId: string, update: MeetingUpdate): LibraryResult<MeetingSummary>;
+  /** Removes the meeting with its transcript, words and speakers (not its audio files). */
+  deleteMeeting(meetingId: string): LibraryResult<void>;
+
+  /**
+   * Stores a whole transcript in one transaction, replacing any previous one: a rerun replaces, never
+   * doubles, and readers see the old transcript or the new one, never a mix. The meeting takes the
+   * transcript's language, model and duration. Speakers keep their names while their label is still used.
+   */
+  replaceTranscript(meetingId: string, transcript: Transcript, options?: ReplaceTranscriptOptions): LibraryResult<MeetingSummary>;
+  /** The stored transcript (`source` is the meeting's title); a meeting not yet transcribed has no segments. */
+  getTranscript(meetingId: string): LibraryResult<Transcript>;
+  /** Sets a segment's text. Its word timings are dropped: they no longer spell the text. */
+  editSegmentText(meetingId: string, segmentId: number, text: string): LibraryResult<TranscriptSegment>;
+
+  listSpeakers(meetingId: string): LibraryResult<Speaker[]>;
+  /** `null` or a blank name goes back to showing the label. */
+  renameSpeaker(speakerId: number, name: string | null): LibraryResult<Speaker>;
+
+  /** Full-text search over every transcript; any user input is safe (it is never parsed as query syntax). */
+  search(query: string, options?: SearchOptions): LibraryResult<SearchHit[]>;
+
+  close(): void;
+}

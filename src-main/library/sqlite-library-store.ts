@@ -1,0 +1,209 @@
+/** The meeting library on SQLite (better-sqlite3): one connection, every write one transaction. */
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { LibraryErrorCode, MeetingStatus, MeetingSummary, SearchHit, Speaker } from '../../src-shared/library';
+import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
+import type { Transcript, TranscriptSegment } from '../../src-shared/transcript';
+import type {
+  LibraryResult,
+  LibraryStore,
+  ListMeetingsOptions,
+  MeetingUpdate,
+  NewMeeting,
+  ReplaceTranscriptOptions,
+  SearchOptions,
+} from './library-store';
+import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, searchSegments } from './library-search';
+import { checkDuration, checkNewMeeting, checkOptionalText, checkStatus, checkTitle, checkTranscript, normalizeText } from './library-validation';
+import { insertMeeting, selectMeeting, selectMeetings, selectSpeakers, setSpeakerName, toSummary, updateMeetingColumns, type UpdatableField } from './meeting-rows';
+import { openLibraryDatabase, reasonOf, type OpenLibraryOptions } from './open-library-database';
+import { readSegments, updateSegmentText, writeTranscriptRows } from './transcript-rows';
+
+const DEFAULT_LIST_LIMIT = 200;
+
+/** Opens the library in `dir` (the app's user-data folder), creating and migrating it as needed. */
+export function openLibrary(dir: string, options?: OpenLibraryOptions): LibraryResult<SqliteLibraryStore> {
+  const opened = openLibraryDatabase(dir, options);
+  return opened.ok ? ok(new SqliteLibraryStore(opened.value)) : opened;
+}
+
+/** A failure found inside a transaction: thrown to roll it back, turned back into a value outside. */
+class Abort extends Error {
+  constructor(readonly failure: { ok: false; error: CodedError<LibraryErrorCode> }) {
+    super(failure.error.message);
+  }
+}
+
+export class SqliteLibraryStore implements LibraryStore {
+  /** Takes a configured, migrated connection (see openLibraryDatabase) and owns it from then on. */
+  constructor(private readonly db: Database) {}
+
+  createMeeting(meeting: NewMeeting): LibraryResult<MeetingSummary> {
+    const checked = checkNewMeeting(meeting, randomUUID);
+    if (!checked.ok) return checked;
+    const row = checked.value;
+    return this.write(() => {
+      if (selectMeeting(this.db, row.id) !== null) throw new Abort(fail('MEETING_EXISTS', `a meeting with id ${row.id} exists`, row.id));
+      insertMeeting(this.db, row);
+      return this.summaryOf(row.id);
+    });
+  }
+
+  listMeetings(options: ListMeetingsOptions = {}): LibraryResult<MeetingSummary[]> {
+    const limit = clampCount(options.limit, DEFAULT_LIST_LIMIT, Number.MAX_SAFE_INTEGER);
+    const offset = clampCount(options.offset, 0, Number.MAX_SAFE_INTEGER);
+    return this.read(() => selectMeetings(this.db, limit, offset).map(toSummary));
+  }
+
+  getMeeting(meetingId: string): LibraryResult<MeetingSummary> {
+    return this.read(() => this.summaryOf(meetingId));
+  }
+
+  updateMeeting(meetingId: string, update: MeetingUpdate): LibraryResult<MeetingSummary> {
+    const values = checkUpdate(update);
+    if (!values.ok) return values;
+    return this.write(() => {
+      if (!updateMeetingColumns(this.db, meetingId, values.value, new Date().toISOString())) throw new Abort(meetingNotFound(meetingId));
+      return this.summaryOf(meetingId);
+    });
+  }
+
+  deleteMeeting(meetingId: string): LibraryResult<void> {
+    return this.write(() => {
+      const { changes } = this.db.prepare('DELETE FROM meetings WHERE id = ?').run(meetingId);
+      if (changes === 0) throw new Abort(meetingNotFound(meetingId));
+    });
+  }
+
+  replaceTranscript(meetingId: string, transcript: Transcript, options: ReplaceTranscriptOptions = {}): LibraryResult<MeetingSummary> {
+    const valid = checkTranscript(transcript);
+    if (!valid.ok) return fail(valid.error.code, valid.error.message, meetingId);
+    const status = checkStatus(options.status ?? 'ready');
+    if (!status.ok) return status;
+    return this.write(() => {
+      if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
+      writeTranscriptRows(this.db, meetingId, transcript);
+      const now = new Date().toISOString();
+      this.db
+        .prepare(
+          `UPDATE meetings SET language = ?, model_id = ?, task = ?, duration = ?, status = ?, transcribed_at = ?, updated_at = ?
+           WHERE id = ?`,
+        )
+        .run(transcript.language, transcript.modelId, transcript.task, transcript.duration, status.value, now, now, meetingId);
+      return this.summaryOf(meetingId);
+    });
+  }
+
+  getTranscript(meetingId: string): LibraryResult<Transcript> {
+    // One read transaction: the segments always belong to the meeting row read with them.
+    return this.read(() => {
+      const meeting = selectMeeting(this.db, meetingId);
+      if (meeting === null) throw new Abort(meetingNotFound(meetingId));
+      return {
+        source: meeting.title,
+        language: meeting.language ?? '',
+        modelId: meeting.modelId ?? '',
+        task: meeting.task,
+        duration: meeting.duration ?? 0,
+        segments: readSegments(this.db, meetingId),
+      };
+    });
+  }
+
+  editSegmentText(meetingId: string, segmentId: number, text: string): LibraryResult<TranscriptSegment> {
+    if (typeof text !== 'string') return fail('INVALID_INPUT', 'segment text must be a string');
+    return this.write(() => {
+      if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
+      const segment = updateSegmentText(this.db, meetingId, segmentId, text);
+      if (segment === null) throw new Abort(fail('SEGMENT_NOT_FOUND', `meeting ${meetingId} has no segment ${segmentId}`, meetingId));
+      this.touch(meetingId);
+      return segment;
+    });
+  }
+
+  listSpeakers(meetingId: string): LibraryResult<Speaker[]> {
+    return this.read(() => {
+      if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
+      return selectSpeakers(this.db, meetingId);
+    });
+  }
+
+  renameSpeaker(speakerId: number, name: string | null): LibraryResult<Speaker> {
+    if (name !== null && typeof name !== 'string') return fail('INVALID_INPUT', 'a speaker name is a string or null');
+    const cleanName = name === null || name.trim().length === 0 ? null : normalizeText(name.trim());
+    return this.write(() => {
+      const speaker = setSpeakerName(this.db, speakerId, cleanName);
+      if (speaker === null) throw new Abort(fail('SPEAKER_NOT_FOUND', `there is no speaker ${speakerId}`, String(speakerId)));
+      this.touch(speaker.meetingId);
+      return speaker;
+    });
+  }
+
+  search(query: string, options: SearchOptions = {}): LibraryResult<SearchHit[]> {
+    if (typeof query !== 'string') return fail('INVALID_INPUT', 'a search query is a string');
+    const limit = clampCount(options.limit, DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT);
+    return this.read(() => searchSegments(this.db, { query, limit, meetingId: options.meetingId ?? null }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private summaryOf(meetingId: string): MeetingSummary {
+    const row = selectMeeting(this.db, meetingId);
+    if (row === null) throw new Abort(meetingNotFound(meetingId));
+    return toSummary(row);
+  }
+
+  private touch(meetingId: string): void {
+    this.db.prepare('UPDATE meetings SET updated_at = ? WHERE id = ?').run(new Date().toISOString(), meetingId);
+  }
+
+  /** IMMEDIATE takes the write lock up front, so a busy database waits (busy_timeout) instead of failing midway. */
+  private write<T>(body: () => T): LibraryResult<T> {
+    return this.run('LIBRARY_WRITE_FAILED', () => this.db.transaction(body).immediate());
+  }
+
+  private read<T>(body: () => T): LibraryResult<T> {
+    return this.run('LIBRARY_READ_FAILED', () => this.db.transaction(body).deferred());
+  }
+
+  private run<T>(code: LibraryErrorCode, body: () => T): LibraryResult<T> {
+    if (!this.db.open) return fail('LIBRARY_CLOSED', 'the library is closed');
+    try {
+      return ok(body());
+    } catch (error) {
+      if (error instanceof Abort) return error.failure;
+      return fail(code, reasonOf(error));
+    }
+  }
+}
+
+function meetingNotFound(meetingId: string) {
+  return fail('MEETING_NOT_FOUND', `there is no meeting ${meetingId}`, meetingId);
+}
+
+function clampCount(value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(Math.max(0, Math.floor(value)), max);
+}
+
+function checkUpdate(update: MeetingUpdate): Result<Partial<Record<UpdatableField, unknown>>, LibraryErrorCode> {
+  const values: Partial<Record<UpdatableField, string | number | null | MeetingStatus>> = {};
+  const checks: Array<[UpdatableField, () => Result<string | number | null, LibraryErrorCode>]> = [
+    ['title', () => checkTitle(update.title)],
+    ['duration', () => checkDuration(update.duration)],
+    ['sourceFile', () => checkOptionalText('sourceFile', update.sourceFile)],
+    ['recordingPath', () => checkOptionalText('recordingPath', update.recordingPath)],
+    ['language', () => checkOptionalText('language', update.language)],
+    ['modelId', () => checkOptionalText('modelId', update.modelId)],
+    ['status', () => checkStatus(update.status)],
+  ];
+  for (const [field, check] of checks) {
+    if (update[field] === undefined) continue;
+    const checked = check();
+    if (!checked.ok) return checked;
+    values[field] = checked.value;
+  }
+  return ok(values);
+}

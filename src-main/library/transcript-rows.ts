@@ -1,0 +1,97 @@
+/** Transcript segments, words and speakers as rows. Writers must run inside the caller's transaction. */
+import type { Database } from 'better-sqlite3';
+import type { Transcript, TranscriptSegment, TranscriptWord } from '../../src-shared/transcript';
+import { normalizeText } from './library-validation';
+
+interface SegmentRow {
+  rowId: number;
+  segmentId: number;
+  start: number;
+  end: number;
+  text: string;
+  speaker: string | null;
+}
+
+interface WordRow {
+  segmentRowId: number;
+  start: number;
+  end: number;
+  text: string;
+  probability: number | null;
+}
+
+const SEGMENT_COLUMNS = `id AS rowId, segment_index AS segmentId, start, "end", text, speaker_label AS speaker`;
+
+/** Replaces the meeting's segments, words and speakers with the transcript's. */
+export function writeTranscriptRows(db: Database, meetingId: string, transcript: Transcript): void {
+  // Words go with their segments (ON DELETE CASCADE); the triggers take the text out of the indexes.
+  db.prepare('DELETE FROM segments WHERE meeting_id = ?').run(meetingId);
+
+  const labels = [...new Set(transcript.segments.flatMap((segment) => (segment.speaker === null ? [] : [segment.speaker])))];
+  const addSpeaker = db.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?) ON CONFLICT (meeting_id, label) DO NOTHING');
+  for (const label of labels) addSpeaker.run(meetingId, label);
+
+  const addSegment = db.prepare<[string, number, number, number, string, string | null], { id: number }>(
+    'INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+  );
+  const addWord = db.prepare('INSERT INTO words (segment_id, word_index, start, "end", text, probability) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const segment of transcript.segments) {
+    const row = addSegment.get(meetingId, segment.id, segment.start, segment.end, normalizeText(segment.text), segment.speaker);
+    if (row === undefined) throw new Error('INSERT … RETURNING gave no row');
+    (segment.words ?? []).forEach((word, index) => {
+      addWord.run(row.id, index, word.start, word.end, normalizeText(word.text), word.probability ?? null);
+    });
+  }
+
+  // Names stay with labels the new transcript still uses; the others go.
+  db.prepare('DELETE FROM speakers WHERE meeting_id = ? AND label NOT IN (SELECT value FROM json_each(?))').run(meetingId, JSON.stringify(labels));
+}
+
+/** The meeting's segments in order, with their words when stored. */
+export function readSegments(db: Database, meetingId: string): TranscriptSegment[] {
+  const rows = db
+    .prepare<[string], SegmentRow>(`SELECT ${SEGMENT_COLUMNS} FROM segments WHERE meeting_id = ? ORDER BY segment_index`)
+    .all(meetingId);
+  const wordRows = db
+    .prepare<[string], WordRow>(
+      `SELECT w.segment_id AS segmentRowId, w.start, w."end", w.text, w.probability
+       FROM words w JOIN segments s ON s.id = w.segment_id
+       WHERE s.meeting_id = ? ORDER BY w.segment_id, w.word_index`,
+    )
+    .all(meetingId);
+  const wordsBySegment = new Map<number, TranscriptWord[]>();
+  for (const word of wordRows) {
+    const list = wordsBySegment.get(word.segmentRowId) ?? [];
+    list.push(toWord(word));
+    wordsBySegment.set(word.segmentRowId, list);
+  }
+  return rows.map((row) => toSegment(row, wordsBySegment.get(row.rowId)));
+}
+
+/** Sets one segment's text and drops its words; null when the segment does not exist. */
+export function updateSegmentText(db: Database, meetingId: string, segmentId: number, text: string): TranscriptSegment | null {
+  const row = db
+    .prepare<[string, string, number], SegmentRow>(
+      `UPDATE segments SET text = ? WHERE meeting_id = ? AND segment_index = ? RETURNING ${SEGMENT_COLUMNS}`,
+    )
+    .get(normalizeText(text), meetingId, segmentId);
+  if (row === undefined) return null;
+  db.prepare('DELETE FROM words WHERE segment_id = ?').run(row.rowId);
+  return toSegment(row, undefined);
+}
+
+export function countSegments(db: Database, meetingId: string): number {
+  return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM segments WHERE meeting_id = ?').get(meetingId)?.n ?? 0;
+}
+
+function toSegment(row: SegmentRow, words: TranscriptWord[] | undefined): TranscriptSegment {
+  const segment: TranscriptSegment = { id: row.segmentId, start: row.start, end: row.end, text: row.text, speaker: row.speaker };
+  if (words !== undefined) segment.words = words;
+  return segment;
+}
+
+function toWord(row: WordRow): TranscriptWord {
+  const word: TranscriptWord = { start: row.start, end: row.end, text: row.text };
+  if (row.probability !== null) word.probability = row.probability;
+  return word;
+}
