@@ -72,6 +72,10 @@ async function listDevices(): Promise<number> {
     process.stderr.write(`error ${devices.error.code}: ${devices.error.message}\n`);
     return 1;
   }
+  if (devices.value.length === 0) {
+    process.stderr.write('No capture devices found (no microphone, and no PulseAudio/PipeWire server reachable).\n');
+    return 1;
+  }
   for (const device of devices.value) {
     process.stdout.write(`${device.isDefault ? '*' : ' '} ${device.kind.padEnd(7)} ${device.id.padEnd(32)} ${device.name} (${device.maxInputChannels} ch, ${device.defaultSampleRate} Hz)\n`);
   }
