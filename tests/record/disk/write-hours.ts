@@ -1,5 +1,6 @@
 import { CrashSafeWavWriter } from '../../../src-main/record/disk/crash-safe-wav-writer';
 import type { WavSampleFormat } from '../../../src-main/record/disk/wav-format';
+import { leastSquaresSlope } from '../../support/session-doubles';
 
 export interface WriteHoursOptions {
   dir: string;
@@ -71,21 +72,7 @@ export async function writeHours(options: WriteHoursOptions): Promise<WriteHours
     paths: finalized.value.paths,
     wallMs,
     rss,
-    rssSlopeMbPerHour: slope(steady),
+    rssSlopeMbPerHour: leastSquaresSlope(steady),
     rssGrowthMb: Math.max(...steady.map(([, mb]) => mb)) - base,
   };
-}
-
-function slope(points: [number, number][]): number {
-  const n = points.length;
-  if (n < 2) return 0;
-  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const [x, y] of points) {
-    num += (x - meanX) * (y - meanY);
-    den += (x - meanX) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
 }
