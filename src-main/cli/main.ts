@@ -5,6 +5,7 @@ import { createEngine } from '../wiring';
 import { fileExtension, writeTranscriptFile } from '../export/index';
 import { parseTranscribeArgs, USAGE, type TranscribeCommand } from './args';
 import { ProgressBar } from './progress-bar';
+import { parseQueueArgs, QUEUE_USAGE, runQueueCommand } from './queue-command';
 import { parseRecordArgs, RECORD_USAGE, runRecord } from './record-command';
 
 async function transcribeAll(command: TranscribeCommand): Promise<number> {
@@ -85,7 +86,7 @@ async function listDevices(): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n${RECORD_USAGE}`);
+    process.stdout.write(`${USAGE}\n${RECORD_USAGE}\n${QUEUE_USAGE}`);
     return command === undefined ? 2 : 0;
   }
   if (command === 'devices') return listDevices();
@@ -97,8 +98,16 @@ async function main(argv: string[]): Promise<number> {
     }
     return runRecord(parsed.value);
   }
+  if (command === 'import' || command === 'jobs' || command === 'search') {
+    const parsed = parseQueueArgs(command, rest);
+    if (!parsed.ok) {
+      process.stderr.write(`error ${parsed.error.code}: ${parsed.error.message}\n${QUEUE_USAGE}`);
+      return 2;
+    }
+    return runQueueCommand(parsed.value);
+  }
   if (command !== 'transcribe') {
-    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n${RECORD_USAGE}`);
+    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n${RECORD_USAGE}\n${QUEUE_USAGE}`);
     return 2;
   }
   const parsed = parseTranscribeArgs(rest);

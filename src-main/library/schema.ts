@@ -71,6 +71,42 @@ function ftsTriggers(table: string): string {
   `;
 }
 
+/**
+ * Durable background jobs, in the library's database so a job and the meeting it writes share one file.
+ * `seq` orders claims by creation (ISO times tie within a millisecond); times the queue compares
+ * (`run_after`, `lease_expires_at`) are epoch milliseconds, the rest ISO strings like the meetings'.
+ * No foreign key to meetings: an import names its meeting before the meeting row exists.
+ */
+const JOBS_TABLE = `
+  CREATE TABLE jobs (
+    seq              INTEGER PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
+    kind             TEXT NOT NULL CHECK (kind IN ('import', 'retranscribe', 'export', 'diarize')),
+    state            TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+    payload          TEXT NOT NULL CHECK (json_valid(payload)),
+    meeting_id       TEXT,
+    title            TEXT NOT NULL,
+    progress         REAL NOT NULL DEFAULT 0 CHECK (progress >= 0 AND progress <= 100),
+    stage            TEXT,
+    attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    max_attempts     INTEGER NOT NULL CHECK (max_attempts >= 1),
+    last_error       TEXT CHECK (last_error IS NULL OR json_valid(last_error)),
+    result           TEXT CHECK (result IS NULL OR json_valid(result)),
+    cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    started_at       TEXT,
+    finished_at      TEXT,
+    next_run_at      TEXT,
+    run_after        INTEGER NOT NULL,
+    lease_owner      TEXT,
+    lease_expires_at INTEGER,
+    CHECK ((state = 'running') = (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL))
+  );
+  CREATE INDEX jobs_claim ON jobs (state, run_after, seq);
+  CREATE INDEX jobs_lease ON jobs (state, lease_expires_at);
+`;
+
 /** Word index: whole words, case- and accent-insensitive; queried with prefixes, so "회의" finds "회의를". */
 export const WORD_INDEX = 'segments_fts';
 /** Substring index: finds text inside words ("정기회의" for "기회의"), for query terms of 3 or more characters. */
@@ -101,6 +137,13 @@ export const LIBRARY_MIGRATIONS: readonly Migration[] = [
         INSERT INTO ${SUBSTRING_INDEX} (${SUBSTRING_INDEX}) VALUES ('rebuild');
         ${ftsTriggers(SUBSTRING_INDEX)}
       `);
+    },
+  },
+  {
+    version: 3,
+    description: 'durable job queue',
+    up(db) {
+      db.exec(JOBS_TABLE);
     },
   },
 ];

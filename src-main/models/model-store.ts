@@ -30,10 +30,15 @@ const DTYPE_SUFFIX: Record<ModelDtype, string> = { fp32: '', fp16: '_fp16', q8: 
 const DTYPE_PREFERENCE: ModelDtype[] = ['q8', 'fp32', 'fp16', 'q4'];
 
 /** The per-user models folder, following each platform's convention. */
+/** The per-user data folder (library, media, recordings, models) when the app's own is not given. */
+export function defaultUserDataDir(platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'Verbatim');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Verbatim');
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'verbatim');
+}
+
 export function defaultUserModelsDir(platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'Verbatim', 'models');
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Verbatim', 'models');
-  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'verbatim', 'models');
+  return join(defaultUserDataDir(platform), 'models');
 }
 
 async function exists(path: string): Promise<boolean> {

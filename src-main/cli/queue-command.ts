@@ -1,0 +1,178 @@
+/**
+ * `verbatim import`, `verbatim jobs`, `verbatim search`: the durable queue and the library without the
+ * app. Imports are jobs in the data folder's queue, so an interrupted `import` resumes on the next run
+ * (of the CLI or the app) and a file is never stored twice.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import type { JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
+import { fail, ok, type Result } from '../../src-shared/result';
+import type { ExecutionPreference } from '../asr/execution-provider';
+import { isModelDtype, type ModelDtype } from '../models/catalog';
+import { defaultUserDataDir } from '../models/model-store';
+import { openWorkspace, type Workspace } from '../workspace';
+import { ProgressBar } from './progress-bar';
+
+export const QUEUE_USAGE = `Usage: verbatim import <files...> [options]   (queue files for transcription into the library; waits)
+       verbatim jobs [--data-dir <dir>]          (lists the queue)
+       verbatim search <text> [--data-dir <dir>] (searches every transcript)
+
+Options:
+  --data-dir <dir>     the library's folder (default: ${defaultUserDataDir()})
+  --no-wait            queue the files and return (the next run of the app or the CLI works on them)
+  --model, --model-dir, --models-dir, --dtype, --language, --task, --device: as for transcribe
+`;
+
+export interface QueueCommand {
+  command: 'import' | 'jobs' | 'search';
+  args: string[];
+  dataDir: string;
+  wait: boolean;
+  choice: TranscriptionChoice;
+  modelDir: string | null;
+  modelsDir: string | null;
+  dtype: ModelDtype | null;
+  device: ExecutionPreference;
+}
+
+export function parseQueueArgs(command: QueueCommand['command'], argv: string[]): Result<QueueCommand> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        'no-wait': { type: 'boolean', default: false },
+        model: { type: 'string' },
+        'model-dir': { type: 'string' },
+        'models-dir': { type: 'string' },
+        dtype: { type: 'string' },
+        language: { type: 'string' },
+        task: { type: 'string', default: 'transcribe' },
+        device: { type: 'string', default: 'auto' },
+      },
+    });
+  } catch (error) {
+    return fail('CLI_BAD_ARGS', (error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (command === 'import' && positionals.length === 0) return fail('CLI_BAD_ARGS', 'import: name at least one file.');
+  if (command === 'search' && positionals.join(' ').trim() === '') return fail('CLI_BAD_ARGS', 'search: give the text to look for.');
+  if (values.task !== 'transcribe' && values.task !== 'translate') return fail('CLI_BAD_ARGS', '--task must be transcribe or translate.');
+  if (values.device !== 'auto' && values.device !== 'cpu' && values.device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
+  if (values.dtype !== undefined && !isModelDtype(values.dtype)) return fail('CLI_BAD_ARGS', '--dtype must be fp32, fp16, q8 or q4.');
+  const language = values.language === undefined || values.language === 'auto' ? null : values.language.toLowerCase();
+  return ok({
+    command,
+    args: positionals,
+    dataDir: resolve(values['data-dir'] ?? defaultUserDataDir()),
+    wait: !values['no-wait'],
+    choice: { ...(values.model ? { modelId: values.model } : {}), language, task: values.task },
+    modelDir: values['model-dir'] ?? null,
+    modelsDir: values['models-dir'] ?? null,
+    dtype: (values.dtype as ModelDtype | undefined) ?? null,
+    device: values.device,
+  });
+}
+
+export async function runQueueCommand(command: QueueCommand): Promise<number> {
+  const opened = await openWorkspace({
+    dataDir: command.dataDir,
+    device: command.device,
+    ...(command.modelsDir ? { modelsDir: resolve(command.modelsDir) } : {}),
+    defaults: {
+      ...(command.choice.modelId ? { modelId: command.choice.modelId } : {}),
+      ...(command.modelDir ? { modelDir: resolve(command.modelDir) } : {}),
+      ...(command.dtype ? { dtype: command.dtype } : {}),
+    },
+  });
+  if (!opened.ok) {
+    process.stderr.write(`error ${opened.error.code}: ${opened.error.message}\n`);
+    return 1;
+  }
+  const workspace = opened.value;
+  try {
+    if (command.command === 'jobs') return listJobs(workspace);
+    if (command.command === 'search') return search(workspace, command.args.join(' '));
+    return await importAll(workspace, command);
+  } finally {
+    await workspace.close();
+  }
+}
+
+function listJobs(workspace: Workspace): number {
+  const jobs = workspace.jobs.list();
+  if (!jobs.ok) return reportError(jobs.error);
+  for (const job of jobs.value) process.stdout.write(`${describeJob(job)}\n`);
+  return 0;
+}
+
+function search(workspace: Workspace, text: string): number {
+  const hits = workspace.library.search(text);
+  if (!hits.ok) return reportError(hits.error);
+  for (const hit of hits.value) {
+    const snippet = hit.snippet.map((part) => (part.hit ? `[${part.text}]` : part.text)).join('');
+    process.stdout.write(`${hit.meetingTitle} @ ${timecode(hit.start)} (meeting ${hit.meetingId}, segment ${hit.segmentId}): ${snippet}\n`);
+  }
+  return hits.value.length > 0 ? 0 : 1;
+}
+
+async function importAll(workspace: Workspace, command: QueueCommand): Promise<number> {
+  const bar = new ProgressBar(process.stderr, command.wait);
+  const pending = new Map<string, JobSummary>();
+  let failures = 0;
+  for (const [index, enqueued] of workspace.importFiles(command.args, command.choice).entries()) {
+    if (enqueued.ok) pending.set(enqueued.value.id, enqueued.value);
+    else {
+      failures += 1;
+      bar.finish(`error ${enqueued.error.code}: ${resolve(command.args[index] ?? '')}: ${enqueued.error.message}`);
+    }
+  }
+  if (!command.wait) {
+    for (const job of pending.values()) process.stdout.write(`queued ${job.id} ${job.title}\n`);
+    return failures === 0 ? 0 : 1;
+  }
+  await new Promise<void>((done) => {
+    const finish = (job: JobSummary): void => {
+      if (!pending.delete(job.id)) return;
+      if (job.state === 'succeeded') bar.finish(`done ${job.title} → meeting ${job.meetingId ?? '?'}`);
+      else {
+        failures += 1;
+        bar.finish(`error ${job.lastError?.code ?? job.state.toUpperCase()}: ${job.lastError?.subject ?? job.title}: ${job.lastError?.message ?? job.state}`);
+      }
+      if (pending.size === 0) done();
+    };
+    const unsubscribe = workspace.jobs.onEvent((event) => {
+      if (event.type === 'progress') {
+        const job = pending.get(event.jobId);
+        if (job) bar.update(job.title, event.stage ?? '', event.progress);
+      } else if (['succeeded', 'failed', 'cancelled'].includes(event.job.state)) finish(event.job);
+      if (pending.size === 0) unsubscribe();
+    });
+    // Jobs that ended before we subscribed (a bad file fails in milliseconds).
+    for (const id of [...pending.keys()]) {
+      const job = workspace.jobs.get(id);
+      if (job.ok && ['succeeded', 'failed', 'cancelled'].includes(job.value.state)) finish(job.value);
+    }
+    if (pending.size === 0) done();
+  });
+  return failures === 0 ? 0 : 1;
+}
+
+function describeJob(job: JobSummary): string {
+  const error = job.lastError ? ` ${job.lastError.code}: ${job.lastError.message}` : '';
+  return `${job.id} ${job.kind.padEnd(12)} ${job.state.padEnd(9)} ${job.progress.toFixed(0).padStart(3)}% attempts ${job.attempts}/${job.maxAttempts} ${job.title}${error}`;
+}
+
+function timecode(seconds: number): string {
+  const whole = Math.floor(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  return `${hours > 0 ? `${hours}:` : ''}${String(minutes).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+function reportError(error: { code: string; message: string }): number {
+  process.stderr.write(`error ${error.code}: ${error.message}\n`);
+  return 1;
+}

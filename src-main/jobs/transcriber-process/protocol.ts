@@ -1,0 +1,66 @@
+/**
+ * Messages between the app (parent) and the transcriber child process, over Node's IPC channel (JSON).
+ * The child transcribes one request at a time and keeps its model warm between requests.
+ */
+import type { Result } from '../../../src-shared/result';
+import type { AsrTask, Transcript } from '../../../src-shared/transcript';
+import type { ExecutionPreference } from '../../asr/execution-provider';
+import type { ModelDtype } from '../../models/catalog';
+import type { FileTranscribeStage } from '../file-transcriber';
+
+/** How the child builds its engine; given on the command line when it is forked. */
+export interface TranscriberChildOptions {
+  modelsDir?: string;
+  extraModelDirs?: string[];
+  /** The device used when a request does not name one. */
+  device?: ExecutionPreference;
+  ffmpegPath?: string;
+  ffprobePath?: string;
+  hubUrl?: string;
+}
+
+export interface TranscribeRequestMessage {
+  type: 'transcribe';
+  requestId: string;
+  path: string;
+  modelId?: string;
+  modelDir?: string;
+  dtype?: ModelDtype;
+  language?: string | null;
+  task?: AsrTask;
+  device: ExecutionPreference;
+}
+
+export type ToTranscriberChild =
+  | TranscribeRequestMessage
+  /** Stop the named request; it still answers, with a `CANCELLED` result. */
+  | { type: 'cancel'; requestId: string }
+  /** Stop any request, dispose the models, exit. */
+  | { type: 'shutdown' };
+
+export type FromTranscriberChild =
+  | { type: 'progress'; requestId: string; stage: FileTranscribeStage; percent: number }
+  | { type: 'result'; requestId: string; result: Result<Transcript> };
+
+/** The child reads its options from its last command-line argument. */
+export function encodeChildOptions(options: TranscriberChildOptions): string {
+  return JSON.stringify(options);
+}
+
+export function decodeChildOptions(argument: string | undefined): TranscriberChildOptions {
+  if (argument === undefined) return {};
+  const parsed: unknown = JSON.parse(argument);
+  return typeof parsed === 'object' && parsed !== null ? (parsed as TranscriberChildOptions) : {};
+}
+
+export function isToTranscriberChild(message: unknown): message is ToTranscriberChild {
+  if (typeof message !== 'object' || message === null) return false;
+  const { type } = message as { type?: unknown };
+  return type === 'transcribe' || type === 'cancel' || type === 'shutdown';
+}
+
+export function isFromTranscriberChild(message: unknown): message is FromTranscriberChild {
+  if (typeof message !== 'object' || message === null) return false;
+  const { type, requestId } = message as { type?: unknown; requestId?: unknown };
+  return (type === 'progress' || type === 'result') && typeof requestId === 'string';
+}

@@ -1,0 +1,122 @@
+/**
+ * The transcriber child process: runs file transcriptions (ffmpeg decode, VAD, Whisper on onnxruntime)
+ * away from the app's main event loop, one request at a time. The engine stays alive between requests,
+ * so its model stays warm; the engine's warm recognizer reuses the same model and dtype and disposes the
+ * old one when another is asked for. The child ends when the app says `shutdown` or when its IPC
+ * channel closes (the app exited or was killed), so it never outlives the app.
+ */
+import { fail, type Result } from '../../../src-shared/result';
+import type { Transcript } from '../../../src-shared/transcript';
+import type { ExecutionPreference } from '../../asr/execution-provider';
+import { createEngine, type Engine } from '../../wiring';
+import { decodeChildOptions, isToTranscriberChild, type FromTranscriberChild, type TranscribeRequestMessage } from './protocol';
+
+const PROGRESS_INTERVAL_MS = 100;
+
+if (typeof process.send !== 'function') {
+  process.stderr.write('transcriber-child must be started with child_process.fork (it needs an IPC channel)\n');
+  process.exit(2);
+}
+
+const options = decodeChildOptions(process.argv.at(-1));
+const defaultDevice: ExecutionPreference = options.device ?? 'auto';
+const running = new Map<string, AbortController>();
+let current: { device: ExecutionPreference; engine: Engine } | null = null;
+let queue: Promise<void> = Promise.resolve();
+let shuttingDown = false;
+
+function post(message: FromTranscriberChild): void {
+  if (!process.connected) return;
+  try {
+    process.send?.(message);
+  } catch {
+    // The channel closed under us; 'disconnect' ends this process.
+  }
+}
+
+/** One engine per device: a request for another device disposes the current engine first. */
+async function engineFor(device: ExecutionPreference): Promise<Engine> {
+  if (current?.device === device) return current.engine;
+  const previous = current;
+  current = null;
+  await previous?.engine.dispose();
+  const engine = createEngine({
+    device,
+    ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
+    ...(options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {}),
+    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
+    ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
+  });
+  current = { device, engine };
+  return engine;
+}
+
+async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal): Promise<Result<Transcript>> {
+  if (signal.aborted) return fail('CANCELLED', `Transcription of ${request.path} was cancelled.`, request.path);
+  const engine = await engineFor(request.device ?? defaultDevice);
+  let lastStage = '';
+  let lastSentAt = 0;
+  const { path, modelId, modelDir, dtype, language, task } = request;
+  return engine.transcribeFile(
+    { path, modelId, modelDir, dtype, language, task },
+    ({ stage, percent }) => {
+      const now = Date.now();
+      if (stage === lastStage && now - lastSentAt < PROGRESS_INTERVAL_MS) return;
+      lastStage = stage;
+      lastSentAt = now;
+      post({ type: 'progress', requestId: request.requestId, stage, percent });
+    },
+    signal,
+  );
+}
+
+function handleTranscribe(request: TranscribeRequestMessage): void {
+  const controller = new AbortController();
+  running.set(request.requestId, controller);
+  queue = queue.then(async () => {
+    let result: Result<Transcript>;
+    try {
+      result = await transcribe(request, controller.signal);
+    } catch (error) {
+      result = fail('ASR_FAILED', `Transcribing ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`, request.path);
+    }
+    running.delete(request.requestId);
+    post({ type: 'result', requestId: request.requestId, result });
+  });
+}
+
+function abortAll(): void {
+  for (const controller of running.values()) controller.abort();
+}
+
+async function shutdown(): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  abortAll();
+  await queue;
+  await current?.engine.dispose();
+  process.exit(0);
+}
+
+process.on('message', (message: unknown) => {
+  if (!isToTranscriberChild(message) || shuttingDown) return;
+  switch (message.type) {
+    case 'transcribe':
+      handleTranscribe(message);
+      return;
+    case 'cancel':
+      running.get(message.requestId)?.abort();
+      return;
+    case 'shutdown':
+      void shutdown();
+      return;
+  }
+});
+
+// The app is gone (exited, crashed or killed -9): stop at once. Aborting kills any ffmpeg this process
+// started (the decoder kills its child on abort, synchronously), so nothing is left behind.
+process.on('disconnect', () => {
+  abortAll();
+  process.exit(0);
+});

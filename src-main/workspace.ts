@@ -1,0 +1,217 @@
+/**
+ * The user's data folder as the app and the CLI open it: the meeting library and the durable job queue
+ * in one SQLite database, the meetings' media, and the transcriber child process the jobs share. Real
+ * adapters are chosen here (tests pass doubles through `adapters`).
+ */
+import { randomUUID } from 'node:crypto';
+import { basename, extname, join, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { ExportJobPayload, JobSummary, TranscriptionChoice } from '../src-shared/jobs';
+import { ok, type Result } from '../src-shared/result';
+import type { ExecutionPreference } from './asr/execution-provider';
+import { FfmpegAudioDecoder } from './audio/decoder';
+import type { AudioDecoder } from './audio/types';
+import { systemClock } from './jobs/clock';
+import { isTransientJobError } from './jobs/transient-errors';
+import type { FileTranscriber } from './jobs/file-transcriber';
+import { createJobHandlers } from './jobs/handlers';
+import { JobQueue, type JobQueueOptions } from './jobs/job-queue';
+import { SqliteJobStore } from './jobs/sqlite-job-store';
+import { ChildTranscriber } from './jobs/transcriber-process/child-transcriber';
+import type { TranscriptionDefaults } from './jobs/transcription-steps';
+import type { Clock } from './jobs/types';
+import type { LibraryStore } from './library/library-store';
+import { openLibraryDatabase } from './library/open-library-database';
+import { SqliteLibraryStore } from './library/sqlite-library-store';
+
+export interface WorkspaceOptions {
+  /** The user data folder: `library.sqlite3`, `media/`, `tmp/`. */
+  dataDir: string;
+  modelsDir?: string;
+  extraModelDirs?: string[];
+  device?: ExecutionPreference;
+  hubUrl?: string;
+  /** The model jobs use when they name none. */
+  defaults?: TranscriptionDefaults;
+  /** Jobs run at once (default 1: on two cores, two transcriptions only halve each other's speed). */
+  concurrency?: number;
+  leaseMs?: number;
+  backoff?: JobQueueOptions['backoff'];
+  adapters?: WorkspaceAdapters;
+}
+
+export interface WorkspaceAdapters {
+  clock?: Clock;
+  transcriber?: FileTranscriber;
+  decoder?: AudioDecoder & { binaries: { ffmpeg: { path: string } } };
+}
+
+export interface Workspace {
+  readonly library: LibraryStore;
+  readonly jobs: JobQueue;
+  /** One import job per file, acknowledged at once; each meeting shows in the library as `queued`. */
+  importFiles(paths: readonly string[], choice?: TranscriptionChoice): Result<JobSummary>[];
+  retranscribe(meetingId: string, choice?: TranscriptionChoice): Result<JobSummary>;
+  exportMeeting(meetingId: string, formats: ExportJobPayload['formats'], outDir: string): Result<JobSummary>;
+  /** Stops the queue (running jobs go back to queued, resumable), ends the transcriber, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the data folder and starts the queue: jobs left running by a crash resume once their lease expires. */
+export async function openWorkspace(options: WorkspaceOptions): Promise<Result<Workspace>> {
+  const dataDir = resolve(options.dataDir);
+  const decoderResult = options.adapters?.decoder ? ok(options.adapters.decoder) : FfmpegAudioDecoder.create();
+  if (!decoderResult.ok) return decoderResult;
+  const opened = openLibraryDatabase(dataDir);
+  if (!opened.ok) return opened;
+  const db = opened.value;
+  const library = new SqliteLibraryStore(db);
+  const transcriber =
+    options.adapters?.transcriber ??
+    new ChildTranscriber({
+      ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
+      ...(options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {}),
+      ...(options.device ? { device: options.device } : {}),
+      ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
+      ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
+    });
+  const jobs = new JobQueue({
+    store: new SqliteJobStore(db),
+    clock: options.adapters?.clock ?? systemClock,
+    handlers: createJobHandlers({
+      library,
+      decoder: decoderResult.value,
+      transcriber,
+      mediaDir: join(dataDir, 'media'),
+      ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
+      defaults: options.defaults ?? {},
+    }),
+    tempRoot: join(dataDir, 'tmp', 'jobs'),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  });
+  const unsubscribe = jobs.onEvent((event) => {
+    if (event.type === 'changed') forgetCancelledImport(library, event.job);
+  });
+  const started = await jobs.start();
+  if (!started.ok) {
+    unsubscribe();
+    await transcriber.dispose();
+    closeQuietly(db);
+    return started;
+  }
+
+  let closed = false;
+  const preflight = new ImportPreflight(decoderResult.value, library, jobs);
+  return ok({
+    library,
+    jobs,
+    importFiles(paths, choice = {}) {
+      const enqueued = paths.map((path) => enqueueImport(library, jobs, resolve(path), choice));
+      for (const job of enqueued) if (job.ok) preflight.check(job.value);
+      return enqueued;
+    },
+    retranscribe(meetingId, choice = {}) {
+      const meeting = library.getMeeting(meetingId);
+      if (!meeting.ok) return meeting;
+      return jobs.enqueue({ kind: 'retranscribe', meetingId, ...choice }, { title: meeting.value.title });
+    },
+    exportMeeting(meetingId, formats, outDir) {
+      const meeting = library.getMeeting(meetingId);
+      if (!meeting.ok) return meeting;
+      return jobs.enqueue({ kind: 'export', meetingId, formats, outDir: resolve(outDir) }, { title: meeting.value.title });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await preflight.drain();
+      await jobs.stop();
+      unsubscribe();
+      await transcriber.dispose();
+      closeQuietly(db);
+    },
+  });
+}
+
+function enqueueImport(library: LibraryStore, jobs: JobQueue, path: string, choice: TranscriptionChoice): Result<JobSummary> {
+  const meetingId = randomUUID();
+  const title = basename(path, extname(path)) || basename(path);
+  const meeting = library.createMeeting({
+    id: meetingId,
+    title,
+    sourceFile: path,
+    status: 'queued',
+    ...(choice.modelId ? { modelId: choice.modelId } : {}),
+    ...(choice.language ? { language: choice.language } : {}),
+  });
+  if (!meeting.ok) return meeting;
+  const job = jobs.enqueue({ kind: 'import', path, ...choice }, { title: basename(path), meetingId });
+  if (!job.ok) library.deleteMeeting(meetingId);
+  return job;
+}
+
+/** How many files are checked at once (each check is an ffprobe and a half-second trial decode). */
+const PREFLIGHT_CONCURRENCY = 3;
+
+/**
+ * Checks each imported file as soon as it is queued, beside the running jobs: a broken file fails within
+ * seconds with its coded error instead of waiting its turn behind hours of transcription. A job that
+ * started meanwhile is left alone (its handler checks the file again).
+ */
+class ImportPreflight {
+  private readonly waiting: JobSummary[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly decoder: AudioDecoder,
+    private readonly library: LibraryStore,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  check(job: JobSummary): void {
+    this.waiting.push(job);
+    this.next();
+  }
+
+  async drain(): Promise<void> {
+    this.waiting.length = 0;
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  private next(): void {
+    while (this.inFlight.size < PREFLIGHT_CONCURRENCY) {
+      const job = this.waiting.shift();
+      if (!job) return;
+      const run = this.probe(job).finally(() => {
+        this.inFlight.delete(run);
+        this.next();
+      });
+      this.inFlight.add(run);
+    }
+  }
+
+  private async probe(job: JobSummary): Promise<void> {
+    if (job.payload.kind !== 'import') return;
+    const probed = await this.decoder.probe(job.payload.path);
+    // A probe that ran out of time on a busy machine proves nothing about the file: its job checks again.
+    if (probed.ok || probed.error.code === 'PROBE_TIMEOUT' || isTransientJobError(probed.error)) return;
+    const rejected = this.jobs.rejectQueued(job.id, probed.error);
+    if (rejected.ok && job.meetingId !== null) this.library.updateMeeting(job.meetingId, { status: 'failed' });
+  }
+}
+
+/** A cancelled import that never stored a transcript leaves no empty meeting behind. */
+function forgetCancelledImport(library: LibraryStore, job: JobSummary): void {
+  if (job.kind !== 'import' || job.state !== 'cancelled' || job.meetingId === null) return;
+  const meeting = library.getMeeting(job.meetingId);
+  if (meeting.ok && meeting.value.segmentCount === 0) library.deleteMeeting(job.meetingId);
+}
+
+function closeQuietly(db: Database.Database): void {
+  try {
+    db.close();
+  } catch {
+    // Already closed: nothing left to release.
+  }
+}

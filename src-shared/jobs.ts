@@ -1,0 +1,117 @@
+/**
+ * Background jobs as the renderer sees them: imports, re-transcriptions, exports (and later diarization).
+ * Times are ISO 8601 UTC strings; progress is 0–100 over the whole job.
+ */
+import type { CodedError } from './result';
+import type { AsrTask } from './transcript';
+
+export type JobKind = 'import' | 'retranscribe' | 'export' | 'diarize';
+
+export const JOB_KINDS: readonly JobKind[] = ['import', 'retranscribe', 'export', 'diarize'];
+
+/**
+ * `queued`: waiting for a slot (or for its retry time, `nextRunAt`); `running`: a worker holds its lease;
+ * the last three are final (a failed or cancelled job can be retried by the user, which queues it again).
+ */
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+
+/** Formats an export job can write (the same list as the exporters'). */
+export type JobExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md';
+
+export interface TranscriptionChoice {
+  /** Catalog model id; the engine's default when absent. */
+  modelId?: string;
+  /** ISO 639-1 code, or null/absent for auto-detection. */
+  language?: string | null;
+  task?: AsrTask;
+}
+
+export interface ImportJobPayload extends TranscriptionChoice {
+  kind: 'import';
+  /** Absolute path of the file to import. */
+  path: string;
+  /** Meeting title; default: the file name without extension. */
+  title?: string;
+}
+
+export interface RetranscribeJobPayload extends TranscriptionChoice {
+  kind: 'retranscribe';
+  meetingId: string;
+}
+
+export interface ExportJobPayload {
+  kind: 'export';
+  meetingId: string;
+  formats: JobExportFormat[];
+  /** Folder the files are written to (created if missing). */
+  outDir: string;
+}
+
+export interface DiarizeJobPayload {
+  kind: 'diarize';
+  meetingId: string;
+  /** Fixed number of speakers, or bounds; automatic when absent. */
+  speakers?: { exact?: number; min?: number; max?: number };
+}
+
+export type JobPayload = ImportJobPayload | RetranscribeJobPayload | ExportJobPayload | DiarizeJobPayload;
+
+/** What a finished job produced. */
+export type JobResult =
+  | { kind: 'import' | 'retranscribe' | 'diarize'; meetingId: string; segmentCount: number }
+  | { kind: 'export'; meetingId: string; files: string[] };
+
+export interface JobSummary {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  payload: JobPayload;
+  /** The meeting the job works on: for imports, assigned when the job is enqueued. */
+  meetingId: string | null;
+  /** A short human label: the imported file's name, the meeting's title. */
+  title: string;
+  progress: number;
+  /** Stage name while running ("validate", "decode", "transcribe", "store", …); null otherwise. */
+  stage: string | null;
+  /** Attempts started so far (the running one included). */
+  attempts: number;
+  maxAttempts: number;
+  lastError: CodedError | null;
+  result: JobResult | null;
+  /** A cancel was asked for while running; the job ends as `cancelled` shortly. */
+  cancelRequested: boolean;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** When a queued job becomes due (a retry waits for its backoff); null when due now. */
+  nextRunAt: string | null;
+}
+
+/**
+ * `changed`: state, attempts, error or result changed (the whole row); `progress`: only progress/stage moved
+ * (sent at most a few times a second per job).
+ */
+export type JobEvent =
+  | { type: 'changed'; job: JobSummary }
+  | { type: 'progress'; jobId: string; progress: number; stage: string | null };
+
+export type JobErrorCode =
+  | 'JOB_NOT_FOUND'
+  | 'JOB_INVALID'
+  | 'JOB_NOT_CANCELLABLE'
+  | 'JOB_NOT_RETRYABLE'
+  | 'JOB_NOT_REJECTABLE'
+  | 'JOB_STORE_FAILED'
+  | 'JOB_QUEUE_STOPPED'
+  | 'JOB_NO_HANDLER'
+  | 'JOB_CANCELLED'
+  | 'JOB_LEASE_LOST'
+  | 'JOB_CRASHED'
+  /** A handler threw instead of returning a Result (a bug): a permanent failure, the queue goes on. */
+  | 'JOB_HANDLER_THREW'
+  /** The attempt's temporary folder could not be created. */
+  | 'JOB_TEMP_DIR_FAILED'
+  | 'ENGINE_PROCESS_DIED';
