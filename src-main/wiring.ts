@@ -120,7 +120,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
           const { modelId, dir, dtype } = model.value;
           // Inference runs in a worker thread: onnxruntime-node blocks the thread it runs on.
           const config = { modelId, modelDir: dir, dtype, execution: device, language: request.language ?? null, task: request.task ?? 'transcribe' };
-          return openWorkerTranscription(config, emit);
+          const opened = await openWorkerTranscription(config, emit);
+          return opened.ok ? ok({ ...opened.value, modelId }) : opened;
         },
     recover: async () => {
       const result = await recoverInterruptedRecordings(recordingsDir);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { basename, extname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ExportJobPayload, JobSummary, TranscriptionChoice } from '../src-shared/jobs';
-import { ok, type Result } from '../src-shared/result';
+import { ok, type CodedError, type Result } from '../src-shared/result';
 import type { ExecutionPreference } from './asr/execution-provider';
 import { FfmpegAudioDecoder } from './audio/decoder';
 import type { AudioDecoder } from './audio/types';
@@ -22,7 +22,9 @@ import type { TranscriptionDefaults } from './jobs/transcription-steps';
 import type { Clock } from './jobs/types';
 import type { LibraryStore } from './library/library-store';
 import { openLibraryDatabase } from './library/open-library-database';
+import { storeRecordedMeetings } from './library/recorded-meetings';
 import { SqliteLibraryStore } from './library/sqlite-library-store';
+import type { Engine } from './wiring';
 
 export interface WorkspaceOptions {
   /** The user data folder: `library.sqlite3`, `media/`, `tmp/`. */
@@ -53,6 +55,11 @@ export interface Workspace {
   importFiles(paths: readonly string[], choice?: TranscriptionChoice): Result<JobSummary>[];
   retranscribe(meetingId: string, choice?: TranscriptionChoice): Result<JobSummary>;
   exportMeeting(meetingId: string, formats: ExportJobPayload['formats'], outDir: string): Result<JobSummary>;
+  /**
+   * Stores every recording the engine saves as a meeting with its live transcript, and imports the ones
+   * repaired after a crash. Returns the unsubscribe function.
+   */
+  attachRecorder(engine: Pick<Engine, 'onRecordingEvent'>, onError?: (error: CodedError) => void): () => void;
   /** Stops the queue (running jobs go back to queued, resumable), ends the transcriber, closes the database. */
   close(): Promise<void>;
 }
@@ -104,7 +111,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
 
   let closed = false;
   const preflight = new ImportPreflight(decoderResult.value, library, jobs);
-  return ok({
+  const workspace: Workspace = {
     library,
     jobs,
     importFiles(paths, choice = {}) {
@@ -122,6 +129,15 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       if (!meeting.ok) return meeting;
       return jobs.enqueue({ kind: 'export', meetingId, formats, outDir: resolve(outDir) }, { title: meeting.value.title });
     },
+    attachRecorder(engine, onError = () => undefined) {
+      return storeRecordedMeetings({
+        library,
+        subscribe: (listener) => engine.onRecordingEvent(listener),
+        transcribeMeeting: (meetingId) => workspace.retranscribe(meetingId),
+        importRecording: (path) => workspace.importFiles([path])[0] ?? ok(undefined),
+        onError,
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -131,7 +147,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       await transcriber.dispose();
       closeQuietly(db);
     },
-  });
+  };
+  return ok(workspace);
 }
 
 function enqueueImport(library: LibraryStore, jobs: JobQueue, path: string, choice: TranscriptionChoice): Result<JobSummary> {

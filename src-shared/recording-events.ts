@@ -23,7 +23,7 @@ export type RecordingEvent =
   /** `fatal`: the recording could not go on (device lost, disk failed) and was stopped and saved. */
   | { type: 'error'; error: CodedError; fatal: boolean }
   /** The recording's files are finalized on disk (after stop, or after a fatal error). */
-  | { type: 'saved'; sessionId: string; paths: string[]; seconds: number }
+  | { type: 'saved'; sessionId: string; paths: string[]; seconds: number; language: string | null; modelId: string | null }
   | { type: 'recovered'; recordings: RecoveredRecording[] };
 
 export interface CaptureDevice {

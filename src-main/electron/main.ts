@@ -8,8 +8,10 @@ import { IPC_CHANNELS } from '../../src-shared/ipc-contract';
 import { parseRecordingStartRequest, parseTranscribeRequest } from '../../src-shared/ipc-validation';
 import { fail, type Result } from '../../src-shared/result';
 import { createEngine } from '../wiring';
+import { openWorkspace, type Workspace } from '../workspace';
 
 const engine = createEngine({ userDataDir: app.getPath('userData') });
+let workspace: Workspace | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
@@ -61,21 +63,31 @@ function createWindow(): void {
   else void mainWindow.loadFile(join(import.meta.dirname, '../renderer/index.html'));
 }
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
   registerIpc();
   createWindow();
-  // Recordings a crash interrupted are repaired before anything else is recorded.
-  void engine.recorder.recoverAtStartup();
+  // The library and the queue: jobs a crash or a quit left behind resume from here.
+  const opened = await openWorkspace({ dataDir: app.getPath('userData') });
+  if (opened.ok) {
+    workspace = opened.value;
+    workspace.attachRecorder(engine, (error) => console.error(`library: ${error.code}: ${error.message}`));
+  } else console.error(`library: ${opened.error.code}: ${opened.error.message}`);
+  // Recordings a crash interrupted are repaired (and imported) before anything else is recorded.
+  await engine.recorder.recoverAtStartup();
 });
 
 let disposed = false;
 app.on('before-quit', (event) => {
   if (disposed) return;
   event.preventDefault();
-  void engine.dispose().finally(() => {
-    disposed = true;
-    app.quit();
-  });
+  // The recording is finalized and stored first; then running jobs go back to the queue, resumable.
+  void engine
+    .dispose()
+    .then(() => workspace?.close())
+    .finally(() => {
+      disposed = true;
+      app.quit();
+    });
 });
 
 app.on('window-all-closed', () => app.quit());

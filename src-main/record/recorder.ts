@@ -47,7 +47,7 @@ export function inProcessTranscription(
     const models = await loadModels(request);
     if (!models.ok) return models;
     const transcription = new LiveTranscriber({ recognizer: models.value.recognizer, vad: models.value.vad, emit, language: request.language ?? null, task: request.task ?? 'transcribe' });
-    return ok({ transcription, release: () => models.value.release() });
+    return ok({ transcription, release: () => models.value.release(), ...(request.modelId ? { modelId: request.modelId } : {}) });
   };
 }
 
@@ -108,6 +108,7 @@ export class Recorder {
       sink: sink.value,
       resampler: this.deps.createResampler(source.value.format),
       transcriber: live?.transcription ?? null,
+      modelId: live?.modelId ?? null,
       emit: this.deps.emit,
       ...(request.ringSeconds ? { ringSeconds: request.ringSeconds } : {}),
       ...(live ? { releaseModels: () => (live as OpenedTranscription).release() } : {}),

@@ -20,6 +20,8 @@ export interface RecordingSessionOptions {
   releaseModels?: () => Promise<void>;
   /** The device or the disk failed: the session has begun stopping itself; `stop()` returns its summary. */
   onFatal?: (error: CodedError) => void;
+  /** The live model's catalog id, reported with the saved recording. */
+  modelId?: string | null;
 }
 
 
@@ -104,7 +106,16 @@ export class RecordingSession {
     await this.asrLoop;
     const files = await this.options.sink.finalize();
     await this.options.releaseModels?.();
-    if (files.ok) this.options.emit({ type: 'saved', sessionId: this.options.id, paths: files.value.paths, seconds: files.value.seconds });
+    if (files.ok) {
+      this.options.emit({
+        type: 'saved',
+        sessionId: this.options.id,
+        paths: files.value.paths,
+        seconds: files.value.seconds,
+        language: this.options.transcriber?.detectedLanguage ?? null,
+        modelId: this.options.transcriber ? (this.options.modelId ?? null) : null,
+      });
+    }
     else this.options.emit({ type: 'error', error: files.error, fatal: true });
     this.setStatus('idle');
     if (!files.ok) return files;

@@ -39,5 +39,7 @@ export interface LiveTranscription {
 /** A live transcription and the release of what it holds (ORT sessions, a worker thread). */
 export interface OpenedTranscription {
   transcription: LiveTranscription;
+  /** Catalog id of the model transcribing, when known. */
+  modelId?: string;
   release(): Promise<void>;
 }

@@ -149,7 +149,7 @@ describe('the engine recorder over many recordings', () => {
       expect(summary.value.seconds).toBe(source.framesDelivered / RATE);
       expect(run.statuses).toEqual(['recording', 'stopping', 'idle']);
       const saved = run.events.filter((event) => event.type === 'saved');
-      expect(saved).toEqual([{ type: 'saved', sessionId: started.value.sessionId, paths: summary.value.paths, seconds: summary.value.seconds }]);
+      expect(saved).toEqual([{ type: 'saved', sessionId: started.value.sessionId, paths: summary.value.paths, seconds: summary.value.seconds, language: 'en', modelId: null }]);
       expect(run.events.filter((event) => event.type === 'error' || event.type === 'gap')).toEqual([]);
       expect(await engine.recorder.stop()).toMatchObject({ ok: false, error: { code: 'RECORDING_NOT_RUNNING' } });
       expect(models).toEqual({ loads: cycle + 1, releases: cycle + 1 });

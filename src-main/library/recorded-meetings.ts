@@ -1,0 +1,78 @@
+/**
+ * Puts each finished recording in the library: one meeting per saved session, with the live transcript
+ * it committed. A recording made without live transcription is queued for transcription, and one
+ * repaired after a crash (its live transcript died with the process) is imported like a dropped file.
+ */
+import type { RecordingEvent } from '../../src-shared/recording-events';
+import type { Result } from '../../src-shared/result';
+import type { TranscriptSegment } from '../../src-shared/transcript';
+import type { LibraryStore } from './library-store';
+
+export interface RecordedMeetingsDeps {
+  library: LibraryStore;
+  subscribe(listener: (event: RecordingEvent) => void): () => void;
+  /** Queues a stored meeting for transcription (a re-transcribe job). */
+  transcribeMeeting(meetingId: string): Result<unknown>;
+  /** Imports a recovered recording's file (an import job). */
+  importRecording(path: string): Result<unknown>;
+  /** Where a failure to store is reported (the store returns errors; nothing throws). */
+  onError(error: { code: string; message: string }): void;
+  now?: () => Date;
+}
+
+/** ISO 639-2 "undetermined": the live transcript heard no speech to tell the language from. */
+const UNDETERMINED_LANGUAGE = 'und';
+
+/** Starts listening; returns the unsubscribe function. */
+export function storeRecordedMeetings(deps: RecordedMeetingsDeps): () => void {
+  const now = deps.now ?? (() => new Date());
+  let session: { id: string; startedAt: Date; segments: TranscriptSegment[] } | null = null;
+  return deps.subscribe((event) => {
+    if (event.type === 'status' && event.status === 'recording' && event.sessionId !== null && session?.id !== event.sessionId) {
+      session = { id: event.sessionId, startedAt: now(), segments: [] };
+    } else if (event.type === 'committed' && session !== null) {
+      session.segments.push(event.segment);
+    } else if (event.type === 'saved') {
+      const finished = session?.id === event.sessionId ? session : { id: event.sessionId, startedAt: now(), segments: [] };
+      session = null;
+      report(deps, storeSaved(deps, event, finished));
+    } else if (event.type === 'recovered') {
+      for (const recording of event.recordings) {
+        const first = recording.paths[0];
+        if (first !== undefined) report(deps, deps.importRecording(first));
+      }
+    }
+  });
+}
+
+function storeSaved(
+  deps: RecordedMeetingsDeps,
+  event: Extract<RecordingEvent, { type: 'saved' }>,
+  session: { id: string; startedAt: Date; segments: TranscriptSegment[] },
+): Result<unknown> {
+  const title = `Recording ${session.startedAt.toLocaleString('sv-SE', { dateStyle: 'short', timeStyle: 'short' })}`;
+  const created = deps.library.createMeeting({
+    id: session.id,
+    title,
+    createdAt: session.startedAt,
+    duration: event.seconds,
+    recordingPath: event.paths[0] ?? null,
+    language: event.language,
+    modelId: event.modelId,
+    status: 'queued',
+  });
+  if (!created.ok) return created;
+  if (event.modelId === null) return deps.transcribeMeeting(session.id);
+  return deps.library.replaceTranscript(session.id, {
+    source: title,
+    language: event.language ?? UNDETERMINED_LANGUAGE,
+    modelId: event.modelId,
+    task: 'transcribe',
+    duration: event.seconds,
+    segments: session.segments,
+  });
+}
+
+function report(deps: RecordedMeetingsDeps, result: Result<unknown>): void {
+  if (!result.ok) deps.onError(result.error);
+}
