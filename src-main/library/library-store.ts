@@ -73,6 +73,12 @@ export interface LibraryStore {
   /** Sets a segment's text. Its word timings are dropped: they no longer spell the text. */
   editSegmentText(meetingId: string, segmentId: number, text: string): LibraryResult<TranscriptSegment>;
 
+  /**
+   * Attributes a segment to a speaker label (a correction of diarization, or a manual attribution), or
+   * to nobody with null. A new label gets its speaker row; a label no segment uses any more loses its row.
+   */
+  setSegmentSpeaker(meetingId: string, segmentId: number, label: string | null): LibraryResult<TranscriptSegment>;
+
   listSpeakers(meetingId: string): LibraryResult<Speaker[]>;
   /** `null` or a blank name goes back to showing the label. */
   renameSpeaker(speakerId: number, name: string | null): LibraryResult<Speaker>;

@@ -17,7 +17,7 @@ import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, searchSegments } from './librar
 import { checkDuration, checkNewMeeting, checkOptionalText, checkStatus, checkTitle, checkTranscript, normalizeText } from './library-validation';
 import { insertMeeting, selectMeeting, selectMeetings, selectSpeakers, setSpeakerName, toSummary, updateMeetingColumns, type UpdatableField } from './meeting-rows';
 import { openLibraryDatabase, reasonOf, type OpenLibraryOptions } from './open-library-database';
-import { readSegments, updateSegmentText, writeTranscriptRows } from './transcript-rows';
+import { readSegments, updateSegmentSpeaker, updateSegmentText, writeTranscriptRows } from './transcript-rows';
 
 const DEFAULT_LIST_LIMIT = 200;
 
@@ -115,6 +115,20 @@ export class SqliteLibraryStore implements LibraryStore {
     return this.write(() => {
       if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
       const segment = updateSegmentText(this.db, meetingId, segmentId, text);
+      if (segment === null) throw new Abort(fail('SEGMENT_NOT_FOUND', `meeting ${meetingId} has no segment ${segmentId}`, meetingId));
+      this.touch(meetingId);
+      return segment;
+    });
+  }
+
+  setSegmentSpeaker(meetingId: string, segmentId: number, label: string | null): LibraryResult<TranscriptSegment> {
+    const cleanLabel = label === null ? null : typeof label === 'string' ? label.trim() : undefined;
+    if (cleanLabel === undefined || cleanLabel === '' || (cleanLabel !== null && cleanLabel.length > 200)) {
+      return fail('INVALID_INPUT', 'a speaker label is a non-empty string of at most 200 characters, or null');
+    }
+    return this.write(() => {
+      if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
+      const segment = updateSegmentSpeaker(this.db, meetingId, segmentId, cleanLabel);
       if (segment === null) throw new Abort(fail('SEGMENT_NOT_FOUND', `meeting ${meetingId} has no segment ${segmentId}`, meetingId));
       this.touch(meetingId);
       return segment;

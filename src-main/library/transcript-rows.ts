@@ -80,6 +80,21 @@ export function updateSegmentText(db: Database, meetingId: string, segmentId: nu
   return toSegment(row, undefined);
 }
 
+/** Sets one segment's speaker label, keeping the speakers table equal to the labels in use; null when the segment does not exist. */
+export function updateSegmentSpeaker(db: Database, meetingId: string, segmentId: number, label: string | null): TranscriptSegment | null {
+  // The segment's label references its speaker row, so the row comes first (the caller's transaction undoes it if the segment is missing).
+  if (label !== null) db.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?) ON CONFLICT (meeting_id, label) DO NOTHING').run(meetingId, label);
+  const row = db
+    .prepare<[string | null, string, number], SegmentRow>(
+      `UPDATE segments SET speaker_label = ? WHERE meeting_id = ? AND segment_index = ? RETURNING ${SEGMENT_COLUMNS}`,
+    )
+    .get(label, meetingId, segmentId);
+  if (row === undefined) return null;
+  db.prepare('DELETE FROM speakers WHERE meeting_id = ? AND label NOT IN (SELECT speaker_label FROM segments WHERE meeting_id = ? AND speaker_label IS NOT NULL)').run(meetingId, meetingId);
+  const words = db.prepare<[number], WordRow>('SELECT segment_id AS segmentRowId, start, "end", text, probability FROM words WHERE segment_id = ? ORDER BY word_index').all(row.rowId);
+  return toSegment(row, words.length > 0 ? words.map(toWord) : undefined);
+}
+
 export function countSegments(db: Database, meetingId: string): number {
   return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM segments WHERE meeting_id = ?').get(meetingId)?.n ?? 0;
 }

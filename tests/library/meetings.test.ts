@@ -118,6 +118,25 @@ describe('speakers and segment edits', () => {
     }
   });
 
+  it('attributes segments to speakers by hand: new labels get a speaker, unused ones lose theirs, words stay', () => {
+    const store = openStore();
+    const meeting = unwrap(store.createMeeting({ title: 'JFK' }));
+    unwrap(store.replaceTranscript(meeting.id, transcriptOf(JFK_LINES)));
+    const before = unwrap(store.getTranscript(meeting.id)).segments;
+    const moved = unwrap(store.setSegmentSpeaker(meeting.id, 1, ' Moderator '));
+    expect(moved).toMatchObject({ id: 1, speaker: 'Moderator', text: before[1]?.text });
+    expect(moved.words).toEqual(before[1]?.words);
+    // SPEAKER_01 spoke only segment 1, so its row is gone; the new label has one.
+    expect(unwrap(store.listSpeakers(meeting.id)).map((speaker) => speaker.label).sort()).toEqual(['Moderator', 'SPEAKER_00']);
+    const moderator = unwrap(store.listSpeakers(meeting.id)).find((speaker) => speaker.label === 'Moderator');
+    expect(unwrap(store.renameSpeaker(moderator?.id ?? -1, 'Ana')).name).toBe('Ana');
+    unwrap(store.setSegmentSpeaker(meeting.id, 1, null));
+    expect(unwrap(store.listSpeakers(meeting.id)).map((speaker) => speaker.label)).toEqual(['SPEAKER_00']);
+    expect(unwrap(store.getTranscript(meeting.id)).segments[1]?.speaker).toBeNull();
+    expectError(store.setSegmentSpeaker(meeting.id, 99, 'X'), 'SEGMENT_NOT_FOUND');
+    expectError(store.setSegmentSpeaker(meeting.id, 1, '   '), 'INVALID_INPUT');
+  });
+
   it('reports unknown segments and speakers by code', () => {
     const store = openStore();
     const meeting = unwrap(store.createMeeting({ title: 'JFK' }));
