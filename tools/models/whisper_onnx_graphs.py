@@ -1,14 +1,18 @@
 """Random-weight Whisper encoder and merged decoder as ONNX graphs, built with onnx.helper + numpy.
 
 Input/output names and symbolic dims follow the optimum / Xenova exports that transformers.js loads.
-The merged decoder has no `If` node: cross-attention keys/values are recomputed from
-`encoder_hidden_states` on every step (transformers.js keeps passing them), and self-attention
-concatenates onto a past that may have length 0, so one graph serves both the first and later steps.
-`use_cache_branch` and the `past_key_values.*.encoder.*` inputs are accepted and ignored.
+The merged decoder is one `If` on `use_cache_branch` whose two branches hold the whole decoder and share
+the weights (outer-scope initializers), as optimum's merge_decoders writes it:
+- false (first step; transformers.js feeds empty past tensors of length 0): the cross-attention
+  keys/values are projected from `encoder_hidden_states` and returned as `present.{i}.encoder.*`;
+- true (later steps): the cross-attention reads `past_key_values.{i}.encoder.*` and projects nothing;
+  `present.{i}.encoder.*` are then empty constants, which transformers.js replaces with the past it fed.
+Self-attention concatenates onto a decoder past that may have length 0 in both branches.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,14 +41,29 @@ class Dims:
 
 
 class GraphBuilder:
-    """Collects nodes/initializers; `weight_mode` picks how MatMul weights are stored (fp32, q8/int8/uint8, fp16)."""
+    """Collects nodes/initializers; `weight_mode` picks how MatMul weights are stored (fp32, q8/int8/uint8, fp16).
+
+    Weights are drawn and stored once per hint, so building the same layers again (the second branch of
+    an `If`) reuses the first build's initializers and leaves the random stream where it was. Their fp16
+    Casts go to `shared_nodes`, at the top of the outer graph, so both branches read one fp32 copy.
+    """
 
     def __init__(self, rng: np.random.Generator, weight_mode: str):
         self.rng = rng
         self.weight_mode = weight_mode
         self.nodes: list[onnx.NodeProto] = []
+        self.shared_nodes: list[onnx.NodeProto] = []
         self.initializers: list[onnx.TensorProto] = []
         self._count = 0
+        self._drawn: dict[str, np.ndarray] = {}
+        self._stored: dict[str, str] = {}
+        self._widened: dict[str, str] = {}
+        self._quantized: dict[str, tuple[str, str, str]] = {}
+
+    def take_nodes(self) -> list[onnx.NodeProto]:
+        """The nodes added so far (for a subgraph); later nodes start a new list."""
+        nodes, self.nodes = self.nodes, []
+        return nodes
 
     def fresh(self, hint: str) -> str:
         self._count += 1
@@ -63,20 +82,37 @@ class GraphBuilder:
     def op1(self, op_type: str, inputs: list[str], output: str | None = None, **attrs) -> str:
         return self.op(op_type, inputs, [output] if output else 1, **attrs)[0]
 
-    def random(self, shape: tuple[int, ...], scale: float) -> np.ndarray:
-        return (self.rng.standard_normal(shape) * scale).astype(np.float32)
+    def draw(self, hint: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        if hint not in self._drawn:
+            self._drawn[hint] = make()
+        return self._drawn[hint]
+
+    def random(self, hint: str, shape: tuple[int, ...], scale: float) -> np.ndarray:
+        value = self.draw(hint, lambda: (self.rng.standard_normal(shape) * scale).astype(np.float32))
+        assert value.shape == shape, f"{hint} drawn as {value.shape}, asked as {shape}"
+        return value
+
+    def stored(self, hint: str, value: np.ndarray) -> str:
+        """An initializer stored once per hint."""
+        if hint not in self._stored:
+            self._stored[hint] = self.const(hint, value)
+        return self._stored[hint]
 
     def float_weight(self, hint: str, value: np.ndarray) -> str:
         """A float32 tensor for Conv/LayerNorm/bias/embeddings (stored as fp16 + Cast in fp16 mode)."""
-        if self.weight_mode == "fp16":
-            return self.op1("Cast", [self.const(hint, value.astype(np.float16))], to=TensorProto.FLOAT)
-        return self.const(hint, value)
+        if self.weight_mode != "fp16":
+            return self.stored(hint, value)
+        if hint not in self._widened:
+            self._widened[hint] = self.fresh(hint + "_fp32")
+            self.shared_nodes.append(helper.make_node("Cast", [self.stored(hint, value.astype(np.float16))],
+                                                      [self._widened[hint]], to=TensorProto.FLOAT))
+        return self._widened[hint]
 
     def linear(self, x: str, d_in: int, d_out: int, hint: str, bias: bool = True) -> str:
-        weight = self.random((d_in, d_out), d_in ** -0.5)
+        weight = self.random(hint + "_w", (d_in, d_out), d_in ** -0.5)
         y = self.matmul_weight(x, weight, hint)
         if bias:
-            y = self.op1("Add", [y, self.float_weight(hint + "_b", self.random((d_out,), 0.02))])
+            y = self.op1("Add", [y, self.float_weight(hint + "_b", self.random(hint + "_b", (d_out,), 0.02))])
         return y
 
     @property
@@ -85,6 +121,11 @@ class GraphBuilder:
 
     def quantize(self, hint: str, weight: np.ndarray) -> tuple[str, str, str]:
         """Per-tensor 8-bit weight: (quantized name, zero-point name, scale name)."""
+        if hint not in self._quantized:
+            self._quantized[hint] = self._store_quantized(hint, weight)
+        return self._quantized[hint]
+
+    def _store_quantized(self, hint: str, weight: np.ndarray) -> tuple[str, str, str]:
         if self.weight_mode == "int8":
             scale = max(float(np.abs(weight).max()) / 127.0, 1e-8)
             q, zero = np.clip(np.round(weight / scale), -127, 127).astype(np.int8), np.int8(0)
@@ -109,8 +150,8 @@ class GraphBuilder:
         return self.op1("MatMul", [x, self.float_weight(hint + "_w", weight)])
 
     def layer_norm(self, x: str, d: int, hint: str, output: str | None = None) -> str:
-        gamma = self.float_weight(hint + "_g", np.ones(d, np.float32) + self.random((d,), 0.02))
-        beta = self.float_weight(hint + "_beta", self.random((d,), 0.02))
+        gamma = self.float_weight(hint + "_g", np.ones(d, np.float32) + self.random(hint + "_g", (d,), 0.02))
+        beta = self.float_weight(hint + "_beta", self.random(hint + "_beta", (d,), 0.02))
         return self.op1("LayerNormalization", [x, gamma, beta], output, axis=-1, epsilon=1e-5)
 
     def gelu(self, x: str) -> str:
@@ -206,7 +247,7 @@ def _feed_forward(g: GraphBuilder, x: str, dims: Dims, hint: str) -> str:
 
 
 def _model(g: GraphBuilder, name: str, inputs: list, outputs: list) -> onnx.ModelProto:
-    graph = helper.make_graph(g.nodes, name, inputs, outputs, g.initializers)
+    graph = helper.make_graph(g.shared_nodes + g.nodes, name, inputs, outputs, g.initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="gen_tiny_whisper")
     model.ir_version = 8
     onnx.checker.check_model(model, full_check=True)
@@ -216,14 +257,14 @@ def _model(g: GraphBuilder, name: str, inputs: list, outputs: list) -> onnx.Mode
 def build_encoder(dims: Dims, seed: int, weight_mode: str) -> onnx.ModelProto:
     g = GraphBuilder(np.random.default_rng(seed), weight_mode)
     d = dims.d_model
-    conv1_w = g.float_weight("conv1_w", g.random((d, dims.mel_bins, 3), (dims.mel_bins * 3) ** -0.5))
-    conv2_w = g.float_weight("conv2_w", g.random((d, d, 3), (d * 3) ** -0.5))
-    x = g.gelu(g.op1("Conv", ["input_features", conv1_w, g.float_weight("conv1_b", g.random((d,), 0.02))],
+    conv1_w = g.float_weight("conv1_w", g.random("conv1_w", (d, dims.mel_bins, 3), (dims.mel_bins * 3) ** -0.5))
+    conv2_w = g.float_weight("conv2_w", g.random("conv2_w", (d, d, 3), (d * 3) ** -0.5))
+    x = g.gelu(g.op1("Conv", ["input_features", conv1_w, g.float_weight("conv1_b", g.random("conv1_b", (d,), 0.02))],
                      kernel_shape=[3], pads=[1, 1]))
-    x = g.gelu(g.op1("Conv", [x, conv2_w, g.float_weight("conv2_b", g.random((d,), 0.02))],
+    x = g.gelu(g.op1("Conv", [x, conv2_w, g.float_weight("conv2_b", g.random("conv2_b", (d,), 0.02))],
                      kernel_shape=[3], pads=[1, 1], strides=[2]))
     x = g.op1("Transpose", [x], perm=[0, 2, 1])
-    x = g.op1("Add", [x, g.float_weight("enc_pos", g.random((dims.source_positions, d), 0.02))])
+    x = g.op1("Add", [x, g.float_weight("enc_pos", g.random("enc_pos", (dims.source_positions, d), 0.02))])
     for layer in range(dims.encoder_layers):
         hint = f"enc{layer}"
         h = g.layer_norm(x, d, hint + "_ln1")
@@ -257,73 +298,133 @@ def _positions_and_mask(g: GraphBuilder) -> tuple[str, str]:
     return positions, mask
 
 
-def build_decoder(dims: Dims, seed: int, weight_mode: str, shaping: Shaping | None) -> onnx.ModelProto:
-    g = GraphBuilder(np.random.default_rng(seed), weight_mode)
-    d = dims.d_model
-    positions, mask = _positions_and_mask(g)
-    embed = g.random((dims.vocab, d), 0.5)
-    # Whisper ties the output projection to the token embedding (logits = h @ embed_tokens^T);
-    # one stored copy serves both, transposed at session start.
+@dataclass(frozen=True)
+class TiedEmbedding:
+    """Whisper ties the output projection to the token embedding (logits = h @ embed_tokens^T).
+    One stored copy serves both; the transpose sits in the outer graph, so onnxruntime folds it once
+    at session start and both branches share the result."""
+
+    table: str  # [vocab, d_model], for the token lookup
+    transposed: str  # [d_model, vocab], for the output projection
+    quantization: tuple[str, str] | None  # (zero point, scale) of both when they are 8-bit
+
+
+def _tied_embedding(g: GraphBuilder, dims: Dims) -> TiedEmbedding:
+    embed = g.random("embed_tokens", (dims.vocab, dims.d_model), 0.5)
     if g.quantized:
         embed_q, embed_zero, embed_scale = g.quantize("embed_tokens", embed)
-        embed_name = g.op1("DequantizeLinear", [embed_q, embed_scale, embed_zero])
-    else:
-        embed_name = g.float_weight("embed_tokens", embed)
-    x = g.op1("Gather", [embed_name, "input_ids"])
-    x = g.op1("Add", [x, g.op1("Gather", [g.float_weight("dec_pos", g.random((dims.target_positions, d), 0.02)),
-                                          positions])])
-    outputs = []
+        return TiedEmbedding(embed_q, g.op1("Transpose", [embed_q]), (embed_zero, embed_scale))
+    table = g.float_weight("embed_tokens", embed)
+    return TiedEmbedding(table, g.op1("Transpose", [table]), None)
+
+
+def _decoder_body(g: GraphBuilder, dims: Dims, embedding: TiedEmbedding, positions: str, mask: str,
+                  shaping_bias: str | None, cached: bool) -> list[str]:
+    """One branch of the merged decoder; returns its outputs in the order of `_decoder_outputs`.
+
+    `cached`: cross-attention reads `past_key_values.{i}.encoder.*` instead of projecting
+    `encoder_hidden_states`, and `present.{i}.encoder.*` are empty constants, as in optimum's merge.
+    """
+    d = dims.d_model
+    x = g.op1("Gather", [embedding.table, "input_ids"])
+    if embedding.quantization is not None:
+        # Only the looked-up rows are dequantized, as onnxruntime's quantize_dynamic does for Gather.
+        zero, scale = embedding.quantization
+        x = g.op1("DequantizeLinear", [x, scale, zero])
+    dec_pos = g.random("dec_pos", (dims.target_positions, d), 0.02)
+    x = g.op1("Add", [x, g.op1("Gather", [g.float_weight("dec_pos", dec_pos), positions])])
+    presents: list[str] = []
+    cross_attentions: list[str] = []
     for layer in range(dims.decoder_layers):
         hint = f"dec{layer}"
-        p = f"present.{layer}"
         h = g.layer_norm(x, d, hint + "_ln1")
         new_key, new_value = _project_kv(g, h, dims, hint + "_self")
-        key = g.op1("Concat", [f"past_key_values.{layer}.decoder.key", new_key], f"{p}.decoder.key", axis=2)
-        value = g.op1("Concat", [f"past_key_values.{layer}.decoder.value", new_value], f"{p}.decoder.value", axis=2)
+        key = g.op1("Concat", [f"past_key_values.{layer}.decoder.key", new_key], axis=2)
+        value = g.op1("Concat", [f"past_key_values.{layer}.decoder.value", new_value], axis=2)
         x = g.op1("Add", [x, _attend(g, h, key, value, dims, hint + "_self", mask=mask)])
 
         h = g.layer_norm(x, d, hint + "_ln2")
-        cross_key, cross_value = _project_kv(g, "encoder_hidden_states", dims, hint + "_cross")
-        cross_key = g.op1("Identity", [cross_key], f"{p}.encoder.key")
-        cross_value = g.op1("Identity", [cross_value], f"{p}.encoder.value")
-        x = g.op1("Add", [x, _attend(g, h, cross_key, cross_value, dims, hint + "_cross",
-                                     probs_output=f"cross_attentions.{layer}")])
+        if cached:
+            cross_key = f"past_key_values.{layer}.encoder.key"
+            cross_value = f"past_key_values.{layer}.encoder.value"
+            empty = numpy_helper.from_array(np.zeros((0, dims.heads, 1, dims.head_dim), np.float32), "empty")
+            present_cross = [g.op1("Constant", [], value=empty) for _ in range(2)]
+        else:
+            cross_key, cross_value = _project_kv(g, "encoder_hidden_states", dims, hint + "_cross")
+            present_cross = [cross_key, cross_value]
+        probs = g.fresh("cross_attentions")
+        x = g.op1("Add", [x, _attend(g, h, cross_key, cross_value, dims, hint + "_cross", probs_output=probs)])
         x = g.op1("Add", [x, _feed_forward(g, g.layer_norm(x, d, hint + "_ln3"), dims, hint)])
-        outputs += [(f"{p}.decoder.key", "past_decoder_sequence_length + decoder_sequence_length"),
-                    (f"{p}.decoder.value", "past_decoder_sequence_length + decoder_sequence_length"),
-                    (f"{p}.encoder.key", "encoder_sequence_length_out"),
-                    (f"{p}.encoder.value", "encoder_sequence_length_out")]
+        presents += [key, value, *present_cross]
+        cross_attentions.append(probs)
     x = g.layer_norm(x, d, "dec_ln_final")
-    if g.quantized:
-        logits = g.matmul_quantized(x, g.op1("Transpose", [embed_q]), embed_zero, embed_scale)
+    if embedding.quantization is not None:
+        logits = g.matmul_quantized(x, embedding.transposed, *embedding.quantization)
     else:
-        logits = g.op1("MatMul", [x, g.op1("Transpose", [embed_name])])
-    if shaping is not None:
+        logits = g.op1("MatMul", [x, embedding.transposed])
+    if shaping_bias is not None:
         # The tied projection makes each token predict itself; a fixed permutation of the vocabulary
         # turns that into a walk over varied tokens.
-        permutation = g.rng.permutation(dims.vocab).astype(np.int64)
-        logits = g.op1("Gather", [logits, g.const("vocab_permutation", permutation)], axis=2)
-        logits = g.op1("Add", [logits, _shaping_bias(g, positions, shaping, dims.vocab)])
-    g.op1("Identity", [logits], "logits")
+        permutation = g.draw("vocab_permutation", lambda: g.rng.permutation(dims.vocab).astype(np.int64))
+        logits = g.op1("Gather", [logits, g.stored("vocab_permutation", permutation)], axis=2)
+        logits = g.op1("Add", [logits, shaping_bias])
+    return [logits, *presents, *cross_attentions]
 
+
+def _decoder_outputs(dims: Dims) -> list[onnx.ValueInfoProto]:
     batch = "batch_size"
     kv_shape = lambda seq: [batch, dims.heads, seq, dims.head_dim]  # noqa: E731
-    graph_inputs = [
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT,
+                                             [batch, "decoder_sequence_length", dims.vocab])]
+    for layer in range(dims.decoder_layers):
+        p = f"present.{layer}"
+        for kind, seq in (("decoder", "past_decoder_sequence_length + decoder_sequence_length"),
+                          ("encoder", "encoder_sequence_length_out")):
+            for tensor in ("key", "value"):
+                outputs.append(helper.make_tensor_value_info(f"{p}.{kind}.{tensor}", TensorProto.FLOAT, kv_shape(seq)))
+    outputs += [helper.make_tensor_value_info(f"cross_attentions.{layer}", TensorProto.FLOAT,
+                                              [batch, dims.heads, "decoder_sequence_length",
+                                               "encoder_sequence_length_out"])
+                for layer in range(dims.decoder_layers)]
+    return outputs
+
+
+def _decoder_inputs(dims: Dims) -> list[onnx.ValueInfoProto]:
+    batch = "batch_size"
+    inputs = [
         helper.make_tensor_value_info("input_ids", TensorProto.INT64, [batch, "decoder_sequence_length"]),
         helper.make_tensor_value_info("encoder_hidden_states", TensorProto.FLOAT,
-                                      [batch, "encoder_sequence_length / 2", d]),
+                                      [batch, "encoder_sequence_length / 2", dims.d_model]),
     ]
     for layer in range(dims.decoder_layers):
         for kind, seq in (("decoder", "past_decoder_sequence_length"), ("encoder", "encoder_sequence_length_out")):
             for tensor in ("key", "value"):
-                graph_inputs.append(helper.make_tensor_value_info(
-                    f"past_key_values.{layer}.{kind}.{tensor}", TensorProto.FLOAT, kv_shape(seq)))
-    graph_inputs.append(helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]))
-    graph_outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT,
-                                                   [batch, "decoder_sequence_length", dims.vocab])]
-    graph_outputs += [helper.make_tensor_value_info(name, TensorProto.FLOAT, kv_shape(seq)) for name, seq in outputs]
-    graph_outputs += [helper.make_tensor_value_info(f"cross_attentions.{layer}", TensorProto.FLOAT,
-                                                    [batch, dims.heads, "decoder_sequence_length",
-                                                     "encoder_sequence_length_out"])
-                      for layer in range(dims.decoder_layers)]
-    return _model(g, "whisper_decoder_merged", graph_inputs, graph_outputs)
+                inputs.append(helper.make_tensor_value_info(f"past_key_values.{layer}.{kind}.{tensor}",
+                                                            TensorProto.FLOAT,
+                                                            [batch, dims.heads, seq, dims.head_dim]))
+    inputs.append(helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]))
+    return inputs
+
+
+def _branch(name: str, nodes: list[onnx.NodeProto], outputs: list[str]) -> onnx.GraphProto:
+    return helper.make_graph(nodes, name, [], [helper.make_tensor_value_info(o, TensorProto.FLOAT, None)
+                                               for o in outputs])
+
+
+def build_decoder(dims: Dims, seed: int, weight_mode: str, shaping: Shaping | None) -> onnx.ModelProto:
+    g = GraphBuilder(np.random.default_rng(seed), weight_mode)
+    # What does not depend on the branch sits in the outer graph, and both branches read it.
+    positions, mask = _positions_and_mask(g)
+    bias = None if shaping is None else _shaping_bias(g, positions, shaping, dims.vocab)
+    # Weights are drawn in the order of the earlier single-graph decoder (embedding first, then the
+    # first-step branch, which uses every other weight), so a seed keeps giving the same weights.
+    embedding = _tied_embedding(g, dims)
+    outer_nodes = g.take_nodes()
+    first_step_outputs = _decoder_body(g, dims, embedding, positions, mask, bias, cached=False)
+    first_step = _branch("decoder_first_step", g.take_nodes(), first_step_outputs)
+    with_past_outputs = _decoder_body(g, dims, embedding, positions, mask, bias, cached=True)
+    with_past = _branch("decoder_with_past", g.take_nodes(), with_past_outputs)
+    g.nodes = outer_nodes
+    outputs = _decoder_outputs(dims)
+    g.op("If", ["use_cache_branch"], [o.name for o in outputs], then_branch=with_past, else_branch=first_step)
+    return _model(g, "whisper_decoder_merged", _decoder_inputs(dims), outputs)
