@@ -39,6 +39,7 @@ describe('live transcription in a worker thread (real Silero + generated Whisper
       // The main thread's event loop keeps ticking while Whisper runs in the worker.
       let longestTickGapMs = 0;
       let lastTick = performance.now();
+      const loopBefore = performance.eventLoopUtilization();
       const ticker = setInterval(() => {
         const now = performance.now();
         longestTickGapMs = Math.max(longestTickGapMs, now - lastTick);
@@ -51,6 +52,9 @@ describe('live transcription in a worker thread (real Silero + generated Whisper
       }
       await transcription.flush();
       clearInterval(ticker);
+      // The share of wall time the main thread's loop was busy: a Whisper pass on this thread would hold it
+      // near 1 for the whole pass; CPU contention from other processes does not count as busy.
+      const mainLoopBusy = performance.eventLoopUtilization(loopBefore).utilization;
       expect(transcription.position).toBe(audio.length);
       const committed = events.filter((event) => event.type === 'committed');
       expect(committed.length).toBeGreaterThan(0);
@@ -61,9 +65,8 @@ describe('live transcription in a worker thread (real Silero + generated Whisper
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(events.length).toBe(count);
       await expect(transcription.push(new Float32Array(10))).rejects.toThrow();
-      if (cycle === 0) console.log(`worker: ${committed.length} segments, longest main-thread tick gap ${longestTickGapMs.toFixed(0)} ms, threads ${before} → ${threadCount()}`);
-      // A whole Whisper pass takes ≥ 100 ms here; the main thread never waits for one.
-      expect(longestTickGapMs).toBeLessThan(100);
+      console.log(`worker cycle ${cycle}: ${committed.length} segments, main loop busy ${(100 * mainLoopBusy).toFixed(1)} % of the time, longest tick gap ${longestTickGapMs.toFixed(0)} ms, threads ${before} → ${threadCount()}`);
+      expect(mainLoopBusy).toBeLessThan(0.25);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(threadCount()).toBeLessThanOrEqual(before + 1);
