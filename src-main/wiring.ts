@@ -3,7 +3,8 @@
  * onnxruntime-node, the model store. The CLI and the Electron main process both start here.
  */
 import { basename, join, resolve } from 'node:path';
-import type { EngineInfo, TranscribeFileRequest, TranscribeProgress } from '../src-shared/ipc-contract';
+import type { EngineInfo } from '../src-shared/ipc-contract';
+import type { TranscribeFileRequest, TranscribeProgress } from './pipeline/transcribe-request';
 import type { RecordingEvent } from '../src-shared/recording-events';
 import { fail, ok, type Result } from '../src-shared/result';
 import type { Transcript } from '../src-shared/transcript';

@@ -1,93 +1,143 @@
 /**
- * Electron glue: the only main-process file that imports `electron`. It opens the window,
- * registers the contract's channels and forwards them to the plain-Node engine.
+ * Electron's entry: one process per data folder, a sandboxed window on the app page, the engine's wire
+ * methods on IPC, meeting media on verbatim-media://, and a quit that waits for the engine to finish.
+ * The decisions live in small Electron-free modules beside this file; this one only connects them.
  */
-import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { join } from 'node:path';
-import { IPC_CHANNELS } from '../../src-shared/ipc-contract';
-import { parseRecordingStartRequest, parseTranscribeRequest } from '../../src-shared/ipc-validation';
-import { fail, type Result } from '../../src-shared/result';
-import { createEngine } from '../wiring';
-import { openWorkspace, type Workspace } from '../workspace';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  session,
+  systemPreferences,
+  type IpcMainInvokeEvent,
+  type Session,
+} from 'electron';
+import { basename, extname, join } from 'node:path';
+import { createAppServices } from '../api/app-services';
+import type { AppServices } from '../api/types';
+import { writeFileAtomic } from '../export/write-file';
+import { devServerOrigin, resolveAppPage } from './app-page';
+import { contentSecurityPolicy, withContentSecurityPolicy } from './content-security-policy';
+import { forwardWireEvents, registerSaveExport, registerWireHandlers } from './ipc';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
+import { withMicrophoneAccess, type MicrophoneAccess } from './microphone-access';
+import { createQuitGuard } from './quit-guard';
+import { guardAllWebContents, isPermissionAllowed, isTrustedSender, permissionCheckQuery, permissionRequestQuery } from './security';
+import { mainWindowOptions } from './window-options';
 
-const engine = createEngine({ userDataDir: app.getPath('userData') });
-let workspace: Workspace | null = null;
+const DISPOSE_TIMEOUT_MS = 60_000;
+
+const appPage = resolveAppPage({
+  isPackaged: app.isPackaged,
+  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+  rendererIndexPath: join(import.meta.dirname, '../renderer/index.html'),
+});
+
 let mainWindow: BrowserWindow | null = null;
+let servicesReady: Promise<AppServices | null> = Promise.resolve(null);
 
-function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  return mainWindow !== null && event.sender === mainWindow.webContents && event.senderFrame === mainWindow.webContents.mainFrame;
+// Privileged schemes can only be declared before the app is ready.
+registerMediaScheme();
+
+function installSessionSecurity(ses: Session): void {
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionAllowed(permissionRequestQuery(permission, details), appPage)),
+  );
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionAllowed(permissionCheckQuery(permission, requestingOrigin, details), appPage),
+  );
+  // Applies to pages served over HTTP (the dev server); the built file:// page carries the same policy in a <meta>.
+  const policy = contentSecurityPolicy({ devServerOrigin: devServerOrigin(appPage) });
+  ses.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders, policy) }),
+  );
 }
 
-/** Registers a request handler that refuses every frame but the app's own page. */
-function handle(channel: string, run: (event: IpcMainInvokeEvent, argument: unknown) => Promise<Result<unknown>> | Result<unknown>): void {
-  ipcMain.handle(channel, async (event, argument: unknown) => {
-    if (!isTrustedSender(event)) return fail('IPC_UNTRUSTED_SENDER', 'Request from an unknown frame was refused.');
-    return run(event, argument);
-  });
+// macOS records silence from an app the user never allowed; ask right before the first recording.
+const microphoneAccess: MicrophoneAccess =
+  process.platform === 'darwin' ? () => systemPreferences.askForMediaAccess('microphone') : async () => true;
+
+async function chooseSavePath(fileName: string): Promise<string | null> {
+  const name = basename(fileName);
+  const extension = extname(name).slice(1);
+  const options = {
+    defaultPath: join(app.getPath('documents'), name),
+    filters: extension === '' ? [] : [{ name: extension.toUpperCase(), extensions: [extension] }],
+  };
+  const chosen = mainWindow === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(mainWindow, options);
+  return chosen.canceled || chosen.filePath === undefined || chosen.filePath === '' ? null : chosen.filePath;
 }
 
-function registerIpc(): void {
-  handle(IPC_CHANNELS.engineInfo, () => engine.info());
-  handle(IPC_CHANNELS.transcribeFile, (event, argument) => {
-    const request = parseTranscribeRequest(argument);
-    if (!request.ok) return request;
-    return engine.transcribeFile(request.value, (progress) => event.sender.send(IPC_CHANNELS.transcribeProgress, progress));
+function connectServices(services: AppServices): void {
+  const isTrusted = (event: IpcMainInvokeEvent): boolean => isTrustedSender(event, mainWindow, appPage);
+  registerWireHandlers(ipcMain, { handlers: withMicrophoneAccess(services.handlers, microphoneAccess) }, isTrusted);
+  registerSaveExport(ipcMain, services, isTrusted, {
+    chooseSavePath: (_event, fileName) => chooseSavePath(fileName),
+    writeFile: writeFileAtomic,
   });
-  handle(IPC_CHANNELS.listCaptureDevices, () => engine.recorder.listDevices());
-  handle(IPC_CHANNELS.startRecording, (_event, argument) => {
-    const request = parseRecordingStartRequest(argument);
-    return request.ok ? engine.recorder.start(request.value) : request;
+  handleMediaProtocol(services);
+  forwardWireEvents(services, (channel, payload) => {
+    if (mainWindow !== null && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, payload);
   });
-  handle(IPC_CHANNELS.pauseRecording, () => engine.recorder.pause());
-  handle(IPC_CHANNELS.resumeRecording, () => engine.recorder.resume());
-  handle(IPC_CHANNELS.stopRecording, () => engine.recorder.stop());
-  engine.onRecordingEvent((recordingEvent) => mainWindow?.webContents.send(IPC_CHANNELS.recordingEvent, recordingEvent));
 }
 
 function createWindow(): void {
-  mainWindow = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+  const window = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
+  mainWindow = window;
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
   });
-  mainWindow.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  mainWindow.webContents.on('will-navigate', (event) => event.preventDefault());
-  const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-  if (devServerUrl) void mainWindow.loadURL(devServerUrl);
-  else void mainWindow.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  void window.loadURL(appPage.url);
 }
 
-void app.whenReady().then(async () => {
-  registerIpc();
+function focusMainWindow(): void {
+  if (mainWindow === null) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+async function start(): Promise<AppServices | null> {
+  installSessionSecurity(session.defaultSession);
+  const created = await createAppServices({ dataDir: app.getPath('userData') });
+  if (!created.ok) {
+    dialog.showErrorBox('Verbatim could not start', `${created.error.message} (${created.error.code})`);
+    app.quit();
+    return null;
+  }
+  // The window opens once the handlers are registered, so the page's first requests find them.
+  connectServices(created.value);
   createWindow();
-  // The library and the queue: jobs a crash or a quit left behind resume from here.
-  const opened = await openWorkspace({ dataDir: app.getPath('userData') });
-  if (opened.ok) {
-    workspace = opened.value;
-    workspace.attachRecorder(engine, (error) => console.error(`library: ${error.code}: ${error.message}`));
-  } else console.error(`library: ${opened.error.code}: ${opened.error.message}`);
-  // Recordings a crash interrupted are repaired (and imported) before anything else is recorded.
-  await engine.recorder.recoverAtStartup();
-});
+  return created.value;
+}
 
-let disposed = false;
-app.on('before-quit', (event) => {
-  if (disposed) return;
-  event.preventDefault();
-  // The recording is finalized and stored first; then running jobs go back to the queue, resumable.
-  void engine
-    .dispose()
-    .then(() => workspace?.close())
-    .finally(() => {
-      disposed = true;
+// The recorder and the job queue assume one process per data folder: a second launch focuses the first.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', focusMainWindow);
+  guardAllWebContents(app);
+  servicesReady = app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      dialog.showErrorBox('Verbatim could not start', error instanceof Error ? error.message : String(error));
       app.quit();
+      return null;
     });
-});
 
-app.on('window-all-closed', () => app.quit());
+  app.on(
+    'before-quit',
+    createQuitGuard({
+      dispose: async () => (await servicesReady)?.dispose(),
+      quit: () => app.quit(),
+      timeoutMs: DISPOSE_TIMEOUT_MS,
+      onTimeout: () => console.error('Verbatim: the engine did not shut down in time; quitting anyway.'),
+    }),
+  );
+
+  // Quits on every platform, macOS included: a recorder left running with no window would keep the
+  // microphone open with nothing on screen to show it. Quitting finalizes the recording instead.
+  app.on('window-all-closed', () => app.quit());
+}

@@ -11,6 +11,7 @@ import type { ExportJobPayload, JobResult } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
 import { fileExtension, isExportFormat, renderTranscript, type ExportFormat } from '../export';
+import { transcriptWithSpeakerNames } from '../library/named-transcript';
 import type { JobHandlerDeps } from './handlers';
 import { jobCancelled } from './transcription-steps';
 import type { JobContext, JobHandler } from './types';
@@ -42,7 +43,7 @@ async function exportMeeting(deps: JobHandlerDeps, context: JobContext, payload:
   const meeting = deps.library.getMeeting(meetingId);
   if (!meeting.ok) return meeting;
   if (meeting.value.transcribedAt === null) return fail('MEETING_NOT_TRANSCRIBED', `Meeting "${meeting.value.title}" has no transcript to export yet.`, meetingId);
-  const transcript = deps.library.getTranscript(meetingId);
+  const transcript = transcriptWithSpeakerNames(deps.library, meetingId);
   if (!transcript.ok) return transcript;
 
   const outDir = resolve(payload.outDir);

@@ -3,7 +3,7 @@
  * uses ChildTranscriber (inference in a child process, off the main event loop); InProcessFileTranscriber
  * runs the engine in this process (tests, the CLI).
  */
-import type { TranscribeProgress } from '../../src-shared/ipc-contract';
+import type { TranscribeProgress } from '../pipeline/transcribe-request';
 import { fail, type Result } from '../../src-shared/result';
 import type { AsrTask, Transcript } from '../../src-shared/transcript';
 import type { ExecutionPreference } from '../asr/execution-provider';

@@ -1,44 +1,63 @@
-import { useEffect, useState } from 'react';
-import { useEngineStore } from './engine-store';
+import { DropOverlay } from './components/DropOverlay';
+import { ErrorMessage } from './components/ErrorMessage';
+import { NavBar } from './components/NavBar';
+import { Notices } from './components/Notices';
+import { FirstRunScreen } from './screens/FirstRunScreen';
+import { LibraryScreen } from './screens/LibraryScreen';
+import { MeetingScreen } from './screens/MeetingScreen';
+import { QueueScreen } from './screens/QueueScreen';
+import { RecordScreen } from './screens/RecordScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
+import { useApp } from './store/store-context';
 
-/** First screen: engine status and a single-file transcription (the full UI arrives with the app issue). */
+function CurrentScreen(): React.JSX.Element {
+  const screen = useApp((state) => state.route.screen);
+  switch (screen) {
+    case 'record':
+      return <RecordScreen />;
+    case 'library':
+      return <LibraryScreen />;
+    case 'meeting':
+      return <MeetingScreen />;
+    case 'queue':
+      return <QueueScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
+}
+
 export function App(): React.JSX.Element {
-  const { info, progress, transcript, error, loadInfo, transcribe, setProgress } = useEngineStore();
-  const [path, setPath] = useState('');
+  const startup = useApp((state) => state.startup);
+  const initialize = useApp((state) => state.initialize);
 
-  useEffect(() => {
-    void loadInfo();
-    return window.verbatim.onTranscribeProgress(setProgress);
-  }, [loadInfo, setProgress]);
+  if (startup.phase === 'loading') {
+    return (
+      <div className="startup" role="status">
+        Starting Verbatim…
+      </div>
+    );
+  }
+  if (startup.phase === 'failed') {
+    return (
+      <div className="startup">
+        <h1>Verbatim could not start</h1>
+        <ErrorMessage error={startup.error} />
+        <button type="button" className="btn btn-primary" onClick={() => void initialize()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (startup.phase === 'first-run') return <FirstRunScreen />;
 
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24, maxWidth: 900 }}>
-      <h1>Verbatim</h1>
-      {info && (
-        <p>
-          Engine {info.version} · ffmpeg {info.ffmpeg ? info.ffmpeg.source : 'missing'} · {info.executionProvider.active}
-        </p>
-      )}
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          void transcribe(path);
-        }}
-      >
-        <input value={path} onChange={(event) => setPath(event.target.value)} placeholder="/path/to/recording.m4a" size={60} />
-        <button type="submit">Transcribe</button>
-      </form>
-      {progress && (
-        <p>
-          {progress.stage} {progress.percent.toFixed(0)}%
-        </p>
-      )}
-      {error && <p role="alert">{error.message}</p>}
-      {transcript?.segments.map((segment) => (
-        <p key={segment.id}>
-          <small>{segment.start.toFixed(1)}s</small> {segment.text}
-        </p>
-      ))}
-    </main>
+    <div className="app-shell">
+      <NavBar />
+      <main className="screen">
+        <CurrentScreen />
+      </main>
+      <DropOverlay />
+      <Notices />
+    </div>
   );
 }

@@ -1,0 +1,121 @@
+/**
+ * The app's engine side, built once per start: settings, the engine (recorder, live models), the workspace
+ * (library and job queue) with recordings landing in it, model downloads, and one event stream for clients.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { WireEvent } from '../../src-shared/ipc-contract';
+import type { JobEvent } from '../../src-shared/jobs';
+import { fail, ok, type Result } from '../../src-shared/result';
+import { createEngine } from '../wiring';
+import { openWorkspace } from '../workspace';
+import { createModelDownloads } from './model-downloads';
+import { isKnownModel, isModelInstalled, localModelFrom, type ModelPlaces } from './model-list';
+import { openSettingsStore } from './settings-store';
+import type { AppServices, AppServicesOptions } from './types';
+import { createWireHandlers } from './wire-handlers';
+
+export async function createAppServices(options: AppServicesOptions): Promise<Result<AppServices>> {
+  const dataDir = resolve(options.dataDir);
+  try {
+    await mkdir(dataDir, { recursive: true });
+  } catch (error) {
+    return fail('DATA_DIR_UNAVAILABLE', `Cannot create the data folder ${dataDir}: ${(error as Error).message}`, dataDir);
+  }
+  const places: ModelPlaces = { modelsDir: resolve(options.modelsDir ?? join(dataDir, 'models')), local: localModelFrom(options.localModelDir) };
+  const settings = await openSettingsStore({
+    dataDir,
+    localModelId: places.local?.id ?? null,
+    isKnownModel: (modelId) => isKnownModel(places, modelId),
+    isInstalled: (modelId) => isModelInstalled(places, modelId),
+  });
+  const device = options.device ?? (settings.current().useGpu ? 'auto' : 'cpu');
+  const hub = { ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}) };
+
+  const engine = createEngine({ userDataDir: dataDir, modelsDir: places.modelsDir, device, ...hub });
+  const opened = await openWorkspace({
+    dataDir,
+    modelsDir: places.modelsDir,
+    device,
+    ...hub,
+    // Jobs naming the local model's id are transcribed from its folder.
+    defaults: places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {},
+  });
+  if (!opened.ok) {
+    await engine.dispose();
+    return opened;
+  }
+  const workspace = opened.value;
+
+  const listeners = new Set<(event: WireEvent) => void>();
+  const emit = (event: WireEvent): void => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // One client's failing listener must not keep the event from the others.
+      }
+    }
+  };
+  const uploadsDir = join(dataDir, 'uploads');
+  const downloads = createModelDownloads({ places, ...hub, onProgress: (payload) => emit({ channel: 'model-download', payload }) });
+  const unsubscribers = [
+    engine.onRecordingEvent((payload) => emit({ channel: 'recording', payload })),
+    workspace.jobs.onEvent((payload) => {
+      emit({ channel: 'job', payload });
+      forgetImportedUpload(uploadsDir, payload);
+    }),
+    // Recordings land in the library; a failure to store one is shown like any other recorder error.
+    workspace.attachRecorder(engine, (error) => emit({ channel: 'recording', payload: { type: 'error', error, fatal: false } })),
+  ];
+  await engine.recorder.recoverAtStartup();
+
+  let disposed: Promise<void> | null = null;
+  return ok({
+    handlers: createWireHandlers({ engine, workspace, settings, places, downloads, mediaDir: join(dataDir, 'media') }),
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    mediaPath(meetingId) {
+      const meeting = workspace.library.getMeeting(meetingId);
+      if (!meeting.ok) return meeting;
+      const path = meeting.value.recordingPath;
+      if (path === null || !isFile(path)) return fail('MEDIA_NOT_FOUND', `The meeting "${meeting.value.title}" has no playable media on disk yet.`, meetingId);
+      return ok(path);
+    },
+    uploadsDir,
+    dispose() {
+      disposed ??= (async () => {
+        await downloads.dispose();
+        // The engine first: stopping a recording saves it, and the saved event still reaches the library.
+        await engine.dispose();
+        for (const unsubscribe of unsubscribers) unsubscribe();
+        await workspace.close();
+        listeners.clear();
+      })();
+      return disposed;
+    },
+  });
+}
+
+function isFile(path: string): boolean {
+  try {
+    return existsSync(path) && statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An upload is only the way a file reaches the engine: once its import succeeded the library has its own
+ * media copy, so the upload's folder goes. A failed or cancelled import keeps it for a retry.
+ */
+function forgetImportedUpload(uploadsDir: string, event: JobEvent): void {
+  if (event.type !== 'changed' || event.job.state !== 'succeeded' || event.job.payload.kind !== 'import') return;
+  const folder = dirname(resolve(event.job.payload.path));
+  const rel = relative(uploadsDir, folder);
+  if (rel.length === 0 || rel.startsWith('..') || isAbsolute(rel)) return;
+  void rm(folder, { recursive: true, force: true }).catch(() => undefined);
+}

@@ -1,0 +1,97 @@
+/** Wire handlers for the meeting library: list, open, search, edit, delete, export. */
+import { rm } from 'node:fs/promises';
+import { relative, resolve, isAbsolute } from 'node:path';
+import type { WireHandlers } from '../../src-shared/ipc-contract';
+import { parseExportFormat, parseId, parseIndex, parseNullableName, parseText } from '../../src-shared/ipc-validation';
+import { ok } from '../../src-shared/result';
+import type { JobQueue } from '../jobs/job-queue';
+import type { LibraryStore } from '../library/library-store';
+import { renderMeetingExport } from './export-rendering';
+import { guarded } from './handler-guard';
+
+export interface LibraryHandlerDeps {
+  library: LibraryStore;
+  jobs: Pick<JobQueue, 'list' | 'cancel'>;
+  /** The library's own media copies live here; a deleted meeting's copy goes with it (recordings stay). */
+  mediaDir: string;
+}
+
+/** The library shows every meeting; the store's default page is for callers that page. */
+const ALL_MEETINGS = 1_000_000;
+const MAX_QUERY = 1000;
+
+type LibraryMethods = 'listMeetings' | 'getMeeting' | 'searchLibrary' | 'renameSpeaker' | 'editSegmentText' | 'setSegmentSpeaker' | 'deleteMeeting' | 'renderExport';
+
+export function createLibraryHandlers(deps: LibraryHandlerDeps): Pick<WireHandlers, LibraryMethods> {
+  const { library } = deps;
+  return {
+    listMeetings: guarded('listMeetings', 0, () => library.listMeetings({ limit: ALL_MEETINGS })),
+    getMeeting: guarded('getMeeting', 1, ([meetingId]) => {
+      const id = parseId(meetingId, 'meetingId');
+      if (!id.ok) return id;
+      const meeting = library.getMeeting(id.value);
+      if (!meeting.ok) return meeting;
+      const transcript = library.getTranscript(id.value);
+      if (!transcript.ok) return transcript;
+      const speakers = library.listSpeakers(id.value);
+      if (!speakers.ok) return speakers;
+      return ok({ meeting: meeting.value, transcript: transcript.value, speakers: speakers.value });
+    }),
+    searchLibrary: guarded('searchLibrary', 1, ([query]) => {
+      const text = parseText(query, 'query', MAX_QUERY);
+      return text.ok ? library.search(text.value) : text;
+    }),
+    renameSpeaker: guarded('renameSpeaker', 2, ([speakerId, name]) => {
+      const id = parseIndex(speakerId, 'speakerId');
+      if (!id.ok) return id;
+      const newName = parseNullableName(name, 'name');
+      return newName.ok ? library.renameSpeaker(id.value, newName.value) : newName;
+    }),
+    editSegmentText: guarded('editSegmentText', 3, ([meetingId, segmentId, text]) => {
+      const id = parseId(meetingId, 'meetingId');
+      if (!id.ok) return id;
+      const segment = parseIndex(segmentId, 'segmentId');
+      if (!segment.ok) return segment;
+      const newText = parseText(text, 'text');
+      return newText.ok ? library.editSegmentText(id.value, segment.value, newText.value) : newText;
+    }),
+    setSegmentSpeaker: guarded('setSegmentSpeaker', 3, ([meetingId, segmentId, label]) => {
+      const id = parseId(meetingId, 'meetingId');
+      if (!id.ok) return id;
+      const segment = parseIndex(segmentId, 'segmentId');
+      if (!segment.ok) return segment;
+      const speaker = parseNullableName(label, 'label');
+      return speaker.ok ? library.setSegmentSpeaker(id.value, segment.value, speaker.value) : speaker;
+    }),
+    deleteMeeting: guarded('deleteMeeting', 1, async ([meetingId]) => {
+      const id = parseId(meetingId, 'meetingId');
+      if (!id.ok) return id;
+      const meeting = library.getMeeting(id.value);
+      if (!meeting.ok) return meeting;
+      cancelOpenJobs(deps.jobs, id.value);
+      const deleted = library.deleteMeeting(id.value);
+      if (!deleted.ok) return deleted;
+      const media = meeting.value.recordingPath;
+      if (media !== null && isInside(deps.mediaDir, media)) await rm(media, { force: true }).catch(() => undefined);
+      return ok(undefined);
+    }),
+    renderExport: guarded('renderExport', 2, ([meetingId, format]) => {
+      const id = parseId(meetingId, 'meetingId');
+      if (!id.ok) return id;
+      const parsedFormat = parseExportFormat(format);
+      return parsedFormat.ok ? renderMeetingExport(library, id.value, parsedFormat.value) : parsedFormat;
+    }),
+  };
+}
+
+/** Jobs still working on a meeting being deleted would only fail (or bring it back): stop them first. */
+function cancelOpenJobs(jobs: LibraryHandlerDeps['jobs'], meetingId: string): void {
+  const open = jobs.list({ states: ['queued', 'running'] });
+  if (!open.ok) return;
+  for (const job of open.value) if (job.meetingId === meetingId) jobs.cancel(job.id);
+}
+
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(resolve(folder), resolve(path));
+  return rel.length > 0 && !rel.startsWith('..') && !isAbsolute(rel);
+}

@@ -1,0 +1,106 @@
+/**
+ * Model downloads the user starts from the app: each runs in the background (one per model at a time)
+ * and reports ModelDownloadProgress a few times a second, then once more as `done` or `failed`.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ModelDownloadProgress } from '../../src-shared/ipc-contract';
+import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
+import { filesForDtype, findCatalogModel, type CatalogModel } from '../models/catalog';
+import { resolveModel } from '../models/model-store';
+import { downloadBytes, type ModelPlaces } from './model-list';
+
+export const DOWNLOAD_PROGRESS_INTERVAL_MS = 250;
+
+export interface ModelDownloadsOptions {
+  places: ModelPlaces;
+  /** Hub root (a mirror, or a test double); the Hugging Face hub by default. */
+  hubUrl?: string;
+  onProgress: (progress: ModelDownloadProgress) => void;
+  progressIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface ModelDownloads {
+  /** Answers at once; the download goes on in the background. Starting one that runs already is fine. */
+  start(modelId: string): Result<void>;
+  isRunning(modelId: string): boolean;
+  /** Cancels running downloads (their `.part` files stay, to resume) and waits for them to end. */
+  dispose(): Promise<void>;
+}
+
+export function createModelDownloads(options: ModelDownloadsOptions): ModelDownloads {
+  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  let disposed = false;
+
+  return {
+    start(modelId) {
+      if (disposed) return fail('MODEL_DOWNLOADS_CLOSED', 'The app is shutting down; downloads cannot start.', modelId);
+      if (modelId === options.places.local?.id) return fail('MODEL_NOT_DOWNLOADABLE', `${modelId} is a local folder given at start-up; there is nothing to download.`, modelId);
+      const model = findCatalogModel(modelId);
+      if (!model) return fail('MODEL_UNKNOWN', `No model "${modelId}" in the catalog.`, modelId);
+      if (running.has(modelId)) return ok(undefined);
+      const controller = new AbortController();
+      const done = download(model, controller.signal, options).finally(() => running.delete(modelId));
+      running.set(modelId, { controller, done });
+      return ok(undefined);
+    },
+    isRunning: (modelId) => running.has(modelId),
+    async dispose() {
+      disposed = true;
+      const downloads = [...running.values()];
+      for (const { controller } of downloads) controller.abort();
+      await Promise.all(downloads.map(({ done }) => done));
+    },
+  };
+}
+
+async function download(model: CatalogModel, signal: AbortSignal, options: ModelDownloadsOptions): Promise<void> {
+  const now = options.now ?? Date.now;
+  const interval = options.progressIntervalMs ?? DOWNLOAD_PROGRESS_INTERVAL_MS;
+  const dtype = model.defaultDtype;
+  const destDir = join(options.places.modelsDir, model.id);
+  const files = filesForDtype(model, dtype);
+  // Files already complete are skipped by the downloader: count them as received from the start.
+  const receivedByFile = new Map<string, number>();
+  for (const file of files) {
+    const existing = await stat(join(destDir, file.path)).catch(() => null);
+    if (existing?.isFile()) receivedByFile.set(file.path, existing.size);
+  }
+  const estimate = downloadBytes(model);
+  const received = (): number => [...receivedByFile.values()].reduce((sum, bytes) => sum + bytes, 0);
+  const progress = (state: ModelDownloadProgress['state'], error: CodedError | null): ModelDownloadProgress => {
+    const receivedBytes = received();
+    const totalBytes = state === 'done' ? receivedBytes : estimate === null ? null : Math.max(estimate, receivedBytes);
+    return { modelId: model.id, receivedBytes, totalBytes, state, error };
+  };
+
+  let lastSent = Number.NEGATIVE_INFINITY;
+  const report = (): void => {
+    if (now() - lastSent < interval) return;
+    lastSent = now();
+    options.onProgress(progress('downloading', null));
+  };
+  report();
+
+  let result: Result<unknown>;
+  try {
+    result = await resolveModel({
+      modelId: model.id,
+      // Any installed precision will do; a missing model gets the catalog's default one.
+      dtype: null,
+      searchDirs: [options.places.modelsDir],
+      downloadDir: options.places.modelsDir,
+      ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
+      signal,
+      onProgress: ({ file, receivedBytes }) => {
+        receivedByFile.set(file, receivedBytes);
+        report();
+      },
+    });
+  } catch (error) {
+    // The downloader reports its faults as values; anything thrown (a full disk on rename) still ends as `failed`.
+    result = fail('DOWNLOAD_FAILED', `Downloading ${model.id} failed: ${(error as Error).message}`, model.id);
+  }
+  options.onProgress(result.ok ? progress('done', null) : progress('failed', result.error));
+}

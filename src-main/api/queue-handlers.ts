@@ -1,0 +1,67 @@
+/** Wire handlers for the job queue: imports, re-transcriptions, the list, cancel and retry. */
+import type { AppSettings, WireHandlers } from '../../src-shared/ipc-contract';
+import { parseId, parsePaths, parseTranscriptionChoice } from '../../src-shared/ipc-validation';
+import type { JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
+import { ok, type Result } from '../../src-shared/result';
+import type { JobQueue } from '../jobs/job-queue';
+import type { Workspace } from '../workspace';
+import { guarded } from './handler-guard';
+
+export interface QueueHandlerDeps {
+  workspace: Pick<Workspace, 'importFiles' | 'retranscribe'>;
+  jobs: Pick<JobQueue, 'list' | 'cancel' | 'retry'>;
+  settings: { current(): AppSettings };
+}
+
+type QueueMethods = 'importPaths' | 'listJobs' | 'cancelJob' | 'retryJob' | 'retranscribe';
+
+export function createQueueHandlers(deps: QueueHandlerDeps): Pick<WireHandlers, QueueMethods> {
+  return {
+    importPaths: guarded('importPaths', 2, ([paths, choice]) => {
+      const parsedPaths = parsePaths(paths);
+      if (!parsedPaths.ok) return parsedPaths;
+      const parsedChoice = parseTranscriptionChoice(choice);
+      if (!parsedChoice.ok) return parsedChoice;
+      return acceptedJobs(deps.workspace.importFiles(parsedPaths.value, withSettings(parsedChoice.value, deps.settings.current())));
+    }),
+    listJobs: guarded('listJobs', 0, () => deps.jobs.list()),
+    cancelJob: guarded('cancelJob', 1, ([jobId]) => {
+      const id = parseId(jobId, 'jobId');
+      return id.ok ? deps.jobs.cancel(id.value) : id;
+    }),
+    retryJob: guarded('retryJob', 1, ([jobId]) => {
+      const id = parseId(jobId, 'jobId');
+      return id.ok ? deps.jobs.retry(id.value) : id;
+    }),
+    retranscribe: guarded('retranscribe', 2, ([meetingId, choice]) => {
+      const id = parseId(meetingId, 'meetingId');
+      if (!id.ok) return id;
+      const parsedChoice = parseTranscriptionChoice(choice);
+      if (!parsedChoice.ok) return parsedChoice;
+      return deps.workspace.retranscribe(id.value, withSettings(parsedChoice.value, deps.settings.current()));
+    }),
+  };
+}
+
+/**
+ * The settings' model and language where the choice names none. The workspace's defaults map the local
+ * model's id to its folder, so a job naming it is transcribed from there.
+ */
+export function withSettings(choice: TranscriptionChoice, settings: AppSettings): TranscriptionChoice {
+  return {
+    ...choice,
+    modelId: choice.modelId ?? settings.modelId,
+    language: choice.language !== undefined ? choice.language : settings.language,
+  };
+}
+
+/**
+ * The jobs that were queued. Each file is enqueued on its own; one that could not be (a database write
+ * failed) is left out, and only when none could is the call a failure (with the first file's error).
+ */
+function acceptedJobs(results: readonly Result<JobSummary>[]): Result<JobSummary[]> {
+  const accepted = results.flatMap((result) => (result.ok ? [result.value] : []));
+  const firstFailure = results.find((result) => !result.ok);
+  if (accepted.length === 0 && firstFailure && !firstFailure.ok) return firstFailure;
+  return ok(accepted);
+}

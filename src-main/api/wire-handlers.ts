@@ -1,0 +1,65 @@
+/**
+ * Every wire method, answered from the engine and the workspace. Arguments are checked here (the page is
+ * not trusted); what the page leaves out (model, language, devices) comes from the user's settings.
+ */
+import type { AppSettings, WireHandlers } from '../../src-shared/ipc-contract';
+import { parseId, parseRecordingStartRequest } from '../../src-shared/ipc-validation';
+import type { RecordingStartRequest } from '../../src-shared/recording-events';
+import { ok } from '../../src-shared/result';
+import type { StartRecordingRequest } from '../record/recorder';
+import type { Engine } from '../wiring';
+import type { Workspace } from '../workspace';
+import { guarded } from './handler-guard';
+import { createLibraryHandlers } from './library-handlers';
+import type { ModelDownloads } from './model-downloads';
+import { listModels, type ModelPlaces } from './model-list';
+import { createQueueHandlers } from './queue-handlers';
+import type { SettingsStore } from './settings-store';
+
+export interface WireHandlerDeps {
+  engine: Pick<Engine, 'info' | 'recorder'>;
+  workspace: Pick<Workspace, 'library' | 'jobs' | 'importFiles' | 'retranscribe'>;
+  settings: SettingsStore;
+  places: ModelPlaces;
+  downloads: Pick<ModelDownloads, 'start'>;
+  /** The library's media folder (`<dataDir>/media`). */
+  mediaDir: string;
+}
+
+export function createWireHandlers(deps: WireHandlerDeps): WireHandlers {
+  const { engine, settings } = deps;
+  const recorder = engine.recorder;
+  return {
+    engineInfo: guarded('engineInfo', 0, () => engine.info()),
+    getSettings: guarded('getSettings', 0, () => ok(settings.current())),
+    updateSettings: guarded('updateSettings', 1, ([patch]) => settings.update(patch)),
+    listModels: guarded('listModels', 0, () => listModels(deps.places)),
+    downloadModel: guarded('downloadModel', 1, ([modelId]) => {
+      const id = parseId(modelId, 'modelId');
+      return id.ok ? deps.downloads.start(id.value) : id;
+    }),
+    listCaptureDevices: guarded('listCaptureDevices', 0, () => recorder.listDevices()),
+    startRecording: guarded('startRecording', 1, ([request]) => {
+      const parsed = parseRecordingStartRequest(request);
+      return parsed.ok ? recorder.start(recordingRequest(parsed.value, settings.current(), deps.places)) : parsed;
+    }),
+    pauseRecording: guarded('pauseRecording', 0, () => recorder.pause()),
+    resumeRecording: guarded('resumeRecording', 0, () => recorder.resume()),
+    stopRecording: guarded('stopRecording', 0, () => recorder.stop()),
+    ...createLibraryHandlers({ library: deps.workspace.library, jobs: deps.workspace.jobs, mediaDir: deps.mediaDir }),
+    ...createQueueHandlers({ workspace: deps.workspace, jobs: deps.workspace.jobs, settings }),
+  };
+}
+
+/** The page's request over the settings; the local model is opened from its folder. */
+export function recordingRequest(request: RecordingStartRequest, settings: AppSettings, places: ModelPlaces): StartRecordingRequest {
+  const modelId = request.modelId ?? settings.modelId;
+  return {
+    ...request,
+    modelId,
+    language: request.language !== undefined ? request.language : settings.language,
+    deviceId: request.deviceId !== undefined ? request.deviceId : settings.inputDeviceId,
+    monitorDeviceId: request.monitorDeviceId !== undefined ? request.monitorDeviceId : settings.monitorDeviceId,
+    ...(places.local !== null && modelId === places.local.id ? { modelDir: places.local.dir } : {}),
+  };
+}

@@ -1,0 +1,54 @@
+/** Arguments of `npm run serve`. */
+import { parseArgs } from 'node:util';
+import { fail, ok, type Result } from '../../src-shared/result';
+import type { AppServicesOptions } from '../api/types';
+import { defaultUserDataDir } from '../models/model-store';
+
+export const SERVE_USAGE = `Usage: npm run serve -- [options]
+
+Options:
+  --data-dir <dir>     library, media, recordings, settings and models (default: your user data folder)
+  --model-dir <dir>    a local Whisper model folder (transformers.js layout) offered as an installed model
+  --models-dir <dir>   where downloaded models live (default: <data-dir>/models)
+  --device <auto|cpu|gpu>  execution provider (default: from the settings' GPU switch)
+  --port <n>           port on 127.0.0.1 (default: a free one)
+`;
+
+export interface ServeCommand {
+  services: AppServicesOptions;
+  port: number;
+}
+
+export function parseServeArgs(argv: string[]): Result<ServeCommand> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        'data-dir': { type: 'string' },
+        'model-dir': { type: 'string' },
+        'models-dir': { type: 'string' },
+        device: { type: 'string' },
+        port: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    return fail('CLI_BAD_ARGS', (error as Error).message);
+  }
+  if (values.help) return fail('CLI_HELP', SERVE_USAGE);
+  const device = values.device;
+  if (device !== undefined && device !== 'auto' && device !== 'cpu' && device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return fail('CLI_BAD_ARGS', '--port must be a port number (0 to 65535).');
+  return ok({
+    port,
+    services: {
+      dataDir: values['data-dir'] ?? defaultUserDataDir(),
+      ...(values['model-dir'] ? { localModelDir: values['model-dir'] } : {}),
+      ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
+      ...(device ? { device } : {}),
+    },
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * The main process's IPC: one invoke handler per wire method, the save-dialog export, and the engine's
+ * events forwarded to the window. Electron is injected (ipcMain, the dialog, the window's send) so the
+ * wiring is tested without it. Every handler answers a Result; nothing throws across the IPC boundary.
+ */
+import { IPC_CHANNELS, WIRE_METHODS, type ExportOutcome, type WireEvent, type WireHandlers } from '../../src-shared/ipc-contract';
+import { fail, ok, type Result } from '../../src-shared/result';
+
+export interface IpcMainLike<E> {
+  handle(channel: string, listener: (event: E, ...args: unknown[]) => Promise<unknown>): void;
+}
+
+const untrusted = () => fail('IPC_UNTRUSTED_SENDER', 'A request from a frame other than the app page was refused.');
+
+async function guarded<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await run();
+  } catch (error) {
+    // Handlers return errors as values; this only catches a defect, so the page gets a Result either way.
+    return fail('IPC_HANDLER_FAILED', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** One handler per wire method; the arguments go through as sent (the engine's handlers validate them). */
+export function registerWireHandlers<E>(
+  ipcMain: IpcMainLike<E>,
+  services: { readonly handlers: WireHandlers },
+  isTrusted: (event: E) => boolean,
+): void {
+  for (const method of WIRE_METHODS) {
+    const handler = (...args: unknown[]): Promise<Result<unknown>> => services.handlers[method](...args);
+    ipcMain.handle(IPC_CHANNELS.request(method), async (event, ...args) => {
+      if (!isTrusted(event)) return untrusted();
+      return guarded(() => handler(...args));
+    });
+  }
+}
+
+export interface SaveExportPorts<E> {
+  /** The save dialog, defaulting to `fileName`; null when the user cancels. */
+  chooseSavePath(event: E, fileName: string): Promise<string | null>;
+  writeFile(path: string, content: string): Promise<Result<unknown>>;
+}
+
+/** exportTranscript in Electron: the engine renders, the user picks where, the main process writes. */
+export function registerSaveExport<E>(
+  ipcMain: IpcMainLike<E>,
+  services: { readonly handlers: Pick<WireHandlers, 'renderExport'> },
+  isTrusted: (event: E) => boolean,
+  ports: SaveExportPorts<E>,
+): void {
+  ipcMain.handle(IPC_CHANNELS.saveExport, async (event, meetingId, format) => {
+    if (!isTrusted(event)) return untrusted();
+    return guarded(async (): Promise<Result<ExportOutcome>> => {
+      const rendered = await services.handlers.renderExport(meetingId, format);
+      if (!rendered.ok) return rendered;
+      const savePath = await ports.chooseSavePath(event, rendered.value.fileName);
+      if (savePath === null) return ok({ savedTo: null });
+      const written = await ports.writeFile(savePath, rendered.value.content);
+      return written.ok ? ok({ savedTo: savePath }) : written;
+    });
+  });
+}
+
+/** Every engine event goes to the page on its event channel. Returns the unsubscribe. */
+export function forwardWireEvents(
+  services: { onEvent(listener: (event: WireEvent) => void): () => void },
+  send: (channel: string, payload: WireEvent['payload']) => void,
+): () => void {
+  return services.onEvent((event) => send(IPC_CHANNELS.event(event.channel), event.payload));
+}

@@ -1,0 +1,16 @@
+/** A whole-file transcription as the engine takes it (the CLI, the job handlers, the transcriber child). */
+import type { AsrTask } from '../../src-shared/transcript';
+
+export interface TranscribeFileRequest {
+  path: string;
+  modelId?: string;
+  language?: string | null;
+  task?: AsrTask;
+}
+
+export interface TranscribeProgress {
+  path: string;
+  stage: 'probe' | 'load-model' | 'decode' | 'vad' | 'transcribe' | 'done';
+  /** 0–100 over the whole file. */
+  percent: number;
+}

@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import type { Speaker } from '../../../../src-shared/library';
+import type { CodedError } from '../../../../src-shared/result';
+import { ErrorMessage } from '../ErrorMessage';
+import { speakerColor, speakerDisplayName } from '../../store/speakers';
+import { useApp } from '../../store/store-context';
+
+function SpeakerChip({ speaker, speakers }: { speaker: Speaker; speakers: readonly Speaker[] }): React.JSX.Element {
+  const renameSpeaker = useApp((state) => state.renameSpeaker);
+  const [draft, setDraft] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<CodedError | null>(null);
+  const name = speakerDisplayName(speaker.label, speakers);
+
+  async function save(value: string): Promise<void> {
+    setSaving(true);
+    const trimmed = value.trim();
+    const result = await renameSpeaker(speaker.id, trimmed === '' ? null : trimmed);
+    setSaving(false);
+    if (result.ok) {
+      setDraft(null);
+      setError(null);
+    } else {
+      setError(result.error);
+    }
+  }
+
+  return (
+    <li className="speaker-chip-item">
+      {draft === null ? (
+        <button
+          type="button"
+          className="speaker-chip"
+          data-testid="speaker-chip"
+          data-speaker-label={speaker.label}
+          title="Rename speaker"
+          onClick={() => setDraft(speaker.name ?? '')}
+        >
+          <span className="speaker-dot" style={{ background: speakerColor(speaker.label) }} aria-hidden="true" />
+          {name}
+          <span className="speaker-chip-edit" aria-hidden="true">
+            ✎
+          </span>
+        </button>
+      ) : (
+        <form
+          className="speaker-rename"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void save(draft);
+          }}
+        >
+          <input
+            autoFocus
+            data-testid="speaker-rename-input"
+            aria-label={`Name for ${name}`}
+            placeholder={speaker.label}
+            value={draft}
+            disabled={saving}
+            onChange={(event) => setDraft(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setDraft(null);
+            }}
+          />
+          <button type="submit" className="btn btn-small" disabled={saving}>
+            Save
+          </button>
+        </form>
+      )}
+      <ErrorMessage error={error} prefix="Could not rename:" />
+    </li>
+  );
+}
+
+export function SpeakerChips({ speakers }: { speakers: readonly Speaker[] }): React.JSX.Element | null {
+  if (speakers.length === 0) return null;
+  return (
+    <ul className="speaker-chips" aria-label="Speakers">
+      {speakers.map((speaker) => (
+        <SpeakerChip key={speaker.id} speaker={speaker} speakers={speakers} />
+      ))}
+    </ul>
+  );
+}

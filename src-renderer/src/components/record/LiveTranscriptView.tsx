@@ -1,0 +1,107 @@
+import { memo, useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { describeError } from '../../store/error-text';
+import { formatDuration } from '../../store/format';
+import type { LiveItem } from '../../store/live-transcript';
+import { useApp } from '../../store/store-context';
+
+/** How close to the bottom (px) still counts as following the live text. */
+const FOLLOW_THRESHOLD_PX = 40;
+
+function LiveItemView({ item }: { item: LiveItem }): React.JSX.Element {
+  switch (item.kind) {
+    case 'segment':
+      return (
+        <p className="live-segment" data-testid="committed-segment" data-segment-id={item.segment.id}>
+          <time className="live-time">{formatDuration(item.segment.start)}</time>
+          <span>{item.segment.text}</span>
+        </p>
+      );
+    case 'gap':
+      return (
+        <p className="live-notice live-notice-gap" role="note" data-testid="live-gap">
+          Live text skipped {formatDuration(item.start)}–{formatDuration(item.end)} because transcription fell behind.
+          The recording has this part and the saved transcript can include it.
+        </p>
+      );
+    case 'error':
+      return (
+        <p className="live-notice live-notice-error" role="alert" data-testid="live-error">
+          {item.fatal ? 'The recording stopped: ' : ''}
+          {describeError(item.error)}
+        </p>
+      );
+  }
+}
+
+/** Committed items only change on commits, so partial updates do not re-render the whole list. */
+const CommittedItems = memo(function CommittedItems({ items }: { items: readonly LiveItem[] }) {
+  return (
+    <>
+      {items.map((item) => (
+        <LiveItemView key={item.key} item={item} />
+      ))}
+    </>
+  );
+});
+
+export function LiveTranscriptView(): React.JSX.Element {
+  const live = useApp((state) => state.live);
+  const status = useApp((state) => state.recordingStatus);
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const followingRef = useRef(true);
+  const [following, setFollowing] = useState(true);
+
+  const onScroll = useCallback(() => {
+    const scroller = scrollerRef.current;
+    if (scroller === null) return;
+    const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= FOLLOW_THRESHOLD_PX;
+    if (atBottom !== followingRef.current) {
+      followingRef.current = atBottom;
+      setFollowing(atBottom);
+    }
+  }, []);
+
+  const jumpToLive = useCallback(() => {
+    const scroller = scrollerRef.current;
+    followingRef.current = true;
+    setFollowing(true);
+    if (scroller !== null) scroller.scrollTop = scroller.scrollHeight;
+  }, []);
+
+  useLayoutEffect(() => {
+    const scroller = scrollerRef.current;
+    if (scroller !== null && followingRef.current) scroller.scrollTop = scroller.scrollHeight;
+  }, [live.items, live.partial]);
+
+  const empty = live.items.length === 0 && live.partial === null;
+  return (
+    <section className="live-wrap" aria-label="Live transcript">
+      <div className="live-transcript" data-testid="live-transcript" ref={scrollerRef} onScroll={onScroll} role="log">
+        {empty && (
+          <p className="live-empty">
+            {status === 'idle' ? 'Press Record to start. The transcript appears here as people speak.' : 'Listening…'}
+          </p>
+        )}
+        {live.droppedCount > 0 && (
+          <p className="live-notice">
+            {live.droppedCount} earlier lines are hidden here to keep the page fast; the saved transcript has them all.
+          </p>
+        )}
+        <CommittedItems items={live.items} />
+        <div aria-live="polite" aria-atomic="true" className="live-partial-region">
+          {live.partial !== null && (
+            <p className="live-partial" data-testid="partial-text">
+              <time className="live-time">{formatDuration(live.partial.start)}</time>
+              <span>{live.partial.text}</span>
+            </p>
+          )}
+        </div>
+      </div>
+      {!following && (
+        <button type="button" className="btn btn-primary jump-to-live" data-testid="jump-to-live" onClick={jumpToLive}>
+          Jump to live ↓
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * The wire handlers trust nothing the page sends: every malformed argument is refused with
+ * IPC_BAD_REQUEST before it reaches the engine. What the page leaves out comes from the settings.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WIRE_METHODS, type AppSettings, type WireMethod } from '../../src-shared/ipc-contract';
+import { safeFileBaseName } from '../../src-main/api/export-rendering';
+import { withSettings } from '../../src-main/api/queue-handlers';
+import type { AppServices } from '../../src-main/api/types';
+import { recordingRequest } from '../../src-main/api/wire-handlers';
+import { makeTempDir } from '../audio/helpers';
+import { openTestServices } from '../bridge/bridge-helpers';
+
+let temp: Awaited<ReturnType<typeof makeTempDir>>;
+let services: AppServices;
+
+beforeAll(async () => {
+  temp = await makeTempDir('wire-handlers');
+  services = await openTestServices(path.join(temp.dir, 'data'));
+});
+afterAll(async () => {
+  await services?.dispose();
+  await temp?.cleanup();
+});
+
+const long = 'x'.repeat(5000);
+const MALFORMED: Record<WireMethod, unknown[][]> = {
+  engineInfo: [[1]],
+  getSettings: [['all']],
+  updateSettings: [[], [null], ['ko'], [{ language: 5 }], [{ useGpu: 'true' }], [{ unknown: 1 }], [{ storageDir: '../elsewhere' }], [{}, {}]],
+  listModels: [[true]],
+  downloadModel: [[], [null], [''], [{ id: 'whisper-base' }], [long]],
+  listCaptureDevices: [[1]],
+  startRecording: [['mic'], [{ deviceId: 3 }], [{ task: 'summarize' }], [{ transcribe: 'no' }], [{ modelId: '' }], [{}, {}]],
+  pauseRecording: [[1]],
+  resumeRecording: [[1]],
+  stopRecording: [[1]],
+  listMeetings: [[{ limit: 5 }]],
+  getMeeting: [[], [7], [''], [long]],
+  searchLibrary: [[], [null], [{ q: 'x' }], ['x'.repeat(1001)]],
+  renameSpeaker: [[], ['1', 'Ana'], [-1, 'Ana'], [1.5, 'Ana'], [1, 42], [1, 'x'.repeat(501)]],
+  setSegmentSpeaker: [[], ['m'], ['m', '0', 'A'], ['m', -1, 'A'], ['m', 0, 5], [3, 0, 'A']],
+  editSegmentText: [[], ['m'], ['m', '0', 'text'], ['m', -1, 'text'], ['m', 0, 5], ['m', 0, null], [3, 0, 'text']],
+  deleteMeeting: [[], [null], [['m']]],
+  importPaths: [[], [[]], ['/a.wav'], [['relative.wav']], [[42]], [['/a.wav'], 'whisper-base'], [['/a.wav'], { language: 'English' }], [['/a.wav'], { task: 'x' }], [['/a\0.wav']]],
+  listJobs: [[{}]],
+  cancelJob: [[], [1], ['']],
+  retryJob: [[], [{}], ['']],
+  retranscribe: [[], [1, {}], ['m', 'whisper-base'], ['m', { modelId: 3 }]],
+  renderExport: [[], ['m'], ['m', 'docx'], ['m', 'SRT'], [1, 'srt']],
+};
+
+describe('wire handler validation', () => {
+  it('has malformed cases for every method', () => {
+    expect(Object.keys(MALFORMED).sort()).toEqual([...WIRE_METHODS].sort());
+  });
+
+  it.each(WIRE_METHODS.map((method) => [method]))('%s refuses malformed arguments with IPC_BAD_REQUEST', async (method) => {
+    for (const args of MALFORMED[method]) {
+      const result = await services.handlers[method](...args);
+      expect(result.ok === false && result.error.code, `${method}(${JSON.stringify(args).slice(0, 80)})`).toBe('IPC_BAD_REQUEST');
+    }
+  });
+
+  it('passes well-formed arguments through to the library, which answers with its own errors', async () => {
+    const missing = await services.handlers.getMeeting('no-such-meeting');
+    expect(missing.ok === false && missing.error.code).toBe('MEETING_NOT_FOUND');
+    const exported = await services.handlers.renderExport('no-such-meeting', 'srt');
+    expect(exported.ok === false && exported.error.code).toBe('MEETING_NOT_FOUND');
+    const empty = await services.handlers.searchLibrary('');
+    expect(empty).toEqual({ ok: true, value: [] });
+    const stop = await services.handlers.stopRecording();
+    expect(stop.ok === false && stop.error.code).toBe('RECORDING_NOT_RUNNING');
+    const info = await services.handlers.engineInfo();
+    expect(info.ok && info.value.executionProvider.requested).toBe('cpu');
+  });
+});
+
+describe('what the page leaves out comes from the settings', () => {
+  const settings: AppSettings = { modelId: 'my-local', language: 'de', useGpu: true, storageDir: '/data', inputDeviceId: 'mic-2', monitorDeviceId: 'monitor-1' };
+  const places = { modelsDir: '/data/models', local: { id: 'my-local', dir: '/models/my-local' } };
+
+  it('fills a recording request and opens the local model from its folder', () => {
+    expect(recordingRequest({}, settings, places)).toEqual({ modelId: 'my-local', language: 'de', deviceId: 'mic-2', monitorDeviceId: 'monitor-1', modelDir: '/models/my-local' });
+    expect(recordingRequest({ modelId: 'whisper-base', language: null, deviceId: null, monitorDeviceId: null, transcribe: false }, settings, places)).toEqual({
+      modelId: 'whisper-base',
+      language: null,
+      deviceId: null,
+      monitorDeviceId: null,
+      transcribe: false,
+    });
+  });
+
+  it('fills a job’s model and language, keeping what the page chose', () => {
+    expect(withSettings({}, settings)).toEqual({ modelId: 'my-local', language: 'de' });
+    expect(withSettings({ modelId: 'whisper-small', language: null, task: 'translate' }, settings)).toEqual({ modelId: 'whisper-small', language: null, task: 'translate' });
+  });
+
+  it('names exported files after the meeting, safely', () => {
+    expect(safeFileBaseName('Board meeting 3/4: budget?')).toBe('Board meeting 3_4_ budget_');
+    expect(safeFileBaseName('../../etc/passwd')).toBe('_.._etc_passwd');
+    expect(safeFileBaseName('   ')).toBe('transcript');
+    expect(safeFileBaseName('회의록')).toBe('회의록');
+  });
+});
