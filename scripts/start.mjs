@@ -27,6 +27,13 @@ if (binary === null) {
   );
   process.exit(1);
 }
+// better-sqlite3 and naudiodon are built for Node by `npm install`; Electron has its own ABI. This
+// rebuilds (or fetches prebuilt) binaries for Electron; `npm rebuild better-sqlite3 naudiodon` goes back
+// to Node's for the CLI and the tests.
+if (process.env.VERBATIM_SKIP_APP_DEPS !== '1') {
+  const deps = spawnSync('npx', ['electron-builder', 'install-app-deps'], { stdio: 'inherit' });
+  if (deps.status !== 0) process.exit(deps.status ?? 1);
+}
 const build = spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const run = spawnSync(binary, ['.'], { stdio: 'inherit' });
