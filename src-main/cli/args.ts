@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import { checkModelArgs, MODEL_ARG_OPTIONS } from './model-args';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AsrTask } from '../../src-shared/transcript';
 import type { ExecutionPreference } from '../asr/execution-provider';
-import { isModelDtype, type ModelDtype } from '../models/catalog';
+import type { ModelDtype } from '../models/catalog';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/index';
 
 export interface TranscribeCommand {
@@ -42,15 +43,9 @@ export function parseTranscribeArgs(argv: string[]): Result<TranscribeCommand> {
       args: argv,
       allowPositionals: true,
       options: {
-        model: { type: 'string' },
-        'model-dir': { type: 'string' },
-        'models-dir': { type: 'string' },
-        dtype: { type: 'string' },
-        language: { type: 'string' },
-        task: { type: 'string', default: 'transcribe' },
+        ...MODEL_ARG_OPTIONS,
         format: { type: 'string', default: 'txt,srt' },
         'out-dir': { type: 'string' },
-        device: { type: 'string', default: 'auto' },
         quiet: { type: 'boolean', default: false },
       },
     });
@@ -64,21 +59,13 @@ export function parseTranscribeArgs(argv: string[]): Result<TranscribeCommand> {
   if (unknownFormat !== undefined || formats.length === 0) {
     return fail('CLI_BAD_ARGS', `Unknown format "${unknownFormat ?? ''}"; choose from ${EXPORT_FORMATS.join(', ')}.`);
   }
-  if (values.task !== 'transcribe' && values.task !== 'translate') return fail('CLI_BAD_ARGS', '--task must be transcribe or translate.');
-  if (values.device !== 'auto' && values.device !== 'cpu' && values.device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
-  if (values.dtype !== undefined && !isModelDtype(values.dtype)) return fail('CLI_BAD_ARGS', '--dtype must be fp32, fp16, q8 or q4.');
-  const language = values.language === undefined || values.language === 'auto' ? null : values.language.toLowerCase();
+  const model = checkModelArgs(values);
+  if (!model.ok) return model;
   return ok({
     files: positionals,
-    modelId: values.model ?? null,
-    modelDir: values['model-dir'] ?? null,
-    modelsDir: values['models-dir'] ?? null,
-    dtype: (values.dtype as ModelDtype | undefined) ?? null,
-    language,
-    task: values.task,
+    ...model.value,
     formats: formats as ExportFormat[],
     outDir: values['out-dir'] ?? null,
-    device: values.device,
     quiet: values.quiet ?? false,
   });
 }

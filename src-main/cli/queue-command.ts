@@ -4,11 +4,12 @@
  * (of the CLI or the app) and a file is never stored twice.
  */
 import { parseArgs } from 'node:util';
+import { checkModelArgs, MODEL_ARG_OPTIONS } from './model-args';
 import { resolve } from 'node:path';
 import type { JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ExecutionPreference } from '../asr/execution-provider';
-import { isModelDtype, type ModelDtype } from '../models/catalog';
+import type { ModelDtype } from '../models/catalog';
 import { defaultUserDataDir } from '../models/model-store';
 import { openWorkspace, type Workspace } from '../workspace';
 import { ProgressBar } from './progress-bar';
@@ -44,13 +45,7 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
       options: {
         'data-dir': { type: 'string' },
         'no-wait': { type: 'boolean', default: false },
-        model: { type: 'string' },
-        'model-dir': { type: 'string' },
-        'models-dir': { type: 'string' },
-        dtype: { type: 'string' },
-        language: { type: 'string' },
-        task: { type: 'string', default: 'transcribe' },
-        device: { type: 'string', default: 'auto' },
+        ...MODEL_ARG_OPTIONS,
       },
     });
   } catch (error) {
@@ -59,20 +54,19 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
   const { values, positionals } = parsed;
   if (command === 'import' && positionals.length === 0) return fail('CLI_BAD_ARGS', 'import: name at least one file.');
   if (command === 'search' && positionals.join(' ').trim() === '') return fail('CLI_BAD_ARGS', 'search: give the text to look for.');
-  if (values.task !== 'transcribe' && values.task !== 'translate') return fail('CLI_BAD_ARGS', '--task must be transcribe or translate.');
-  if (values.device !== 'auto' && values.device !== 'cpu' && values.device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
-  if (values.dtype !== undefined && !isModelDtype(values.dtype)) return fail('CLI_BAD_ARGS', '--dtype must be fp32, fp16, q8 or q4.');
-  const language = values.language === undefined || values.language === 'auto' ? null : values.language.toLowerCase();
+  const model = checkModelArgs(values);
+  if (!model.ok) return model;
+  const { modelId, language, task, modelDir, modelsDir, dtype, device } = model.value;
   return ok({
     command,
     args: positionals,
     dataDir: resolve(values['data-dir'] ?? defaultUserDataDir()),
     wait: !values['no-wait'],
-    choice: { ...(values.model ? { modelId: values.model } : {}), language, task: values.task },
-    modelDir: values['model-dir'] ?? null,
-    modelsDir: values['models-dir'] ?? null,
-    dtype: (values.dtype as ModelDtype | undefined) ?? null,
-    device: values.device,
+    choice: { ...(modelId ? { modelId } : {}), language, task },
+    modelDir,
+    modelsDir,
+    dtype,
+    device,
   });
 }
 

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
+import { checkModelArgs, MODEL_ARG_OPTIONS } from './model-args';
 import { dirname, join, basename } from 'node:path';
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AsrTask, TranscriptSegment } from '../../src-shared/transcript';
 import type { ExecutionPreference } from '../asr/execution-provider';
 import { fileExtension, writeTranscriptFile, EXPORT_FORMATS, type ExportFormat } from '../export/index';
-import { isModelDtype, type ModelDtype } from '../models/catalog';
+import type { ModelDtype } from '../models/catalog';
 import { createEngine } from '../wiring';
 
 export interface RecordCommand {
@@ -46,17 +47,11 @@ export function parseRecordArgs(argv: string[]): Result<RecordCommand> {
       options: {
         input: { type: 'string' },
         monitor: { type: 'string' },
-        model: { type: 'string' },
-        'model-dir': { type: 'string' },
-        'models-dir': { type: 'string' },
-        dtype: { type: 'string' },
-        language: { type: 'string' },
-        task: { type: 'string', default: 'transcribe' },
+        ...MODEL_ARG_OPTIONS,
         'no-transcribe': { type: 'boolean', default: false },
         format: { type: 'string', default: 'txt,json' },
         'out-dir': { type: 'string' },
         seconds: { type: 'string' },
-        device: { type: 'string', default: 'auto' },
       },
     }));
   } catch (error) {
@@ -64,25 +59,18 @@ export function parseRecordArgs(argv: string[]): Result<RecordCommand> {
   }
   const formats = (values.format ?? '').split(',').map((format) => format.trim()).filter(Boolean);
   if (formats.some((format) => !(EXPORT_FORMATS as readonly string[]).includes(format))) return fail('CLI_BAD_ARGS', `--format: choose from ${EXPORT_FORMATS.join(', ')}.`);
-  if (values.task !== 'transcribe' && values.task !== 'translate') return fail('CLI_BAD_ARGS', '--task must be transcribe or translate.');
-  if (values.device !== 'auto' && values.device !== 'cpu' && values.device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
-  if (values.dtype !== undefined && !isModelDtype(values.dtype)) return fail('CLI_BAD_ARGS', '--dtype must be fp32, fp16, q8 or q4.');
+  const model = checkModelArgs(values);
+  if (!model.ok) return model;
   const seconds = values.seconds === undefined ? null : Number(values.seconds);
   if (seconds !== null && !(seconds > 0)) return fail('CLI_BAD_ARGS', '--seconds must be a positive number.');
   return ok({
     input: values.input ?? null,
     monitor: values.monitor ?? null,
-    modelId: values.model ?? null,
-    modelDir: values['model-dir'] ?? null,
-    modelsDir: values['models-dir'] ?? null,
-    dtype: (values.dtype as ModelDtype | undefined) ?? null,
-    language: values.language === undefined || values.language === 'auto' ? null : values.language.toLowerCase(),
-    task: values.task,
+    ...model.value,
     transcribe: !values['no-transcribe'],
     formats: formats as ExportFormat[],
     outDir: values['out-dir'] ?? null,
     seconds,
-    device: values.device,
   });
 }
 

@@ -37,7 +37,7 @@ export async function writeFileAtomic(outPath: string, content: string): Promise
 }
 
 /** Best effort: Windows cannot open a folder for fsync, and the file content is already durable. */
-async function syncFolder(folder: string): Promise<void> {
+export async function syncFolder(folder: string): Promise<void> {
   try {
     const handle = await open(folder, 'r');
     try {

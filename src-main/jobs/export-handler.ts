@@ -11,6 +11,7 @@ import type { ExportJobPayload, JobResult } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
 import { fileExtension, isExportFormat, renderTranscript, type ExportFormat } from '../export';
+import { syncFolder } from '../export/write-file';
 import { transcriptWithSpeakerNames } from '../library/named-transcript';
 import type { JobHandlerDeps } from './handlers';
 import { jobCancelled } from './transcription-steps';
@@ -97,20 +98,6 @@ async function stage(transcript: Transcript, format: ExportFormat, final: string
 async function discard<T extends { ok: false }>(staged: readonly StagedFile[], failure: T): Promise<T> {
   await Promise.all(staged.map((file) => rm(file.temp, { force: true }).catch(() => undefined)));
   return failure;
-}
-
-/** Best effort: makes the renames durable; Windows cannot open a folder for fsync. */
-async function syncFolder(folder: string): Promise<void> {
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // The files are complete either way.
-  }
 }
 
 /** A meeting title as a file name on every OS: no separators, reserved or control characters, no trailing dots. */
