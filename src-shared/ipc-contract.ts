@@ -32,7 +32,7 @@ export interface AppSettings {
   language: string | null;
   /** Use a GPU execution provider when one is detected. */
   useGpu: boolean;
-  /** Where the library, media and recordings live (shown; changing it applies at the next start). */
+  /** Where the library, media and recordings live (read-only: the data folder the app was started with). */
   storageDir: string;
   inputDeviceId: string | null;
   /** A system-audio monitor recorded beside the microphone (Linux), or null. */
@@ -83,7 +83,8 @@ export interface RenderedExport {
 export interface VerbatimApi {
   engineInfo(): Promise<Result<EngineInfo>>;
   getSettings(): Promise<Result<AppSettings>>;
-  updateSettings(patch: Partial<Omit<AppSettings, 'storageDir'>> & { storageDir?: string }): Promise<Result<AppSettings>>;
+  /** `storageDir` is shown, not changed (moving the library is not offered yet). */
+  updateSettings(patch: Partial<Omit<AppSettings, 'storageDir'>>): Promise<Result<AppSettings>>;
   listModels(): Promise<Result<ModelEntry[]>>;
   /** Starts a download; progress arrives through onModelDownload. */
   downloadModel(modelId: string): Promise<Result<void>>;

@@ -52,6 +52,9 @@ export async function openSettingsStore(options: SettingsStoreOptions): Promise<
     async update(patch) {
       const parsed = parseSettingsPatch(patch);
       if (!parsed.ok) return parsed;
+      if (parsed.value.storageDir !== undefined && parsed.value.storageDir !== settings.storageDir) {
+        return fail('SETTING_READ_ONLY', 'The library folder is the one Verbatim was started with; moving it is not supported yet.', parsed.value.storageDir);
+      }
       if (parsed.value.modelId !== undefined && !options.isKnownModel(parsed.value.modelId)) {
         return fail('MODEL_UNKNOWN', `No model "${parsed.value.modelId}" in the catalog or given at start-up.`, parsed.value.modelId);
       }
@@ -74,6 +77,8 @@ async function loadSettings(path: string, defaults: AppSettings, options: Settin
     const single = parseSettingsPatch({ [key]: value });
     if (single.ok) Object.assign(settings, single.value);
   }
+  // The folder is the one the app was started with, whatever an old file says.
+  settings.storageDir = defaults.storageDir;
   if (!options.isKnownModel(settings.modelId)) settings.modelId = defaults.modelId;
   // A local model given at start-up wins over a chosen model that is not installed (e.g. an offline machine).
   if (options.localModelId !== null && settings.modelId !== options.localModelId && !(await options.isInstalled(settings.modelId))) {

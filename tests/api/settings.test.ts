@@ -60,6 +60,9 @@ describe('the settings store', () => {
       const refused = await store.update(bad);
       expect(refused.ok === false && refused.error.code, JSON.stringify(bad)).toBe('IPC_BAD_REQUEST');
     }
+    const moved = await store.update({ storageDir: '/somewhere/else', language: 'en' });
+    expect(moved.ok === false && moved.error.code).toBe('SETTING_READ_ONLY');
+    expect((await store.update({ storageDir: dataDir })).ok).toBe(true);
     const unknownModel = await store.update({ modelId: 'whisper-huge', language: 'en' });
     expect(unknownModel.ok === false && unknownModel.error.code).toBe('MODEL_UNKNOWN');
     expect(store.current()).toEqual(onDisk);

@@ -1,45 +1,17 @@
-import { useEffect, useState } from 'react';
 import { useApp } from '../../store/store-context';
-import { SaveStatusText } from './SaveStatusText';
-import { useSaveSettings } from './use-save-status';
 
+/** Where the library lives. Moving it (with the library, media and recordings in it) is not offered yet. */
 export function StorageSettings(): React.JSX.Element | null {
   const storageDir = useApp((state) => state.settings?.storageDir ?? null);
-  const [draft, setDraft] = useState(storageDir ?? '');
-  const { status, save } = useSaveSettings();
-
-  useEffect(() => {
-    if (storageDir !== null) setDraft(storageDir);
-  }, [storageDir]);
-
   if (storageDir === null) return null;
-  const changed = draft.trim() !== '' && draft.trim() !== storageDir;
   return (
     <section className="settings-section" aria-labelledby="storage-title">
       <h2 id="storage-title">Storage</h2>
-      <form
-        className="field"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (changed) void save({ storageDir: draft.trim() });
-        }}
-      >
-        <label htmlFor="storage-dir">Library, recordings and media folder</label>
-        <div className="input-row">
-          <input
-            id="storage-dir"
-            data-testid="settings-storage-dir"
-            value={draft}
-            spellCheck={false}
-            onChange={(event) => setDraft(event.target.value)}
-          />
-          <button type="submit" className="btn btn-small" disabled={!changed}>
-            Save
-          </button>
-        </div>
-      </form>
-      <p className="hint">A new folder takes effect the next time Verbatim starts.</p>
-      <SaveStatusText status={status} />
+      <p className="field">
+        <span>Library, recordings and media folder</span>
+        <code data-testid="settings-storage-dir">{storageDir}</code>
+      </p>
+      <p className="hint">Everything Verbatim records or imports stays in this folder on this computer. Back it up by copying the folder while Verbatim is closed.</p>
     </section>
   );
 }
