@@ -12,6 +12,7 @@ import { planExecution, type ExecutionPreference } from './asr/execution-provide
 import { WarmRecognizer } from './asr/warm-recognizer';
 import { loadWhisperRecognizer } from './asr/whisper-recognizer';
 import { FfmpegAudioDecoder } from './audio/decoder';
+import { DEFAULT_EMBEDDING_MODEL_ID, findInstalledDiarizationModel } from './diarization/diarization-models';
 import { DEFAULT_MODEL_ID, type ModelDtype } from './models/catalog';
 import { defaultUserModelsDir, resolveModel } from './models/model-store';
 import { createSpeechFinder } from './pipeline/find-speech';
@@ -120,7 +121,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
           if (!model.ok) return model;
           const { modelId, dir, dtype } = model.value;
           // Inference runs in a worker thread: onnxruntime-node blocks the thread it runs on.
-          const config = { modelId, modelDir: dir, dtype, execution: device, language: request.language ?? null, task: request.task ?? 'transcribe' };
+          const speakerModelPath = await findInstalledDiarizationModel(DEFAULT_EMBEDDING_MODEL_ID, [modelsDir, ...(options.extraModelDirs ?? [])]);
+          const config = { modelId, modelDir: dir, dtype, execution: device, language: request.language ?? null, task: request.task ?? 'transcribe', speakerModelPath };
           const opened = await openWorkerTranscription(config, emit);
           return opened.ok ? ok({ ...opened.value, modelId }) : opened;
         },

@@ -6,11 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { basename, extname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { ExportJobPayload, JobSummary, TranscriptionChoice } from '../src-shared/jobs';
+import type { DiarizeJobPayload, ExportJobPayload, JobSummary, TranscriptionChoice } from '../src-shared/jobs';
 import { ok, type CodedError, type Result } from '../src-shared/result';
 import type { ExecutionPreference } from './asr/execution-provider';
 import { FfmpegAudioDecoder } from './audio/decoder';
 import type { AudioDecoder } from './audio/types';
+import { resolveDiarizationModels } from './diarization/diarization-models';
+import { OnnxFileDiarizer, type FileDiarizer } from './diarization/file-diarizer';
 import { systemClock } from './jobs/clock';
 import { isTransientJobError } from './jobs/transient-errors';
 import type { FileTranscriber } from './jobs/file-transcriber';
@@ -22,6 +24,7 @@ import type { TranscriptionDefaults } from './jobs/transcription-steps';
 import type { Clock } from './jobs/types';
 import type { LibraryStore } from './library/library-store';
 import { openLibraryDatabase } from './library/open-library-database';
+import { defaultUserModelsDir } from './models/model-store';
 import { storeRecordedMeetings } from './library/recorded-meetings';
 import { SqliteLibraryStore } from './library/sqlite-library-store';
 import type { Engine } from './wiring';
@@ -35,6 +38,11 @@ export interface WorkspaceOptions {
   hubUrl?: string;
   /** The model jobs use when they name none. */
   defaults?: TranscriptionDefaults;
+  /**
+   * Queue a diarize job for every meeting once its transcript is in (import, re-transcription, recording).
+   * Default false (tests and the CLI ask for it); the app follows the user's setting.
+   */
+  autoDiarize?: boolean;
   /** Jobs run at once (default 1: on two cores, two transcriptions only halve each other's speed). */
   concurrency?: number;
   leaseMs?: number;
@@ -45,6 +53,7 @@ export interface WorkspaceOptions {
 export interface WorkspaceAdapters {
   clock?: Clock;
   transcriber?: FileTranscriber;
+  diarizer?: FileDiarizer;
   decoder?: AudioDecoder & { binaries: { ffmpeg: { path: string } } };
 }
 
@@ -55,6 +64,8 @@ export interface Workspace {
   importFiles(paths: readonly string[], choice?: TranscriptionChoice): Result<JobSummary>[];
   retranscribe(meetingId: string, choice?: TranscriptionChoice): Result<JobSummary>;
   exportMeeting(meetingId: string, formats: ExportJobPayload['formats'], outDir: string): Result<JobSummary>;
+  /** Who spoke when; a diarize job already waiting for the meeting is returned instead of a second one. */
+  diarize(meetingId: string, speakers?: DiarizeJobPayload['speakers']): Result<JobSummary>;
   /**
    * Stores every recording the engine saves as a meeting with its live transcript, and imports the ones
    * repaired after a crash. Returns the unsubscribe function.
@@ -82,6 +93,20 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
       ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
     });
+  const modelsDir = options.modelsDir ?? defaultUserModelsDir();
+  const diarizer =
+    options.adapters?.diarizer ??
+    new OnnxFileDiarizer({
+      decoder: decoderResult.value,
+      ...(options.device ? { device: options.device } : {}),
+      models: (signal) =>
+        resolveDiarizationModels({
+          searchDirs: [modelsDir, ...(options.extraModelDirs ?? [])],
+          downloadDir: modelsDir,
+          ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
+          ...(signal ? { signal } : {}),
+        }),
+    });
   const jobs = new JobQueue({
     store: new SqliteJobStore(db),
     clock: options.adapters?.clock ?? systemClock,
@@ -89,6 +114,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       library,
       decoder: decoderResult.value,
       transcriber,
+      diarizer,
       mediaDir: join(dataDir, 'media'),
       ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
       defaults: options.defaults ?? {},
@@ -98,8 +124,18 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
   });
+  const diarizeMeeting = (meetingId: string, speakers?: DiarizeJobPayload['speakers']): Result<JobSummary> => {
+    const meeting = library.getMeeting(meetingId);
+    if (!meeting.ok) return meeting;
+    const waiting = jobs.list({ states: ['queued'], kinds: ['diarize'] });
+    const existing = waiting.ok ? waiting.value.find((job) => job.meetingId === meetingId) : undefined;
+    if (existing) return ok(existing);
+    return jobs.enqueue({ kind: 'diarize', meetingId, ...(speakers ? { speakers } : {}) }, { title: meeting.value.title, meetingId });
+  };
   const unsubscribe = jobs.onEvent((event) => {
-    if (event.type === 'changed') forgetCancelledImport(library, event.job);
+    if (event.type !== 'changed') return;
+    forgetCancelledImport(library, event.job);
+    if (options.autoDiarize && isFreshTranscript(event.job) && event.job.meetingId !== null) diarizeMeeting(event.job.meetingId);
   });
   const started = await jobs.start();
   if (!started.ok) {
@@ -129,11 +165,13 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       if (!meeting.ok) return meeting;
       return jobs.enqueue({ kind: 'export', meetingId, formats, outDir: resolve(outDir) }, { title: meeting.value.title });
     },
+    diarize: diarizeMeeting,
     attachRecorder(engine, onError = () => undefined) {
       return storeRecordedMeetings({
         library,
         subscribe: (listener) => engine.onRecordingEvent(listener),
         transcribeMeeting: (meetingId) => workspace.retranscribe(meetingId),
+        ...(options.autoDiarize ? { diarizeMeeting: (meetingId: string) => diarizeMeeting(meetingId) } : {}),
         importRecording: (path) => workspace.importFiles([path])[0] ?? ok(undefined),
         onError,
       });
@@ -216,6 +254,11 @@ class ImportPreflight {
     const rejected = this.jobs.rejectQueued(job.id, probed.error);
     if (rejected.ok && job.meetingId !== null) this.library.updateMeeting(job.meetingId, { status: 'failed' });
   }
+}
+
+/** An import or re-transcription just stored a transcript: the moment to find out who spoke. */
+function isFreshTranscript(job: JobSummary): boolean {
+  return job.state === 'succeeded' && (job.kind === 'import' || job.kind === 'retranscribe');
 }
 
 /** A cancelled import that never stored a transcript leaves no empty meeting behind. */

@@ -89,6 +89,7 @@ export function createPreloadApi(ipc: PreloadIpc, files: PreloadFiles): Verbatim
     cancelJob: request('cancelJob'),
     retryJob: request('retryJob'),
     retranscribe: request('retranscribe'),
+    diarizeMeeting: (meetingId, speakers) => request('diarizeMeeting')(meetingId, speakers ?? null),
     onJobEvent: subscribe('job'),
 
     exportTranscript: (meetingId: string, format: ExportFormat) =>

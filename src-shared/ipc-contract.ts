@@ -6,7 +6,7 @@
  * HTTP). The wire (`WireRequests`, `WireEvent`) carries only JSON; every request is answered by the
  * engine-side handlers in src-main/api, which validate their arguments (the page is not trusted).
  */
-import type { ExportJobPayload, JobEvent, JobSummary, TranscriptionChoice } from './jobs';
+import type { DiarizeJobPayload, ExportJobPayload, JobEvent, JobSummary, TranscriptionChoice } from './jobs';
 import type { MeetingSummary, SearchHit, Speaker } from './library';
 import type { CaptureDevice, RecordingEvent, RecordingStartRequest, RecordingSummary } from './recording-events';
 import type { CodedError, Result } from './result';
@@ -22,7 +22,10 @@ export interface EngineInfo {
 
 export type ExportFormat = ExportJobPayload['formats'][number];
 
-export const EXPORT_FORMAT_LIST: readonly ExportFormat[] = ['txt', 'srt', 'vtt', 'json', 'md'];
+/** How many speakers a diarization looks for: exactly, or within bounds. */
+export type SpeakerCountChoice = NonNullable<DiarizeJobPayload['speakers']>;
+
+export const EXPORT_FORMAT_LIST: readonly ExportFormat[] = ['txt', 'srt', 'vtt', 'json', 'md', 'rttm'];
 
 /** The user's choices, kept in the data folder. */
 export interface AppSettings {
@@ -117,6 +120,8 @@ export interface VerbatimApi {
   cancelJob(jobId: string): Promise<Result<JobSummary>>;
   retryJob(jobId: string): Promise<Result<JobSummary>>;
   retranscribe(meetingId: string, choice: TranscriptionChoice): Promise<Result<JobSummary>>;
+  /** Finds who spoke when (a diarize job); `speakers` fixes or bounds their number, automatic when absent. */
+  diarizeMeeting(meetingId: string, speakers?: SpeakerCountChoice): Promise<Result<JobSummary>>;
   onJobEvent(listener: (event: JobEvent) => void): () => void;
 
   /** Saves the meeting's transcript where the user chooses (a save dialog, or the browser's download). */
@@ -148,6 +153,7 @@ export interface WireRequests {
   cancelJob: { args: [jobId: string]; result: JobSummary };
   retryJob: { args: [jobId: string]; result: JobSummary };
   retranscribe: { args: [meetingId: string, choice: TranscriptionChoice]; result: JobSummary };
+  diarizeMeeting: { args: [meetingId: string, speakers: SpeakerCountChoice | null]; result: JobSummary };
   renderExport: { args: [meetingId: string, format: ExportFormat]; result: RenderedExport };
 }
 
@@ -176,6 +182,7 @@ export const WIRE_METHODS: readonly WireMethod[] = [
   'cancelJob',
   'retryJob',
   'retranscribe',
+  'diarizeMeeting',
   'renderExport',
 ];
 
@@ -230,6 +237,7 @@ const VERBATIM_API_METHOD_SET: Record<keyof VerbatimApi, true> = {
   cancelJob: true,
   retryJob: true,
   retranscribe: true,
+  diarizeMeeting: true,
   onJobEvent: true,
   exportTranscript: true,
 };

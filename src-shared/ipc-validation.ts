@@ -2,7 +2,7 @@
  * Argument checks for the wire handlers (Electron IPC and the browser bridge): the page is not trusted.
  * Every failure is `IPC_BAD_REQUEST`; only known fields cross into the engine.
  */
-import type { AppSettings, ExportFormat } from './ipc-contract';
+import type { AppSettings, ExportFormat, SpeakerCountChoice } from './ipc-contract';
 import { EXPORT_FORMAT_LIST } from './ipc-contract';
 import type { TranscriptionChoice } from './jobs';
 import type { RecordingStartRequest } from './recording-events';
@@ -80,6 +80,20 @@ export function parseTranscriptionChoice(value: unknown): Result<TranscriptionCh
   if (choice.language !== undefined) known.language = choice.language as string | null;
   if (choice.task !== undefined) known.task = choice.task as AsrTask;
   return ok(known);
+}
+
+/** Speaker-count hint of a diarization: null/absent (automatic), or whole numbers 1–50 with min ≤ max. */
+export function parseSpeakerCountChoice(value: unknown): Result<SpeakerCountChoice | null> {
+  if (value === undefined || value === null) return ok(null);
+  if (!isObject(value)) return badRequest('A speaker count is an object with exact, min or max.');
+  const count = (field: unknown): boolean => field === undefined || (Number.isInteger(field) && (field as number) >= 1 && (field as number) <= 50);
+  if (!count(value.exact) || !count(value.min) || !count(value.max)) return badRequest('Speaker counts are whole numbers from 1 to 50.');
+  const known: SpeakerCountChoice = {};
+  if (value.exact !== undefined) known.exact = value.exact as number;
+  if (value.min !== undefined) known.min = value.min as number;
+  if (value.max !== undefined) known.max = value.max as number;
+  if (known.min !== undefined && known.max !== undefined && known.min > known.max) return badRequest('The least number of speakers is more than the most.');
+  return ok(Object.keys(known).length === 0 ? null : known);
 }
 
 export function parseRecordingStartRequest(value: unknown): Result<RecordingStartRequest> {

@@ -18,7 +18,7 @@ export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelle
 export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 /** Formats an export job can write (the same list as the exporters'). */
-export type JobExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md';
+export type JobExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md' | 'rttm';
 
 export interface TranscriptionChoice {
   /** Catalog model id; the engine's default when absent. */

@@ -35,3 +35,11 @@ export interface Transcript {
   duration: number;
   segments: TranscriptSegment[];
 }
+
+/** One stretch of one speaker talking, in seconds from the start of the recording (diarization output). */
+export interface SpeakerTurn {
+  start: number;
+  end: number;
+  /** Speaker label, as in `TranscriptSegment.speaker`. */
+  speaker: string;
+}

@@ -3,7 +3,7 @@ import type { ExportFormat, RenderedExport } from '../../src-shared/ipc-contract
 import { ok, type Result } from '../../src-shared/result';
 import { fileExtension, renderTranscript } from '../export';
 import type { LibraryStore } from '../library/library-store';
-import { transcriptWithSpeakerNames } from '../library/named-transcript';
+import { speakerTurnsWithNames, transcriptWithSpeakerNames } from '../library/named-transcript';
 
 export const EXPORT_MIME_TYPES: Record<ExportFormat, string> = {
   txt: 'text/plain; charset=utf-8',
@@ -11,6 +11,7 @@ export const EXPORT_MIME_TYPES: Record<ExportFormat, string> = {
   vtt: 'text/vtt; charset=utf-8',
   json: 'application/json; charset=utf-8',
   md: 'text/markdown; charset=utf-8',
+  rttm: 'text/plain; charset=utf-8',
 };
 
 const MAX_BASE_NAME = 150;
@@ -34,9 +35,11 @@ export function renderMeetingExport(library: LibraryStore, meetingId: string, fo
   if (!meeting.ok) return meeting;
   const transcript = transcriptWithSpeakerNames(library, meetingId);
   if (!transcript.ok) return transcript;
+  const turns = format === 'rttm' ? speakerTurnsWithNames(library, meetingId) : ok(undefined);
+  if (!turns.ok) return turns;
   return ok({
     fileName: `${safeFileBaseName(meeting.value.title)}.${fileExtension(format)}`,
     mimeType: EXPORT_MIME_TYPES[format],
-    content: renderTranscript(transcript.value, format),
+    content: renderTranscript(transcript.value, format, turns.value && turns.value.length > 0 ? { speakerTurns: turns.value } : {}),
   });
 }

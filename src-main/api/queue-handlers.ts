@@ -1,6 +1,6 @@
 /** Wire handlers for the job queue: imports, re-transcriptions, the list, cancel and retry. */
 import type { AppSettings, WireHandlers } from '../../src-shared/ipc-contract';
-import { parseId, parsePaths, parseTranscriptionChoice } from '../../src-shared/ipc-validation';
+import { parseId, parsePaths, parseSpeakerCountChoice, parseTranscriptionChoice } from '../../src-shared/ipc-validation';
 import type { JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
 import { ok, type Result } from '../../src-shared/result';
 import type { JobQueue } from '../jobs/job-queue';
@@ -8,12 +8,12 @@ import type { Workspace } from '../workspace';
 import { guarded } from './handler-guard';
 
 export interface QueueHandlerDeps {
-  workspace: Pick<Workspace, 'importFiles' | 'retranscribe'>;
+  workspace: Pick<Workspace, 'importFiles' | 'retranscribe' | 'diarize'>;
   jobs: Pick<JobQueue, 'list' | 'cancel' | 'retry'>;
   settings: { current(): AppSettings };
 }
 
-type QueueMethods = 'importPaths' | 'listJobs' | 'cancelJob' | 'retryJob' | 'retranscribe';
+type QueueMethods = 'importPaths' | 'listJobs' | 'cancelJob' | 'retryJob' | 'retranscribe' | 'diarizeMeeting';
 
 export function createQueueHandlers(deps: QueueHandlerDeps): Pick<WireHandlers, QueueMethods> {
   return {
@@ -39,6 +39,13 @@ export function createQueueHandlers(deps: QueueHandlerDeps): Pick<WireHandlers, 
       const parsedChoice = parseTranscriptionChoice(choice);
       if (!parsedChoice.ok) return parsedChoice;
       return deps.workspace.retranscribe(id.value, withSettings(parsedChoice.value, deps.settings.current()));
+    }),
+    diarizeMeeting: guarded('diarizeMeeting', 2, ([meetingId, speakers]) => {
+      const id = parseId(meetingId, 'meetingId');
+      if (!id.ok) return id;
+      const parsedSpeakers = parseSpeakerCountChoice(speakers);
+      if (!parsedSpeakers.ok) return parsedSpeakers;
+      return deps.workspace.diarize(id.value, parsedSpeakers.value ?? undefined);
     }),
   };
 }

@@ -18,7 +18,7 @@ import type { SettingsStore } from './settings-store';
 
 export interface WireHandlerDeps {
   engine: Pick<Engine, 'info' | 'recorder'>;
-  workspace: Pick<Workspace, 'library' | 'jobs' | 'importFiles' | 'retranscribe'>;
+  workspace: Pick<Workspace, 'library' | 'jobs' | 'importFiles' | 'retranscribe' | 'diarize'>;
   settings: SettingsStore;
   places: ModelPlaces;
   downloads: Pick<ModelDownloads, 'start'>;

@@ -1,6 +1,1 @@
-/** One stretch of one speaker talking, in seconds from the start of the recording. */
-export interface SpeakerTurn {
-  start: number;
-  end: number;
-  speaker: string;
-}
+export type { SpeakerTurn } from '../../src-shared/transcript';

@@ -1,5 +1,5 @@
 /**
- * Export stage: Transcript → txt | srt | vtt | json | md, as pure string renderers plus an atomic writer.
+ * Export stage: Transcript → txt | srt | vtt | json | md | rttm (who spoke when), as pure string renderers plus an atomic writer.
  *
  * Decisions (details next to the code):
  * - Encoding: UTF-8 without BOM for every format. Current players (VLC, mpv, MPC-HC, PotPlayer, browsers,
@@ -16,21 +16,22 @@ import type { Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
 import { renderJson } from './json';
 import { renderMd } from './md';
+import { renderRttm } from './rttm';
 import type { ExportOptions } from './options';
 import { renderSrt } from './srt';
 import { renderTxt } from './txt';
 import { renderVtt } from './vtt';
 import { writeFileAtomic, type WriteFileErrorCode, type WrittenFile } from './write-file';
 
-export type ExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md';
+export type ExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md' | 'rttm';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['txt', 'srt', 'vtt', 'json', 'md'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['txt', 'srt', 'vtt', 'json', 'md', 'rttm'];
 
 export type { ExportOptions } from './options';
 export { DEFAULT_EXPORT_OPTIONS } from './options';
 export { parseTranscriptJson, TRANSCRIPT_JSON_FORMAT, TRANSCRIPT_JSON_VERSION, type TranscriptJsonErrorCode } from './json';
 export type { WriteFileErrorCode, WrittenFile } from './write-file';
-export { renderJson, renderMd, renderSrt, renderTxt, renderVtt };
+export { renderJson, renderMd, renderRttm, renderSrt, renderTxt, renderVtt };
 
 const RENDERERS: Record<ExportFormat, (transcript: Transcript, options?: ExportOptions) => string> = {
   txt: renderTxt,
@@ -38,6 +39,7 @@ const RENDERERS: Record<ExportFormat, (transcript: Transcript, options?: ExportO
   vtt: renderVtt,
   json: renderJson,
   md: renderMd,
+  rttm: renderRttm,
 };
 
 export function isExportFormat(value: string): value is ExportFormat {

@@ -1,3 +1,5 @@
+import type { SpeakerTurn } from '../../src-shared/transcript';
+
 /** Knobs shared by every export format; each format reads the ones that apply to it. */
 export interface ExportOptions {
   /** Show the segment's speaker label when diarization has set one (VTT voice tag, "Speaker: text" elsewhere). Default true. */
@@ -10,9 +12,11 @@ export interface ExportOptions {
   maxLinesPerCue?: number;
   /** Start SRT output with a UTF-8 byte order mark, for legacy Windows/TV players that guess the code page. Default false. */
   srtByteOrderMark?: boolean;
+  /** RTTM only: the diarizer's turns; without them, RTTM is written from the segments' speakers. */
+  speakerTurns?: readonly SpeakerTurn[];
 }
 
-export type ResolvedExportOptions = Required<ExportOptions>;
+export type ResolvedExportOptions = Required<Omit<ExportOptions, 'speakerTurns'>> & Pick<ExportOptions, 'speakerTurns'>;
 
 export const DEFAULT_EXPORT_OPTIONS: ResolvedExportOptions = {
   includeSpeakers: true,

@@ -10,9 +10,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { ExportJobPayload, JobResult } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
-import { fileExtension, isExportFormat, renderTranscript, type ExportFormat } from '../export';
+import { fileExtension, isExportFormat, renderTranscript, type ExportFormat, type ExportOptions } from '../export';
 import { syncFolder } from '../export/write-file';
-import { transcriptWithSpeakerNames } from '../library/named-transcript';
+import { speakerTurnsWithNames, transcriptWithSpeakerNames } from '../library/named-transcript';
 import type { JobHandlerDeps } from './handlers';
 import { jobCancelled } from './transcription-steps';
 import type { JobContext, JobHandler } from './types';
@@ -46,6 +46,9 @@ async function exportMeeting(deps: JobHandlerDeps, context: JobContext, payload:
   if (meeting.value.transcribedAt === null) return fail('MEETING_NOT_TRANSCRIBED', `Meeting "${meeting.value.title}" has no transcript to export yet.`, meetingId);
   const transcript = transcriptWithSpeakerNames(deps.library, meetingId);
   if (!transcript.ok) return transcript;
+  const turns = speakerTurnsWithNames(deps.library, meetingId);
+  if (!turns.ok) return turns;
+  const options: ExportOptions = turns.value.length > 0 ? { speakerTurns: turns.value } : {};
 
   const outDir = resolve(payload.outDir);
   try {
@@ -58,7 +61,7 @@ async function exportMeeting(deps: JobHandlerDeps, context: JobContext, payload:
   for (const [index, format] of (formats as ExportFormat[]).entries()) {
     context.reportProgress((100 * index) / formats.length, 'export');
     if (context.signal.aborted) return discard(staged, jobCancelled(`Exporting "${meeting.value.title}"`, meetingId));
-    const written = await stage(transcript.value, format, join(outDir, `${name}.${fileExtension(format)}`));
+    const written = await stage(transcript.value, format, options, join(outDir, `${name}.${fileExtension(format)}`));
     if (!written.ok) return discard(staged, written);
     staged.push(written.value);
   }
@@ -76,12 +79,12 @@ async function exportMeeting(deps: JobHandlerDeps, context: JobContext, payload:
 }
 
 /** Renders and writes one format, flushed to disk, under a hidden temporary name next to its final one. */
-async function stage(transcript: Transcript, format: ExportFormat, final: string): Promise<Result<StagedFile>> {
+async function stage(transcript: Transcript, format: ExportFormat, options: ExportOptions, final: string): Promise<Result<StagedFile>> {
   const temp = join(dirname(final), `.${basename(final)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(renderTranscript(transcript, format), 'utf8');
+      await handle.writeFile(renderTranscript(transcript, format, options), 'utf8');
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,9 +1,11 @@
 /**
  * The job handlers the queue runs, built on injected adapters: the library, the decoder's probe,
- * a FileTranscriber (in the app, a child process) and ffmpeg for the playable media copy.
+ * a FileTranscriber (in the app, a child process), a FileDiarizer and ffmpeg for the playable media copy.
  */
 import type { AudioDecoder } from '../audio/types';
+import type { FileDiarizer } from '../diarization/file-diarizer';
 import type { LibraryStore } from '../library/library-store';
+import { createDiarizeHandler } from './diarize-handler';
 import { createExportHandler } from './export-handler';
 import type { FileTranscriber } from './file-transcriber';
 import { createImportHandler } from './import-handler';
@@ -15,6 +17,8 @@ export interface JobHandlerDeps {
   library: LibraryStore;
   decoder: AudioDecoder;
   transcriber: FileTranscriber;
+  /** Who spoke when; null where diarization is not set up (the diarize job then fails with a clear code). */
+  diarizer?: FileDiarizer | null;
   /** Where each meeting's media copy lives, as `<meetingId>.ogg`. */
   mediaDir: string;
   ffmpegPath: string;
@@ -27,5 +31,6 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
     import: createImportHandler(deps),
     retranscribe: createRetranscribeHandler(deps),
     export: createExportHandler(deps),
+    diarize: createDiarizeHandler({ library: deps.library, diarizer: deps.diarizer ?? null }),
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { LibraryErrorCode, MeetingStatus, MeetingSummary, SearchHit, Speaker } from '../../src-shared/library';
 import type { Result } from '../../src-shared/result';
-import type { Transcript, TranscriptSegment } from '../../src-shared/transcript';
+import type { SpeakerTurn, Transcript, TranscriptSegment } from '../../src-shared/transcript';
 
 export type LibraryResult<T> = Result<T, LibraryErrorCode>;
 
@@ -44,6 +44,8 @@ export interface ListMeetingsOptions {
 export interface ReplaceTranscriptOptions {
   /** The meeting's status once the transcript is stored; default `ready`. */
   status?: MeetingStatus;
+  /** Who spoke when (diarization), stored in the same transaction, replacing earlier turns; absent keeps them. */
+  speakerTurns?: readonly SpeakerTurn[];
 }
 
 export interface SearchOptions {
@@ -70,6 +72,8 @@ export interface LibraryStore {
   replaceTranscript(meetingId: string, transcript: Transcript, options?: ReplaceTranscriptOptions): LibraryResult<MeetingSummary>;
   /** The stored transcript (`source` is the meeting's title); a meeting not yet transcribed has no segments. */
   getTranscript(meetingId: string): LibraryResult<Transcript>;
+  /** The diarizer's speaker turns, by start time; empty when the meeting was never diarized. */
+  getSpeakerTurns(meetingId: string): LibraryResult<SpeakerTurn[]>;
   /** Sets a segment's text. Its word timings are dropped: they no longer spell the text. */
   editSegmentText(meetingId: string, segmentId: number, text: string): LibraryResult<TranscriptSegment>;
 

@@ -1,7 +1,7 @@
 /** Checks of what callers hand the library (it will arrive over IPC too, so types are checked at run time). */
 import { MEETING_STATUSES, type MeetingStatus } from '../../src-shared/library';
 import { fail, ok, type Result } from '../../src-shared/result';
-import type { Transcript, TranscriptSegment, TranscriptWord } from '../../src-shared/transcript';
+import type { SpeakerTurn, Transcript, TranscriptSegment, TranscriptWord } from '../../src-shared/transcript';
 import { HIT_CLOSE, HIT_OPEN } from './library-search';
 import type { NewMeeting } from './library-store';
 import type { InsertMeetingRow } from './meeting-rows';
@@ -81,6 +81,16 @@ export function checkTranscript(transcript: Transcript): Result<void, 'INVALID_T
     const problem = segmentProblem(segment) ?? (seen.has(segment.id) ? 'appears twice' : null);
     if (problem !== null) return fail('INVALID_TRANSCRIPT', `segment ${String(segment.id)} ${problem}`);
     seen.add(segment.id);
+  }
+  return ok(undefined);
+}
+
+export function checkSpeakerTurns(turns: readonly SpeakerTurn[]): Result<void, 'INVALID_TRANSCRIPT'> {
+  if (!Array.isArray(turns)) return fail('INVALID_TRANSCRIPT', 'speaker turns are an array');
+  for (const [index, turn] of turns.entries()) {
+    if (!validSpan(turn.start, turn.end) || typeof turn.speaker !== 'string' || turn.speaker.trim() === '') {
+      return fail('INVALID_TRANSCRIPT', `speaker turn ${index} needs finite times with end ≥ start ≥ 0 and a speaker label`);
+    }
   }
   return ok(undefined);
 }

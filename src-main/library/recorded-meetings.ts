@@ -13,6 +13,8 @@ export interface RecordedMeetingsDeps {
   subscribe(listener: (event: RecordingEvent) => void): () => void;
   /** Queues a stored meeting for transcription (a re-transcribe job). */
   transcribeMeeting(meetingId: string): Result<unknown>;
+  /** Queues a diarize job for a meeting stored with its live transcript; absent when diarization is off. */
+  diarizeMeeting?(meetingId: string): Result<unknown>;
   /** Imports a recovered recording's file (an import job). */
   importRecording(path: string): Result<unknown>;
   /** Where a failure to store is reported (the store returns errors; nothing throws). */
@@ -63,7 +65,7 @@ function storeSaved(
   });
   if (!created.ok) return created;
   if (event.modelId === null) return deps.transcribeMeeting(session.id);
-  return deps.library.replaceTranscript(session.id, {
+  const stored = deps.library.replaceTranscript(session.id, {
     source: title,
     language: event.language ?? UNDETERMINED_LANGUAGE,
     modelId: event.modelId,
@@ -71,6 +73,8 @@ function storeSaved(
     duration: event.seconds,
     segments: session.segments,
   });
+  if (!stored.ok || !deps.diarizeMeeting) return stored;
+  return deps.diarizeMeeting(session.id);
 }
 
 function report(deps: RecordedMeetingsDeps, result: Result<unknown>): void {

@@ -107,6 +107,18 @@ const JOBS_TABLE = `
   CREATE INDEX jobs_lease ON jobs (state, lease_expires_at);
 `;
 
+/** Who spoke when, as the diarizer found it (RTTM export, re-attribution after a re-transcription). */
+const SPEAKER_TURNS_TABLE = `
+  CREATE TABLE speaker_turns (
+    meeting_id TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    start      REAL NOT NULL,
+    end        REAL NOT NULL CHECK (end >= start),
+    speaker    TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, seq)
+  ) WITHOUT ROWID;
+`;
+
 /** Word index: whole words, case- and accent-insensitive; queried with prefixes, so "회의" finds "회의를". */
 export const WORD_INDEX = 'segments_fts';
 /** Substring index: finds text inside words ("정기회의" for "기회의"), for query terms of 3 or more characters. */
@@ -144,6 +156,13 @@ export const LIBRARY_MIGRATIONS: readonly Migration[] = [
     description: 'durable job queue',
     up(db) {
       db.exec(JOBS_TABLE);
+    },
+  },
+  {
+    version: 4,
+    description: 'speaker turns from diarization',
+    up(db) {
+      db.exec(SPEAKER_TURNS_TABLE);
     },
   },
 ];

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { LibraryErrorCode, MeetingStatus, MeetingSummary, SearchHit, Speaker } from '../../src-shared/library';
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
-import type { Transcript, TranscriptSegment } from '../../src-shared/transcript';
+import type { SpeakerTurn, Transcript, TranscriptSegment } from '../../src-shared/transcript';
 import type {
   LibraryResult,
   LibraryStore,
@@ -14,7 +14,8 @@ import type {
   SearchOptions,
 } from './library-store';
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, searchSegments } from './library-search';
-import { checkDuration, checkNewMeeting, checkOptionalText, checkStatus, checkTitle, checkTranscript, normalizeText } from './library-validation';
+import { checkDuration, checkNewMeeting, checkOptionalText, checkSpeakerTurns, checkStatus, checkTitle, checkTranscript, normalizeText } from './library-validation';
+import { readSpeakerTurns, writeSpeakerTurns } from './speaker-turn-rows';
 import { insertMeeting, selectMeeting, selectMeetings, selectSpeakers, setSpeakerName, toSummary, updateMeetingColumns, type UpdatableField } from './meeting-rows';
 import { openLibraryDatabase, reasonOf, type OpenLibraryOptions } from './open-library-database';
 import { readSegments, updateSegmentSpeaker, updateSegmentText, writeTranscriptRows } from './transcript-rows';
@@ -80,9 +81,15 @@ export class SqliteLibraryStore implements LibraryStore {
     if (!valid.ok) return fail(valid.error.code, valid.error.message, meetingId);
     const status = checkStatus(options.status ?? 'ready');
     if (!status.ok) return status;
+    const turns = options.speakerTurns;
+    if (turns !== undefined) {
+      const validTurns = checkSpeakerTurns(turns);
+      if (!validTurns.ok) return fail(validTurns.error.code, validTurns.error.message, meetingId);
+    }
     return this.write(() => {
       if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
       writeTranscriptRows(this.db, meetingId, transcript);
+      if (turns !== undefined) writeSpeakerTurns(this.db, meetingId, turns);
       const now = new Date().toISOString();
       this.db
         .prepare(
@@ -107,6 +114,13 @@ export class SqliteLibraryStore implements LibraryStore {
         duration: meeting.duration ?? 0,
         segments: readSegments(this.db, meetingId),
       };
+    });
+  }
+
+  getSpeakerTurns(meetingId: string): LibraryResult<SpeakerTurn[]> {
+    return this.read(() => {
+      if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
+      return readSpeakerTurns(this.db, meetingId);
     });
   }
 

@@ -3,6 +3,7 @@ import type { CodedError } from '../../src-shared/result';
 import type { AsrTask } from '../../src-shared/transcript';
 import type { RecognizedSegment, SpeechRecognizer } from '../asr/types';
 import { ENGINE_SAMPLE_RATE } from '../audio/types';
+import type { LiveSpeakerLabeler } from '../diarization/live-speaker-labeler';
 import { SampleWindow } from '../pipeline/sample-window';
 import { MAX_WINDOW_SECONDS, resumePointAfter } from '../pipeline/window-planner';
 import type { SegmenterOptions } from '../vad/speech-segmenter';
@@ -20,6 +21,8 @@ export interface LiveTranscriberOptions {
   maxUtteranceSeconds?: number;
   /** Live segmentation: shorter silences than offline so commits come sooner. */
   segmenter?: SegmenterOptions;
+  /** Provisional speaker labels for committed segments; none (speaker null) without it. */
+  speakers?: LiveSpeakerLabeler;
 }
 
 interface Hypothesis {
@@ -64,6 +67,7 @@ export class LiveTranscriber {
   private nextSegmentId = 0;
   private language: string | null;
   private skippedSamples = 0;
+  private speakerErrorReported = false;
   private readonly partialInterval: number;
   private readonly maxUtterance: number;
 
@@ -154,7 +158,7 @@ export class LiveTranscriber {
       await this.settlePasses();
       const heardAll = this.hypothesis !== null && this.hypothesis.start === start && this.hypothesis.end >= end;
       const segments = heardAll ? (this.hypothesis as Hypothesis).segments : await this.recognize(this.audio.slice(start, end));
-      if (segments) this.commit(start, end, segments);
+      if (segments) await this.commit(start, end, segments);
     }
     this.utteranceStart = null;
     this.utterance += 1;
@@ -214,7 +218,7 @@ export class LiveTranscriber {
     const window = { start: start / SR, end: end / SR, forced: true };
     const { resumeAt, keep } = resumePointAfter(window, segments);
     const resumeSample = Math.round(resumeAt * SR);
-    this.commit(start, resumeSample, segments.slice(0, keep));
+    await this.commit(start, resumeSample, segments.slice(0, keep));
     this.utteranceStart = resumeSample;
     this.committedUntil = resumeSample;
     this.audio.dropBefore(resumeSample);
@@ -236,17 +240,33 @@ export class LiveTranscriber {
     return null;
   }
 
-  private commit(start: number, end: number, segments: RecognizedSegment[]): void {
+  private async commit(start: number, end: number, segments: RecognizedSegment[]): Promise<void> {
     const windowSeconds = (end - start) / SR;
     for (const segment of segments) {
-      const segmentStart = seconds(start + Math.min(segment.start, windowSeconds) * SR);
-      const segmentEnd = seconds(start + Math.min(segment.end ?? windowSeconds, windowSeconds) * SR);
+      const fromSample = start + Math.min(segment.start, windowSeconds) * SR;
+      const toSample = Math.max(fromSample, start + Math.min(segment.end ?? windowSeconds, windowSeconds) * SR);
+      const speaker = await this.speakerOf(Math.round(fromSample), Math.round(toSample));
       this.options.emit({
         type: 'committed',
-        segment: { id: this.nextSegmentId++, start: segmentStart, end: Math.max(segmentStart, segmentEnd), text: segment.text, speaker: null },
+        segment: { id: this.nextSegmentId++, start: seconds(fromSample), end: seconds(toSample), text: segment.text, speaker },
       });
     }
     this.audio.dropBefore(end);
+  }
+
+  /** A provisional label; a failing embedding costs the label, never the text. */
+  private async speakerOf(fromSample: number, toSample: number): Promise<string | null> {
+    const labeler = this.options.speakers;
+    if (labeler === undefined || toSample <= fromSample) return null;
+    try {
+      return await labeler.label(this.audio.slice(fromSample, toSample));
+    } catch (error) {
+      if (!this.speakerErrorReported) {
+        this.speakerErrorReported = true;
+        this.report({ code: 'LIVE_SPEAKERS_FAILED', message: `Live speaker labels stopped working: ${error instanceof Error ? error.message : String(error)}` });
+      }
+      return null;
+    }
   }
 
   private discardUtterance(): void {

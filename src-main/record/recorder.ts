@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RecordingEvent, RecordingStartRequest, RecordingSummary, RecoveredRecording } from '../../src-shared/recording-events';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { SpeechRecognizer } from '../asr/types';
+import type { LiveSpeakerLabeler } from '../diarization/live-speaker-labeler';
 import type { ModelDtype } from '../models/catalog';
 import type { FrameVad } from '../vad/streaming-vad';
 import type { AudioSource, CaptureDevice, CaptureFormat } from './capture-types';
@@ -12,7 +13,9 @@ import type { OpenedTranscription, RecordingSink, ResamplerFactory } from './ses
 export interface LiveModels {
   recognizer: SpeechRecognizer;
   vad: FrameVad;
-  /** Disposes every ORT session the models hold. */
+  /** Provisional live speaker labels, when the embedding model is there. */
+  speakers?: LiveSpeakerLabeler;
+  /** Disposes every ORT session the models hold (the speaker labeler's too). */
   release(): Promise<void>;
 }
 
@@ -46,7 +49,8 @@ export function inProcessTranscription(
   return async (request) => {
     const models = await loadModels(request);
     if (!models.ok) return models;
-    const transcription = new LiveTranscriber({ recognizer: models.value.recognizer, vad: models.value.vad, emit, language: request.language ?? null, task: request.task ?? 'transcribe' });
+    const { recognizer, vad, speakers } = models.value;
+    const transcription = new LiveTranscriber({ recognizer, vad, emit, language: request.language ?? null, task: request.task ?? 'transcribe', ...(speakers ? { speakers } : {}) });
     return ok({ transcription, release: () => models.value.release(), ...(request.modelId ? { modelId: request.modelId } : {}) });
   };
 }

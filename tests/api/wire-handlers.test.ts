@@ -48,6 +48,7 @@ const MALFORMED: Record<WireMethod, unknown[][]> = {
   cancelJob: [[], [1], ['']],
   retryJob: [[], [{}], ['']],
   retranscribe: [[], [1, {}], ['m', 'whisper-base'], ['m', { modelId: 3 }]],
+  diarizeMeeting: [[], [1, null], ['m', 3], ['m', { exact: 0 }], ['m', { min: 4, max: 2 }], ['m', { max: 2.5 }]],
   renderExport: [[], ['m'], ['m', 'docx'], ['m', 'SRT'], [1, 'srt']],
 };
 

@@ -52,6 +52,7 @@ const REQUEST_ARGS: Partial<Record<keyof VerbatimApi, unknown[]>> = {
   cancelJob: ['job-1'],
   retryJob: ['job-2'],
   retranscribe: ['meeting-4', { modelId: 'whisper-small', language: null }],
+  diarizeMeeting: ['meeting-5', { min: 2, max: 4 }],
 };
 
 describe('the preload API', () => {

@@ -4,10 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import { openWorkerTranscription } from '../../src-main/record/asr-worker/worker-transcription';
 import { decodeAll, realDecoder } from '../audio/helpers';
-import { SHARED_AUDIO, TINY_MULTILINGUAL } from '../support/paths';
+import { SHARED_AUDIO, TINY_EMBEDDING_MODEL, TINY_MULTILINGUAL } from '../support/paths';
 
 const RATE = 16_000;
-const config = { modelId: 'tiny-random-whisper', modelDir: TINY_MULTILINGUAL, dtype: 'fp32' as const, execution: 'cpu' as const, language: 'en', task: 'transcribe' as const };
+const config = { modelId: 'tiny-random-whisper', modelDir: TINY_MULTILINGUAL, dtype: 'fp32' as const, execution: 'cpu' as const, language: 'en', task: 'transcribe' as const, speakerModelPath: TINY_EMBEDDING_MODEL };
 const threadCount = (): number => readdirSync('/proc/self/task').length;
 
 let jfk: Float32Array;
@@ -59,6 +59,11 @@ describe('live transcription in a worker thread (real Silero + generated Whisper
       const committed = events.filter((event) => event.type === 'committed');
       expect(committed.length).toBeGreaterThan(0);
       expect(transcription.segmentsCommitted).toBe(committed.length);
+      // Provisional speaker labels from the embedding model loaded in the worker: every segment long
+      // enough to embed has one.
+      const labelled = committed.flatMap((event) => (event.type === 'committed' && event.segment.end - event.segment.start >= 0.8 ? [event.segment.speaker] : []));
+      expect(labelled.length).toBeGreaterThan(0);
+      expect(labelled.every((speaker) => speaker !== null && /^SPEAKER_\d\d$/.test(speaker))).toBe(true);
       expect(events.some((event) => event.type === 'partial')).toBe(true);
       await opened.value.release();
       const count = events.length;

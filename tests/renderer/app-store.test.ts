@@ -68,6 +68,7 @@ function engineDouble() {
     cancelJob: notInTest,
     retryJob: notInTest,
     retranscribe: notInTest,
+    diarizeMeeting: notInTest,
     onJobEvent: subscribe(listeners.job),
     exportTranscript: notInTest,
   };

@@ -1,5 +1,6 @@
-import { ensureTinyModels } from './generate-models';
+import { ensureTinyDiarizationModels, ensureTinyModels } from './generate-models';
 
 export default function setup(): void {
   ensureTinyModels();
+  ensureTinyDiarizationModels();
 }

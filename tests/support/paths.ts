@@ -11,6 +11,10 @@ export const TINY_MULTILINGUAL = path.join(GENERATED_MODELS, 'tiny-random-whispe
 export const TINY_ENGLISH = path.join(GENERATED_MODELS, 'tiny-random-whisper.en');
 /** Random weights with whisper-tiny's shapes (39 M parameters, 154 MB): big enough to see memory come and go. */
 export const TINY_SIZED = path.join(GENERATED_MODELS, 'random-whisper-tiny-shape');
+/** Handcrafted DSP stand-ins for pyannote segmentation-3.0 and WeSpeaker ResNet34 (tools/models/gen_tiny_diarization.py). */
+export const TINY_DIARIZATION = path.join(GENERATED_MODELS, 'tiny-diarization');
+export const TINY_SEGMENTATION_MODEL = path.join(TINY_DIARIZATION, 'pyannote-segmentation-3.0/onnx/model.onnx');
+export const TINY_EMBEDDING_MODEL = path.join(TINY_DIARIZATION, 'wespeaker-voxceleb-resnet34-LM/onnx/model.onnx');
 
 /** A real model folder under ../shared/models, when one has been provided. */
 export function realModelDir(modelId: string): string | null {
@@ -25,4 +29,11 @@ export function anyRealWhisper(): { modelId: string; dir: string } | null {
     if (dir) return { modelId, dir };
   }
   return null;
+}
+
+/** The real diarization models under ../shared/models, when both have been provided. */
+export function realDiarizationModels(): { segmentation: string; embedding: string } | null {
+  const segmentation = path.join(SHARED_MODELS, 'pyannote-segmentation-3.0/onnx/model.onnx');
+  const embedding = path.join(SHARED_MODELS, 'wespeaker-voxceleb-resnet34-LM/onnx/model.onnx');
+  return existsSync(segmentation) && existsSync(embedding) ? { segmentation, embedding } : null;
 }

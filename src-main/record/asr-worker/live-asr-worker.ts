@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadWhisperRecognizer } from '../../asr/whisper-recognizer';
+import { loadLiveSpeakerLabeler, type LiveSpeakerLabeler } from '../../diarization/live-speaker-labeler';
 import { SileroVad } from '../../vad/silero-vad';
 import { LiveTranscriber } from '../live-transcriber';
 import { loadLiveModels } from '../live-models';
@@ -19,13 +20,24 @@ const models = await loadLiveModels(
   () => loadWhisperRecognizer({ modelId: config.modelId, modelDir: config.modelDir, dtype: config.dtype, execution: config.execution }),
   () => SileroVad.load(),
 );
+// Live speaker labels are a bonus: without the model (or if it fails to load) the recording goes on unlabelled.
+async function loadSpeakers(): Promise<LiveSpeakerLabeler | undefined> {
+  if (config.speakerModelPath === null) return undefined;
+  const loaded = await loadLiveSpeakerLabeler(config.speakerModelPath, config.execution);
+  if (loaded.ok) return loaded.value;
+  post({ type: 'event', event: { type: 'error', error: loaded.error, fatal: false } });
+  return undefined;
+}
+
 if (!models.ok) {
   post({ type: 'open-failed', error: models.error });
   port.close();
 } else {
+  const speakers = await loadSpeakers();
   const transcriber = new LiveTranscriber({
     recognizer: models.value.recognizer,
     vad: models.value.vad,
+    ...(speakers ? { speakers } : {}),
     emit: (event) => post({ type: 'event', event }),
     language: config.language,
     task: config.task,
@@ -44,7 +56,7 @@ if (!models.ok) {
         await transcriber.flush();
         return done(message.id);
       case 'release':
-        await models.value.release();
+        await Promise.all([models.value.release(), speakers?.dispose()]);
         post({ type: 'released' });
         port.close();
     }

@@ -80,6 +80,7 @@ export function createBridgeApi(socket: BridgeSocket, options: BridgeApiOptions)
     cancelJob: (jobId) => call('cancelJob', jobId),
     retryJob: (jobId) => call('retryJob', jobId),
     retranscribe: (meetingId, choice) => call('retranscribe', meetingId, choice),
+    diarizeMeeting: (meetingId, speakers) => call('diarizeMeeting', meetingId, speakers ?? null),
     onJobEvent: (listener) => listen('job', listener),
 
     async exportTranscript(meetingId, format) {

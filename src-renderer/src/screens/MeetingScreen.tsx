@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { MeetingStatusBadge } from '../components/library/StatusBadge';
 import { ExportDialog } from '../components/meeting/ExportDialog';
+import { DiarizeDialog } from '../components/meeting/DiarizeDialog';
 import { RetranscribeDialog } from '../components/meeting/RetranscribeDialog';
 import { SegmentList } from '../components/meeting/SegmentList';
 import { SpeakerChips } from '../components/meeting/SpeakerChips';
@@ -12,7 +13,7 @@ import { languageLabel } from '../store/languages';
 import { segmentIndexAt } from '../store/speakers';
 import { useApp } from '../store/store-context';
 
-type OpenDialog = 'export' | 'retranscribe' | null;
+type OpenDialog = 'export' | 'retranscribe' | 'diarize' | null;
 
 export function MeetingScreen(): React.JSX.Element {
   const { route, view, loadMeeting, mediaUrlFor, editSegmentText, setSegmentSpeaker, navigate } = useApp(
@@ -76,6 +77,9 @@ export function MeetingScreen(): React.JSX.Element {
         </button>
         <h1 id="meeting-title">{meeting?.title ?? 'Meeting'}</h1>
         <div className="screen-actions">
+          <button type="button" className="btn" data-testid="diarize-button" disabled={!hasDetail || meeting?.recordingPath === null} onClick={() => setDialog('diarize')}>
+            Find speakers…
+          </button>
           <button type="button" className="btn" data-testid="retranscribe-button" disabled={!hasDetail} onClick={() => setDialog('retranscribe')}>
             Re-transcribe…
           </button>
@@ -121,6 +125,7 @@ export function MeetingScreen(): React.JSX.Element {
         </>
       )}
       {dialog === 'export' && <ExportDialog onClose={closeDialog} />}
+      {dialog === 'diarize' && <DiarizeDialog onClose={closeDialog} />}
       {dialog === 'retranscribe' && (
         <RetranscribeDialog initialLanguage={meeting?.language ?? null} initialModelId={meeting?.modelId ?? null} onClose={closeDialog} />
       )}

@@ -1,5 +1,5 @@
 /** The meeting open in the meeting view, and the edits made there. */
-import type { ExportFormat, ExportOutcome, MeetingDetail } from '../../../src-shared/ipc-contract';
+import type { ExportFormat, ExportOutcome, MeetingDetail, SpeakerCountChoice } from '../../../src-shared/ipc-contract';
 import type { JobSummary, TranscriptionChoice } from '../../../src-shared/jobs';
 import type { Speaker } from '../../../src-shared/library';
 import type { CodedError, Result } from '../../../src-shared/result';
@@ -22,6 +22,7 @@ export interface MeetingSlice {
   editSegmentText(segmentId: number, text: string): Promise<Result<TranscriptSegment>>;
   setSegmentSpeaker(segmentId: number, label: string | null): Promise<Result<TranscriptSegment>>;
   retranscribeMeeting(choice: TranscriptionChoice): Promise<Result<JobSummary>>;
+  diarizeMeeting(speakers?: SpeakerCountChoice): Promise<Result<JobSummary>>;
   exportMeeting(format: ExportFormat): Promise<Result<ExportOutcome>>;
 }
 
@@ -97,6 +98,13 @@ export const createMeetingSlice: SliceCreator<MeetingSlice> = (set, get, api) =>
       const meetingId = openMeetingId();
       if (meetingId === null) return { ok: false, error: NO_MEETING_OPEN };
       const result = await api.retranscribe(meetingId, choice);
+      if (result.ok) get().addJobs([result.value]);
+      return result;
+    },
+    async diarizeMeeting(speakers) {
+      const meetingId = openMeetingId();
+      if (meetingId === null) return { ok: false, error: NO_MEETING_OPEN };
+      const result = await api.diarizeMeeting(meetingId, speakers);
       if (result.ok) get().addJobs([result.value]);
       return result;
     },

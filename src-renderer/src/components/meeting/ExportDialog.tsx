@@ -11,6 +11,7 @@ const FORMAT_LABELS: Record<ExportFormat, string> = {
   vtt: 'WebVTT subtitles (.vtt)',
   json: 'JSON with timings (.json)',
   md: 'Markdown (.md)',
+  rttm: 'Who spoke when, RTTM (.rttm)',
 };
 
 function ExportOutcomeText({ outcome }: { outcome: Result<ExportOutcome> }): React.JSX.Element {

@@ -1,0 +1,139 @@
+import { Tensor } from 'onnxruntime-node';
+import { fail, ok, type Result } from '../../src-shared/result';
+import type { ExecutionReport } from '../asr/execution-provider';
+import { FBANK_BINS, FBANK_FRAME_LENGTH, KaldiFbank, fbankFrameCount, subtractFrameMean } from './fbank';
+import {
+  declaredDimension,
+  loadDiarizationSession,
+  type DiarizationModelErrorCode,
+  type DiarizationModelOptions,
+  type GuardedSession,
+} from './onnx-session';
+
+const INPUT = 'feats';
+const OUTPUT = 'embs';
+
+/** The shortest clip an embedding can be computed for: one 25 ms fbank frame at 16 kHz. */
+export const EMBEDDING_MIN_SAMPLES = FBANK_FRAME_LENGTH;
+/** Clips of equal length per session.run, so that long lists of clips do not become one huge batch. */
+const MAX_CLIPS_PER_RUN = 16;
+/** Length of the silent clip used to learn the embedding size when the model does not declare it (2 s). */
+const PROBE_FRAMES = 200;
+
+/** WeSpeaker-style speaker embeddings (ONNX ResNet34: Kaldi fbank in, one vector per clip out). */
+export interface SpeakerEmbedder {
+  /** Values per embedding (256 for WeSpeaker ResNet34). */
+  readonly dimension: number;
+  /**
+   * One embedding per clip, in order, as the model outputs it (not L2-normalised). Each clip is 16 kHz mono audio
+   * in [-1, 1] of at least EMBEDDING_MIN_SAMPLES samples; shorter clips throw a RangeError.
+   */
+  embed(clips: readonly Float32Array[]): Promise<Float32Array[]>;
+  /** Releases the model once runs in flight have finished; later calls to `embed` throw. */
+  dispose(): Promise<void>;
+}
+
+class OnnxSpeakerEmbedder implements SpeakerEmbedder {
+  // WeSpeaker's front end: Kaldi fbank with a Hamming window on int16-scaled samples, then per-clip mean removal.
+  private readonly fbank = new KaldiFbank({ window: 'hamming', inputScale: 32768 });
+
+  constructor(
+    private readonly session: GuardedSession,
+    readonly dimension: number,
+  ) {}
+
+  /**
+   * Clips are grouped by fbank frame count and each group runs as one batch: padding shorter clips would put
+   * padded frames into the model's statistics pooling and change their embeddings.
+   */
+  async embed(clips: readonly Float32Array[]): Promise<Float32Array[]> {
+    this.session.current();
+    clips.forEach((clip, index) => {
+      if (clip.length < EMBEDDING_MIN_SAMPLES) {
+        throw new RangeError(`clip ${index} has ${clip.length} samples, at least ${EMBEDDING_MIN_SAMPLES} are needed`);
+      }
+    });
+    const byFrames = new Map<number, number[]>();
+    clips.forEach((clip, index) => {
+      const frames = fbankFrameCount(clip.length);
+      const group = byFrames.get(frames);
+      if (group === undefined) byFrames.set(frames, [index]);
+      else group.push(index);
+    });
+    const embeddings = new Array<Float32Array>(clips.length);
+    for (const [frames, indices] of byFrames) {
+      for (let start = 0; start < indices.length; start += MAX_CLIPS_PER_RUN) {
+        const group = indices.slice(start, start + MAX_CLIPS_PER_RUN);
+        const features = new Float32Array(group.length * frames * FBANK_BINS);
+        group.forEach((clipIndex, row) => {
+          features.set(subtractFrameMean(this.fbank.compute(clips[clipIndex]!)), row * frames * FBANK_BINS);
+        });
+        const vectors = await this.runFeatures(features, group.length, frames);
+        group.forEach((clipIndex, row) => {
+          embeddings[clipIndex] = vectors[row]!;
+        });
+      }
+    }
+    return embeddings;
+  }
+
+  /** Runs mean-normalised fbank features (clips × frames × 80) through the model. */
+  private async runFeatures(features: Float32Array, clips: number, frames: number): Promise<Float32Array[]> {
+    const outputs = await this.session.run({ [INPUT]: new Tensor('float32', features, [clips, frames, FBANK_BINS]) });
+    const embs = outputs[OUTPUT];
+    const dims = embs?.dims ?? [];
+    if (embs === undefined || embs.type !== 'float32' || dims.length !== 2 || dims[0] !== clips || dims[1] !== this.dimension) {
+      throw new Error(`embedding model returned ${OUTPUT} of shape [${dims.join(', ')}], expected [${clips}, ${this.dimension}]`);
+    }
+    const values = embs.data as Float32Array;
+    return Array.from({ length: clips }, (_, row) => values.slice(row * this.dimension, (row + 1) * this.dimension));
+  }
+
+  dispose(): Promise<void> {
+    return this.session.dispose();
+  }
+}
+
+async function probeDimension(session: GuardedSession): Promise<number | null> {
+  const outputs = await session.run({
+    [INPUT]: new Tensor('float32', new Float32Array(PROBE_FRAMES * FBANK_BINS), [1, PROBE_FRAMES, FBANK_BINS]),
+  });
+  const dims = outputs[OUTPUT]?.dims ?? [];
+  return dims.length === 2 && dims[0] === 1 && (dims[1] ?? 0) > 0 ? dims[1]! : null;
+}
+
+/** Loads a WeSpeaker ONNX export (input `feats` [batch, frames, 80], output `embs` [batch, dimension]). */
+export async function loadOnnxEmbedder(
+  options: DiarizationModelOptions,
+): Promise<Result<{ embedder: SpeakerEmbedder; execution: ExecutionReport }, DiarizationModelErrorCode>> {
+  const description = 'a WeSpeaker speaker-embedding model';
+  const loaded = await loadDiarizationSession(
+    options,
+    {
+      description,
+      inputs: [INPUT],
+      outputs: [OUTPUT],
+      check: (session) => {
+        const bins = declaredDimension(session.inputMetadata, INPUT, 2);
+        return bins === null || bins === FBANK_BINS ? null : `${INPUT} takes ${bins} values per frame, expected ${FBANK_BINS}`;
+      },
+    },
+    'SpeakerEmbedder',
+  );
+  if (!loaded.ok) return fail(loaded.error.code, loaded.error.message, loaded.error.subject);
+  const { session, execution } = loaded.value;
+  let dimension = declaredDimension(session.current().outputMetadata, OUTPUT, 1);
+  if (dimension === null) {
+    try {
+      dimension = await probeDimension(session);
+    } catch (error) {
+      await session.dispose();
+      return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${(error as Error).message.split('\n')[0]}`, options.modelPath);
+    }
+  }
+  if (dimension === null) {
+    await session.dispose();
+    return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${OUTPUT} is not [batch, dimension]`, options.modelPath);
+  }
+  return ok({ embedder: new OnnxSpeakerEmbedder(session, dimension), execution });
+}

@@ -1,0 +1,108 @@
+/**
+ * What the diarize job needs: one recording in, speaker turns out. The models are loaded for the run and
+ * disposed explicitly when it ends, whatever the outcome; onnxruntime runs them on its own threads, and the
+ * audio is streamed from ffmpeg, so memory stays bounded for recordings of any length.
+ */
+import { fail, ok, type Result } from '../../src-shared/result';
+import type { ExecutionPreference, ExecutionReport } from '../asr/execution-provider';
+import type { AudioDecoder } from '../audio/types';
+import { diarizeChunks, type DiarizationModels, type DiarizationResult, type SpeakerCountHint } from './diarize-audio';
+import type { DiarizationModelPaths } from './diarization-models';
+import { loadOnnxEmbedder } from './embedding-model';
+import { loadOnnxSegmenter } from './segmentation-model';
+
+export interface FileDiarizeRequest {
+  path: string;
+  speakers?: SpeakerCountHint;
+  /** Window step in samples (default 1 s). */
+  stepSamples?: number;
+}
+
+export interface FileDiarizeProgress {
+  stage: 'load-models' | 'diarize';
+  /** 0–100 over the file (0 while loading models). */
+  percent: number;
+}
+
+export interface FileDiarization extends DiarizationResult {
+  execution: { segmentation: ExecutionReport; embedding: ExecutionReport };
+}
+
+export interface FileDiarizer {
+  /** Never throws: bad input, missing models and cancellation come back as coded errors. */
+  diarize(request: FileDiarizeRequest, onProgress?: (progress: FileDiarizeProgress) => void, signal?: AbortSignal): Promise<Result<FileDiarization>>;
+}
+
+export interface OnnxFileDiarizerDeps {
+  decoder: AudioDecoder;
+  /** Finds (or downloads) the two models; called per run. */
+  models(signal?: AbortSignal): Promise<Result<DiarizationModelPaths>>;
+  device?: ExecutionPreference;
+  /** onnxruntime intra-op threads per model (default 2). */
+  threads?: number;
+}
+
+async function loadModels(paths: DiarizationModelPaths, deps: OnnxFileDiarizerDeps): Promise<Result<DiarizationModels & { execution: FileDiarization['execution'] }>> {
+  const execution = deps.device ?? 'auto';
+  const threads = deps.threads ?? 2;
+  const segmentation = await loadOnnxSegmenter({ modelPath: paths.segmentation, execution, threads });
+  if (!segmentation.ok) return segmentation;
+  const embedding = await loadOnnxEmbedder({ modelPath: paths.embedding, execution, threads });
+  if (!embedding.ok) {
+    await segmentation.value.segmenter.dispose();
+    return embedding;
+  }
+  return ok({
+    segmenter: segmentation.value.segmenter,
+    embedder: embedding.value.embedder,
+    execution: { segmentation: segmentation.value.execution, embedding: embedding.value.execution },
+  });
+}
+
+export class OnnxFileDiarizer implements FileDiarizer {
+  constructor(private readonly deps: OnnxFileDiarizerDeps) {}
+
+  async diarize(
+    request: FileDiarizeRequest,
+    onProgress: (progress: FileDiarizeProgress) => void = () => undefined,
+    signal?: AbortSignal,
+  ): Promise<Result<FileDiarization>> {
+    const cancelled = (): Result<FileDiarization> => fail('CANCELLED', `Diarization of ${request.path} was cancelled.`, request.path);
+    if (signal?.aborted) return cancelled();
+    const probe = await this.deps.decoder.probe(request.path);
+    if (!probe.ok) return probe;
+    onProgress({ stage: 'load-models', percent: 0 });
+    const paths = await this.deps.models(signal);
+    if (!paths.ok) return paths;
+    if (signal?.aborted) return cancelled();
+    const models = await loadModels(paths.value, this.deps);
+    if (!models.ok) return models;
+    const duration = probe.value.durationSeconds;
+    const decoderFailure: { error: Result<never> | null } = { error: null };
+    const decoder = this.deps.decoder;
+    async function* chunks(): AsyncGenerator<Float32Array> {
+      for await (const item of decoder.decode(request.path, { signal })) {
+        if (!item.ok) {
+          decoderFailure.error = item;
+          return;
+        }
+        yield item.value.samples;
+      }
+    }
+    try {
+      const result = await diarizeChunks(chunks(), models.value, {
+        ...(request.speakers ? { speakers: request.speakers } : {}),
+        ...(request.stepSamples ? { stepSamples: request.stepSamples } : {}),
+        ...(signal ? { signal } : {}),
+        onProgress: (seconds) => onProgress({ stage: 'diarize', percent: duration ? Math.min(99, (100 * seconds) / duration) : 0 }),
+      });
+      if (signal?.aborted) return cancelled();
+      if (decoderFailure.error) return decoderFailure.error;
+      if (!result.ok) return fail(result.error.code, `${result.error.message} (${request.path})`, request.path);
+      onProgress({ stage: 'diarize', percent: 100 });
+      return ok({ ...result.value, execution: models.value.execution });
+    } finally {
+      await Promise.all([models.value.segmenter.dispose(), models.value.embedder.dispose()]);
+    }
+  }
+}
