@@ -25,49 +25,72 @@ function condensedRowStarts(count: number): Float64Array {
   return starts;
 }
 
+function squaredDistance(points: Float64Array, dimension: number, a: number, b: number): number {
+  const rowA = a * dimension;
+  const rowB = b * dimension;
+  let sum = 0;
+  for (let k = 0; k < dimension; k += 1) {
+    const difference = points[rowA + k]! - points[rowB + k]!;
+    sum += difference * difference;
+  }
+  return sum;
+}
+
 /**
- * All pairwise squared Euclidean distances into a condensed matrix. Four rows at a time against one keep four
- * independent sums in flight, which roughly halves the time of the plain loop in V8.
+ * All pairwise squared Euclidean distances into a condensed matrix. Two rows against four at a time: eight
+ * independent sums from six loads per coordinate, about 1.5× faster than row-by-row in V8. Differences are
+ * squared directly (not via dot products) so close pairs keep full precision, as in scipy's pdist.
  */
 function pairwiseSquared(points: Float64Array, count: number, dimension: number, starts: Float64Array): Float64Array {
   const squared = new Float64Array((count * (count - 1)) / 2);
-  for (let a = 0; a < count - 1; a += 1) {
+  for (let a = 0; a + 1 < count; a += 2) {
     const rowA = a * dimension;
-    const start = starts[a]!;
-    let b = a + 1;
+    const rowA1 = rowA + dimension;
+    const startA = starts[a]!;
+    const startA1 = starts[a + 1]!;
+    squared[startA + a + 1] = squaredDistance(points, dimension, a, a + 1);
+    let b = a + 2;
     for (; b + 3 < count; b += 4) {
       const row0 = b * dimension;
       const row1 = row0 + dimension;
       const row2 = row1 + dimension;
       const row3 = row2 + dimension;
-      let sum0 = 0;
-      let sum1 = 0;
-      let sum2 = 0;
-      let sum3 = 0;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let c0 = 0;
+      let c1 = 0;
+      let c2 = 0;
+      let c3 = 0;
       for (let k = 0; k < dimension; k += 1) {
-        const value = points[rowA + k]!;
-        const difference0 = value - points[row0 + k]!;
-        const difference1 = value - points[row1 + k]!;
-        const difference2 = value - points[row2 + k]!;
-        const difference3 = value - points[row3 + k]!;
-        sum0 += difference0 * difference0;
-        sum1 += difference1 * difference1;
-        sum2 += difference2 * difference2;
-        sum3 += difference3 * difference3;
+        const x = points[rowA + k]!;
+        const y = points[rowA1 + k]!;
+        const p0 = points[row0 + k]!;
+        const p1 = points[row1 + k]!;
+        const p2 = points[row2 + k]!;
+        const p3 = points[row3 + k]!;
+        a0 += (x - p0) * (x - p0);
+        a1 += (x - p1) * (x - p1);
+        a2 += (x - p2) * (x - p2);
+        a3 += (x - p3) * (x - p3);
+        c0 += (y - p0) * (y - p0);
+        c1 += (y - p1) * (y - p1);
+        c2 += (y - p2) * (y - p2);
+        c3 += (y - p3) * (y - p3);
       }
-      squared[start + b] = sum0;
-      squared[start + b + 1] = sum1;
-      squared[start + b + 2] = sum2;
-      squared[start + b + 3] = sum3;
+      squared[startA + b] = a0;
+      squared[startA + b + 1] = a1;
+      squared[startA + b + 2] = a2;
+      squared[startA + b + 3] = a3;
+      squared[startA1 + b] = c0;
+      squared[startA1 + b + 1] = c1;
+      squared[startA1 + b + 2] = c2;
+      squared[startA1 + b + 3] = c3;
     }
     for (; b < count; b += 1) {
-      const rowB = b * dimension;
-      let sum = 0;
-      for (let k = 0; k < dimension; k += 1) {
-        const difference = points[rowA + k]! - points[rowB + k]!;
-        sum += difference * difference;
-      }
-      squared[start + b] = sum;
+      squared[startA + b] = squaredDistance(points, dimension, a, b);
+      squared[startA1 + b] = squaredDistance(points, dimension, a + 1, b);
     }
   }
   return squared;

@@ -73,16 +73,17 @@ function checkEmbeddings(embeddings: readonly Float32Array[]): number {
     if (embedding.length !== dimension) {
       throw new RangeError(`embedding ${row} has ${embedding.length} values, expected ${dimension}`);
     }
-    for (let k = 0; k < dimension; k += 1) {
-      if (!Number.isFinite(embedding[k]!)) throw new RangeError(`embedding ${row} holds a non-finite value at ${k}`);
-    }
+    // NaN and ±Infinity are exactly the values whose product with 0 is not 0.
+    let probe = 0;
+    for (let k = 0; k < dimension; k += 1) probe += embedding[k]! * 0;
+    if (probe !== 0) throw new RangeError(`embedding ${row} holds a non-finite value`);
   });
   return dimension;
 }
 
-function norm(vector: ArrayLike<number>, offset: number, dimension: number): number {
+function norm(vector: ArrayLike<number>): number {
   let sum = 0;
-  for (let k = 0; k < dimension; k += 1) sum += vector[offset + k]! * vector[offset + k]!;
+  for (let k = 0; k < vector.length; k += 1) sum += vector[k]! * vector[k]!;
   return Math.sqrt(sum);
 }
 
@@ -90,7 +91,7 @@ function norm(vector: ArrayLike<number>, offset: number, dimension: number): num
 function normalisedRows(rows: readonly Float32Array[], dimension: number): Float64Array {
   const points = new Float64Array(rows.length * dimension);
   rows.forEach((row, index) => {
-    const length = norm(row, 0, dimension);
+    const length = norm(row);
     if (length === 0) return;
     for (let k = 0; k < dimension; k += 1) points[index * dimension + k] = row[k]! / length;
   });
@@ -108,18 +109,18 @@ function clusterSums(points: Float64Array, dimension: number, labels: Int32Array
 }
 
 /** Cosine similarity, taking 0 when either side has no direction. */
-function cosine(a: ArrayLike<number>, aOffset: number, b: ArrayLike<number>, dimension: number): number {
+function cosine(a: Float64Array, b: Float64Array): number {
   let dot = 0;
-  for (let k = 0; k < dimension; k += 1) dot += a[aOffset + k]! * b[k]!;
-  const lengths = norm(a, aOffset, dimension) * norm(b, 0, dimension);
+  for (let k = 0; k < a.length; k += 1) dot += a[k]! * b[k]!;
+  const lengths = norm(a) * norm(b);
   return lengths > 0 ? dot / lengths : 0;
 }
 
-function mostSimilar(vector: ArrayLike<number>, offset: number, candidates: readonly Float64Array[], dimension: number): number {
+function mostSimilar(vector: Float64Array, candidates: readonly Float64Array[]): number {
   let best = 0;
   let bestSimilarity = -Infinity;
   candidates.forEach((candidate, index) => {
-    const similarity = cosine(vector, offset, candidate, dimension);
+    const similarity = cosine(vector, candidate);
     if (similarity > bestSimilarity) {
       bestSimilarity = similarity;
       best = index;
@@ -156,7 +157,7 @@ function foldSmallClusters(points: Float64Array, dimension: number, labels: Int3
   const sums = clusterSums(points, dimension, labels, count);
   const largeSums = large.map((label) => sums[label]!);
   const target = Int32Array.from(sizes, (size, label) =>
-    size >= minSize ? label : large[mostSimilar(sums[label]!, 0, largeSums, dimension)]!,
+    size >= minSize ? label : large[mostSimilar(sums[label]!, largeSums)]!,
   );
   return renumberByFirstAppearance(labels.map((label) => target[label]!)).labels;
 }
@@ -211,29 +212,48 @@ function evenlySpaced(total: number, wanted: number): number[] {
   return Array.from({ length: wanted }, (_, index) => Math.floor((index * total) / wanted));
 }
 
-/** Every embedding to the cluster whose subset centroid is most cosine-similar. */
+function toUnit(vector: Float64Array): Float64Array {
+  const length = norm(vector);
+  return length > 0 ? vector.map((value) => value / length) : vector;
+}
+
+/**
+ * Every embedding to the cluster whose subset centroid is most cosine-similar. Dividing by the embedding's
+ * own length would not change which centroid wins, so only the centroids are normalised.
+ */
 function assignToNearest(
   embeddings: readonly Float32Array[],
   dimension: number,
   subsetPoints: Float64Array,
   subsetLabels: Int32Array,
 ): Int32Array {
-  const centroids = clusterSums(subsetPoints, dimension, subsetLabels, countClusters(subsetLabels));
-  return Int32Array.from(embeddings, (embedding) => mostSimilar(embedding, 0, centroids, dimension));
+  const directions = clusterSums(subsetPoints, dimension, subsetLabels, countClusters(subsetLabels)).map(toUnit);
+  const labels = new Int32Array(embeddings.length);
+  embeddings.forEach((embedding, row) => {
+    let best = 0;
+    let bestDot = -Infinity;
+    directions.forEach((direction, cluster) => {
+      let dot = 0;
+      for (let k = 0; k < dimension; k += 1) dot += embedding[k]! * direction[k]!;
+      if (dot > bestDot) {
+        bestDot = dot;
+        best = cluster;
+      }
+    });
+    labels[row] = best;
+  });
+  return labels;
 }
 
 function unitCentroids(embeddings: readonly Float32Array[], dimension: number, labels: Int32Array, count: number): Float32Array[] {
   const sums = Array.from({ length: count }, () => new Float64Array(dimension));
   embeddings.forEach((embedding, row) => {
-    const length = norm(embedding, 0, dimension);
+    const length = norm(embedding);
     if (length === 0) return;
     const sum = sums[labels[row]!]!;
     for (let k = 0; k < dimension; k += 1) sum[k] = sum[k]! + embedding[k]! / length;
   });
-  return sums.map((sum) => {
-    const length = norm(sum, 0, dimension);
-    return Float32Array.from(sum, (value) => (length > 0 ? value / length : 0));
-  });
+  return sums.map((sum) => Float32Array.from(toUnit(sum)));
 }
 
 /**
