@@ -33,12 +33,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
   const device = options.device ?? (settings.current().useGpu ? 'auto' : 'cpu');
   const hub = { ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}) };
 
-  const engine = createEngine({ userDataDir: dataDir, modelsDir: places.modelsDir, device, ...hub });
+  const extraModelDirs = options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {};
+  const engine = createEngine({ userDataDir: dataDir, modelsDir: places.modelsDir, device, ...hub, ...extraModelDirs });
   const opened = await openWorkspace({
     dataDir,
     modelsDir: places.modelsDir,
     device,
     ...hub,
+    ...extraModelDirs,
+    autoDiarize: options.autoDiarize ?? true,
     // Jobs naming the local model's id are transcribed from its folder.
     defaults: places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {},
   });

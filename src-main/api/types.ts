@@ -20,6 +20,10 @@ export interface AppServicesOptions {
   device?: ExecutionPreference;
   /** Hub root for model downloads (a mirror, or a local test double); the Hugging Face hub by default. */
   hubUrl?: string;
+  /** More folders searched for installed models (`<dir>/<model id>/…`), e.g. the diarization models. */
+  extraModelDirs?: string[];
+  /** Find who spoke when after every import, re-transcription and recording (default true). */
+  autoDiarize?: boolean;
 }
 
 export interface AppServices {

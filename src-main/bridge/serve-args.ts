@@ -10,6 +10,8 @@ Options:
   --data-dir <dir>     library, media, recordings, settings and models (default: your user data folder)
   --model-dir <dir>    a local Whisper model folder (transformers.js layout) offered as an installed model
   --models-dir <dir>   where downloaded models live (default: <data-dir>/models)
+  --extra-models <dir> another folder of installed models (<dir>/<model id>/…); repeatable
+  --no-diarize         do not find speakers automatically after imports and recordings
   --device <auto|cpu|gpu>  execution provider (default: from the settings' GPU switch)
   --port <n>           port on 127.0.0.1 (default: a free one)
 `;
@@ -29,6 +31,8 @@ export function parseServeArgs(argv: string[]): Result<ServeCommand> {
         'data-dir': { type: 'string' },
         'model-dir': { type: 'string' },
         'models-dir': { type: 'string' },
+        'extra-models': { type: 'string', multiple: true },
+        'no-diarize': { type: 'boolean', default: false },
         device: { type: 'string' },
         port: { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -49,6 +53,8 @@ export function parseServeArgs(argv: string[]): Result<ServeCommand> {
       ...(values['model-dir'] ? { localModelDir: values['model-dir'] } : {}),
       ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
       ...(device ? { device } : {}),
+      ...(values['extra-models'] ? { extraModelDirs: values['extra-models'] } : {}),
+      ...(values['no-diarize'] ? { autoDiarize: false } : {}),
     },
   });
 }

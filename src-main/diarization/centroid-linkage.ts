@@ -243,21 +243,36 @@ export function centroidLinkage(points: Float64Array, count: number, dimension: 
     const lowWeight = lowSize / mergedSize;
     const highWeight = highSize / mergedSize;
     const pairTerm = lowWeight * highWeight * pairSquared;
-    for (let other = 0; other < count; other += 1) {
-      if (active[other] === 0 || other === high) continue;
-      const toHigh = other < high ? starts[other]! + high : starts[high]! + other;
-      const toLow = other < low ? starts[other]! + low : starts[low]! + other;
-      const updated = highWeight * squared[toHigh]! + lowWeight * squared[toLow]! - pairTerm;
-      squared[toHigh] = updated > 0 ? updated : 0;
-      if (other < high) {
-        // A pointer at the retired slot now means the merged cluster; its stale bound is repaired on demand.
-        if (neighbour[other] === low) neighbour[other] = high;
-        if (squared[toHigh]! < lowerBound[other]!) {
-          neighbour[other] = high;
-          lowerBound[other] = squared[toHigh]!;
-          heap.update(other);
-        }
+    const lowered = (other: number, toHigh: number): void => {
+      // A pointer at the retired slot now means the merged cluster; its stale bound is repaired on demand.
+      if (neighbour[other] === low) neighbour[other] = high;
+      if (squared[toHigh]! < lowerBound[other]!) {
+        neighbour[other] = high;
+        lowerBound[other] = squared[toHigh]!;
+        heap.update(other);
       }
+    };
+    // Three ranges, so each knows which index of a condensed pair comes first.
+    for (let other = 0; other < low; other += 1) {
+      if (active[other] === 0) continue;
+      const toHigh = starts[other]! + high;
+      const updated = highWeight * squared[toHigh]! + lowWeight * squared[starts[other]! + low]! - pairTerm;
+      squared[toHigh] = updated > 0 ? updated : 0;
+      lowered(other, toHigh);
+    }
+    const lowStart = starts[low]!;
+    for (let other = low + 1; other < high; other += 1) {
+      if (active[other] === 0) continue;
+      const toHigh = starts[other]! + high;
+      const updated = highWeight * squared[toHigh]! + lowWeight * squared[lowStart + other]! - pairTerm;
+      squared[toHigh] = updated > 0 ? updated : 0;
+      lowered(other, toHigh);
+    }
+    const highStart = starts[high]!;
+    for (let other = high + 1; other < count; other += 1) {
+      if (active[other] === 0) continue;
+      const updated = highWeight * squared[highStart + other]! + lowWeight * squared[lowStart + other]! - pairTerm;
+      squared[highStart + other] = updated > 0 ? updated : 0;
     }
     if (high < count - 1) {
       findNeighbour(high);

@@ -13,7 +13,7 @@ import { startBridge, type RunningBridge } from '../../src-main/bridge/bridge-se
 import { audioFile, decodeAll, makeTempDir, realDecoder } from '../audio/helpers';
 import { startPrivatePulse, type PrivatePulse } from '../setup/pulse';
 import { parseSrtCues, parseVttCues } from '../export/parsers';
-import { TINY_MULTILINGUAL } from '../support/paths';
+import { TINY_DIARIZATION, TINY_MULTILINGUAL } from '../support/paths';
 import { chromiumAvailable, launchChromium, RENDERER_BUILT, screenshot, speakInto } from './e2e-helpers';
 
 const RATE = 16_000;
@@ -45,7 +45,7 @@ describe.skipIf(!pulse)('the app in a browser, on the real engine', () => {
     moduleId = (await pulse!.pactl('load-module', 'module-pipe-source', 'source_name=vmic', `file=${fifo}`, 'format=float32le', `rate=${RATE}`, 'channels=1')).trim();
     await pulse!.pactl('set-default-source', 'vmic');
     speech = await decodeAll(realDecoder(), audioFile('jfk.wav'));
-    const opened = await createAppServices({ dataDir: path.join(temp.dir, 'data'), localModelDir: TINY_MULTILINGUAL, device: 'cpu' });
+    const opened = await createAppServices({ dataDir: path.join(temp.dir, 'data'), localModelDir: TINY_MULTILINGUAL, extraModelDirs: [TINY_DIARIZATION], device: 'cpu' });
     if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
     services = opened.value;
     bridge = await startBridge({ services });
@@ -171,6 +171,27 @@ describe.skipIf(!pulse)('the app in a browser, on the real engine', () => {
       await screenshot(page, `08-export-${format}`);
       await page.keyboard.press('Escape');
     }
+  });
+
+  it('finds speakers from the meeting view; the job runs and the renamed speaker keeps the name', async () => {
+    await page.getByTestId('diarize-button').click();
+    await page.getByTestId('diarize-mode').selectOption('exact');
+    await page.getByTestId('diarize-exact').fill('1');
+    await screenshot(page, '08c-find-speakers');
+    await page.getByTestId('diarize-confirm').click();
+    const diarizeDone = async (): Promise<string | null> => {
+      const jobs = await services.handlers.listJobs();
+      if (!jobs.ok) return null;
+      const job = jobs.value.find((candidate) => candidate.kind === 'diarize' && candidate.meetingId === openedMeetingId && candidate.payload.kind === 'diarize' && candidate.payload.speakers?.exact === 1);
+      return job?.state ?? null;
+    };
+    await expect.poll(diarizeDone, { timeout: 60_000 }).toBe('succeeded');
+    await expect.poll(() => page.getByTestId('speaker-chip').first().textContent(), { timeout: 10_000 }).toContain('John F. Kennedy');
+    const stored = await services.handlers.getMeeting(openedMeetingId);
+    if (!stored.ok) throw new Error(stored.error.message);
+    expect(stored.value.speakers.map((speaker) => [speaker.label, speaker.name])).toEqual([['SPEAKER_00', 'John F. Kennedy']]);
+    expect(stored.value.transcript.segments.every((segment) => segment.speaker === 'SPEAKER_00')).toBe(true);
+    await screenshot(page, '08d-speakers-found');
   });
 
   it('shows settings with the detected execution provider', async () => {
