@@ -1,18 +1,9 @@
 /** Seeded synthetic speaker embeddings: Gaussian clouds around unit centres, with known labels. */
 
-export type Random = () => number;
+import { seededRandom } from '../export/fixtures';
 
-/** mulberry32: small, fast, and the same sequence on every platform. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type Random = () => number;
+export { seededRandom };
 
 export function gaussian(random: Random): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
