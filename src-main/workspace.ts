@@ -11,8 +11,7 @@ import { ok, type CodedError, type Result } from '../src-shared/result';
 import type { ExecutionPreference } from './asr/execution-provider';
 import { FfmpegAudioDecoder } from './audio/decoder';
 import type { AudioDecoder } from './audio/types';
-import { resolveDiarizationModels } from './diarization/diarization-models';
-import { OnnxFileDiarizer, type FileDiarizer } from './diarization/file-diarizer';
+import type { FileDiarizer } from './diarization/file-diarizer';
 import { systemClock } from './jobs/clock';
 import { isTransientJobError } from './jobs/transient-errors';
 import type { FileTranscriber } from './jobs/file-transcriber';
@@ -24,7 +23,6 @@ import type { TranscriptionDefaults } from './jobs/transcription-steps';
 import type { Clock } from './jobs/types';
 import type { LibraryStore } from './library/library-store';
 import { openLibraryDatabase } from './library/open-library-database';
-import { defaultUserModelsDir } from './models/model-store';
 import { storeRecordedMeetings } from './library/recorded-meetings';
 import { SqliteLibraryStore } from './library/sqlite-library-store';
 import type { Engine } from './wiring';
@@ -84,29 +82,20 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   if (!opened.ok) return opened;
   const db = opened.value;
   const library = new SqliteLibraryStore(db);
-  const transcriber =
-    options.adapters?.transcriber ??
-    new ChildTranscriber({
-      ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
-      ...(options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {}),
-      ...(options.device ? { device: options.device } : {}),
-      ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
-      ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
-    });
-  const modelsDir = options.modelsDir ?? defaultUserModelsDir();
-  const diarizer =
-    options.adapters?.diarizer ??
-    new OnnxFileDiarizer({
-      decoder: decoderResult.value,
-      ...(options.device ? { device: options.device } : {}),
-      models: (signal) =>
-        resolveDiarizationModels({
-          searchDirs: [modelsDir, ...(options.extraModelDirs ?? [])],
-          downloadDir: modelsDir,
-          ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
-          ...(signal ? { signal } : {}),
-        }),
-    });
+  // One child process runs transcriptions and diarizations for every job (started on the first request).
+  const engineChild = new ChildTranscriber({
+    ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
+    ...(options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {}),
+    ...(options.device ? { device: options.device } : {}),
+    ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
+    ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
+  });
+  const transcriber = options.adapters?.transcriber ?? engineChild;
+  const diarizer = options.adapters?.diarizer ?? engineChild;
+  const disposeEngines = async (): Promise<void> => {
+    await transcriber.dispose();
+    if (transcriber !== engineChild) await engineChild.dispose();
+  };
   const jobs = new JobQueue({
     store: new SqliteJobStore(db),
     clock: options.adapters?.clock ?? systemClock,
@@ -140,7 +129,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   const started = await jobs.start();
   if (!started.ok) {
     unsubscribe();
-    await transcriber.dispose();
+    await disposeEngines();
     closeQuietly(db);
     return started;
   }
@@ -182,7 +171,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       await preflight.drain();
       await jobs.stop();
       unsubscribe();
-      await transcriber.dispose();
+      await disposeEngines();
       closeQuietly(db);
     },
   };

@@ -1,14 +1,16 @@
 /**
- * The app's FileTranscriber: transcriptions run in a child process, so onnxruntime and the decoding never
- * block the main event loop, and a crash of either costs one job, not the app. The child starts with the
- * first request, transcribes one file at a time (later requests wait their turn) and keeps its model warm
- * until it has been idle for `idleMs`.
+ * The app's FileTranscriber and FileDiarizer: transcriptions and diarizations run in a child process, so
+ * onnxruntime and the decoding never block the main event loop, and a crash of either costs one job, not
+ * the app. The child starts with the first request, runs one request at a time (later ones wait their
+ * turn) and keeps its Whisper model warm until it has been idle for `idleMs`.
  */
 import { randomUUID } from 'node:crypto';
 import { fail, type Result } from '../../../src-shared/result';
 import type { Transcript } from '../../../src-shared/transcript';
+import type { ExecutionPreference } from '../../asr/execution-provider';
+import type { FileDiarization, FileDiarizeProgress, FileDiarizeRequest, FileDiarizer } from '../../diarization/file-diarizer';
 import type { FileTranscribeProgressListener, FileTranscribeRequest, FileTranscriber } from '../file-transcriber';
-import type { TranscriberChildOptions } from './protocol';
+import type { FromTranscriberChild, ToTranscriberChild, TranscriberChildOptions } from './protocol';
 import { spawnTranscriberChild, type TranscriberChildHandle } from './transcriber-child-handle';
 
 export interface ChildTranscriberOptions extends TranscriberChildOptions {
@@ -20,11 +22,17 @@ export interface ChildTranscriberOptions extends TranscriberChildOptions {
   shutdownTimeoutMs?: number;
 }
 
-interface QueuedRequest {
-  request: FileTranscribeRequest;
-  onProgress: FileTranscribeProgressListener;
+/** One request for the child: how to ask, how to read its messages, and whom to answer. */
+interface ChildRequest<T> {
+  /** The file, named in errors. */
+  path: string;
+  /** "Transcription", "Diarization": how errors name the work. */
+  work: string;
   signal: AbortSignal | undefined;
-  resolve(result: Result<Transcript>): void;
+  message(requestId: string): ToTranscriberChild;
+  /** The request's answer when `message` is its result; otherwise reports progress (when asked) and gives null. */
+  read(message: FromTranscriberChild, reportProgress: boolean): Result<T> | null;
+  resolve(result: Result<T>): void;
   /** Stops listening for a cancel while queued (the run listens from then on). */
   detach(): void;
 }
@@ -33,12 +41,12 @@ const DEFAULT_IDLE_MS = 60_000;
 const DEFAULT_CANCEL_GRACE_MS = 2000;
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
-const cancelled = (path: string): Result<Transcript> => fail('CANCELLED', `Transcription of ${path} was cancelled.`, path);
-const disposedError = (path: string): Result<Transcript> => fail('ENGINE_DISPOSED', 'The transcriber has been disposed.', path);
+const cancelled = <T>(work: string, path: string): Result<T> => fail('CANCELLED', `${work} of ${path} was cancelled.`, path);
+const disposedError = <T>(path: string): Result<T> => fail('ENGINE_DISPOSED', 'The transcriber has been disposed.', path);
 
-export class ChildTranscriber implements FileTranscriber {
+export class ChildTranscriber implements FileTranscriber, FileDiarizer {
   private child: TranscriberChildHandle | null = null;
-  private readonly queue: QueuedRequest[] = [];
+  private readonly queue: ChildRequest<unknown>[] = [];
   private busy = false;
   private disposed = false;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -52,23 +60,34 @@ export class ChildTranscriber implements FileTranscriber {
   }
 
   transcribe(request: FileTranscribeRequest, onProgress: FileTranscribeProgressListener = () => undefined, signal?: AbortSignal): Promise<Result<Transcript>> {
-    if (this.disposed) return Promise.resolve(disposedError(request.path));
-    if (signal?.aborted) return Promise.resolve(cancelled(request.path));
-    return new Promise((resolve) => {
-      const queued: QueuedRequest = { request, onProgress, signal, resolve, detach: () => undefined };
-      if (signal) {
-        // A request still waiting for its turn leaves the queue at once.
-        const onAbort = (): void => {
-          const index = this.queue.indexOf(queued);
-          if (index < 0) return;
-          this.queue.splice(index, 1);
-          resolve(cancelled(request.path));
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        queued.detach = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.queue.push(queued);
-      this.next();
+    return this.submit<Transcript>(request.path, 'Transcription', signal, request.device, (requestId, device) => ({
+      type: 'transcribe',
+      requestId,
+      path: request.path,
+      device,
+      ...(request.modelId !== undefined ? { modelId: request.modelId } : {}),
+      ...(request.modelDir !== undefined ? { modelDir: request.modelDir } : {}),
+      ...(request.dtype !== undefined ? { dtype: request.dtype } : {}),
+      ...(request.language !== undefined ? { language: request.language } : {}),
+      ...(request.task !== undefined ? { task: request.task } : {}),
+    }), (message, reportProgress) => {
+      if (message.type === 'result') return message.result;
+      if (message.type === 'progress' && reportProgress) reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));
+      return null;
+    });
+  }
+
+  diarize(request: FileDiarizeRequest, onProgress: (progress: FileDiarizeProgress) => void = () => undefined, signal?: AbortSignal): Promise<Result<FileDiarization>> {
+    return this.submit<FileDiarization>(request.path, 'Diarization', signal, undefined, (requestId, device) => ({
+      type: 'diarize',
+      requestId,
+      path: request.path,
+      device,
+      ...(request.speakers ? { speakers: request.speakers } : {}),
+    }), (message, reportProgress) => {
+      if (message.type === 'diarized') return message.result;
+      if (message.type === 'diarize-progress' && reportProgress) reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));
+      return null;
     });
   }
 
@@ -78,10 +97,39 @@ export class ChildTranscriber implements FileTranscriber {
     this.clearIdleTimer();
     for (const queued of this.queue.splice(0)) {
       queued.detach();
-      queued.resolve(disposedError(queued.request.path));
+      queued.resolve(disposedError(queued.path));
     }
     if (this.child) this.retire(this.child);
     await Promise.all([...this.stopping]);
+  }
+
+  private submit<T>(
+    path: string,
+    work: string,
+    signal: AbortSignal | undefined,
+    requestedDevice: ExecutionPreference | undefined,
+    message: (requestId: string, device: ExecutionPreference) => ToTranscriberChild,
+    read: ChildRequest<T>['read'],
+  ): Promise<Result<T>> {
+    if (this.disposed) return Promise.resolve(disposedError(path));
+    if (signal?.aborted) return Promise.resolve(cancelled(work, path));
+    const device = requestedDevice ?? this.options.device ?? 'auto';
+    return new Promise((resolve) => {
+      const queued: ChildRequest<T> = { path, work, signal, message: (requestId) => message(requestId, device), read, resolve, detach: () => undefined };
+      if (signal) {
+        // A request still waiting for its turn leaves the queue at once.
+        const onAbort = (): void => {
+          const index = this.queue.indexOf(queued as ChildRequest<unknown>);
+          if (index < 0) return;
+          this.queue.splice(index, 1);
+          resolve(cancelled(work, path));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        queued.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(queued as ChildRequest<unknown>);
+      this.next();
+    });
   }
 
   private next(): void {
@@ -101,8 +149,9 @@ export class ChildTranscriber implements FileTranscriber {
     });
   }
 
-  private async run({ request, onProgress, signal }: QueuedRequest): Promise<Result<Transcript>> {
-    if (signal?.aborted) return cancelled(request.path);
+  private async run<T>(request: ChildRequest<T>): Promise<Result<T>> {
+    const { path, work, signal } = request;
+    if (signal?.aborted) return cancelled(work, path);
     const child = this.liveChild();
     if (!child.ok) return child;
     const handle = child.value;
@@ -118,38 +167,25 @@ export class ChildTranscriber implements FileTranscriber {
       killTimer = setTimeout(() => handle.kill(), this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
     };
 
-    const result = await new Promise<Result<Transcript>>((resolve) => {
+    const result = await new Promise<Result<T>>((resolve) => {
       stopListening = handle.onMessage((message) => {
         if (message.requestId !== requestId) return;
-        if (message.type === 'progress') {
-          if (!cancelRequested) reportSafely(onProgress, message.stage, message.percent);
-          return;
-        }
-        resolve(message.result);
+        const answer = request.read(message, !cancelRequested);
+        if (answer !== null) resolve(answer);
       });
       void handle.exited.then(() =>
-        resolve(fail('ENGINE_PROCESS_DIED', `The transcription process ${handle.describeExit()} while transcribing ${request.path}.`, request.path)),
+        resolve(fail('ENGINE_PROCESS_DIED', `The transcription process ${handle.describeExit()} during ${work.toLowerCase()} of ${path}.`, path)),
       );
       signal?.addEventListener('abort', onAbort, { once: true });
-      handle.send({
-        type: 'transcribe',
-        requestId,
-        path: request.path,
-        device: request.device ?? this.options.device ?? 'auto',
-        ...(request.modelId !== undefined ? { modelId: request.modelId } : {}),
-        ...(request.modelDir !== undefined ? { modelDir: request.modelDir } : {}),
-        ...(request.dtype !== undefined ? { dtype: request.dtype } : {}),
-        ...(request.language !== undefined ? { language: request.language } : {}),
-        ...(request.task !== undefined ? { task: request.task } : {}),
-      });
+      handle.send(request.message(requestId));
     });
 
     stopListening();
     signal?.removeEventListener('abort', onAbort);
     if (killTimer) clearTimeout(killTimer);
     if (handle.alive) handle.hold(false);
-    if (this.disposed && !result.ok) return disposedError(request.path);
-    if (cancelRequested && !result.ok) return cancelled(request.path);
+    if (this.disposed && !result.ok) return disposedError(path);
+    if (cancelRequested && !result.ok) return cancelled(work, path);
     return result;
   }
 
@@ -208,9 +244,9 @@ export class ChildTranscriber implements FileTranscriber {
 }
 
 /** A throwing progress listener must not take the request down with it. */
-function reportSafely(onProgress: FileTranscribeProgressListener, stage: Parameters<FileTranscribeProgressListener>[0]['stage'], percent: number): void {
+function reportSafely(report: () => void): void {
   try {
-    onProgress({ stage, percent });
+    report();
   } catch {
     // Progress is advisory.
   }

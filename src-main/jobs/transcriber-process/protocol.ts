@@ -1,10 +1,13 @@
 /**
  * Messages between the app (parent) and the transcriber child process, over Node's IPC channel (JSON).
- * The child transcribes one request at a time and keeps its model warm between requests.
+ * The child runs one request at a time (a transcription or a diarization) and keeps its Whisper model
+ * warm between requests; diarization models are loaded per request and disposed after it.
  */
 import type { Result } from '../../../src-shared/result';
 import type { AsrTask, Transcript } from '../../../src-shared/transcript';
 import type { ExecutionPreference } from '../../asr/execution-provider';
+import type { SpeakerCountHint } from '../../diarization/diarize-audio';
+import type { FileDiarization, FileDiarizeProgress } from '../../diarization/file-diarizer';
 import type { ModelDtype } from '../../models/catalog';
 import type { FileTranscribeStage } from '../file-transcriber';
 
@@ -31,8 +34,17 @@ export interface TranscribeRequestMessage {
   device: ExecutionPreference;
 }
 
+export interface DiarizeRequestMessage {
+  type: 'diarize';
+  requestId: string;
+  path: string;
+  speakers?: SpeakerCountHint;
+  device: ExecutionPreference;
+}
+
 export type ToTranscriberChild =
   | TranscribeRequestMessage
+  | DiarizeRequestMessage
   /** Stop the named request; it still answers, with a `CANCELLED` result. */
   | { type: 'cancel'; requestId: string }
   /** Stop any request, dispose the models, exit. */
@@ -40,7 +52,9 @@ export type ToTranscriberChild =
 
 export type FromTranscriberChild =
   | { type: 'progress'; requestId: string; stage: FileTranscribeStage; percent: number }
-  | { type: 'result'; requestId: string; result: Result<Transcript> };
+  | { type: 'result'; requestId: string; result: Result<Transcript> }
+  | { type: 'diarize-progress'; requestId: string; stage: FileDiarizeProgress['stage']; percent: number }
+  | { type: 'diarized'; requestId: string; result: Result<FileDiarization> };
 
 /** The child reads its options from its last command-line argument. */
 export function encodeChildOptions(options: TranscriberChildOptions): string {
@@ -56,11 +70,11 @@ export function decodeChildOptions(argument: string | undefined): TranscriberChi
 export function isToTranscriberChild(message: unknown): message is ToTranscriberChild {
   if (typeof message !== 'object' || message === null) return false;
   const { type } = message as { type?: unknown };
-  return type === 'transcribe' || type === 'cancel' || type === 'shutdown';
+  return type === 'transcribe' || type === 'diarize' || type === 'cancel' || type === 'shutdown';
 }
 
 export function isFromTranscriberChild(message: unknown): message is FromTranscriberChild {
   if (typeof message !== 'object' || message === null) return false;
   const { type, requestId } = message as { type?: unknown; requestId?: unknown };
-  return (type === 'progress' || type === 'result') && typeof requestId === 'string';
+  return (type === 'progress' || type === 'result' || type === 'diarize-progress' || type === 'diarized') && typeof requestId === 'string';
 }

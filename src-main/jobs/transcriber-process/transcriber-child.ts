@@ -1,6 +1,7 @@
 /**
  * The transcriber child process: runs file transcriptions (ffmpeg decode, VAD, Whisper on onnxruntime)
- * away from the app's main event loop, one request at a time. The engine stays alive between requests,
+ * and diarizations (segmentation and speaker-embedding models) away from the app's main event loop, one
+ * request at a time. The engine stays alive between requests,
  * so its model stays warm; the engine's warm recognizer reuses the same model and dtype and disposes the
  * old one when another is asked for. The child ends when the app says `shutdown` or when its IPC
  * channel closes (the app exited or was killed), so it never outlives the app.
@@ -8,8 +9,12 @@
 import { fail, type Result } from '../../../src-shared/result';
 import type { Transcript } from '../../../src-shared/transcript';
 import type { ExecutionPreference } from '../../asr/execution-provider';
+import { FfmpegAudioDecoder } from '../../audio/decoder';
+import { resolveDiarizationModels } from '../../diarization/diarization-models';
+import { OnnxFileDiarizer, type FileDiarization } from '../../diarization/file-diarizer';
+import { defaultUserModelsDir } from '../../models/model-store';
 import { createEngine, type Engine } from '../../wiring';
-import { decodeChildOptions, isToTranscriberChild, type FromTranscriberChild, type TranscribeRequestMessage } from './protocol';
+import { decodeChildOptions, isToTranscriberChild, type DiarizeRequestMessage, type FromTranscriberChild, type TranscribeRequestMessage } from './protocol';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -71,19 +76,72 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
   );
 }
 
-function handleTranscribe(request: TranscribeRequestMessage): void {
-  const controller = new AbortController();
-  running.set(request.requestId, controller);
-  queue = queue.then(async () => {
-    let result: Result<Transcript>;
-    try {
-      result = await transcribe(request, controller.signal);
-    } catch (error) {
-      result = fail('ASR_FAILED', `Transcribing ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`, request.path);
-    }
-    running.delete(request.requestId);
-    post({ type: 'result', requestId: request.requestId, result });
+/** The models are loaded for each run and disposed after it (OnnxFileDiarizer does both). */
+async function diarize(request: DiarizeRequestMessage, signal: AbortSignal): Promise<Result<FileDiarization>> {
+  const decoder = FfmpegAudioDecoder.create({
+    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
   });
+  if (!decoder.ok) return decoder;
+  const modelsDir = options.modelsDir ?? defaultUserModelsDir();
+  const diarizer = new OnnxFileDiarizer({
+    decoder: decoder.value,
+    device: request.device,
+    models: (abort) =>
+      resolveDiarizationModels({
+        searchDirs: [modelsDir, ...(options.extraModelDirs ?? [])],
+        downloadDir: modelsDir,
+        ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
+        ...(abort ? { signal: abort } : {}),
+      }),
+  });
+  let lastSentAt = 0;
+  return diarizer.diarize(
+    { path: request.path, ...(request.speakers ? { speakers: request.speakers } : {}) },
+    ({ stage, percent }) => {
+      const now = Date.now();
+      if (percent < 100 && now - lastSentAt < PROGRESS_INTERVAL_MS) return;
+      lastSentAt = now;
+      post({ type: 'diarize-progress', requestId: request.requestId, stage, percent });
+    },
+    signal,
+  );
+}
+
+/** Runs requests strictly one after another; each answers exactly once, even when it throws. */
+function enqueue<T>(requestId: string, run: (signal: AbortSignal) => Promise<Result<T>>, onError: (error: unknown) => Result<T>, answer: (result: Result<T>) => void): void {
+  const controller = new AbortController();
+  running.set(requestId, controller);
+  queue = queue.then(async () => {
+    let result: Result<T>;
+    try {
+      result = await run(controller.signal);
+    } catch (error) {
+      result = onError(error);
+    }
+    running.delete(requestId);
+    answer(result);
+  });
+}
+
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function handleTranscribe(request: TranscribeRequestMessage): void {
+  enqueue<Transcript>(
+    request.requestId,
+    (signal) => transcribe(request, signal),
+    (error) => fail('ASR_FAILED', `Transcribing ${request.path} failed: ${reason(error)}`, request.path),
+    (result) => post({ type: 'result', requestId: request.requestId, result }),
+  );
+}
+
+function handleDiarize(request: DiarizeRequestMessage): void {
+  enqueue<FileDiarization>(
+    request.requestId,
+    (signal) => diarize(request, signal),
+    (error) => fail('DIARIZATION_FAILED', `Diarizing ${request.path} failed: ${reason(error)}`, request.path),
+    (result) => post({ type: 'diarized', requestId: request.requestId, result }),
+  );
 }
 
 function abortAll(): void {
@@ -104,6 +162,9 @@ process.on('message', (message: unknown) => {
   switch (message.type) {
     case 'transcribe':
       handleTranscribe(message);
+      return;
+    case 'diarize':
+      handleDiarize(message);
       return;
     case 'cancel':
       running.get(message.requestId)?.abort();
