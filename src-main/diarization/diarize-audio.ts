@@ -6,12 +6,14 @@
  */
 import { fail, ok, type Result } from '../../src-shared/result';
 import { clusterEmbeddings } from './clustering';
-import type { SpeakerEmbedder } from './embedding-model';
+import { WESPEAKER_FBANK, type SpeakerEmbedder } from './embedding-model';
+import { FBANK_FRAME_SHIFT, KaldiFbank, fbankFrameCount } from './fbank';
 import { LOCAL_SPEAKERS, powersetToMultilabel } from './powerset';
 import { reconstructTurns, type WindowActivity } from './reconstruct';
 import type { SpeakerSegmenter } from './segmentation-model';
 import { modelFrameCount, SEGMENTATION_SAMPLE_RATE } from './segmentation-windows';
-import { localSpeakerClips } from './speaker-clips';
+import { localSpeakerFeatures } from './speaker-features';
+import { StreamingFbank } from './streaming-fbank';
 import { StreamingWindower, type AudioWindow } from './streaming-windows';
 import type { SpeakerTurn } from './types';
 
@@ -59,13 +61,27 @@ class DiarizationState {
   readonly windows: WindowActivity[] = [];
   readonly embeddings: Float32Array[] = [];
   readonly owners: EmbeddedSpeaker[] = [];
+  /** The stream's fbank, computed once and shared by the overlapping windows. */
+  readonly fbank = new StreamingFbank(WESPEAKER_FBANK);
+  private readonly windowFbank = new KaldiFbank(WESPEAKER_FBANK);
 
   constructor(private readonly models: DiarizationModels) {}
+
+  /**
+   * The window's fbank: a slice of the stream's when the window starts on a frame boundary (every regular
+   * window: steps are whole multiples of 10 ms), computed from the window otherwise (the end-aligned last
+   * window, or the zero-padded window of a short file).
+   */
+  private featuresOf(window: AudioWindow): Float32Array {
+    const frames = fbankFrameCount(window.samples.length);
+    const shared = window.startSample % FBANK_FRAME_SHIFT === 0 ? this.fbank.slice(window.startSample / FBANK_FRAME_SHIFT, frames) : null;
+    return shared ?? this.windowFbank.compute(window.samples);
+  }
 
   async process(batch: readonly AudioWindow[]): Promise<void> {
     if (batch.length === 0) return;
     const logProbs = await this.models.segmenter.segment(batch.map((window) => window.samples));
-    const clips: Float32Array[] = [];
+    const features: Float32Array[] = [];
     const owners: EmbeddedSpeaker[] = [];
     batch.forEach((window, index) => {
       const output = logProbs[index];
@@ -74,13 +90,15 @@ class DiarizationState {
       const activity = Uint8Array.from(powersetToMultilabel(output, frames));
       const windowIndex = this.windows.length;
       this.windows.push({ startSample: window.startSample, activity });
-      for (const clip of localSpeakerClips(window.samples, activity)) {
-        clips.push(clip.samples);
-        owners.push({ windowIndex, localSpeaker: clip.localSpeaker });
+      for (const speaker of localSpeakerFeatures(this.featuresOf(window), activity)) {
+        features.push(speaker.features);
+        owners.push({ windowIndex, localSpeaker: speaker.localSpeaker });
       }
     });
-    if (clips.length === 0) return;
-    const embeddings = await this.models.embedder.embed(clips);
+    // Later windows start after this batch's last one: its earlier frames are no longer needed.
+    this.fbank.dropBefore(Math.floor(batch[batch.length - 1]!.startSample / FBANK_FRAME_SHIFT) + 1);
+    if (features.length === 0) return;
+    const embeddings = await this.models.embedder.embedFeatures(features);
     this.embeddings.push(...embeddings);
     this.owners.push(...owners);
   }
@@ -100,6 +118,7 @@ export async function diarizeChunks(
   try {
     for await (const chunk of chunks) {
       if (options.signal?.aborted) return cancelled();
+      state.fbank.push(chunk);
       pending.push(...windower.push(chunk));
       if (pending.length >= batchSize) {
         await state.process(pending);

@@ -1,7 +1,7 @@
 import { Tensor } from 'onnxruntime-node';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ExecutionReport } from '../asr/execution-provider';
-import { FBANK_BINS, FBANK_FRAME_LENGTH, KaldiFbank, fbankFrameCount, subtractFrameMean } from './fbank';
+import { FBANK_BINS, FBANK_FRAME_LENGTH, KaldiFbank, subtractFrameMean, type FbankOptions } from './fbank';
 import {
   declaredDimension,
   loadDiarizationSession,
@@ -12,6 +12,9 @@ import {
 
 const INPUT = 'feats';
 const OUTPUT = 'embs';
+
+/** WeSpeaker's front end: Kaldi fbank with a Hamming window on int16-scaled samples (then per-clip mean removal). */
+export const WESPEAKER_FBANK: FbankOptions = { window: 'hamming', inputScale: 32768 };
 
 /** The shortest clip an embedding can be computed for: one 25 ms fbank frame at 16 kHz. */
 export const EMBEDDING_MIN_SAMPLES = FBANK_FRAME_LENGTH;
@@ -29,13 +32,17 @@ export interface SpeakerEmbedder {
    * in [-1, 1] of at least EMBEDDING_MIN_SAMPLES samples; shorter clips throw a RangeError.
    */
   embed(clips: readonly Float32Array[]): Promise<Float32Array[]>;
+  /**
+   * The same from features already computed with WESPEAKER_FBANK (frames × 80 each, at least one frame, not
+   * mean-normalised: that is done here, per item). Lets a caller compute the fbank of a stream once.
+   */
+  embedFeatures(features: readonly Float32Array[]): Promise<Float32Array[]>;
   /** Releases the model once runs in flight have finished; later calls to `embed` throw. */
   dispose(): Promise<void>;
 }
 
 class OnnxSpeakerEmbedder implements SpeakerEmbedder {
-  // WeSpeaker's front end: Kaldi fbank with a Hamming window on int16-scaled samples, then per-clip mean removal.
-  private readonly fbank = new KaldiFbank({ window: 'hamming', inputScale: 32768 });
+  private readonly fbank = new KaldiFbank(WESPEAKER_FBANK);
 
   constructor(
     private readonly session: GuardedSession,
@@ -53,20 +60,26 @@ class OnnxSpeakerEmbedder implements SpeakerEmbedder {
         throw new RangeError(`clip ${index} has ${clip.length} samples, at least ${EMBEDDING_MIN_SAMPLES} are needed`);
       }
     });
+    return this.embedFeatures(clips.map((clip) => this.fbank.compute(clip)));
+  }
+
+  async embedFeatures(items: readonly Float32Array[]): Promise<Float32Array[]> {
+    this.session.current();
     const byFrames = new Map<number, number[]>();
-    clips.forEach((clip, index) => {
-      const frames = fbankFrameCount(clip.length);
+    items.forEach((item, index) => {
+      const frames = item.length / FBANK_BINS;
+      if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`features ${index} hold ${item.length} values, not whole frames of ${FBANK_BINS}`);
       const group = byFrames.get(frames);
       if (group === undefined) byFrames.set(frames, [index]);
       else group.push(index);
     });
-    const embeddings = new Array<Float32Array>(clips.length);
+    const embeddings = new Array<Float32Array>(items.length);
     for (const [frames, indices] of byFrames) {
       for (let start = 0; start < indices.length; start += MAX_CLIPS_PER_RUN) {
         const group = indices.slice(start, start + MAX_CLIPS_PER_RUN);
         const features = new Float32Array(group.length * frames * FBANK_BINS);
-        group.forEach((clipIndex, row) => {
-          features.set(subtractFrameMean(this.fbank.compute(clips[clipIndex]!)), row * frames * FBANK_BINS);
+        group.forEach((itemIndex, row) => {
+          features.set(subtractFrameMean(items[itemIndex]!), row * frames * FBANK_BINS);
         });
         const vectors = await this.runFeatures(features, group.length, frames);
         group.forEach((clipIndex, row) => {
