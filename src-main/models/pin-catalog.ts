@@ -1,4 +1,5 @@
 import { fail, ok, type Result } from '../../src-shared/result';
+import type { DiarizationCatalogModel } from '../diarization/diarization-models';
 import type { CatalogFile, CatalogModel } from './catalog';
 import { fetchMetadata, fileUrl } from './downloader';
 
@@ -37,6 +38,21 @@ export async function pinCatalogModels(
       dtypes[dtype] = { ...variant, files: files.value };
     }
     pinned.push({ ...model, commonFiles: commonFiles.value, dtypes });
+  }
+  return ok(pinned);
+}
+
+/** The same for the diarization models' single files. */
+export async function pinDiarizationModels(
+  models: DiarizationCatalogModel[],
+  options: { baseUrl?: string; fetchImpl?: typeof fetch } = {},
+): Promise<Result<DiarizationCatalogModel[]>> {
+  const fetchImpl = options.fetchImpl ?? fetch;
+  const pinned: DiarizationCatalogModel[] = [];
+  for (const model of models) {
+    const metadata = await fetchMetadata(fetchImpl, fileUrl({ ...model, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) }, model.file.path));
+    if (!metadata.ok) return fail(metadata.error.code, `${model.id}: ${metadata.error.message}`, model.file.path);
+    pinned.push({ ...model, file: { path: model.file.path, sha256: metadata.value.sha256 ?? model.file.sha256, sizeBytes: metadata.value.sizeBytes ?? model.file.sizeBytes } });
   }
   return ok(pinned);
 }

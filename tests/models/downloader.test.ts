@@ -110,4 +110,15 @@ describe('pinCatalogModels', () => {
     expect(result.value[0]?.dtypes.fp32.files[0]).toEqual({ path: 'onnx/encoder_model.onnx', sha256: sha(encoder), sizeBytes: encoder.length });
     expect(result.value[0]?.commonFiles[0]).toEqual({ path: 'config.json', sha256: sha(config), sizeBytes: config.length });
   });
+
+  it('pins the diarization models from the real catalog the same way', async () => {
+    const { pinDiarizationModels } = await import('../../src-main/models/pin-catalog');
+    const { listDiarizationModels } = await import('../../src-main/diarization/diarization-models');
+    const catalog = listDiarizationModels().map((model) => ({ ...model, repo: 'org/model' }));
+    expect(catalog.map((model) => model.role).sort()).toEqual(['embedding', 'segmentation']);
+    const onnx = randomBytes(50_000);
+    const result = await withHub(new LocalHub(new Map([['onnx/model.onnx', onnx]])), (baseUrl) => pinDiarizationModels(catalog, { baseUrl }));
+    if (!result.ok) throw new Error(result.error.message);
+    for (const model of result.value) expect(model.file).toEqual({ path: 'onnx/model.onnx', sha256: sha(onnx), sizeBytes: onnx.length });
+  });
 });
