@@ -4,6 +4,7 @@ import type { ExecutionReport } from '../asr/execution-provider';
 import { FBANK_BINS, FBANK_FRAME_LENGTH, KaldiFbank, subtractFrameMean, type FbankOptions } from './fbank';
 import {
   declaredDimension,
+  rankProblem,
   loadDiarizationSession,
   type DiarizationModelErrorCode,
   type DiarizationModelOptions,
@@ -92,11 +93,12 @@ class OnnxSpeakerEmbedder implements SpeakerEmbedder {
 
   /** Runs mean-normalised fbank features (clips × frames × 80) through the model. */
   private async runFeatures(features: Float32Array, clips: number, frames: number): Promise<Float32Array[]> {
-    const outputs = await this.session.run({ [INPUT]: new Tensor('float32', features, [clips, frames, FBANK_BINS]) });
-    const embs = outputs[OUTPUT];
+    const { input, output } = this.session.io;
+    const outputs = await this.session.run({ [input]: new Tensor('float32', features, [clips, frames, FBANK_BINS]) });
+    const embs = outputs[output];
     const dims = embs?.dims ?? [];
     if (embs === undefined || embs.type !== 'float32' || dims.length !== 2 || dims[0] !== clips || dims[1] !== this.dimension) {
-      throw new Error(`embedding model returned ${OUTPUT} of shape [${dims.join(', ')}], expected [${clips}, ${this.dimension}]`);
+      throw new Error(`embedding model returned ${output} of shape [${dims.join(', ')}], expected [${clips}, ${this.dimension}]`);
     }
     const values = embs.data as Float32Array;
     return Array.from({ length: clips }, (_, row) => values.slice(row * this.dimension, (row + 1) * this.dimension));
@@ -109,9 +111,9 @@ class OnnxSpeakerEmbedder implements SpeakerEmbedder {
 
 async function probeDimension(session: GuardedSession): Promise<number | null> {
   const outputs = await session.run({
-    [INPUT]: new Tensor('float32', new Float32Array(PROBE_FRAMES * FBANK_BINS), [1, PROBE_FRAMES, FBANK_BINS]),
+    [session.io.input]: new Tensor('float32', new Float32Array(PROBE_FRAMES * FBANK_BINS), [1, PROBE_FRAMES, FBANK_BINS]),
   });
-  const dims = outputs[OUTPUT]?.dims ?? [];
+  const dims = outputs[session.io.output]?.dims ?? [];
   return dims.length === 2 && dims[0] === 1 && (dims[1] ?? 0) > 0 ? dims[1]! : null;
 }
 
@@ -124,18 +126,20 @@ export async function loadOnnxEmbedder(
     options,
     {
       description,
-      inputs: [INPUT],
-      outputs: [OUTPUT],
-      check: (session) => {
-        const bins = declaredDimension(session.inputMetadata, INPUT, 2);
-        return bins === null || bins === FBANK_BINS ? null : `${INPUT} takes ${bins} values per frame, expected ${FBANK_BINS}`;
+      input: INPUT,
+      output: OUTPUT,
+      check: (session, io) => {
+        const rank = rankProblem(session, io, 3, 2);
+        if (rank !== null) return rank;
+        const bins = declaredDimension(session.inputMetadata, io.input, 2);
+        return bins === null || bins === FBANK_BINS ? null : `${io.input} takes ${bins} values per frame, expected ${FBANK_BINS}`;
       },
     },
     'SpeakerEmbedder',
   );
   if (!loaded.ok) return fail(loaded.error.code, loaded.error.message, loaded.error.subject);
   const { session, execution } = loaded.value;
-  let dimension = declaredDimension(session.current().outputMetadata, OUTPUT, 1);
+  let dimension = declaredDimension(session.current().outputMetadata, session.io.output, 1);
   if (dimension === null) {
     try {
       dimension = await probeDimension(session);
@@ -146,7 +150,7 @@ export async function loadOnnxEmbedder(
   }
   if (dimension === null) {
     await session.dispose();
-    return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${OUTPUT} is not [batch, dimension]`, options.modelPath);
+    return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${session.io.output} is not [batch, dimension]`, options.modelPath);
   }
   return ok({ embedder: new OnnxSpeakerEmbedder(session, dimension), execution });
 }

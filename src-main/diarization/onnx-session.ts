@@ -13,14 +13,29 @@ export interface DiarizationModelOptions {
   threads?: number;
 }
 
-/** What a model file must expose to be the model we expect. */
+/** The one input and one output the adapters use, by the names this model file gives them. */
+export interface ModelIo {
+  input: string;
+  output: string;
+}
+
+/**
+ * What a model file must expose to be the model we expect: the usual tensor names, or (exports differ in
+ * naming) exactly one input and one output under other names.
+ */
 export interface ModelInterface {
   /** Names the error message uses, e.g. "a pyannote segmentation-3.0 model". */
   description: string;
-  inputs: readonly string[];
-  outputs: readonly string[];
+  input: string;
+  output: string;
   /** Further checks on the loaded session (e.g. tensor shapes): a reason when it does not fit, else null. */
-  check?: (session: InferenceSession) => string | null;
+  check?: (session: InferenceSession, io: ModelIo) => string | null;
+}
+
+function resolveIo(session: InferenceSession, expected: ModelInterface): ModelIo | null {
+  const input = session.inputNames.includes(expected.input) ? expected.input : session.inputNames.length === 1 ? session.inputNames[0] : undefined;
+  const output = session.outputNames.includes(expected.output) ? expected.output : session.outputNames.length === 1 ? session.outputNames[0] : undefined;
+  return input !== undefined && output !== undefined ? { input, output } : null;
 }
 
 /**
@@ -33,6 +48,7 @@ export class GuardedSession {
 
   constructor(
     session: InferenceSession,
+    readonly io: ModelIo,
     private readonly label: string,
   ) {
     this.session = session;
@@ -104,18 +120,17 @@ export async function loadDiarizationSession(
     return fail('DIARIZATION_MODEL_INVALID', `${modelPath} is not a loadable ONNX model: ${firstLine(error)}`, modelPath);
   }
   const session = loaded.value;
-  const missingInputs = expected.inputs.filter((name) => !session.inputNames.includes(name));
-  const missingOutputs = expected.outputs.filter((name) => !session.outputNames.includes(name));
+  const io = resolveIo(session, expected);
   const mismatch =
-    missingInputs.length > 0 || missingOutputs.length > 0
+    io === null
       ? `it has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}], ` +
-        `expected [${expected.inputs.join(', ')}] and [${expected.outputs.join(', ')}]`
-      : (expected.check?.(session) ?? null);
-  if (mismatch !== null) {
+        `expected ${expected.input} and ${expected.output} (or one input and one output)`
+      : (expected.check?.(session, io) ?? null);
+  if (io === null || mismatch !== null) {
     await session.release();
     return fail('DIARIZATION_MODEL_INVALID', `${modelPath} is not ${expected.description}: ${mismatch}`, modelPath);
   }
-  return ok({ session: new GuardedSession(session, label), execution: loaded.report });
+  return ok({ session: new GuardedSession(session, io, label), execution: loaded.report });
 }
 
 /** The declared size of `axis` of a model input or output, or null when it is symbolic or unknown. */
@@ -124,4 +139,19 @@ export function declaredDimension(metadata: readonly InferenceSession.ValueMetad
   if (value === undefined || !value.isTensor) return null;
   const size = value.shape[axis];
   return typeof size === 'number' ? size : null;
+}
+
+/** How many axes a model input or output declares, or null when the model does not say. */
+export function declaredRank(metadata: readonly InferenceSession.ValueMetadata[], name: string): number | null {
+  const value = metadata.find((entry) => entry.name === name);
+  return value !== undefined && value.isTensor ? value.shape.length : null;
+}
+
+/** A reason when a declared rank differs from the wanted one (undeclared ranks pass: the first run will tell). */
+export function rankProblem(session: InferenceSession, io: ModelIo, inputRank: number, outputRank: number): string | null {
+  const input = declaredRank(session.inputMetadata, io.input);
+  if (input !== null && input !== inputRank) return `${io.input} has ${input} axes, expected ${inputRank}`;
+  const output = declaredRank(session.outputMetadata, io.output);
+  if (output !== null && output !== outputRank) return `${io.output} has ${output} axes, expected ${outputRank}`;
+  return null;
 }

@@ -3,6 +3,7 @@ import { fail, ok, type Result } from '../../src-shared/result';
 import type { ExecutionReport } from '../asr/execution-provider';
 import {
   declaredDimension,
+  rankProblem,
   loadDiarizationSession,
   type DiarizationModelErrorCode,
   type DiarizationModelOptions,
@@ -42,13 +43,13 @@ class OnnxSpeakerSegmenter implements SpeakerSegmenter {
     const batch = new Float32Array(windows.length * DEFAULT_WINDOW_SAMPLES);
     windows.forEach((window, index) => batch.set(window, index * DEFAULT_WINDOW_SAMPLES));
     const outputs = await this.session.run({
-      [INPUT]: new Tensor('float32', batch, [windows.length, 1, DEFAULT_WINDOW_SAMPLES]),
+      [this.session.io.input]: new Tensor('float32', batch, [windows.length, 1, DEFAULT_WINDOW_SAMPLES]),
     });
-    const logits = outputs[OUTPUT];
+    const logits = outputs[this.session.io.output];
     const dims = logits?.dims ?? [];
     const frames = dims[1] ?? 0;
     if (logits === undefined || logits.type !== 'float32' || dims.length !== 3 || dims[0] !== windows.length || dims[2] !== POWERSET_CLASSES) {
-      throw new Error(`segmentation model returned ${OUTPUT} of shape [${dims.join(', ')}], expected [${windows.length}, frames, ${POWERSET_CLASSES}]`);
+      throw new Error(`segmentation model returned ${this.session.io.output} of shape [${dims.join(', ')}], expected [${windows.length}, frames, ${POWERSET_CLASSES}]`);
     }
     const values = logits.data as Float32Array;
     const perWindow = frames * POWERSET_CLASSES;
@@ -68,13 +69,15 @@ export async function loadOnnxSegmenter(
     options,
     {
       description: 'a pyannote segmentation-3.0 model',
-      inputs: [INPUT],
-      outputs: [OUTPUT],
-      check: (session) => {
-        const classes = declaredDimension(session.outputMetadata, OUTPUT, 2);
+      input: INPUT,
+      output: OUTPUT,
+      check: (session, io) => {
+        const rank = rankProblem(session, io, 3, 3);
+        if (rank !== null) return rank;
+        const classes = declaredDimension(session.outputMetadata, io.output, 2);
         return classes === null || classes === POWERSET_CLASSES
           ? null
-          : `${OUTPUT} has ${classes} classes per frame, expected ${POWERSET_CLASSES}`;
+          : `${io.output} has ${classes} classes per frame, expected ${POWERSET_CLASSES}`;
       },
     },
     'SpeakerSegmenter',

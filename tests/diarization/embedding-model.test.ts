@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,6 +84,35 @@ describe('loadOnnxEmbedder with the generated embedding model', () => {
   it('rejects clips shorter than one fbank frame', async () => {
     await expect(embedder.embed([new Float32Array(EMBEDDING_MIN_SAMPLES - 1)])).rejects.toThrow(RangeError);
     await expect(embedder.embed([])).resolves.toEqual([]);
+  });
+});
+
+/** The same model with its one input and one output renamed, as other exports name them. */
+function renamedCopy(target: string): void {
+  const script = [
+    'import sys, onnx',
+    'model = onnx.load(sys.argv[1])',
+    'old_in, old_out = model.graph.input[0].name, model.graph.output[0].name',
+    'for node in model.graph.node:',
+    "    node.input[:] = ['x' if name == old_in else name for name in node.input]",
+    "    node.output[:] = ['embedding' if name == old_out else name for name in node.output]",
+    "model.graph.input[0].name, model.graph.output[0].name = 'x', 'embedding'",
+    'onnx.save(model, sys.argv[2])',
+  ].join('\n');
+  execFileSync(process.env.VERBATIM_PYTHON ?? 'python3', ['-c', script, TINY_EMBEDDING_MODEL, target]);
+}
+
+describe('loadOnnxEmbedder with other tensor names', () => {
+  it('uses the one input and output of an export that names them differently, with the same results', async () => {
+    const renamed = path.join(scratch, 'renamed.onnx');
+    renamedCopy(renamed);
+    const loaded = await loadOnnxEmbedder({ modelPath: renamed, execution: 'cpu', threads: 1 });
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const clip = Float32Array.from({ length: 16_000 }, (_, i) => 0.2 * Math.sin(i / 7) + 0.1 * Math.sin(i / 31));
+    const [fromRenamed] = await loaded.value.embedder.embed([clip]);
+    const [fromOriginal] = await embedder.embed([clip]);
+    expect(fromRenamed).toEqual(fromOriginal);
+    await loaded.value.embedder.dispose();
   });
 });
 
