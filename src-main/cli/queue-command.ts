@@ -21,6 +21,7 @@ export const QUEUE_USAGE = `Usage: verbatim import <files...> [options]   (queue
 Options:
   --data-dir <dir>     the library's folder (default: ${defaultUserDataDir()})
   --no-wait            queue the files and return (the next run of the app or the CLI works on them)
+  --diarize            then find who spoke when in each (a diarize job; waits for it too)
   --model, --model-dir, --models-dir, --dtype, --language, --task, --device: as for transcribe
 `;
 
@@ -29,6 +30,7 @@ export interface QueueCommand {
   args: string[];
   dataDir: string;
   wait: boolean;
+  diarize: boolean;
   choice: TranscriptionChoice;
   modelDir: string | null;
   modelsDir: string | null;
@@ -45,6 +47,7 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
       options: {
         'data-dir': { type: 'string' },
         'no-wait': { type: 'boolean', default: false },
+        diarize: { type: 'boolean', default: false },
         ...MODEL_ARG_OPTIONS,
       },
     });
@@ -62,6 +65,7 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
     args: positionals,
     dataDir: resolve(values['data-dir'] ?? defaultUserDataDir()),
     wait: !values['no-wait'],
+    diarize: values.diarize,
     choice: { ...(modelId ? { modelId } : {}), language, task },
     modelDir,
     modelsDir,
@@ -74,6 +78,7 @@ export async function runQueueCommand(command: QueueCommand): Promise<number> {
   const opened = await openWorkspace({
     dataDir: command.dataDir,
     device: command.device,
+    autoDiarize: command.diarize,
     ...(command.modelsDir ? { modelsDir: resolve(command.modelsDir) } : {}),
     defaults: {
       ...(command.choice.modelId ? { modelId: command.choice.modelId } : {}),
@@ -130,7 +135,9 @@ async function importAll(workspace: Workspace, command: QueueCommand): Promise<n
   await new Promise<void>((done) => {
     const finish = (job: JobSummary): void => {
       if (!pending.delete(job.id)) return;
-      if (job.state === 'succeeded') bar.finish(`done ${job.title} → meeting ${job.meetingId ?? '?'}`);
+      const diarizeJob = job.state === 'succeeded' && job.kind === 'import' && command.diarize ? diarizeJobOf(workspace, job.meetingId) : null;
+      if (diarizeJob) pending.set(diarizeJob.id, diarizeJob);
+      if (job.state === 'succeeded') bar.finish(`done ${job.kind === 'diarize' ? 'speakers of ' : ''}${job.title} → meeting ${job.meetingId ?? '?'}`);
       else {
         failures += 1;
         bar.finish(`error ${job.lastError?.code ?? job.state.toUpperCase()}: ${job.lastError?.subject ?? job.title}: ${job.lastError?.message ?? job.state}`);
@@ -152,6 +159,12 @@ async function importAll(workspace: Workspace, command: QueueCommand): Promise<n
     if (pending.size === 0) done();
   });
   return failures === 0 ? 0 : 1;
+}
+
+/** The diarize job the workspace queued for a meeting whose import just succeeded. */
+function diarizeJobOf(workspace: Workspace, meetingId: string | null): JobSummary | null {
+  const jobs = workspace.jobs.list({ kinds: ['diarize'], states: ['queued', 'running'] });
+  return (jobs.ok ? jobs.value.find((job) => job.meetingId === meetingId) : undefined) ?? null;
 }
 
 function describeJob(job: JobSummary): string {

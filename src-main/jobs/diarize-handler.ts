@@ -56,6 +56,13 @@ async function diarize(deps: DiarizeHandlerDeps, context: JobContext, payload: D
   // Read just before writing: the transcript as it is now (a re-transcription may have finished meanwhile).
   const current = deps.library.getMeeting(meetingId);
   if (!current.ok) return current;
+  if (current.value.transcribedAt === null) {
+    // Not transcribed yet: keep the turns; the transcription that follows is attributed by the next run.
+    const stored = deps.library.replaceSpeakerTurns(meetingId, diarized.value.turns);
+    if (!stored.ok) return stored;
+    context.reportProgress(100, 'store');
+    return ok({ kind: 'diarize', meetingId, segmentCount: 0 });
+  }
   const transcript = deps.library.getTranscript(meetingId);
   if (!transcript.ok) return transcript;
   const segments = assignSpeakers(transcript.value.segments, diarized.value.turns);

@@ -74,6 +74,8 @@ export interface LibraryStore {
   getTranscript(meetingId: string): LibraryResult<Transcript>;
   /** The diarizer's speaker turns, by start time; empty when the meeting was never diarized. */
   getSpeakerTurns(meetingId: string): LibraryResult<SpeakerTurn[]>;
+  /** Stores who spoke when for a meeting that has no transcript yet (its transcript and status stay as they are). */
+  replaceSpeakerTurns(meetingId: string, turns: readonly SpeakerTurn[]): LibraryResult<void>;
   /** Sets a segment's text. Its word timings are dropped: they no longer spell the text. */
   editSegmentText(meetingId: string, segmentId: number, text: string): LibraryResult<TranscriptSegment>;
 

@@ -124,6 +124,16 @@ export class SqliteLibraryStore implements LibraryStore {
     });
   }
 
+  replaceSpeakerTurns(meetingId: string, turns: readonly SpeakerTurn[]): LibraryResult<void> {
+    const valid = checkSpeakerTurns(turns);
+    if (!valid.ok) return fail(valid.error.code, valid.error.message, meetingId);
+    return this.write(() => {
+      if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
+      writeSpeakerTurns(this.db, meetingId, turns);
+      this.touch(meetingId);
+    });
+  }
+
   editSegmentText(meetingId: string, segmentId: number, text: string): LibraryResult<TranscriptSegment> {
     if (typeof text !== 'string') return fail('INVALID_INPUT', 'segment text must be a string');
     return this.write(() => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLibraryDatabase } from '../../src-main/library/open-library-database';
 import { SqliteLibraryStore } from '../../src-main/library/sqlite-library-store';
 import { makeTempDir } from '../audio/helpers';
-import { REPO_ROOT, SHARED_AUDIO, TINY_MULTILINGUAL } from '../support/paths';
+import { REPO_ROOT, SHARED_AUDIO, TINY_DIARIZATION, TINY_MULTILINGUAL } from '../support/paths';
 
 const exec = promisify(execFile);
 
@@ -67,5 +67,23 @@ describe('verbatim import / jobs / search', () => {
     expect(found.stdout).toContain(`(meeting ${ready.id}, segment ${segment.id})`);
     const nothing = await cli(['search', 'qqqzzzxxx', '--data-dir', dataDir]);
     expect(nothing.code).toBe(1);
+  }, 180_000);
+
+  it('with --diarize, waits for who-spoke-when too and stores the speaker turns', async () => {
+    const separate = path.join(temp.dir, 'diarized');
+    const twoSpeakers = path.join(SHARED_AUDIO, 'two-speakers.wav');
+    const imported = await cli(['import', twoSpeakers, '--diarize', '--data-dir', separate, '--model-dir', TINY_MULTILINGUAL, '--models-dir', TINY_DIARIZATION, '--dtype', 'fp32', '--device', 'cpu']);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toMatch(/^done two-speakers\.wav → meeting [0-9a-f-]{36}$/m);
+    expect(imported.stderr).toMatch(/^done speakers of two-speakers → meeting [0-9a-f-]{36}$/m);
+    const jobs = await cli(['jobs', '--data-dir', separate]);
+    expect(jobs.stdout).toMatch(/diarize\s+succeeded\s+100%/);
+    const db = openLibraryDatabase(separate);
+    if (!db.ok) throw new Error(db.error.message);
+    const library = new SqliteLibraryStore(db.value);
+    const meeting = library.listMeetings();
+    const turns = meeting.ok && meeting.value[0] ? library.getSpeakerTurns(meeting.value[0].id) : null;
+    db.value.close();
+    expect(turns?.ok && turns.value.length).toBeGreaterThan(0);
   }, 180_000);
 });

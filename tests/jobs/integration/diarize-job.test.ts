@@ -144,6 +144,18 @@ describe('the diarize job', () => {
     expect(await readdir(path.join(temp.dir, 'data', 'tmp', 'jobs')).catch(() => [])).toEqual([]);
   }, 120_000);
 
+  it('keeps only the turns for a meeting not transcribed yet, leaving it untranscribed', async () => {
+    const meeting = workspace.library.createMeeting({ title: 'not yet transcribed', recordingPath: conversationPath, status: 'queued' });
+    if (!meeting.ok) throw new Error(meeting.error.message);
+    const job = workspace.diarize(meeting.value.id);
+    if (!job.ok) throw new Error(job.error.message);
+    const done = (await untilFinal(workspace, [job.value.id], 60_000)).get(job.value.id)!;
+    expect(done).toMatchObject({ state: 'succeeded', result: { segmentCount: 0 } });
+    const turns = workspace.library.getSpeakerTurns(meeting.value.id);
+    expect(turns.ok && new Set(turns.value.map((turn) => turn.speaker)).size).toBe(2);
+    expect(workspace.library.getMeeting(meeting.value.id)).toMatchObject({ ok: true, value: { status: 'queued', transcribedAt: null } });
+  }, 120_000);
+
   it('says clearly when a meeting has no audio to diarize', async () => {
     const meeting = workspace.library.createMeeting({ title: 'typed notes', status: 'ready' });
     if (!meeting.ok) throw new Error(meeting.error.message);
