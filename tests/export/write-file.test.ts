@@ -65,8 +65,8 @@ describe('writeTranscriptFile', () => {
 
 describe('format registry', () => {
   it('lists every format with its extension', () => {
-    expect(EXPORT_FORMATS).toEqual(['txt', 'srt', 'vtt', 'json', 'md']);
-    expect(EXPORT_FORMATS.map(fileExtension)).toEqual(['txt', 'srt', 'vtt', 'json', 'md']);
+    expect(EXPORT_FORMATS).toEqual(['txt', 'srt', 'vtt', 'json', 'md', 'rttm']);
+    expect(EXPORT_FORMATS.map(fileExtension)).toEqual(['txt', 'srt', 'vtt', 'json', 'md', 'rttm']);
     expect(isExportFormat('vtt')).toBe(true);
     expect(isExportFormat('docx')).toBe(false);
   });
