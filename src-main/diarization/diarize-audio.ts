@@ -135,23 +135,34 @@ export async function diarizeChunks(
   }
   if (options.signal?.aborted) return cancelled();
 
-  const clustering = clusterEmbeddings(state.embeddings, { ...options.speakers, threshold: options.clusteringThreshold });
-  const labels = new Int32Array(state.windows.length * LOCAL_SPEAKERS).fill(-1);
-  state.owners.forEach((owner, index) => {
-    labels[owner.windowIndex * LOCAL_SPEAKERS + owner.localSpeaker] = clustering.labels[index]!;
-  });
   const totalSamples = windower.totalSamples;
-  const turns = reconstructTurns(state.windows, {
-    speakerCount: clustering.count,
-    labelOf: (windowIndex, localSpeaker) => labels[windowIndex * LOCAL_SPEAKERS + localSpeaker]!,
-    totalSamples,
-  });
+  let turns: SpeakerTurn[];
+  try {
+    turns = speakerTurnsOf(state, totalSamples, options);
+  } catch (error) {
+    // A model that returned unusable embeddings (NaN) or impossible speaker counts end here, as a value.
+    return fail('DIARIZATION_FAILED', `Clustering speakers failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
   return ok({
     turns,
     speakerCount: new Set(turns.map((turn) => turn.speaker)).size,
     durationSeconds: totalSamples / SEGMENTATION_SAMPLE_RATE,
     windowCount: state.windows.length,
     embeddingCount: state.embeddings.length,
+  });
+}
+
+/** Global speakers for every local speaker, then who speaks when. */
+function speakerTurnsOf(state: DiarizationState, totalSamples: number, options: DiarizeAudioOptions): SpeakerTurn[] {
+  const clustering = clusterEmbeddings(state.embeddings, { ...options.speakers, threshold: options.clusteringThreshold });
+  const labels = new Int32Array(state.windows.length * LOCAL_SPEAKERS).fill(-1);
+  state.owners.forEach((owner, index) => {
+    labels[owner.windowIndex * LOCAL_SPEAKERS + owner.localSpeaker] = clustering.labels[index]!;
+  });
+  return reconstructTurns(state.windows, {
+    speakerCount: clustering.count,
+    labelOf: (windowIndex, localSpeaker) => labels[windowIndex * LOCAL_SPEAKERS + localSpeaker]!,
+    totalSamples,
   });
 }
 

@@ -65,6 +65,9 @@ describe('diarizeSamples with the generated models', () => {
     expect(one.value.speakerCount).toBe(1);
     expect(three.value.speakerCount).toBeLessThanOrEqual(3);
     expect(three.value.speakerCount).toBeGreaterThanOrEqual(2);
+    // Impossible bounds come back as a coded error, not an exception.
+    const impossible = await diarizeSamples(conversation.audio, models, { speakers: { min: 4, max: 2 } });
+    expect(impossible).toMatchObject({ ok: false, error: { code: 'DIARIZATION_FAILED' } });
   }, 120_000);
 
   it('stops promptly when cancelled and handles silence and tiny inputs', async () => {
