@@ -182,7 +182,13 @@ describe('the engine recorder over many recordings', () => {
         `RSS per cycle ${samples.map((sample) => sample.rssMb.toFixed(0)).join(' ')} MB; after warm-up (${WARM_UP}): floor growth ${floorGrowth.toFixed(1)} MB, median growth ${medianGrowth.toFixed(1)} MB, trend ${trend.toFixed(1)} MB over ${steady.length - 1} cycles; ` +
         `JS heap ${warm.heapUsedMb.toFixed(1)} → ${last.heapUsedMb.toFixed(1)} MB; fds ${warm.fds} → ${last.fds}; handles ${JSON.stringify(warm.handles)} → ${JSON.stringify(last.handles)}; process listeners ${JSON.stringify(last.listeners)}`,
     );
-    expect(medianGrowth).toBeLessThanOrEqual(20);
+    // Native arenas also step up to a new high-water mark and stay there (one CI run: 286 → 334 MB between
+    // cycles 8 and 11, flat after, JS heap flat): a plateau, not a leak. A leak keeps climbing past every
+    // earlier peak, so the late cycles are held against the highest RSS of the first half.
+    const firstHalfPeak = Math.max(...steady.slice(0, Math.ceil(steady.length / 2)).map(([, mb]) => mb));
+    const lateMedian = median(steady.slice(-third).map(([, mb]) => mb));
+    console.log(`late median ${lateMedian.toFixed(1)} MB vs first-half peak ${firstHalfPeak.toFixed(1)} MB`);
+    expect(lateMedian - firstHalfPeak).toBeLessThanOrEqual(20);
     // The JS heap is not scattered by native arenas: anything the engine keeps per recording shows here.
     expect(last.heapUsedMb - warm.heapUsedMb).toBeLessThan(5);
     expect(whisperCalls).toBeGreaterThanOrEqual(CYCLES);
