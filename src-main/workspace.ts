@@ -38,9 +38,9 @@ export interface WorkspaceOptions {
   defaults?: TranscriptionDefaults;
   /**
    * Queue a diarize job for every meeting once its transcript is in (import, re-transcription, recording).
-   * Default false (tests and the CLI ask for it); the app follows the user's setting.
+   * Default false (tests and the CLI ask for it); the app passes the user's setting, read each time.
    */
-  autoDiarize?: boolean;
+  autoDiarize?: boolean | (() => boolean);
   /** Jobs run at once (default 1: on two cores, two transcriptions only halve each other's speed). */
   concurrency?: number;
   leaseMs?: number;
@@ -113,6 +113,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
   });
+  const wantsDiarization = (): boolean => (typeof options.autoDiarize === 'function' ? options.autoDiarize() : options.autoDiarize === true);
   const diarizeMeeting = (meetingId: string, speakers?: DiarizeJobPayload['speakers']): Result<JobSummary> => {
     const meeting = library.getMeeting(meetingId);
     if (!meeting.ok) return meeting;
@@ -124,7 +125,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   const unsubscribe = jobs.onEvent((event) => {
     if (event.type !== 'changed') return;
     forgetCancelledImport(library, event.job);
-    if (options.autoDiarize && isFreshTranscript(event.job) && event.job.meetingId !== null) diarizeMeeting(event.job.meetingId);
+    if (wantsDiarization() && isFreshTranscript(event.job) && event.job.meetingId !== null) diarizeMeeting(event.job.meetingId);
   });
   const started = await jobs.start();
   if (!started.ok) {
@@ -160,7 +161,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
         library,
         subscribe: (listener) => engine.onRecordingEvent(listener),
         transcribeMeeting: (meetingId) => workspace.retranscribe(meetingId),
-        ...(options.autoDiarize ? { diarizeMeeting: (meetingId: string) => diarizeMeeting(meetingId) } : {}),
+        diarizeMeeting: (meetingId: string) => (wantsDiarization() ? diarizeMeeting(meetingId) : ok(undefined)),
         importRecording: (path) => workspace.importFiles([path])[0] ?? ok(undefined),
         onError,
       });

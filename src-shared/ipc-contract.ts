@@ -35,6 +35,8 @@ export interface AppSettings {
   language: string | null;
   /** Use a GPU execution provider when one is detected. */
   useGpu: boolean;
+  /** Find who spoke when after every recording, import and re-transcription (a diarize job). */
+  findSpeakers: boolean;
   /** Where the library, media and recordings live (read-only: the data folder the app was started with). */
   storageDir: string;
   inputDeviceId: string | null;

@@ -122,6 +122,7 @@ const SETTINGS_FIELDS: Record<keyof AppSettings, (value: unknown) => boolean> = 
   modelId: isShortString,
   language: (value) => value === null || isLanguageCode(value),
   useGpu: (value) => typeof value === 'boolean',
+  findSpeakers: (value) => typeof value === 'boolean',
   storageDir: (value) => isShortString(value) && /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(value) && !value.includes('\0'),
   inputDeviceId: (value) => value === null || isShortString(value),
   monitorDeviceId: (value) => value === null || isShortString(value),

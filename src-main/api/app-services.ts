@@ -41,7 +41,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     device,
     ...hub,
     ...extraModelDirs,
-    autoDiarize: options.autoDiarize ?? true,
+    // Read at each finished transcript: the setting applies from the next one on.
+    autoDiarize: () => options.autoDiarize !== false && settings.current().findSpeakers,
     // Jobs naming the local model's id are transcribed from its folder.
     defaults: places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {},
   });

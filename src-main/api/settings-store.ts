@@ -34,6 +34,7 @@ export function defaultSettings(dataDir: string, localModelId: string | null): A
     modelId: localModelId ?? DEFAULT_MODEL_ID,
     language: null,
     useGpu: true,
+    findSpeakers: true,
     storageDir: dataDir,
     inputDeviceId: null,
     monitorDeviceId: null,

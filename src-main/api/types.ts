@@ -22,7 +22,7 @@ export interface AppServicesOptions {
   hubUrl?: string;
   /** More folders searched for installed models (`<dir>/<model id>/…`), e.g. the diarization models. */
   extraModelDirs?: string[];
-  /** Find who spoke when after every import, re-transcription and recording (default true). */
+  /** false: never find speakers automatically, whatever the settings say (`serve --no-diarize`). */
   autoDiarize?: boolean;
 }
 

@@ -42,7 +42,7 @@ describe('the settings store', () => {
   it('starts from the defaults: whisper-base, detect the language, GPU on, the data folder, default devices', async () => {
     const dataDir = await freshDir();
     const store = await openSettingsStore(storeOptions(dataDir));
-    expect(store.current()).toEqual({ modelId: 'whisper-base', language: null, useGpu: true, storageDir: dataDir, inputDeviceId: null, monitorDeviceId: null });
+    expect(store.current()).toEqual({ modelId: 'whisper-base', language: null, useGpu: true, findSpeakers: true, storageDir: dataDir, inputDeviceId: null, monitorDeviceId: null });
     const withLocal = await openSettingsStore(storeOptions(await freshDir(), { localModelId: 'my-local' }));
     expect(withLocal.current().modelId).toBe('my-local');
   });
@@ -50,13 +50,13 @@ describe('the settings store', () => {
   it('saves a valid patch atomically and refuses an invalid one whole', async () => {
     const dataDir = await freshDir();
     const store = await openSettingsStore(storeOptions(dataDir));
-    const updated = await store.update({ language: 'ko', useGpu: false, inputDeviceId: 'alsa:hw:1' });
-    expect(updated.ok && updated.value).toMatchObject({ language: 'ko', useGpu: false, inputDeviceId: 'alsa:hw:1', modelId: 'whisper-base' });
+    const updated = await store.update({ language: 'ko', useGpu: false, findSpeakers: false, inputDeviceId: 'alsa:hw:1' });
+    expect(updated.ok && updated.value).toMatchObject({ language: 'ko', useGpu: false, findSpeakers: false, inputDeviceId: 'alsa:hw:1', modelId: 'whisper-base' });
     const onDisk = JSON.parse(await readFile(path.join(dataDir, SETTINGS_FILE), 'utf8')) as AppSettings;
     expect(onDisk).toEqual(store.current());
     expect(await readdir(dataDir)).toEqual([SETTINGS_FILE]);
 
-    for (const bad of [{ language: 'Korean' }, { useGpu: 'yes' }, { modelId: '' }, { storageDir: 'relative/dir' }, { theme: 'dark' }, null, [1], 'ko', { language: 'en', useGpu: 1 }]) {
+    for (const bad of [{ language: 'Korean' }, { useGpu: 'yes' }, { modelId: '' }, { storageDir: 'relative/dir' }, { theme: 'dark' }, null, [1], 'ko', { language: 'en', useGpu: 1 }, { findSpeakers: 'no' }]) {
       const refused = await store.update(bad);
       expect(refused.ok === false && refused.error.code, JSON.stringify(bad)).toBe('IPC_BAD_REQUEST');
     }
@@ -103,6 +103,7 @@ describe('the settings store', () => {
         modelId: path.basename(TINY_MULTILINGUAL),
         language: 'en',
         useGpu: false,
+        findSpeakers: true,
         storageDir: dataDir,
         inputDeviceId: null,
         monitorDeviceId: 'alsa_output.monitor',

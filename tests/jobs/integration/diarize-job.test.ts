@@ -156,6 +156,33 @@ describe('the diarize job', () => {
     expect(workspace.library.getMeeting(meeting.value.id)).toMatchObject({ ok: true, value: { status: 'queued', transcribedAt: null } });
   }, 120_000);
 
+  it('follows the setting each time a transcript is stored: off, no job; on, a job', async () => {
+    let findSpeakers = false;
+    const toggled = await openTestWorkspace(path.join(temp.dir, 'toggled'), {
+      autoDiarize: () => findSpeakers,
+      extraModelDirs: [TINY_DIARIZATION],
+      modelsDir: path.join(temp.dir, 'models'),
+    });
+    try {
+      const [importId] = enqueuedIds(toggled.importFiles([conversationPath]));
+      const imported = (await untilFinal(toggled, [importId!], 120_000)).get(importId!)!;
+      expect(imported.state).toBe('succeeded');
+      const diarizeJobs = (): JobSummary[] => {
+        const jobs = toggled.jobs.list({ kinds: ['diarize'] });
+        return jobs.ok ? jobs.value : [];
+      };
+      expect(diarizeJobs()).toEqual([]);
+      findSpeakers = true;
+      const again = toggled.retranscribe(imported.meetingId!);
+      if (!again.ok) throw new Error(again.error.message);
+      await untilFinal(toggled, [again.value.id], 120_000);
+      expect(diarizeJobs()).toHaveLength(1);
+      expect(diarizeJobs()[0]?.meetingId).toBe(imported.meetingId);
+    } finally {
+      await toggled.close();
+    }
+  }, 300_000);
+
   it('says clearly when a meeting has no audio to diarize', async () => {
     const meeting = workspace.library.createMeeting({ title: 'typed notes', status: 'ready' });
     if (!meeting.ok) throw new Error(meeting.error.message);

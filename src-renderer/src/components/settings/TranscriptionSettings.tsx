@@ -51,6 +51,17 @@ export function TranscriptionSettings(): React.JSX.Element | null {
         />
         <span>Use the GPU when one is available</span>
       </label>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          data-testid="settings-find-speakers"
+          checked={settings.findSpeakers}
+          onChange={async (event) => {
+            await save({ findSpeakers: event.target.checked });
+          }}
+        />
+        <span>Find who spoke when after each recording and import</span>
+      </label>
       {provider !== undefined && (
         <p className="hint" data-testid="engine-provider">
           Running on <strong>{provider.active}</strong>
