@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDING_MIN_SAMPLES, loadOnnxEmbedder, type SpeakerEmbedder } from '../../src-main/diarization/embedding-model';
+import { expectLoaderErrors } from './loader-errors';
 import { TINY_EMBEDDING_MODEL, TINY_SEGMENTATION_MODEL } from '../support/paths';
 import { EspeakSpeech, HIGH_VOICES, LOW_VOICES, SENTENCES } from './espeak-speech';
 
@@ -117,25 +118,8 @@ describe('loadOnnxEmbedder with other tensor names', () => {
 });
 
 describe('loadOnnxEmbedder errors', () => {
-  it('reports a missing file as DIARIZATION_MODEL_NOT_FOUND', async () => {
-    const missing = path.join(scratch, 'nope.onnx');
-    const loaded = await loadOnnxEmbedder({ modelPath: missing, execution: 'cpu' });
-    expect(loaded.ok).toBe(false);
-    if (!loaded.ok) expect(loaded.error).toMatchObject({ code: 'DIARIZATION_MODEL_NOT_FOUND', subject: missing });
-  });
-
-  it('reports another ONNX model and a non-ONNX file as DIARIZATION_MODEL_INVALID, naming the file', async () => {
-    const garbage = path.join(scratch, 'garbage.onnx');
-    await writeFile(garbage, 'not a model');
-    for (const modelPath of [TINY_SEGMENTATION_MODEL, garbage]) {
-      const loaded = await loadOnnxEmbedder({ modelPath, execution: 'cpu' });
-      expect(loaded.ok).toBe(false);
-      if (!loaded.ok) {
-        expect(loaded.error.code).toBe('DIARIZATION_MODEL_INVALID');
-        expect(loaded.error.subject).toBe(modelPath);
-        expect(loaded.error.message).toContain(modelPath);
-      }
-    }
+  it('reports a missing file as DIARIZATION_MODEL_NOT_FOUND, another model and a non-ONNX file as DIARIZATION_MODEL_INVALID, naming the file', async () => {
+    await expectLoaderErrors((modelPath) => loadOnnxEmbedder({ modelPath, execution: 'cpu' }), scratch, TINY_SEGMENTATION_MODEL);
   });
 
   it('throws when used after dispose', async () => {
