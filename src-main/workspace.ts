@@ -125,7 +125,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   const unsubscribe = jobs.onEvent((event) => {
     if (event.type !== 'changed') return;
     forgetCancelledImport(library, event.job);
-    if (wantsDiarization() && isFreshTranscript(event.job) && event.job.meetingId !== null) diarizeMeeting(event.job.meetingId);
+    const meetingId = event.job.meetingId;
+    if (meetingId !== null && isFreshTranscript(event.job) && wantsDiarization() && !hasSpeakerTurns(library, meetingId)) diarizeMeeting(meetingId);
   });
   const started = await jobs.start();
   if (!started.ok) {
@@ -244,6 +245,12 @@ class ImportPreflight {
     const rejected = this.jobs.rejectQueued(job.id, probed.error);
     if (rejected.ok && job.meetingId !== null) this.library.updateMeeting(job.meetingId, { status: 'failed' });
   }
+}
+
+/** Turns already found are reused when the transcript is stored again (see storeTranscript). */
+function hasSpeakerTurns(library: LibraryStore, meetingId: string): boolean {
+  const turns = library.getSpeakerTurns(meetingId);
+  return turns.ok && turns.value.length > 0;
 }
 
 /** An import or re-transcription just stored a transcript: the moment to find out who spoke. */

@@ -6,6 +6,7 @@ import type { TranscriptionChoice } from '../../src-shared/jobs';
 import type { MeetingStatus, MeetingSummary } from '../../src-shared/library';
 import { fail, type CodedError, type Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
+import { assignSpeakers } from '../diarization/assign-speakers';
 import type { LibraryStore, MeetingUpdate } from '../library/library-store';
 import type { ModelDtype } from '../models/catalog';
 import type { FileTranscribeRequest, FileTranscriber } from './file-transcriber';
@@ -68,13 +69,20 @@ export async function transcribeForJob(
   return result;
 }
 
-/** Meeting fields first, then the transcript with status `ready` in its own transaction: ready means complete. */
+/**
+ * Meeting fields first, then the transcript with status `ready` in its own transaction: ready means complete.
+ * Who spoke when depends on the audio only, so speaker turns already found for the meeting attribute the new
+ * transcript at once (a re-transcription does not need another diarization).
+ */
 export function storeTranscript(library: LibraryStore, meetingId: string, transcript: Transcript, update: MeetingUpdate): Result<MeetingSummary> {
   if (Object.keys(update).length > 0) {
     const updated = library.updateMeeting(meetingId, update);
     if (!updated.ok) return updated;
   }
-  return library.replaceTranscript(meetingId, transcript, { status: 'ready' });
+  const turns = library.getSpeakerTurns(meetingId);
+  if (!turns.ok) return turns;
+  const attributed = turns.value.length > 0 ? { ...transcript, segments: assignSpeakers(transcript.segments, turns.value) } : transcript;
+  return library.replaceTranscript(meetingId, attributed, { status: 'ready' });
 }
 
 /** Marks an existing meeting `transcribing`; returns the status it had (null when there is no such meeting). */

@@ -120,6 +120,19 @@ describe('the diarize job', () => {
     for (const [index, turn] of parsed.value.entries()) expect(turn.start).toBeCloseTo(stored.value[index]!.start, 2);
   }, 300_000);
 
+  it('attributes a re-transcription from the turns already found, without diarizing again', async () => {
+    const before = diarizeJobsOf(meetingId).length;
+    const again = workspace.retranscribe(meetingId);
+    if (!again.ok) throw new Error(again.error.message);
+    expect((await untilFinal(workspace, [again.value.id], 120_000)).get(again.value.id)?.state).toBe('succeeded');
+    expect(diarizeJobsOf(meetingId)).toHaveLength(before);
+    const transcript = workspace.library.getTranscript(meetingId);
+    if (!transcript.ok) throw new Error(transcript.error.message);
+    expect(transcript.value.segments.some((segment) => segment.speaker !== null)).toBe(true);
+    const speakers = workspace.library.listSpeakers(meetingId);
+    expect(speakers.ok && speakers.value.some((speaker) => speaker.name === 'Dana Kim')).toBe(true);
+  }, 300_000);
+
   it('is cancelled promptly and leaves no temporary files', async () => {
     // Ten times the conversation (~5 min): long enough that the cancel lands while it runs.
     const longPath = path.join(temp.dir, 'long.wav');
