@@ -16,14 +16,37 @@ export const TINY_DIARIZATION = path.join(GENERATED_MODELS, 'tiny-diarization');
 export const TINY_SEGMENTATION_MODEL = path.join(TINY_DIARIZATION, 'pyannote-segmentation-3.0/onnx/model.onnx');
 export const TINY_EMBEDDING_MODEL = path.join(TINY_DIARIZATION, 'wespeaker-voxceleb-resnet34-LM/onnx/model.onnx');
 
+/**
+ * CI sets VERBATIM_REQUIRE_MODELS=1: the real-weight tests then fail when a model is missing instead of
+ * skipping, so a CI machine without ../shared/models cannot pass by testing nothing real.
+ */
+export const REQUIRE_MODELS = process.env.VERBATIM_REQUIRE_MODELS === '1';
+
+/** Real Whisper models CI provides under ../shared/models (see its README). */
+export const REQUIRED_WHISPER_MODELS = ['whisper-base', 'whisper-tiny.en'] as const;
+
 /** A real model folder under ../shared/models, when one has been provided. */
 export function realModelDir(modelId: string): string | null {
   const dir = path.join(SHARED_MODELS, modelId);
   return existsSync(path.join(dir, 'config.json')) ? dir : null;
 }
 
-/** The first real Whisper model present, smallest first. */
+/** The real Whisper models present; with REQUIRE_MODELS a missing one throws (the test file then fails). */
+export function realWhisperModels(): { modelId: string; dir: string }[] {
+  const present = REQUIRED_WHISPER_MODELS.flatMap((modelId) => {
+    const dir = realModelDir(modelId);
+    return dir ? [{ modelId, dir }] : [];
+  });
+  const missing = REQUIRED_WHISPER_MODELS.filter((modelId) => !present.some((model) => model.modelId === modelId));
+  if (REQUIRE_MODELS && missing.length > 0) {
+    throw new Error(`VERBATIM_REQUIRE_MODELS=1 but ${missing.join(', ')} is missing from ${SHARED_MODELS}`);
+  }
+  return present;
+}
+
+/** The first real Whisper model present (multilingual base first); with REQUIRE_MODELS, one must be. */
 export function anyRealWhisper(): { modelId: string; dir: string } | null {
+  realWhisperModels();
   for (const modelId of ['whisper-base', 'whisper-base.en', 'whisper-tiny', 'whisper-tiny.en', 'whisper-small', 'whisper-small.en', 'whisper-large-v3-turbo']) {
     const dir = realModelDir(modelId);
     if (dir) return { modelId, dir };
