@@ -19,6 +19,10 @@ export interface TranscriptSegment {
   /** Speaker label ("SPEAKER_00", …) once diarization has run; null until then. */
   speaker: string | null;
   words?: TranscriptWord[];
+  /** ISO 639-1 code of the language this segment was transcribed in, when it was detected per window. */
+  language?: string;
+  /** Speech was heard here but no text came of it (the text is "[inaudible]"). */
+  inaudible?: boolean;
 }
 
 export type AsrTask = 'transcribe' | 'translate';

@@ -9,20 +9,81 @@ export interface RecognizedSegment {
   /** null when the model did not close the segment: it runs into the end of the window. */
   end: number | null;
   text: string;
+  /** Word times, relative to the window start like the segment's. */
   words?: TranscriptWord[];
+}
+
+/** How sure the model was of a window, as the fallback judged it. */
+export interface WindowQuality {
+  avgLogprob: number;
+  compressionRatio: number;
+  noSpeechProb: number | null;
+  /** Temperature of the kept decode (0 unless it fell back). */
+  temperature: number;
+  /** Decodes run for the window (1 = no fallback). */
+  attempts: number;
+  /** Whisper heard no speech (no-speech probability above the threshold and an unsure decode). */
+  noSpeech: boolean;
+  /** Every temperature failed the checks; the least bad result was kept. */
+  failed: boolean;
 }
 
 export interface WindowTranscription {
   language: string;
+  /** Probability of the language when it was detected on this window. */
+  languageProbability?: number;
   segments: RecognizedSegment[];
+  /**
+   * Seconds from the window start up to which the audio is transcribed (the window's end when the model closed
+   * its last segment, else the start of the unfinished one, which the next window should hear again).
+   */
+  resumeAt?: number;
+  /** The decoded tokens, for conditioning the next window on this one (model-specific). */
+  tokens?: number[];
+  quality?: WindowQuality;
+}
+
+/** Language code → probability, from one window. */
+export type LanguageProbabilities = ReadonlyMap<string, number>;
+
+export interface DetectedLanguage {
+  language: string;
+  probability: number;
+  probabilities?: LanguageProbabilities;
+}
+
+export interface DecodingOptions {
+  /** Beams at temperature 0 (1 = greedy). */
+  beamSize: number;
+  /** Samples per temperature above 0. */
+  bestOf: number;
+  /** Temperatures tried in order until a decode passes the checks ([0] disables fallback). */
+  temperatures: readonly number[];
+  compressionRatioThreshold: number | null;
+  logProbThreshold: number | null;
+  noSpeechThreshold: number | null;
+  /** Timestamp tokens (segments inside the window); false decodes one untimed segment. */
+  withTimestamps: boolean;
+  wordTimestamps: boolean;
 }
 
 export interface RecognizeOptions {
-  /** ISO 639-1 code, or null to detect it. */
+  /** ISO 639-1 code, or null to detect it on this window. */
   language: string | null;
   task: AsrTask;
   /** Aborting stops decoding after the current token; the result is then ASR_CANCELLED. */
   signal?: AbortSignal;
+  /** Picks the language from this window's probabilities when `language` is null (default: the likeliest). */
+  chooseLanguage?: (probabilities: LanguageProbabilities) => string;
+  /** Text the window is conditioned on: earlier windows' tokens (from `WindowTranscription.tokens`). */
+  previousTokens?: readonly number[];
+  /** Names and words the user expects (a vocabulary prompt), kept in every window's prompt. */
+  initialPrompt?: string;
+  decoding?: Partial<DecodingOptions>;
+  /** Seconds from the window start of the last speech already transcribed (word-time guards). */
+  lastSpeechAt?: number;
+  /** Seeds sampling at temperatures above 0. */
+  seed?: number;
 }
 
 export type AsrErrorCode = 'MODEL_LOAD_FAILED' | 'ASR_FAILED' | 'ASR_CANCELLED' | 'LANGUAGE_UNSUPPORTED' | 'RECOGNIZER_DISPOSED';
@@ -32,7 +93,11 @@ export interface SpeechRecognizer {
   readonly modelId: string;
   readonly execution: ExecutionReport;
   readonly multilingual: boolean;
-  detectLanguage(audio: Float32Array): Promise<Result<{ language: string; probability: number }, AsrErrorCode>>;
+  /**
+   * The likeliest language of `audio` (and, from models that detect languages, every language's probability).
+   * Passing the same array to `transcribeWindow` next reuses its encoding.
+   */
+  detectLanguage(audio: Float32Array): Promise<Result<DetectedLanguage, AsrErrorCode>>;
   /** `audio` is 16 kHz mono, at most 30 s. */
   transcribeWindow(audio: Float32Array, options: RecognizeOptions): Promise<Result<WindowTranscription, AsrErrorCode>>;
   /** Cumulative wall time per ORT session (encoder, decoder) since load. */

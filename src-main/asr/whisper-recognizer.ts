@@ -1,12 +1,17 @@
-import { env, InterruptableStoppingCriteria, pipeline, Tensor, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ModelDtype } from '../models/catalog';
-import { speedUpWhisperFeatures } from './fast-whisper-features';
-import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from './execution-provider';
-import { instrumentSessions, type SessionTimings } from './session-timing';
-import type { AsrErrorCode, RecognizeOptions, RecognizedSegment, SpeechRecognizer, WindowTranscription } from './types';
+import type { ExecutionPreference, ExecutionReport } from './execution-provider';
+import type { SessionTimings } from './session-timing';
+import type { AsrErrorCode, DecodingOptions, DetectedLanguage, LanguageProbabilities, RecognizeOptions, SpeechRecognizer, WindowTranscription } from './types';
+import { WhisperFeatures } from './whisper/fast-features';
+import { DEFAULT_TEMPERATURES, decodeWithFallback } from './whisper/fallback';
+import { buildLogitRules, logNormalizer } from './whisper/logit-rules';
+import { readWhisperModelFiles, type WhisperModelFiles } from './whisper/model-files';
+import { WhisperSessions, type CrossAttentionCache } from './whisper/sessions';
+import { segmentsFromTokens } from './whisper/timestamp-segments';
+import { WhisperVocabulary } from './whisper/vocabulary';
+import { alignWords, assignWordTimes, type TimedSegment } from './whisper/word-alignment';
 
 export interface WhisperLoadOptions {
   modelId: string;
@@ -14,76 +19,58 @@ export interface WhisperLoadOptions {
   modelDir: string;
   dtype: ModelDtype;
   execution: ExecutionPreference;
+  /** Intra-op threads per session; default onnxruntime's (the physical cores). */
+  threads?: number;
 }
 
-interface WhisperGenerationConfig {
-  lang_to_id?: Record<string, number>;
-  decoder_start_token_id: number;
-  is_multilingual?: boolean;
-}
-
-interface PipelineChunk {
-  timestamp: [number, number | null];
-  text: string;
-}
-
-interface PipelineOutput {
-  text: string;
-  chunks?: PipelineChunk[];
-}
-
-/** Transformers.js pipeline options not covered by its own typings for Whisper. */
-type WhisperCallOptions = {
-  return_timestamps: boolean;
-  stopping_criteria?: InterruptableStoppingCriteria[];
-  language?: string;
-  task?: string;
+/** faster-whisper's defaults (beam 5, fallback 0–1 in 0.2 steps, 2.4 / -1 / 0.6), with word timestamps. */
+export const DEFAULT_DECODING: DecodingOptions = {
+  beamSize: 5,
+  bestOf: 5,
+  temperatures: DEFAULT_TEMPERATURES,
+  compressionRatioThreshold: 2.4,
+  logProbThreshold: -1,
+  noSpeechThreshold: 0.6,
+  withTimestamps: true,
+  wordTimestamps: true,
 };
 
-function toSegments(output: PipelineOutput): RecognizedSegment[] {
-  const chunks = output.chunks ?? [{ timestamp: [0, null] as [number, number | null], text: output.text }];
-  return chunks
-    .map((chunk) => ({ start: chunk.timestamp[0], end: chunk.timestamp[1], text: chunk.text.trim() }))
-    .filter((segment) => segment.text.length > 0);
-}
+/** Whisper's decoder sees at most half its context as prompt (openai: n_text_ctx // 2 − 1 tokens). */
+const SAMPLE_LENGTH = 224;
+const MAX_INITIAL_TIMESTAMP_INDEX = 50;
+const SAMPLES_PER_ENCODER_FRAME = 320;
 
 class WhisperRecognizer implements SpeechRecognizer {
   private disposed = false;
-  private readonly sessionTimings: SessionTimings;
+  private readonly sotSequenceCache = new Map<string, number[]>();
+  private lastEncoded: { audio: Float32Array; length: number; cross: CrossAttentionCache } | null = null;
 
   constructor(
     readonly modelId: string,
-    readonly execution: ExecutionReport,
     readonly multilingual: boolean,
-    private readonly asr: AutomaticSpeechRecognitionPipeline,
-    private readonly generation: WhisperGenerationConfig,
-  ) {
-    this.sessionTimings = instrumentSessions((asr.model as unknown as { sessions: Record<string, unknown> }).sessions);
+    private readonly files: WhisperModelFiles,
+    private readonly sessions: WhisperSessions,
+    private readonly vocabulary: WhisperVocabulary,
+    private readonly tokenizer: Tokenizer,
+    private readonly features: WhisperFeatures,
+  ) {}
+
+  get execution(): ExecutionReport {
+    return this.sessions.execution;
   }
 
   timings(): SessionTimings {
-    return structuredClone(this.sessionTimings);
+    return this.sessions.timing();
   }
 
-  async detectLanguage(audio: Float32Array): Promise<Result<{ language: string; probability: number }, AsrErrorCode>> {
+  async detectLanguage(audio: Float32Array): Promise<Result<DetectedLanguage, AsrErrorCode>> {
     if (this.disposed) return fail('RECOGNIZER_DISPOSED', `${this.modelId} was disposed.`);
-    if (!this.multilingual || !this.generation.lang_to_id) return ok({ language: 'en', probability: 1 });
+    if (!this.multilingual) return ok({ language: 'en', probability: 1 });
     try {
-      const features = (await this.asr.processor(audio)) as { input_features: Tensor };
-      const decoderInputIds = new Tensor('int64', BigInt64Array.from([BigInt(this.generation.decoder_start_token_id)]), [1, 1]);
-      const model = this.asr.model as unknown as (inputs: Record<string, Tensor>) => Promise<{ logits: Tensor }>;
-      const { logits } = await model({ input_features: features.input_features, decoder_input_ids: decoderInputIds });
-      const scores = logits.data as Float32Array;
-      const entries = Object.entries(this.generation.lang_to_id);
-      const max = Math.max(...entries.map(([, id]) => scores[id] ?? -Infinity));
-      let total = 0;
-      let best = { language: 'en', weight: -1 };
-      for (const [token, id] of entries) {
-        const weight = Math.exp((scores[id] ?? -Infinity) - max);
-        total += weight;
-        if (weight > best.weight) best = { language: token.slice(2, -2), weight };
-      }
-      return ok({ language: best.language, probability: best.weight / total });
+      const { cross } = await this.encode(audio);
+      const probabilities = this.languageProbabilities(cross);
+      const [language, probability] = [...probabilities].reduce((a, b) => (b[1] > a[1] ? b : a));
+      return ok({ language, probability, probabilities });
     } catch (error) {
       return fail('ASR_FAILED', `Language detection failed: ${(error as Error).message}`);
     }
@@ -91,73 +78,209 @@ class WhisperRecognizer implements SpeechRecognizer {
 
   async transcribeWindow(audio: Float32Array, options: RecognizeOptions): Promise<Result<WindowTranscription, AsrErrorCode>> {
     if (this.disposed) return fail('RECOGNIZER_DISPOSED', `${this.modelId} was disposed.`);
-    let language = options.language ?? 'en';
-    if (this.multilingual && options.language === null) {
-      const detected = await this.detectLanguage(audio);
-      if (!detected.ok) return detected;
-      language = detected.value.language;
+    if (!this.multilingual && options.language !== null && options.language !== 'en') {
+      return fail('LANGUAGE_UNSUPPORTED', `${this.modelId} is English-only; pick a multilingual model for "${options.language}".`);
     }
-    if (!this.multilingual && language !== 'en') {
-      return fail('LANGUAGE_UNSUPPORTED', `${this.modelId} is English-only; pick a multilingual model for "${language}".`);
-    }
-    const callOptions: WhisperCallOptions = this.multilingual
-      ? { return_timestamps: true, language, task: options.task }
-      : { return_timestamps: true };
     const { signal } = options;
     if (signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled before it started.');
-    const interrupt = signal ? new InterruptableStoppingCriteria() : null;
-    const onAbort = (): void => interrupt?.interrupt();
-    if (interrupt) {
-      callOptions.stopping_criteria = [interrupt];
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }
+    const decoding: DecodingOptions = { ...DEFAULT_DECODING, ...options.decoding };
     try {
-      const output = (await this.asr(audio, callOptions)) as PipelineOutput;
-      if (signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled while it was being decoded.');
-      return ok({ language, segments: toSegments(output) });
+      const { cross } = await this.encode(audio);
+      let language = options.language ?? 'en';
+      let languageProbability: number | undefined;
+      if (this.multilingual && options.language === null) {
+        const probabilities = this.languageProbabilities(cross);
+        language = options.chooseLanguage?.(probabilities) ?? [...probabilities].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+        languageProbability = probabilities.get(language) ?? 0;
+      }
+      const sotSequence = this.sotSequence(language, options.task);
+      const prefix = decoding.withTimestamps ? sotSequence : [...sotSequence, this.vocabulary.special.noTimestamps];
+      const context = this.promptTokens(options);
+      const prompt = context.length > 0 ? [this.vocabulary.special.sotPrev, ...context, ...prefix] : prefix;
+      const windowSeconds = audio.length / 16_000;
+      const decoded = await decodeWithFallback(
+        {
+          sessions: this.sessions,
+          cross,
+          rules: this.rules(decoding.withTimestamps),
+          prompt,
+          sotIndex: prompt.indexOf(this.vocabulary.special.sot),
+          noSpeechToken: this.vocabulary.special.noSpeech,
+        },
+        (tokens) => this.vocabulary.decode(tokens),
+        {
+          temperatures: decoding.temperatures,
+          beamSize: decoding.beamSize,
+          bestOf: decoding.bestOf,
+          maxTokens: Math.min(SAMPLE_LENGTH, this.files.architecture.max_target_positions - prompt.length),
+          compressionRatioThreshold: decoding.compressionRatioThreshold,
+          logProbThreshold: decoding.logProbThreshold,
+          noSpeechThreshold: decoding.noSpeechThreshold,
+          seed: options.seed ?? 0,
+          ...(signal ? { signal } : {}),
+        },
+      );
+      if (decoded.cancelled || signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled while it was being decoded.');
+      const quality = {
+        avgLogprob: decoded.avgLogprob,
+        compressionRatio: decoded.compressionRatio,
+        noSpeechProb: decoded.noSpeechProb,
+        temperature: decoded.temperature,
+        attempts: decoded.attempts,
+        noSpeech: decoded.noSpeech,
+        failed: decoded.failed,
+      };
+      const base = { language, ...(languageProbability === undefined ? {} : { languageProbability }), quality };
+      if (decoded.noSpeech) return ok({ ...base, segments: [], resumeAt: windowSeconds, tokens: [] });
+      const parsed = segmentsFromTokens(decoded.tokens, this.vocabulary, windowSeconds);
+      const timed: TimedSegment[] = parsed.segments.map((segment) => ({
+        start: segment.start,
+        end: segment.end,
+        textTokens: segment.tokens.filter((token) => token < this.vocabulary.special.eot),
+      }));
+      let resumeAt = parsed.resumeAt;
+      if (decoding.wordTimestamps && timed.length > 0) {
+        const lastSpeech = await this.addWordTimes(timed, cross, sotSequence, language, audio.length, options.lastSpeechAt ?? 0);
+        // openai: when the last segment was left unfinished, resume after the last word actually heard.
+        if (!parsed.closed && lastSpeech > 0) resumeAt = Math.min(windowSeconds, lastSpeech);
+      }
+      const segments = parsed.segments.map((segment, index) => {
+        const times = timed[index] as TimedSegment;
+        const words = times.words?.map((word) => ({ text: word.word, start: word.start, end: word.end, probability: word.probability }));
+        return { start: times.start, end: times.end, text: segment.text, ...(words ? { words } : {}) };
+      });
+      const tokens = parsed.segments.flatMap((segment) => segment.tokens);
+      return ok({ ...base, segments, resumeAt, tokens });
     } catch (error) {
+      if (signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled while it was being decoded.');
       return fail('ASR_FAILED', `Whisper failed on a window: ${(error as Error).message}`);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
     }
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.asr.dispose();
+    this.lastEncoded = null;
+    await this.sessions.release();
+  }
+
+  /** The window's cross-attention cache; the last window's is kept, so detecting then decoding encodes once. */
+  private async encode(audio: Float32Array): Promise<{ cross: CrossAttentionCache }> {
+    if (this.lastEncoded?.audio === audio && this.lastEncoded.length === audio.length) return { cross: this.lastEncoded.cross };
+    this.lastEncoded = null;
+    const mel = await this.features.logMel(audio);
+    const encoded = await this.sessions.encode(mel, this.features.mels, this.features.frames);
+    const cross = await this.sessions.crossAttention(encoded, this.vocabulary.special.sot);
+    this.lastEncoded = { audio, length: audio.length, cross };
+    return { cross };
+  }
+
+  private languageProbabilities(cross: CrossAttentionCache): LanguageProbabilities {
+    const logits = cross.startLogits;
+    const entries = [...this.vocabulary.special.languages];
+    let max = -Infinity;
+    for (const [, token] of entries) max = Math.max(max, logits[token] ?? -Infinity);
+    let total = 0;
+    const weights = entries.map(([code, token]) => {
+      const weight = Math.exp((logits[token] ?? -Infinity) - max);
+      total += weight;
+      return [code, weight] as const;
+    });
+    return new Map(weights.map(([code, weight]) => [code, weight / total]));
+  }
+
+  private sotSequence(language: string, task: RecognizeOptions['task']): number[] {
+    const key = `${language}/${task}`;
+    const cached = this.sotSequenceCache.get(key);
+    if (cached) return cached;
+    const special = this.vocabulary.special;
+    const sequence = [special.sot];
+    if (this.multilingual) {
+      const languageToken = special.languages.get(language);
+      if (languageToken === undefined) throw new Error(`${this.modelId} has no language token for "${language}"`);
+      const taskToken = task === 'translate' ? special.translate : special.transcribe;
+      sequence.push(languageToken);
+      if (taskToken !== null) sequence.push(taskToken);
+    }
+    this.sotSequenceCache.set(key, sequence);
+    return sequence;
+  }
+
+  /** The vocabulary prompt (kept) then the latest earlier tokens, within half the decoder's context. */
+  private promptTokens(options: RecognizeOptions): number[] {
+    const budget = Math.floor(this.files.architecture.max_target_positions / 2) - 1;
+    const initial = options.initialPrompt?.trim() ? this.tokenizer.encode(` ${options.initialPrompt.trim()}`, { add_special_tokens: false }).ids.slice(0, Math.floor(budget / 2)) : [];
+    const previous = (options.previousTokens ?? []).filter((token) => token < this.vocabulary.special.eot || this.vocabulary.isTimestamp(token));
+    const room = budget - initial.length;
+    return [...initial, ...(room > 0 ? previous.slice(-room) : [])];
+  }
+
+  private rules(withTimestamps: boolean): ReturnType<typeof buildLogitRules> {
+    const special = this.vocabulary.special;
+    const specialTokens: number[] = [];
+    for (let token = special.eot + 1; token < special.timestampBegin; token += 1) specialTokens.push(token);
+    return buildLogitRules({
+      vocabSize: this.sessions.vocabSize,
+      eot: special.eot,
+      noTimestamps: special.noTimestamps,
+      timestampBegin: special.timestampBegin,
+      suppressTokens: this.files.generation.suppress_tokens ?? [],
+      beginSuppressTokens: this.files.generation.begin_suppress_tokens ?? [],
+      specialTokens,
+      withTimestamps,
+      maxInitialTimestampIndex: this.files.generation.max_initial_timestamp_index ?? MAX_INITIAL_TIMESTAMP_INDEX,
+    });
+  }
+
+  private async addWordTimes(segments: TimedSegment[], cross: CrossAttentionCache, sotSequence: number[], language: string, audioSamples: number, lastSpeechAt: number): Promise<number> {
+    const heads = this.files.generation.alignment_heads ?? [];
+    if (heads.length === 0) return 0;
+    const textTokens = segments.flatMap((segment) => segment.textTokens);
+    const special = this.vocabulary.special;
+    const tokens = [...sotSequence, special.noTimestamps, ...textTokens, special.eot];
+    const layers = [...new Set(heads.map(([layer]) => layer))];
+    const pass = await this.sessions.attend(tokens, cross, layers);
+    const perHead = tokens.length * pass.frames;
+    const headWeights = heads.map(([layer, head]) => {
+      const data = pass.attention.get(layer) as Float32Array;
+      return data.subarray(head * perHead, (head + 1) * perHead);
+    });
+    const vocab = this.sessions.vocabSize;
+    const tokenProbabilities = textTokens.map((token, index) => {
+      const row = pass.logits.slice((sotSequence.length + index) * vocab, (sotSequence.length + index + 1) * vocab).subarray(0, special.eot);
+      return Math.exp((row[token] as number) - logNormalizer(row));
+    });
+    const alignment = alignWords(
+      {
+        heads: headWeights,
+        tokenCount: tokens.length,
+        framesPerRow: pass.frames,
+        audioFrames: audioSamples / SAMPLES_PER_ENCODER_FRAME,
+        prefixLength: sotSequence.length,
+        textTokens,
+        tokenProbabilities,
+        medianFilterWidth: this.files.architecture.median_filter_width ?? 7,
+      },
+      this.vocabulary,
+      language,
+    );
+    if (alignment.length === 0) return 0;
+    return assignWordTimes(segments, alignment, lastSpeechAt);
   }
 }
 
-let loadChain: Promise<unknown> = Promise.resolve();
-
-/**
- * Loads a Whisper model folder once. transformers.js resolves local models through one global
- * `env.localModelPath`, so loads are serialized while that global points at this model's parent.
- */
+/** Loads a Whisper model folder (transformers.js layout) onto onnxruntime-node: one encoder, one merged decoder. */
 export async function loadWhisperRecognizer(options: WhisperLoadOptions): Promise<Result<SpeechRecognizer, AsrErrorCode>> {
-  const run = loadChain.then(() => loadNow(options));
-  loadChain = run.catch(() => undefined);
-  return run;
-}
-
-async function loadNow(options: WhisperLoadOptions): Promise<Result<SpeechRecognizer, AsrErrorCode>> {
   try {
-    const generation = JSON.parse(await readFile(join(options.modelDir, 'generation_config.json'), 'utf8')) as WhisperGenerationConfig;
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = `${dirname(options.modelDir)}/`;
-    const { value, report } = await loadWithFallback(planExecution(options.execution), async (device) => {
-      const loaded = await pipeline('automatic-speech-recognition', basename(options.modelDir), {
-        device,
-        dtype: options.dtype,
-        local_files_only: true,
-      });
-      return loaded as AutomaticSpeechRecognitionPipeline;
+    const files = await readWhisperModelFiles(options.modelDir, options.dtype);
+    const vocabulary = new WhisperVocabulary(files.tokenizerJson, files.architecture.vocab_size);
+    const tokenizer = new Tokenizer(files.tokenizerJson, {});
+    const features = new WhisperFeatures(files.preprocessor);
+    const sessions = await WhisperSessions.load(files.encoderPath, files.decoderPath, files.architecture, {
+      execution: options.execution,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
     });
-    const multilingual = generation.is_multilingual ?? generation.lang_to_id !== undefined;
-    speedUpWhisperFeatures((value.processor as unknown as { feature_extractor?: unknown }).feature_extractor);
-    return ok(new WhisperRecognizer(options.modelId, report, multilingual, value, generation));
+    return ok(new WhisperRecognizer(options.modelId, files.multilingual, files, sessions, vocabulary, tokenizer, features));
   } catch (error) {
     return fail('MODEL_LOAD_FAILED', `Could not load ${options.modelId} from ${options.modelDir}: ${(error as Error).message}`, options.modelDir);
   }

@@ -1,19 +1,42 @@
 import { basename } from 'node:path';
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
-import type { AsrTask, Transcript, TranscriptSegment } from '../../src-shared/transcript';
+import type { AsrTask, Transcript, TranscriptSegment, TranscriptWord } from '../../src-shared/transcript';
 import { ENGINE_SAMPLE_RATE, type AudioDecoder, type AudioProbeInfo } from '../audio/types';
-import type { SpeechRecognizer } from '../asr/types';
-import { SampleWindow } from './sample-window';
-import { MAX_WINDOW_SECONDS, planNextWindow, resumePointAfter, type PlannedWindow, type SpeechSpan } from './window-planner';
+import type { DecodingOptions, RecognizedSegment, SpeechRecognizer, WindowQuality } from '../asr/types';
+import { LanguageFollower } from './language-follower';
+import { PackedAudio } from './packed-audio';
+import { SpeechTimeline } from './speech-timeline';
+import { chooseWindowLanguage } from './window-language';
+import { MAX_WINDOW_SECONDS, type SpeechSpan } from './window-planner';
 
 export type TranscribeStage = 'vad' | 'transcribe' | 'done';
 
 export interface TranscribeFileOptions {
-  /** ISO 639-1 code, or null to detect it once from the first speech of the file. */
+  /** ISO 639-1 code, or null to detect it window by window (with hysteresis) and label each segment. */
   language: string | null;
   task: AsrTask;
   signal?: AbortSignal;
   onProgress?: (stage: TranscribeStage, percent: number) => void;
+  /** Names and words the speakers use (a vocabulary prompt), kept in every window's prompt. */
+  initialPrompt?: string;
+  /** Condition each window on the text before it (default true; reset after a high-temperature fallback). */
+  conditionOnPreviousText?: boolean;
+  decoding?: Partial<DecodingOptions>;
+  /** Called after each window (benchmarks, diagnostics). */
+  onWindow?: (report: WindowReport) => void;
+}
+
+export interface WindowReport {
+  /** Seconds on the file's timeline. */
+  start: number;
+  end: number;
+  language: string;
+  quality: WindowQuality | null;
+  segments: number;
+  /** Speech VAD found in the window that yielded no text, marked [inaudible]. */
+  inaudible: boolean;
+  /** The model stopped early while VAD heard more speech: the next window starts where it stopped. */
+  resumedEarly: boolean;
 }
 
 export interface TranscribeFileDeps {
@@ -23,28 +46,36 @@ export interface TranscribeFileDeps {
   findSpeech: (path: string, onProgress: (seconds: number) => void, signal?: AbortSignal) => Promise<Result<SpeechSpan[]>>;
 }
 
+export const INAUDIBLE_TEXT = '[inaudible]';
 /** Share of the progress bar given to the VAD pass; the rest goes to transcription. */
 const VAD_SHARE = 15;
-const CHUNK_SAMPLES = ENGINE_SAMPLE_RATE;
+const SR = ENGINE_SAMPLE_RATE;
+const WINDOW_SAMPLES = MAX_WINDOW_SECONDS * SR;
+/** Speech after the model's last segment that makes the next window start there rather than at the window's end. */
+const UNHEARD_SPEECH_SAMPLES = SR;
+/** Speech without text shorter than this (a cough, a click VAD took for speech) is not marked. */
+const INAUDIBLE_MIN_SAMPLES = SR;
+/** Each window moves on by at least this much, so a model that keeps stopping at once cannot stall the file. */
+const MIN_PROGRESS_SAMPLES = SR / 2;
+/** The prompt budget is half the decoder's context; more earlier tokens are never needed. */
+const PREVIOUS_TOKENS_KEPT = 224;
+/** openai / faster-whisper: a fallback hotter than this drops the earlier text from the prompt. */
+const PROMPT_RESET_TEMPERATURE = 0.5;
 
-/** Whisper's timestamps have 20 ms resolution; keep seconds to whole milliseconds. */
-function toMilliseconds(seconds: number): number {
-  return Math.round(seconds * 1000) / 1000;
-}
+const toMilliseconds = (seconds: number): number => Math.round(seconds * 1000) / 1000;
 
 function cancelled(path: string): { ok: false; error: CodedError } {
   return fail('CANCELLED', `Transcription of ${path} was cancelled.`, path);
 }
 
 /**
- * Long-form transcription of one probed file with bounded memory: a VAD pass finds the speech, then a second
- * streamed decode feeds windows of at most 30 s cut at pauses to one warm recognizer.
+ * Long-form transcription of one probed file with bounded memory. A VAD pass finds the speech; a second
+ * streamed decode lays it out with long silences shortened (SpeechTimeline) and Whisper hears it window by
+ * window, each window starting where the previous one's transcript ends, as openai-whisper seeks. No detected
+ * speech is dropped without a trace: where the model stops early the next window starts there, and speech
+ * that yields no text after the fallback is marked [inaudible] with its times.
  */
-export async function transcribeFile(
-  probe: AudioProbeInfo,
-  deps: TranscribeFileDeps,
-  options: TranscribeFileOptions,
-): Promise<Result<Transcript>> {
+export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFileDeps, options: TranscribeFileOptions): Promise<Result<Transcript>> {
   const report = options.onProgress ?? (() => undefined);
   const path = probe.path;
   const duration = probe.durationSeconds;
@@ -54,64 +85,137 @@ export async function transcribeFile(
   if (!spans.ok) return spans;
   if (options.signal?.aborted) return cancelled(path);
 
-  const segments: TranscriptSegment[] = [];
-  let language = options.language;
-  const window = new SampleWindow((MAX_WINDOW_SECONDS + 2) * ENGINE_SAMPLE_RATE);
-  let planned: PlannedWindow | null = planNextWindow(spans.value, 0);
-  let decodedSeconds = 0;
-
+  const timeline = SpeechTimeline.fromSpans(spans.value, duration);
   const decoding = deps.decoder.decode(path, {
-    chunkSamples: CHUNK_SAMPLES,
+    chunkSamples: SR,
     audioStreamIndex: probe.audioStreamIndex,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const iterator = decoding[Symbol.asyncIterator]();
-  let streamEnded = false;
+  const audio = new PackedAudio(decoding[Symbol.asyncIterator](), timeline, WINDOW_SAMPLES + 2 * SR);
+  const follower = options.language === null && deps.recognizer.multilingual ? new LanguageFollower() : null;
+  const condition = options.conditionOnPreviousText ?? true;
+  const segments: TranscriptSegment[] = [];
+  const languages = new Map<string, number>();
+  let previousTokens: number[] = [];
+  let previousLanguage: string | null = null;
+  let lastSpeechEnd = 0;
+  let seek = 0;
+  let windowIndex = 0;
 
-  while (planned !== null) {
-    const endSample = Math.round(planned.end * ENGINE_SAMPLE_RATE);
-    while (!streamEnded && window.endSample < endSample) {
-      const next = await iterator.next();
-      if (next.done) {
-        streamEnded = true;
-        break;
+  const toSeconds = (virtual: number, edge: 'start' | 'end'): number => toMilliseconds(timeline.toReal(virtual, edge) / SR);
+  const place = (windowStart: number, segment: RecognizedSegment, windowSamples: number): { start: number; end: number; words?: TranscriptWord[] } => {
+    const at = (seconds: number): number => windowStart + Math.min(windowSamples, Math.max(0, Math.round(seconds * SR)));
+    const start = toSeconds(at(segment.start), 'start');
+    const end = Math.max(start, toSeconds(at(segment.end ?? windowSamples / SR), 'end'));
+    const words = segment.words?.map((word) => {
+      const wordStart = toSeconds(at(word.start), 'start');
+      return { ...word, start: wordStart, end: Math.max(wordStart, toSeconds(at(word.end), 'end')) };
+    });
+    return { start, end, ...(words ? { words } : {}) };
+  };
+
+  try {
+    while (seek < timeline.length) {
+      if (options.signal?.aborted) return cancelled(path);
+      const end = Math.min(seek + WINDOW_SAMPLES, timeline.length);
+      const failure = await audio.fill(end);
+      if (failure) return options.signal?.aborted ? cancelled(path) : { ok: false, error: { ...failure, subject: path } };
+      let samples = audio.slice(seek, end);
+      if (samples.length === 0) break;
+      // What is left may be the silence kept around the last speech: nothing to hear.
+      if (timeline.speechWithin(seek, seek + samples.length) === 0) break;
+
+      let language = options.language;
+      if (follower) {
+        const chosen = await chooseWindowLanguage(deps.recognizer, follower, samples, seek, timeline);
+        if (!chosen.ok) return options.signal?.aborted ? cancelled(path) : { ok: false, error: { ...chosen.error, subject: path } };
+        language = chosen.value.language;
+        if (chosen.value.cutAt !== null) samples = samples.subarray(0, chosen.value.cutAt - seek);
       }
-      if (!next.value.ok) return options.signal?.aborted ? cancelled(path) : next.value;
-      window.append(next.value.value.samples);
-      decodedSeconds = window.endSample / ENGINE_SAMPLE_RATE;
-      window.dropBefore(Math.round(planned.start * ENGINE_SAMPLE_RATE));
-    }
-    if (options.signal?.aborted) return cancelled(path);
-    const audio = window.slice(Math.round(planned.start * ENGINE_SAMPLE_RATE), endSample);
-    if (audio.length === 0) break;
+      // Text in another language pulls the decoder back into it: a switch starts the prompt afresh.
+      if (language !== previousLanguage) previousTokens = [];
+      previousLanguage = language;
 
-    if (language === null) {
-      const detected = await deps.recognizer.detectLanguage(audio);
-      if (!detected.ok) return detected;
-      language = detected.value.language;
+      const recognized = await deps.recognizer.transcribeWindow(samples, {
+        language,
+        task: options.task,
+        ...(condition ? { previousTokens } : {}),
+        ...(options.initialPrompt ? { initialPrompt: options.initialPrompt } : {}),
+        ...(options.decoding ? { decoding: options.decoding } : {}),
+        lastSpeechAt: (lastSpeechEnd - seek) / SR,
+        seed: windowIndex,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (!recognized.ok) {
+        if (recognized.error.code === 'ASR_CANCELLED' || options.signal?.aborted) return cancelled(path);
+        return { ok: false, error: { ...recognized.error, subject: path } };
+      }
+      const window = recognized.value;
+      const windowSeconds = samples.length / SR;
+      languages.set(window.language, (languages.get(window.language) ?? 0) + samples.length);
+      let resumeAt = Math.round(Math.min(window.resumeAt ?? windowSeconds, windowSeconds) * SR);
+      let inaudible = false;
+      let resumedEarly = false;
+      const kept = window.segments.filter((segment) => segment.text.trim() !== '');
+      for (const segment of kept) {
+        segments.push({ id: segments.length, ...place(seek, segment, samples.length), text: segment.text, speaker: null, language: window.language });
+      }
+      const lastEnd = kept.at(-1)?.end ?? null;
+      if (lastEnd === null) {
+        // No text over detected speech, even after the fallback: mark the stretch, never skip it silently.
+        const speechEnd = Math.min(timeline.speechEndAfter(seek) ?? seek + samples.length, seek + samples.length);
+        if (timeline.speechWithin(seek, speechEnd) >= INAUDIBLE_MIN_SAMPLES) {
+          inaudible = true;
+          const start = toSeconds(seek, 'start');
+          segments.push({ id: segments.length, start, end: Math.max(start, toSeconds(speechEnd, 'end')), text: INAUDIBLE_TEXT, speaker: null, inaudible: true });
+        }
+        resumeAt = speechEnd - seek;
+      } else {
+        const heardUntil = Math.round(Math.max(...kept.map((segment) => segment.words?.at(-1)?.end ?? segment.end ?? windowSeconds)) * SR);
+        lastSpeechEnd = seek + heardUntil;
+        // The model closed the window, but VAD hears speech after its last words: hear it in the next window.
+        if (resumeAt > heardUntil && timeline.speechWithin(seek + heardUntil, seek + samples.length) >= UNHEARD_SPEECH_SAMPLES) {
+          resumeAt = heardUntil;
+          resumedEarly = true;
+        }
+      }
+      resumeAt = Math.min(samples.length, Math.max(resumeAt, Math.min(samples.length, MIN_PROGRESS_SAMPLES)));
+      options.onWindow?.({
+        start: toSeconds(seek, 'start'),
+        end: toSeconds(seek + samples.length, 'end'),
+        language: window.language,
+        quality: window.quality ?? null,
+        segments: kept.length,
+        inaudible,
+        resumedEarly,
+      });
+      if ((window.quality?.temperature ?? 0) > PROMPT_RESET_TEMPERATURE) previousTokens = [];
+      else previousTokens = [...previousTokens, ...(window.tokens ?? [])].slice(-PREVIOUS_TOKENS_KEPT);
+      seek += resumeAt;
+      windowIndex += 1;
+      audio.dropBefore(seek);
+      report('transcribe', VAD_SHARE + fraction(timeline.toReal(seek, 'end') / SR) * (100 - VAD_SHARE));
     }
-    const recognized = await deps.recognizer.transcribeWindow(audio, { language, task: options.task });
-    if (!recognized.ok) return { ok: false, error: { ...recognized.error, subject: path } };
-
-    const windowSeconds = audio.length / ENGINE_SAMPLE_RATE;
-    const { resumeAt, keep } = resumePointAfter(planned, recognized.value.segments);
-    for (const segment of recognized.value.segments.slice(0, keep)) {
-      const start = toMilliseconds(planned.start + Math.min(segment.start, windowSeconds));
-      const end = toMilliseconds(planned.start + Math.min(segment.end ?? windowSeconds, windowSeconds));
-      segments.push({ id: segments.length, start, end: Math.max(start, end), text: segment.text, speaker: null });
-    }
-    report('transcribe', VAD_SHARE + fraction(resumeAt) * (100 - VAD_SHARE));
-    planned = planNextWindow(spans.value, resumeAt);
+  } finally {
+    await audio.close();
   }
-  await iterator.return?.();
 
   report('done', 100);
   return ok({
     source: basename(path),
-    language: language ?? 'en',
+    language: options.language ?? mostHeard(languages) ?? 'en',
     modelId: deps.recognizer.modelId,
     task: options.task,
-    duration: duration ?? decodedSeconds,
+    duration: duration ?? audio.decodedSamples / SR,
     segments,
   });
+}
+
+function mostHeard(languages: ReadonlyMap<string, number>): string | null {
+  let best: string | null = null;
+  let samples = -1;
+  for (const [language, heard] of languages) {
+    if (heard > samples) [best, samples] = [language, heard];
+  }
+  return best;
 }

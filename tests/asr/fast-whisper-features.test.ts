@@ -1,7 +1,7 @@
 import { AutoProcessor, type Tensor } from '@huggingface/transformers';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { speedUpWhisperFeatures } from '../../src-main/asr/fast-whisper-features';
+import { speedUpWhisperFeatures } from '../../src-main/asr/whisper/fast-features';
 import { decodeAll, realDecoder } from '../audio/helpers';
 import { SHARED_AUDIO, TINY_MULTILINGUAL } from '../support/paths';
 

@@ -1,4 +1,4 @@
-import { Tensor } from '@huggingface/transformers';
+import { Tensor, WhisperFeatureExtractor } from '@huggingface/transformers';
 
 /** The part of transformers.js' WhisperFeatureExtractor this module wraps. */
 interface WhisperFeatureExtractorLike {
@@ -55,4 +55,29 @@ function isWhisperExtractor(value: unknown): value is WhisperFeatureExtractorLik
     typeof candidate.config.n_fft === 'number' &&
     typeof candidate.config.nb_max_frames === 'number'
   );
+}
+
+/** Whisper's log-mel front-end (transformers.js' extractor, sped up as above) for one window of ≤ 30 s. */
+export class WhisperFeatures {
+  private readonly extractor: WhisperFeatureExtractor;
+  readonly mels: number;
+  readonly frames: number;
+  private readonly samples: number;
+
+  constructor(preprocessorConfig: Record<string, unknown>) {
+    this.extractor = new WhisperFeatureExtractor(preprocessorConfig);
+    speedUpWhisperFeatures(this.extractor);
+    const config = this.extractor.config as { feature_size: number; nb_max_frames: number; n_samples: number };
+    this.mels = config.feature_size;
+    this.frames = config.nb_max_frames;
+    this.samples = config.n_samples;
+  }
+
+  /** [mels, frames] of `audio` zero-padded to the window length. */
+  async logMel(audio: Float32Array): Promise<Float32Array> {
+    const padded = new Float32Array(this.samples);
+    padded.set(audio.subarray(0, this.samples));
+    const features = await this.extractor._extract_fbank_features(padded);
+    return features.data as Float32Array;
+  }
 }

@@ -1,0 +1,212 @@
+import { readFile } from 'node:fs/promises';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from '../execution-provider';
+import type { SessionTimings } from '../session-timing';
+import type { WhisperArchitecture } from './model-files';
+
+/**
+ * The self-attention cache of a batch of decoder rows: per layer a key and a value tensor
+ * [batch, heads, length, headDim], as the merged decoder returns them.
+ */
+export interface SelfAttentionCache {
+  batch: number;
+  length: number;
+  /** 2 × layers arrays: layer 0 key, layer 0 value, layer 1 key, … */
+  tensors: Float32Array[];
+}
+
+/**
+ * The cross-attention keys and values of one window's encoder output, computed once per window and shared by
+ * every decoder row (batch 1: onnxruntime's MatMul broadcasts it over the beams or samples).
+ */
+export interface CrossAttentionCache {
+  tensors: Tensor[];
+  /** Logits of the decoder's first step from a lone <|startoftranscript|> (language detection). */
+  startLogits: Float32Array;
+}
+
+export interface DecoderPass {
+  /** [batch, tokens, vocab] */
+  logits: Float32Array;
+  cache: SelfAttentionCache;
+}
+
+export interface SessionOptions {
+  execution: ExecutionPreference;
+  /** Intra-op threads; default: onnxruntime's choice (the physical cores). */
+  threads?: number;
+}
+
+const KV_KINDS = ['key', 'value'] as const;
+
+async function createSession(path: string, device: string, threads: number | undefined): Promise<InferenceSession> {
+  // Read through fs so the files also load from inside an Electron asar.
+  const bytes = await readFile(path);
+  return InferenceSession.create(bytes, {
+    executionProviders: [device],
+    graphOptimizationLevel: 'all',
+    interOpNumThreads: 1,
+    ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
+    logSeverityLevel: 3,
+  });
+}
+
+/**
+ * Whisper's encoder and merged decoder (optimum layout: `use_cache_branch` picks the branch that reads cached
+ * cross-attention) on onnxruntime-node, with the timing of every run added up for benchmarks.
+ */
+export class WhisperSessions {
+  private readonly layers: number;
+  private readonly heads: number;
+  private readonly headDim: number;
+  private readonly vocab: number;
+  private readonly selfNames: { past: string; present: string }[];
+  private readonly crossNames: { past: string; present: string }[];
+  private readonly timings: SessionTimings = { encoder: { totalMs: 0, runs: 0 }, decoder: { totalMs: 0, runs: 0 } };
+  private released = false;
+
+  private constructor(
+    private readonly encoder: InferenceSession,
+    private readonly decoder: InferenceSession,
+    architecture: WhisperArchitecture,
+    readonly execution: ExecutionReport,
+  ) {
+    this.layers = architecture.decoder_layers;
+    this.heads = architecture.decoder_attention_heads;
+    this.headDim = architecture.d_model / architecture.decoder_attention_heads;
+    this.vocab = architecture.vocab_size;
+    this.selfNames = [];
+    this.crossNames = [];
+    for (let layer = 0; layer < this.layers; layer += 1) {
+      for (const kind of KV_KINDS) {
+        this.selfNames.push({ past: `past_key_values.${layer}.decoder.${kind}`, present: `present.${layer}.decoder.${kind}` });
+        this.crossNames.push({ past: `past_key_values.${layer}.encoder.${kind}`, present: `present.${layer}.encoder.${kind}` });
+      }
+    }
+  }
+
+  static async load(encoderPath: string, decoderPath: string, architecture: WhisperArchitecture, options: SessionOptions): Promise<WhisperSessions> {
+    const { value, report } = await loadWithFallback(planExecution(options.execution), async (device) => {
+      const encoder = await createSession(encoderPath, device, options.threads);
+      try {
+        return { encoder, decoder: await createSession(decoderPath, device, options.threads) };
+      } catch (error) {
+        await encoder.release();
+        throw error;
+      }
+    });
+    return new WhisperSessions(value.encoder, value.decoder, architecture, report);
+  }
+
+  get vocabSize(): number {
+    return this.vocab;
+  }
+
+  timing(): SessionTimings {
+    return structuredClone(this.timings);
+  }
+
+  /** log-mel [mels, frames] → encoder output [1, frames / 2, d_model]. */
+  async encode(features: Float32Array, mels: number, frames: number): Promise<Tensor> {
+    const out = await this.timed('encoder', () => this.encoder.run({ input_features: new Tensor('float32', features, [1, mels, frames]) }));
+    return out.last_hidden_state as Tensor;
+  }
+
+  /** The decoder's first step from <|startoftranscript|> alone: projects and returns the cross-attention cache. */
+  async crossAttention(encoderOutput: Tensor, sot: number): Promise<CrossAttentionCache> {
+    const feeds: Record<string, Tensor> = {
+      input_ids: this.ids([[sot]]),
+      encoder_hidden_states: encoderOutput,
+      use_cache_branch: new Tensor('bool', [false], [1]),
+    };
+    for (const name of [...this.selfNames, ...this.crossNames]) feeds[name.past] = this.empty(1);
+    const fetches = ['logits', ...this.crossNames.map((name) => name.present)];
+    const out = await this.timed('decoder', () => this.decoder.run(feeds, fetches));
+    return { tensors: this.crossNames.map((name) => out[name.present] as Tensor), startLogits: (out.logits as Tensor).data as Float32Array };
+  }
+
+  /**
+   * One decoder run with cached cross-attention: `tokens` holds the same number of new tokens for every row
+   * (the whole prompt on the first run, one token afterwards), `cache` the rows' self-attention so far.
+   */
+  async step(tokens: readonly (readonly number[])[], cross: CrossAttentionCache, cache: SelfAttentionCache | null): Promise<DecoderPass> {
+    const out = await this.timed('decoder', () => this.decoder.run(this.cachedFeeds(tokens, cross, cache), ['logits', ...this.selfNames.map((name) => name.present)]));
+    const first = out[this.selfNames[0]?.present ?? ''] as Tensor;
+    return {
+      logits: (out.logits as Tensor).data as Float32Array,
+      cache: { batch: tokens.length, length: first.dims[2] ?? 0, tensors: this.selfNames.map((name) => (out[name.present] as Tensor).data as Float32Array) },
+    };
+  }
+
+  /**
+   * A forced pass over a whole token sequence (batch 1, no cache) that returns the logits and the
+   * cross-attention weights [heads, tokens, frames] of the given decoder layers (for word alignment).
+   */
+  async attend(tokens: readonly number[], cross: CrossAttentionCache, layers: readonly number[]): Promise<{ logits: Float32Array; attention: Map<number, Float32Array>; frames: number }> {
+    const names = layers.map((layer) => `cross_attentions.${layer}`);
+    const out = await this.timed('decoder', () => this.decoder.run(this.cachedFeeds([tokens], cross, null), ['logits', ...names]));
+    const attention = new Map<number, Float32Array>();
+    let frames = 0;
+    layers.forEach((layer, index) => {
+      const tensor = out[names[index] as string] as Tensor;
+      frames = tensor.dims[3] ?? 0;
+      attention.set(layer, tensor.data as Float32Array);
+    });
+    return { logits: (out.logits as Tensor).data as Float32Array, attention, frames };
+  }
+
+  /** The cache with its rows taken from `rows` (beam reordering, or one row expanded to several). */
+  selectRows(cache: SelfAttentionCache, rows: readonly number[]): SelfAttentionCache {
+    const rowSize = this.heads * cache.length * this.headDim;
+    const tensors = cache.tensors.map((data) => {
+      const out = new Float32Array(rows.length * rowSize);
+      rows.forEach((row, index) => out.set(data.subarray(row * rowSize, (row + 1) * rowSize), index * rowSize));
+      return out;
+    });
+    return { batch: rows.length, length: cache.length, tensors };
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await Promise.all([this.encoder.release(), this.decoder.release()]);
+  }
+
+  private cachedFeeds(tokens: readonly (readonly number[])[], cross: CrossAttentionCache, cache: SelfAttentionCache | null): Record<string, Tensor> {
+    const batch = tokens.length;
+    const feeds: Record<string, Tensor> = {
+      input_ids: this.ids(tokens),
+      // Read only by the first-step branch; the cached branch needs a tensor of the right rank.
+      encoder_hidden_states: new Tensor('float32', new Float32Array(batch * this.heads * this.headDim), [batch, 1, this.heads * this.headDim]),
+      use_cache_branch: new Tensor('bool', [true], [1]),
+    };
+    this.selfNames.forEach((name, index) => {
+      feeds[name.past] = cache === null ? this.empty(batch) : new Tensor('float32', cache.tensors[index] as Float32Array, [batch, this.heads, cache.length, this.headDim]);
+    });
+    this.crossNames.forEach((name, index) => (feeds[name.past] = cross.tensors[index] as Tensor));
+    return feeds;
+  }
+
+  private ids(tokens: readonly (readonly number[])[]): Tensor {
+    const width = tokens[0]?.length ?? 0;
+    const data = new BigInt64Array(tokens.length * width);
+    tokens.forEach((row, index) => row.forEach((token, at) => (data[index * width + at] = BigInt(token))));
+    return new Tensor('int64', data, [tokens.length, width]);
+  }
+
+  private empty(batch: number): Tensor {
+    return new Tensor('float32', new Float32Array(0), [batch, this.heads, 0, this.headDim]);
+  }
+
+  private async timed<T>(session: 'encoder' | 'decoder', run: () => Promise<T>): Promise<T> {
+    if (this.released) throw new Error('Whisper sessions used after release');
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      const entry = this.timings[session] as { totalMs: number; runs: number };
+      entry.totalMs += performance.now() - started;
+      entry.runs += 1;
+    }
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * Choosing tokens from the decoder: greedy, sampling at a temperature (best of N) and beam search, following
+ * openai-whisper's GreedyDecoder / BeamSearchDecoder (patience 1) and MaximumLikelihoodRanker (score divided by
+ * length). Every row of a batch shares one window's cross-attention cache.
+ */
+import { applyLogitRules, logNormalizer, type LogitRules } from './logit-rules';
+import type { CrossAttentionCache, SelfAttentionCache, WhisperSessions } from './sessions';
+
+export interface SearchOptions {
+  /** 0: greedy or beam search; above 0: sampling. */
+  temperature: number;
+  /** Beams at temperature 0 (1 = greedy). */
+  beamSize: number;
+  /** Independent samples at a temperature above 0; the best is kept. */
+  bestOf: number;
+  /** Most tokens to sample after the prompt. */
+  maxTokens: number;
+  /** Uniform [0, 1) source for sampling (seeded by the caller, so runs repeat). */
+  random: () => number;
+  signal?: AbortSignal;
+}
+
+export interface SearchResult {
+  /** Sampled tokens after the prompt, without <|endoftext|>. */
+  tokens: number[];
+  sumLogprob: number;
+}
+
+export interface SearchOutcome {
+  best: SearchResult;
+  /** Softmax probability of <|nospeech|> at <|startoftranscript|> (null when the model has no such token). */
+  noSpeechProb: number | null;
+  cancelled: boolean;
+}
+
+export interface SearchContext {
+  sessions: WhisperSessions;
+  cross: CrossAttentionCache;
+  rules: LogitRules;
+  prompt: readonly number[];
+  /** Index of <|startoftranscript|> in the prompt, where the no-speech probability is read. */
+  sotIndex: number;
+  noSpeechToken: number | null;
+}
+
+interface Row {
+  tokens: number[];
+  sumLogprob: number;
+  finished: boolean;
+}
+
+function rowOf(logits: Float32Array, index: number, vocab: number): Float32Array {
+  return logits.slice(index * vocab, (index + 1) * vocab);
+}
+
+function softmaxAt(row: Float32Array, token: number): number {
+  return Math.exp((row[token] as number) - logNormalizer(row));
+}
+
+/** openai's ranker with length_penalty None: the sum of log-probabilities over the number of tokens. */
+export function rankScore(result: SearchResult): number {
+  return result.sumLogprob / Math.max(1, result.tokens.length);
+}
+
+function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i += 1) if ((row[i] as number) > (row[best] as number)) best = i;
+  return best;
+}
+
+function sample(row: Float32Array, temperature: number, random: () => number): number {
+  let max = -Infinity;
+  for (const value of row) if (value > max) max = value;
+  let total = 0;
+  const weights = new Float64Array(row.length);
+  for (let i = 0; i < row.length; i += 1) {
+    const weight = Math.exp(((row[i] as number) - max) / temperature);
+    weights[i] = weight;
+    total += weight;
+  }
+  let threshold = random() * total;
+  for (let i = 0; i < row.length; i += 1) {
+    threshold -= weights[i] as number;
+    if (threshold <= 0 && (weights[i] as number) > 0) return i;
+  }
+  return argmax(row);
+}
+
+/** The k largest entries of a row, best first. */
+function topK(row: Float32Array, k: number): { token: number; value: number }[] {
+  const best: { token: number; value: number }[] = [];
+  for (let token = 0; token < row.length; token += 1) {
+    const value = row[token] as number;
+    if (value === -Infinity) continue;
+    if (best.length < k) {
+      best.push({ token, value });
+      best.sort((a, b) => b.value - a.value);
+    } else if (value > (best[k - 1] as { value: number }).value) {
+      best[k - 1] = { token, value };
+      best.sort((a, b) => b.value - a.value);
+    }
+  }
+  return best;
+}
+
+/** Decodes one window from its prompt with the strategy the options pick. */
+export async function searchTokens(context: SearchContext, options: SearchOptions): Promise<SearchOutcome> {
+  const { sessions, prompt } = context;
+  const vocab = sessions.vocabSize;
+  const first = await sessions.step([prompt], context.cross, null);
+  const noSpeechProb = context.noSpeechToken === null ? null : softmaxAt(rowOf(first.logits, context.sotIndex, vocab), context.noSpeechToken);
+  const lastRow = rowOf(first.logits, prompt.length - 1, vocab);
+  const outcome =
+    options.temperature === 0 && options.beamSize > 1
+      ? await beamSearch(context, options, lastRow, first.cache)
+      : await sampleRows(context, options, lastRow, first.cache);
+  return { ...outcome, noSpeechProb };
+}
+
+async function sampleRows(
+  context: SearchContext,
+  options: SearchOptions,
+  firstRow: Float32Array,
+  promptCache: SelfAttentionCache,
+): Promise<{ best: SearchResult; cancelled: boolean }> {
+  const count = options.temperature === 0 ? 1 : Math.max(1, options.bestOf);
+  const vocab = context.sessions.vocabSize;
+  const rows: Row[] = Array.from({ length: count }, () => ({ tokens: [], sumLogprob: 0, finished: false }));
+  let cache = count === 1 ? promptCache : context.sessions.selectRows(promptCache, rows.map(() => 0));
+  let logits: Float32Array[] = rows.map(() => firstRow.slice());
+  let cancelled = false;
+  for (let step = 0; step < options.maxTokens; step += 1) {
+    const next: number[] = [];
+    rows.forEach((row, index) => {
+      if (row.finished) {
+        next.push(context.rules.eot);
+        return;
+      }
+      const scores = logits[index] as Float32Array;
+      applyLogitRules(scores, row.tokens, context.rules);
+      const token = options.temperature === 0 ? argmax(scores) : sample(scores, options.temperature, options.random);
+      row.sumLogprob += (scores[token] as number) - logNormalizer(scores);
+      if (token === context.rules.eot) row.finished = true;
+      else row.tokens.push(token);
+      next.push(token);
+    });
+    if (rows.every((row) => row.finished) || step + 1 === options.maxTokens) break;
+    if (options.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    const pass = await context.sessions.step(
+      next.map((token) => [token]),
+      context.cross,
+      cache,
+    );
+    cache = pass.cache;
+    logits = rows.map((_, index) => rowOf(pass.logits, index, vocab));
+  }
+  const best = rows.reduce((a, b) => (rankScore(b) > rankScore(a) ? b : a));
+  return { best: { tokens: best.tokens, sumLogprob: best.sumLogprob }, cancelled };
+}
+
+async function beamSearch(
+  context: SearchContext,
+  options: SearchOptions,
+  firstRow: Float32Array,
+  promptCache: SelfAttentionCache,
+): Promise<{ best: SearchResult; cancelled: boolean }> {
+  const beams = options.beamSize;
+  const vocab = context.sessions.vocabSize;
+  const eot = context.rules.eot;
+  let alive: Row[] = [{ tokens: [], sumLogprob: 0, finished: false }];
+  let cache = promptCache;
+  let logits: Float32Array[] = [firstRow.slice()];
+  const finished: SearchResult[] = [];
+  let cancelled = false;
+  for (let step = 0; step < options.maxTokens; step += 1) {
+    const candidates: { source: number; token: number; score: number }[] = [];
+    alive.forEach((row, index) => {
+      const scores = logits[index] as Float32Array;
+      applyLogitRules(scores, row.tokens, context.rules);
+      const normalizer = logNormalizer(scores);
+      for (const { token, value } of topK(scores, beams + 1)) candidates.push({ source: index, token, score: row.sumLogprob + value - normalizer });
+    });
+    candidates.sort((a, b) => b.score - a.score);
+    const next: { source: number; token: number; score: number }[] = [];
+    const newlyFinished: SearchResult[] = [];
+    for (const candidate of candidates) {
+      if (candidate.token === eot) newlyFinished.push({ tokens: (alive[candidate.source] as Row).tokens.slice(), sumLogprob: candidate.score });
+      else next.push(candidate);
+      if (next.length === beams) break;
+    }
+    for (const result of newlyFinished) if (finished.length < beams) finished.push(result);
+    if (finished.length >= beams || next.length === 0) break;
+    alive = next.map((candidate) => ({ tokens: [...(alive[candidate.source] as Row).tokens, candidate.token], sumLogprob: candidate.score, finished: false }));
+    if (step + 1 === options.maxTokens) break;
+    if (options.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    const sources = next.map((candidate) => candidate.source);
+    const reordered = sources.every((source, index) => source === index) && sources.length === cache.batch ? cache : context.sessions.selectRows(cache, sources);
+    const pass = await context.sessions.step(
+      next.map((candidate) => [candidate.token]),
+      context.cross,
+      reordered,
+    );
+    cache = pass.cache;
+    logits = alive.map((_, index) => rowOf(pass.logits, index, vocab));
+  }
+  if (finished.length < beams) {
+    // Not enough beams ended: the unfinished ones compete as they are (openai's finalize).
+    for (const row of [...alive].sort((a, b) => b.sumLogprob - a.sumLogprob)) {
+      if (finished.length >= beams) break;
+      finished.push({ tokens: row.tokens, sumLogprob: row.sumLogprob });
+    }
+  }
+  const best = finished.reduce((a, b) => (rankScore(b) > rankScore(a) ? b : a));
+  return { best, cancelled };
+}

@@ -1,0 +1,62 @@
+import { ok, type Result } from '../../src-shared/result';
+import type { LanguageProbabilities, SpeechRecognizer } from '../asr/types';
+import { ENGINE_SAMPLE_RATE } from '../audio/types';
+import type { LanguageFollower } from './language-follower';
+import type { SpeechTimeline } from './speech-timeline';
+
+export interface WindowLanguage {
+  language: string;
+  /** Whole-window probabilities (for reports). */
+  probabilities: LanguageProbabilities;
+  /** Virtual sample where another language begins inside the window: the window should end there. */
+  cutAt: number | null;
+}
+
+/** A window this sure of the language it was already in is transcribed in it without a closer look. */
+const CONFIDENT = 0.8;
+/** Stretches of speech shorter than this say too little about their language (a name, "okay"). */
+const MIN_STRETCH_SAMPLES = 2 * ENGINE_SAMPLE_RATE;
+/** Stretches listened to one by one in an uncertain window, at most (each costs an encoder pass). */
+const MAX_STRETCHES = 6;
+
+function asMap(detected: { language: string; probability: number; probabilities?: LanguageProbabilities }): LanguageProbabilities {
+  return detected.probabilities ?? new Map([[detected.language, detected.probability]]);
+}
+
+/**
+ * The language of the window starting at `seek`: Whisper's detection over the whole window when it confirms the
+ * language being followed; otherwise (a first window unsure of itself, or one that may switch) the speech
+ * stretches are heard one by one, the window takes the first one's language and ends where a stretch in another
+ * language begins, so one window never mixes two languages (Whisper would translate the second).
+ */
+export async function chooseWindowLanguage(
+  recognizer: SpeechRecognizer,
+  follower: LanguageFollower,
+  samples: Float32Array,
+  seek: number,
+  timeline: SpeechTimeline,
+): Promise<Result<WindowLanguage>> {
+  const whole = await recognizer.detectLanguage(samples);
+  if (!whole.ok) return whole;
+  const probabilities = asMap(whole.value);
+  const current = follower.current;
+  if (whole.value.probability >= CONFIDENT && (current === null || current === whole.value.language)) {
+    return ok({ language: follower.choose(probabilities), probabilities, cutAt: null });
+  }
+  const stretches = timeline.speechStretches(seek, seek + samples.length).filter((stretch) => stretch.end - stretch.start >= MIN_STRETCH_SAMPLES);
+  let language: string | null = null;
+  let cutAt: number | null = null;
+  for (const stretch of stretches.slice(0, MAX_STRETCHES)) {
+    const heard = await recognizer.detectLanguage(samples.subarray(stretch.start - seek, stretch.end - seek));
+    if (!heard.ok) return heard;
+    const chosen = follower.choose(asMap(heard.value));
+    if (language === null) language = chosen;
+    else if (chosen !== language) {
+      cutAt = stretch.start;
+      break;
+    }
+  }
+  // The whole window's detection encoded last is the one the decoder reuses; decide on it when no stretch spoke.
+  if (language === null) return ok({ language: follower.choose(probabilities), probabilities, cutAt: null });
+  return ok({ language, probabilities, cutAt });
+}
