@@ -108,6 +108,7 @@ class WhisperRecognizer implements SpeechRecognizer {
           noSpeechToken: this.vocabulary.special.noSpeech,
         },
         (tokens) => this.vocabulary.decode(tokens),
+        (token) => this.vocabulary.isTimestamp(token),
         {
           temperatures: decoding.temperatures,
           beamSize: decoding.beamSize,

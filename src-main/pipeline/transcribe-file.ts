@@ -53,6 +53,8 @@ const SR = ENGINE_SAMPLE_RATE;
 const WINDOW_SAMPLES = MAX_WINDOW_SECONDS * SR;
 /** Speech after the model's last segment that makes the next window start there rather than at the window's end. */
 const UNHEARD_SPEECH_SAMPLES = SR;
+/** A segment ending this close to a window cut through speech may have lost the end of its last word. */
+const CUT_EDGE_SECONDS = 0.5;
 /** Speech without text shorter than this (a cough, a click VAD took for speech) is not marked. */
 const INAUDIBLE_MIN_SAMPLES = SR;
 /** Each window moves on by at least this much, so a model that keeps stopping at once cannot stall the file. */
@@ -156,12 +158,19 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
       let resumeAt = Math.round(Math.min(window.resumeAt ?? windowSeconds, windowSeconds) * SR);
       let inaudible = false;
       let resumedEarly = false;
-      const kept = window.segments.filter((segment) => segment.text.trim() !== '');
+      let kept = window.segments.filter((segment) => segment.text.trim() !== '');
+      // A last segment the model left open, or closed right at a cut through speech, may hold half a word:
+      // drop it and start the next window at its start, so it is heard whole, once.
+      const last = kept.at(-1);
+      const cutThroughSpeech = seek + samples.length < timeline.length && timeline.speechWithin(seek + samples.length - 1, seek + samples.length) > 0;
+      if (last && kept.length >= 2 && (last.end === null || (cutThroughSpeech && last.end >= windowSeconds - CUT_EDGE_SECONDS))) {
+        kept = kept.slice(0, -1);
+        resumeAt = Math.min(resumeAt, Math.round(last.start * SR));
+      }
       for (const segment of kept) {
         segments.push({ id: segments.length, ...place(seek, segment, samples.length), text: segment.text, speaker: null, language: window.language });
       }
-      const lastEnd = kept.at(-1)?.end ?? null;
-      if (lastEnd === null) {
+      if (kept.length === 0) {
         // No text over detected speech, even after the fallback: mark the stretch, never skip it silently.
         const speechEnd = Math.min(timeline.speechEndAfter(seek) ?? seek + samples.length, seek + samples.length);
         if (timeline.speechWithin(seek, speechEnd) >= INAUDIBLE_MIN_SAMPLES) {

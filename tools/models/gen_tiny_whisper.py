@@ -56,6 +56,8 @@ def parse_args() -> argparse.Namespace:
                    help="no output shaping: the random decoder then repeats one token up to max_length (448)")
     p.add_argument("--segment-tokens", type=int, default=8, help="shaping: a timestamp pair every N positions")
     p.add_argument("--eos-after", type=int, default=30, help="shaping: <|endoftext|> from this decoder position on")
+    p.add_argument("--sharpness", type=float, default=2.0,
+                   help="shaping: scale of the random logits (confidence), relative to d_model 64")
     p.add_argument("--whisper-assets", type=Path, default=None,
                    help="folder holding openai-whisper's *.tiktoken files (default: installed package or pip download)")
     p.add_argument("--cache-dir", type=Path, default=default_cache, help="where the openai-whisper sdist is cached")
@@ -184,6 +186,7 @@ def main() -> None:
     shaping = None if args.plain_random else Shaping(
         readable=readable_tokens(ranks, dims.vocab), eos_token_id=ids["<|endoftext|>"],
         timestamp_begin=ids["<|0.00|>"], segment_tokens=args.segment_tokens, eos_after=args.eos_after,
+        sharpness=args.sharpness * (64 / args.d_model) ** 0.5,
         prompt_end_ids=(ids["<|transcribe|>"], ids["<|translate|>"]) if multilingual
         else (ids["<|startoftranscript|>"],))
     for dtype in dtypes:

@@ -178,6 +178,9 @@ class Shaping:
     # after them the first timestamp is steered to ~0 s, since transformers.js skips
     # max_initial_timestamp_index on the first step.
     prompt_end_ids: tuple[int, ...] = ()
+    # Multiplies the random logits before the bias, so the walk is confident (an average log-probability
+    # above -1, as real speech gives) and a decoder's temperature fallback is not taken on every window.
+    sharpness: float = 1.0
 
 
 def _shaping_bias(g: GraphBuilder, positions: str, shaping: Shaping, vocab: int) -> str:
@@ -319,7 +322,7 @@ def _tied_embedding(g: GraphBuilder, dims: Dims) -> TiedEmbedding:
 
 
 def _decoder_body(g: GraphBuilder, dims: Dims, embedding: TiedEmbedding, positions: str, mask: str,
-                  shaping_bias: str | None, cached: bool) -> list[str]:
+                  shaping_bias: str | None, cached: bool, sharpness: float = 1.0) -> list[str]:
     """One branch of the merged decoder; returns its outputs in the order of `_decoder_outputs`.
 
     `cached`: cross-attention reads `past_key_values.{i}.encoder.*` instead of projecting
@@ -367,6 +370,8 @@ def _decoder_body(g: GraphBuilder, dims: Dims, embedding: TiedEmbedding, positio
         # turns that into a walk over varied tokens.
         permutation = g.draw("vocab_permutation", lambda: g.rng.permutation(dims.vocab).astype(np.int64))
         logits = g.op1("Gather", [logits, g.stored("vocab_permutation", permutation)], axis=2)
+        if sharpness != 1.0:
+            logits = g.op1("Mul", [logits, g.const("sharpness", np.array(sharpness, np.float32))])
         logits = g.op1("Add", [logits, shaping_bias])
     return [logits, *presents, *cross_attentions]
 
@@ -416,13 +421,14 @@ def build_decoder(dims: Dims, seed: int, weight_mode: str, shaping: Shaping | No
     # What does not depend on the branch sits in the outer graph, and both branches read it.
     positions, mask = _positions_and_mask(g)
     bias = None if shaping is None else _shaping_bias(g, positions, shaping, dims.vocab)
+    sharpness = 1.0 if shaping is None else shaping.sharpness
     # Weights are drawn in the order of the earlier single-graph decoder (embedding first, then the
     # first-step branch, which uses every other weight), so a seed keeps giving the same weights.
     embedding = _tied_embedding(g, dims)
     outer_nodes = g.take_nodes()
-    first_step_outputs = _decoder_body(g, dims, embedding, positions, mask, bias, cached=False)
+    first_step_outputs = _decoder_body(g, dims, embedding, positions, mask, bias, cached=False, sharpness=sharpness)
     first_step = _branch("decoder_first_step", g.take_nodes(), first_step_outputs)
-    with_past_outputs = _decoder_body(g, dims, embedding, positions, mask, bias, cached=True)
+    with_past_outputs = _decoder_body(g, dims, embedding, positions, mask, bias, cached=True, sharpness=sharpness)
     with_past = _branch("decoder_with_past", g.take_nodes(), with_past_outputs)
     g.nodes = outer_nodes
     outputs = _decoder_outputs(dims)

@@ -4,7 +4,7 @@
  * -1), decode again, sampling at 0.2, 0.4 … 1.0 (best of 5); keep the first result that passes, else the most
  * likely one among those that do not repeat. A window the model hears as no speech is not retried.
  */
-import { deflateSync } from 'node:zlib';
+import { deflate } from 'pako';
 import { searchTokens, type SearchContext, type SearchResult } from './token-search';
 
 export interface FallbackOptions {
@@ -38,11 +38,14 @@ export interface DecodedWindow {
 
 export const DEFAULT_TEMPERATURES = [0, 0.2, 0.4, 0.6, 0.8, 1] as const;
 
-/** len(utf8) / len(zlib(utf8)), as openai-whisper computes it (Node's deflate defaults are Python's). */
+/**
+ * len(utf8) / len(zlib.compress(utf8)), as openai-whisper and faster-whisper compute it. pako 2 reproduces zlib's
+ * output byte for byte; Node's own zlib (Chromium's fork) compresses loops harder, which would move the 2.4 line.
+ */
 export function compressionRatio(text: string): number {
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = new TextEncoder().encode(text);
   if (bytes.length === 0) return 0;
-  return bytes.length / deflateSync(bytes).length;
+  return bytes.length / deflate(bytes).length;
 }
 
 /** mulberry32: a small seeded generator, enough for sampling tokens reproducibly. */
@@ -57,7 +60,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export async function decodeWithFallback(context: SearchContext, decodeText: (tokens: readonly number[]) => string, options: FallbackOptions): Promise<DecodedWindow> {
+export async function decodeWithFallback(
+  context: SearchContext,
+  decodeText: (tokens: readonly number[]) => string,
+  isTimestamp: (token: number) => boolean,
+  options: FallbackOptions,
+): Promise<DecodedWindow> {
   const random = seededRandom(options.seed);
   const all: DecodedWindow[] = [];
   const notRepetitive: DecodedWindow[] = [];
@@ -84,8 +92,35 @@ export async function decodeWithFallback(context: SearchContext, decodeText: (to
   const pool = notRepetitive.length > 0 ? notRepetitive : all;
   const best = pool.reduce((a, b) => (b.avgLogprob > a.avgLogprob ? b : a));
   // The last temperature tried decides whether the prompt is reset (faster-whisper keeps it so too).
-  const chosen = { ...best, temperature: options.temperatures.at(-1) ?? best.temperature, attempts: all.length, failed: true };
+  let chosen = { ...best, temperature: options.temperatures.at(-1) ?? best.temperature, attempts: all.length, failed: true };
+  if (options.compressionRatioThreshold !== null && chosen.compressionRatio > options.compressionRatioThreshold) {
+    chosen = { ...chosen, ...trimRepetition(chosen.tokens, decodeText, options.compressionRatioThreshold, isTimestamp) };
+  }
   return { ...chosen, noSpeech: isNoSpeech(chosen, options) };
+}
+
+/**
+ * Every temperature looped: keep the text up to where the loop sets in (the longest prefix, ended at a timestamp,
+ * whose compression ratio passes), so no window's text repeats itself; the window then resumes at that timestamp.
+ */
+export function trimRepetition(
+  tokens: readonly number[],
+  decodeText: (tokens: readonly number[]) => string,
+  threshold: number,
+  isTimestamp: (token: number) => boolean,
+): { tokens: number[]; text: string; compressionRatio: number } {
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (compressionRatio(decodeText(tokens.slice(0, middle)).trim()) <= threshold) low = middle;
+    else high = middle - 1;
+  }
+  let end = low;
+  while (end > 0 && !isTimestamp(tokens[end - 1] as number)) end -= 1;
+  const kept = tokens.slice(0, end);
+  const text = decodeText(kept).trim();
+  return { tokens: kept, text, compressionRatio: compressionRatio(text) };
 }
 
 /** openai's skip rule: likely no speech, unless the text itself is likely enough. */
