@@ -158,7 +158,10 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
       let resumeAt = Math.round(Math.min(window.resumeAt ?? windowSeconds, windowSeconds) * SR);
       let inaudible = false;
       let resumedEarly = false;
-      let kept = window.segments.filter((segment) => segment.text.trim() !== '');
+      // Text over no detected speech at all (in the silence kept around it) is a hallucination on silence.
+      const overSpeech = (segment: RecognizedSegment): boolean =>
+        timeline.speechWithin(seek + Math.round(segment.start * SR), seek + Math.round((segment.end ?? windowSeconds) * SR)) > 0;
+      let kept = window.segments.filter((segment) => segment.text.trim() !== '' && overSpeech(segment));
       // A last segment the model left open, or closed right at a cut through speech, may hold half a word:
       // drop it and start the next window at its start, so it is heard whole, once.
       const last = kept.at(-1);

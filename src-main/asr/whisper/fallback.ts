@@ -100,8 +100,9 @@ export async function decodeWithFallback(
 }
 
 /**
- * Every temperature looped: keep the text up to where the loop sets in (the longest prefix, ended at a timestamp,
- * whose compression ratio passes), so no window's text repeats itself; the window then resumes at that timestamp.
+ * Every temperature looped: keep the text up to where the loop sets in (the longest prefix whose compression
+ * ratio passes, cut back to its last timestamp when it has one after the first, so segments stay whole and the
+ * window resumes there), so no window's text repeats itself.
  */
 export function trimRepetition(
   tokens: readonly number[],
@@ -117,8 +118,8 @@ export function trimRepetition(
     else high = middle - 1;
   }
   let end = low;
-  while (end > 0 && !isTimestamp(tokens[end - 1] as number)) end -= 1;
-  const kept = tokens.slice(0, end);
+  while (end > 1 && !isTimestamp(tokens[end - 1] as number)) end -= 1;
+  const kept = tokens.slice(0, end > 1 ? end : low);
   const text = decodeText(kept).trim();
   return { tokens: kept, text, compressionRatio: compressionRatio(text) };
 }
