@@ -122,7 +122,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
           const { modelId, dir, dtype } = model.value;
           // Inference runs in a worker thread: onnxruntime-node blocks the thread it runs on.
           const speakerModelPath = await findInstalledDiarizationModel(DEFAULT_EMBEDDING_MODEL_ID, [modelsDir, ...(options.extraModelDirs ?? [])]);
-          const config = { modelId, modelDir: dir, dtype, execution: device, language: request.language ?? null, task: request.task ?? 'transcribe', speakerModelPath };
+          const config = {
+            modelId,
+            modelDir: dir,
+            dtype,
+            execution: device,
+            language: request.language ?? null,
+            task: request.task ?? 'transcribe',
+            initialPrompt: request.prompt?.trim() ?? '',
+            speakerModelPath,
+          };
           const opened = await openWorkerTranscription(config, emit);
           return opened.ok ? ok({ ...opened.value, modelId }) : opened;
         },
@@ -163,6 +172,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       {
         language: request.language ?? null,
         task: request.task ?? 'transcribe',
+        ...(request.prompt?.trim() ? { initialPrompt: request.prompt.trim() } : {}),
         ...(signal ? { signal } : {}),
         onProgress: (stage, percent) => onProgress({ path, stage, percent }),
       },

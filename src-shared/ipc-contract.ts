@@ -33,6 +33,8 @@ export interface AppSettings {
   modelId: string;
   /** ISO 639-1, or null to detect. */
   language: string | null;
+  /** Names and words the user's meetings use (a vocabulary prompt for Whisper), used where a job names none. */
+  vocabulary: string;
   /** Use a GPU execution provider when one is detected. */
   useGpu: boolean;
   /** Find who spoke when after every recording, import and re-transcription (a diarize job). */

@@ -4,7 +4,7 @@
  */
 import type { AppSettings, ExportFormat, SpeakerCountChoice } from './ipc-contract';
 import { EXPORT_FORMAT_LIST } from './ipc-contract';
-import type { TranscriptionChoice } from './jobs';
+import { MAX_PROMPT_LENGTH, type TranscriptionChoice } from './jobs';
 import type { RecordingStartRequest } from './recording-events';
 import { fail, ok, type Result } from './result';
 import type { AsrTask } from './transcript';
@@ -21,6 +21,8 @@ const isShortString = (value: unknown): value is string => typeof value === 'str
 const optionalString = (value: unknown): boolean => value === undefined || isShortString(value);
 const optionalNullableString = (value: unknown): boolean => value === null || optionalString(value);
 const optionalTask = (value: unknown): boolean => value === undefined || value === 'transcribe' || value === 'translate';
+const isPrompt = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_PROMPT_LENGTH && !value.includes('\0');
+const optionalPrompt = (value: unknown): boolean => value === undefined || isPrompt(value);
 /** ISO 639-1 (and the few three-letter codes Whisper knows, like "haw" and "yue"). */
 const isLanguageCode = (value: unknown): value is string => typeof value === 'string' && /^[a-z]{2,3}$/.test(value);
 
@@ -72,13 +74,14 @@ export function parseTranscriptionChoice(value: unknown): Result<TranscriptionCh
   const choice = value ?? {};
   if (!isObject(choice)) return badRequest('A transcription choice must be an object.');
   const languageValid = choice.language === undefined || choice.language === null || isLanguageCode(choice.language);
-  if (!optionalString(choice.modelId) || !languageValid || !optionalTask(choice.task)) {
-    return badRequest('A transcription choice has a modelId string, a language code or null, and task transcribe or translate.');
+  if (!optionalString(choice.modelId) || !languageValid || !optionalTask(choice.task) || !optionalPrompt(choice.prompt)) {
+    return badRequest(`A transcription choice has a modelId string, a language code or null, task transcribe or translate, and a prompt of at most ${MAX_PROMPT_LENGTH} characters.`);
   }
   const known: TranscriptionChoice = {};
   if (choice.modelId !== undefined) known.modelId = choice.modelId as string;
   if (choice.language !== undefined) known.language = choice.language as string | null;
   if (choice.task !== undefined) known.task = choice.task as AsrTask;
+  if (choice.prompt !== undefined) known.prompt = choice.prompt as string;
   return ok(known);
 }
 
@@ -105,6 +108,7 @@ export function parseRecordingStartRequest(value: unknown): Result<RecordingStar
     optionalString(request.modelId) &&
     optionalNullableString(request.language) &&
     optionalTask(request.task) &&
+    optionalPrompt(request.prompt) &&
     (request.transcribe === undefined || typeof request.transcribe === 'boolean');
   if (!valid) return badRequest('startRecording: device ids, modelId and language must be strings, task transcribe or translate, transcribe a boolean.');
   // Only known fields cross into the engine (engine-only knobs like a model folder cannot be set from the page).
@@ -114,6 +118,7 @@ export function parseRecordingStartRequest(value: unknown): Result<RecordingStar
   if (request.modelId !== undefined) known.modelId = request.modelId as string;
   if (request.language !== undefined) known.language = request.language as string | null;
   if (request.task !== undefined) known.task = request.task as AsrTask;
+  if (request.prompt !== undefined) known.prompt = request.prompt as string;
   if (request.transcribe !== undefined) known.transcribe = request.transcribe as boolean;
   return ok(known);
 }
@@ -121,6 +126,7 @@ export function parseRecordingStartRequest(value: unknown): Result<RecordingStar
 const SETTINGS_FIELDS: Record<keyof AppSettings, (value: unknown) => boolean> = {
   modelId: isShortString,
   language: (value) => value === null || isLanguageCode(value),
+  vocabulary: isPrompt,
   useGpu: (value) => typeof value === 'boolean',
   findSpeakers: (value) => typeof value === 'boolean',
   storageDir: (value) => isShortString(value) && /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(value) && !value.includes('\0'),

@@ -26,7 +26,12 @@ export interface TranscriptionChoice {
   /** ISO 639-1 code, or null/absent for auto-detection. */
   language?: string | null;
   task?: AsrTask;
+  /** Names and words the speakers use (a vocabulary prompt for Whisper); empty or absent: none. */
+  prompt?: string;
 }
+
+/** The longest vocabulary prompt kept (Whisper reads at most about 110 tokens of it). */
+export const MAX_PROMPT_LENGTH = 1000;
 
 export interface ImportJobPayload extends TranscriptionChoice {
   kind: 'import';

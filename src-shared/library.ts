@@ -23,6 +23,8 @@ export interface MeetingSummary {
   language: string | null;
   /** Catalog id of the model that transcribed (or will transcribe) it. */
   modelId: string | null;
+  /** The vocabulary prompt (names, jargon) the transcript was made with; null when none. */
+  prompt: string | null;
   status: MeetingStatus;
   /** When the current transcript was stored; null before the first one. */
   transcribedAt: string | null;

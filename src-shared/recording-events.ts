@@ -46,6 +46,8 @@ export interface RecordingStartRequest {
   /** null = detect from the first utterance. */
   language?: string | null;
   task?: AsrTask;
+  /** Names and words the speakers use (a vocabulary prompt for Whisper). */
+  prompt?: string;
   /** false records without live transcription (default true). */
   transcribe?: boolean;
 }

@@ -38,7 +38,7 @@ export function createQueueHandlers(deps: QueueHandlerDeps): Pick<WireHandlers, 
       if (!id.ok) return id;
       const parsedChoice = parseTranscriptionChoice(choice);
       if (!parsedChoice.ok) return parsedChoice;
-      return deps.workspace.retranscribe(id.value, withSettings(parsedChoice.value, deps.settings.current()));
+      return deps.workspace.retranscribe(id.value, withSettings(parsedChoice.value, deps.settings.current(), 'retranscribe'));
     }),
     diarizeMeeting: guarded('diarizeMeeting', 2, ([meetingId, speakers]) => {
       const id = parseId(meetingId, 'meetingId');
@@ -52,13 +52,16 @@ export function createQueueHandlers(deps: QueueHandlerDeps): Pick<WireHandlers, 
 
 /**
  * The settings' model and language where the choice names none. The workspace's defaults map the local
- * model's id to its folder, so a job naming it is transcribed from there.
+ * model's id to its folder, so a job naming it is transcribed from there. A new import takes the settings'
+ * vocabulary; a re-transcription without a prompt of its own keeps the meeting's.
  */
-export function withSettings(choice: TranscriptionChoice, settings: AppSettings): TranscriptionChoice {
+export function withSettings(choice: TranscriptionChoice, settings: AppSettings, kind: 'import' | 'retranscribe' = 'import'): TranscriptionChoice {
+  const prompt = choice.prompt ?? (kind === 'import' && settings.vocabulary.trim() ? settings.vocabulary : undefined);
   return {
     ...choice,
     modelId: choice.modelId ?? settings.modelId,
     language: choice.language !== undefined ? choice.language : settings.language,
+    ...(prompt !== undefined ? { prompt } : {}),
   };
 }
 

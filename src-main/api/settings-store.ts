@@ -33,6 +33,7 @@ export function defaultSettings(dataDir: string, localModelId: string | null): A
   return {
     modelId: localModelId ?? DEFAULT_MODEL_ID,
     language: null,
+    vocabulary: '',
     useGpu: true,
     findSpeakers: true,
     storageDir: dataDir,

@@ -54,10 +54,12 @@ export function createWireHandlers(deps: WireHandlerDeps): WireHandlers {
 /** The page's request over the settings; the local model is opened from its folder. */
 export function recordingRequest(request: RecordingStartRequest, settings: AppSettings, places: ModelPlaces): StartRecordingRequest {
   const modelId = request.modelId ?? settings.modelId;
+  const prompt = (request.prompt ?? settings.vocabulary).trim();
   return {
     ...request,
     modelId,
     language: request.language !== undefined ? request.language : settings.language,
+    ...(prompt ? { prompt } : {}),
     deviceId: request.deviceId !== undefined ? request.deviceId : settings.inputDeviceId,
     monitorDeviceId: request.monitorDeviceId !== undefined ? request.monitorDeviceId : settings.monitorDeviceId,
     ...(places.local !== null && modelId === places.local.id ? { modelDir: places.local.dir } : {}),

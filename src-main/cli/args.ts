@@ -15,6 +15,7 @@ export interface TranscribeCommand {
   /** null = detect. */
   language: string | null;
   task: AsrTask;
+  prompt: string | null;
   formats: ExportFormat[];
   outDir: string | null;
   device: ExecutionPreference;
@@ -30,6 +31,7 @@ Options:
   --dtype <fp32|fp16|q8|q4>   weight precision (default: the model's default)
   --language <auto|ko|en|…>   spoken language (default: auto-detect)
   --task <transcribe|translate>  translate = English output from any language
+  --prompt <text>      names and words the speakers use (e.g. "Verbatim, Hyprnote, 김민지")
   --format <list>      comma-separated: ${EXPORT_FORMATS.join(',')} (default: txt,srt)
   --out-dir <dir>      where transcripts go (default: next to each input)
   --device <auto|cpu|gpu>  execution provider preference (default: auto)

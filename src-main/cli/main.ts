@@ -25,6 +25,7 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
           path,
           language: command.language,
           task: command.task,
+          ...(command.prompt ? { prompt: command.prompt } : {}),
           ...(command.modelId ? { modelId: command.modelId } : {}),
           ...(command.modelDir ? { modelDir: resolve(command.modelDir) } : {}),
           ...(command.dtype ? { dtype: command.dtype } : {}),

@@ -1,4 +1,5 @@
 /** The model options every command shares (transcribe, record, import): their parseArgs spec and their checks. */
+import { MAX_PROMPT_LENGTH } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AsrTask } from '../../src-shared/transcript';
 import type { ExecutionPreference } from '../asr/execution-provider';
@@ -11,6 +12,7 @@ export const MODEL_ARG_OPTIONS = {
   dtype: { type: 'string' },
   language: { type: 'string' },
   task: { type: 'string', default: 'transcribe' },
+  prompt: { type: 'string' },
   device: { type: 'string', default: 'auto' },
 } as const;
 
@@ -21,6 +23,7 @@ export interface ModelArgValues {
   dtype?: string | undefined;
   language?: string | undefined;
   task?: string | undefined;
+  prompt?: string | undefined;
   device?: string | undefined;
 }
 
@@ -32,6 +35,8 @@ export interface ModelArgs {
   /** null = detect. */
   language: string | null;
   task: AsrTask;
+  /** Names and words the speakers use (a vocabulary prompt); null: none. */
+  prompt: string | null;
   device: ExecutionPreference;
 }
 
@@ -41,6 +46,7 @@ export function checkModelArgs(values: ModelArgValues): Result<ModelArgs> {
   if (task !== 'transcribe' && task !== 'translate') return fail('CLI_BAD_ARGS', '--task must be transcribe or translate.');
   if (device !== 'auto' && device !== 'cpu' && device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
   if (values.dtype !== undefined && !isModelDtype(values.dtype)) return fail('CLI_BAD_ARGS', '--dtype must be fp32, fp16, q8 or q4.');
+  if (values.prompt !== undefined && values.prompt.length > MAX_PROMPT_LENGTH) return fail('CLI_BAD_ARGS', `--prompt takes at most ${MAX_PROMPT_LENGTH} characters.`);
   return ok({
     modelId: values.model ?? null,
     modelDir: values['model-dir'] ?? null,
@@ -48,6 +54,7 @@ export function checkModelArgs(values: ModelArgValues): Result<ModelArgs> {
     dtype: (values.dtype as ModelDtype | undefined) ?? null,
     language: values.language === undefined || values.language === 'auto' ? null : values.language.toLowerCase(),
     task,
+    prompt: values.prompt?.trim() ? values.prompt.trim() : null,
     device,
   });
 }

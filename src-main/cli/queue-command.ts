@@ -22,7 +22,7 @@ Options:
   --data-dir <dir>     the library's folder (default: ${defaultUserDataDir()})
   --no-wait            queue the files and return (the next run of the app or the CLI works on them)
   --diarize            then find who spoke when in each (a diarize job; waits for it too)
-  --model, --model-dir, --models-dir, --dtype, --language, --task, --device: as for transcribe
+  --model, --model-dir, --models-dir, --dtype, --language, --task, --prompt, --device: as for transcribe
 `;
 
 export interface QueueCommand {
@@ -59,14 +59,14 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
   if (command === 'search' && positionals.join(' ').trim() === '') return fail('CLI_BAD_ARGS', 'search: give the text to look for.');
   const model = checkModelArgs(values);
   if (!model.ok) return model;
-  const { modelId, language, task, modelDir, modelsDir, dtype, device } = model.value;
+  const { modelId, language, task, prompt, modelDir, modelsDir, dtype, device } = model.value;
   return ok({
     command,
     args: positionals,
     dataDir: resolve(values['data-dir'] ?? defaultUserDataDir()),
     wait: !values['no-wait'],
     diarize: values.diarize,
-    choice: { ...(modelId ? { modelId } : {}), language, task },
+    choice: { ...(modelId ? { modelId } : {}), language, task, ...(prompt ? { prompt } : {}) },
     modelDir,
     modelsDir,
     dtype,

@@ -18,6 +18,7 @@ export interface RecordCommand {
   dtype: ModelDtype | null;
   language: string | null;
   task: AsrTask;
+  prompt: string | null;
   transcribe: boolean;
   formats: ExportFormat[];
   outDir: string | null;
@@ -36,7 +37,7 @@ Options:
   --out-dir <dir>      where recordings go (default: your user data folder)
   --no-transcribe      record only
   --format <list>      transcript files written next to the recording (default: txt,json)
-  --model, --model-dir, --models-dir, --dtype, --language, --task, --device: as for transcribe
+  --model, --model-dir, --models-dir, --dtype, --language, --task, --prompt, --device: as for transcribe
 `;
 
 export function parseRecordArgs(argv: string[]): Result<RecordCommand> {
@@ -120,6 +121,7 @@ export async function runRecord(command: RecordCommand): Promise<number> {
     monitorDeviceId: command.monitor,
     language: command.language,
     task: command.task,
+    ...(command.prompt ? { prompt: command.prompt } : {}),
     transcribe: command.transcribe,
     ...(command.modelId ? { modelId: command.modelId } : {}),
     ...(command.modelDir ? { modelDir: command.modelDir } : {}),

@@ -70,7 +70,7 @@ async function importFile(deps: JobHandlerDeps, context: JobContext, payload: Im
   // From here the job finishes: storing takes milliseconds, and stopping halfway would only leave work to undo.
   context.reportProgress(PROGRESS.store, 'store');
   const title = payload.title?.trim() || basename(sourcePath, extname(sourcePath));
-  const stored = await storeImport(deps, meetingId, sourcePath, title, audioPath, transcribed.value);
+  const stored = await storeImport(deps, meetingId, sourcePath, title, audioPath, transcribed.value, request.prompt);
   if (!stored.ok) return stored;
   context.reportProgress(100, 'store');
   return ok({ kind: 'import', meetingId, segmentCount: stored.value.segmentCount });
@@ -83,6 +83,7 @@ async function storeImport(
   title: string,
   audioPath: string,
   transcript: Transcript,
+  prompt: string | undefined,
 ): Promise<Result<MeetingSummary>> {
   const existing = deps.library.getMeeting(meetingId);
   if (!existing.ok) {
@@ -101,7 +102,7 @@ async function storeImport(
   if (!moved.ok) return moved;
   // A meeting enqueued with its own title (or renamed since) keeps it.
   const meetingTitle = existing.ok ? existing.value.title : title;
-  return storeTranscript(deps.library, meetingId, { ...transcript, source: meetingTitle }, { recordingPath: mediaPath, sourceFile: sourcePath });
+  return storeTranscript(deps.library, meetingId, { ...transcript, source: meetingTitle }, { recordingPath: mediaPath, sourceFile: sourcePath, prompt: prompt ?? null });
 }
 
 /** Errors about the extracted copy are reported against the file the user imported. */

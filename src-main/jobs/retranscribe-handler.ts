@@ -1,6 +1,7 @@
 /**
  * Re-transcribe job: the meeting's media file again, with another model or language; the new transcript
- * replaces the old one in one transaction (until then, readers keep seeing the old one).
+ * replaces the old one in one transaction (until then, readers keep seeing the old one). Without a prompt of
+ * its own, the job uses the one the meeting was transcribed with.
  */
 import type { JobResult, RetranscribeJobPayload } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
@@ -20,7 +21,8 @@ export function createRetranscribeHandler(deps: JobHandlerDeps): JobHandler {
     const statusBefore = markTranscribing(deps.library, payload.meetingId);
     let result: Result<JobResult>;
     try {
-      result = await retranscribe(deps, context, payload, meeting.value.recordingPath, meeting.value.title);
+      const prompt = payload.prompt ?? meeting.value.prompt ?? undefined;
+      result = await retranscribe(deps, context, { ...payload, ...(prompt !== undefined ? { prompt } : {}) }, meeting.value.recordingPath, meeting.value.title);
     } catch (error) {
       result = fail('JOB_HANDLER_FAILED', `Re-transcribing meeting ${payload.meetingId} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, payload.meetingId);
     }
@@ -50,7 +52,7 @@ async function retranscribe(
   if (context.signal.aborted) return jobCancelled(`Re-transcribing "${title}"`, meetingId);
 
   context.reportProgress(PROGRESS.store, 'store');
-  const stored = storeTranscript(deps.library, meetingId, { ...transcribed.value, source: title }, {});
+  const stored = storeTranscript(deps.library, meetingId, { ...transcribed.value, source: title }, { prompt: request.prompt ?? null });
   if (!stored.ok) return stored;
   context.reportProgress(100, 'store');
   return ok({ kind: 'retranscribe', meetingId, segmentCount: stored.value.segmentCount });

@@ -38,6 +38,7 @@ export function transcribeRequest(path: string, choice: TranscriptionChoice, def
     ...(defaults.dtype !== undefined ? { dtype: defaults.dtype } : {}),
     language: choice.language ?? null,
     task: choice.task ?? 'transcribe',
+    ...(choice.prompt?.trim() ? { prompt: choice.prompt.trim() } : {}),
   };
 }
 

@@ -32,6 +32,7 @@ export interface MeetingUpdate {
   recordingPath?: string | null;
   language?: string | null;
   modelId?: string | null;
+  prompt?: string | null;
   status?: MeetingStatus;
 }
 

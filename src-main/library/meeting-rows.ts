@@ -9,7 +9,7 @@ export interface MeetingRow extends MeetingSummary {
 
 const MEETING_SELECT = `
   SELECT m.id, m.title, m.created_at AS createdAt, m.updated_at AS updatedAt, m.duration,
-         m.source_file AS sourceFile, m.recording_path AS recordingPath, m.language, m.model_id AS modelId,
+         m.source_file AS sourceFile, m.recording_path AS recordingPath, m.language, m.model_id AS modelId, m.prompt,
          m.task, m.status, m.transcribed_at AS transcribedAt,
          (SELECT count(*) FROM segments s WHERE s.meeting_id = m.id) AS segmentCount
   FROM meetings m`;
@@ -22,6 +22,7 @@ export const UPDATABLE_COLUMNS = {
   recordingPath: 'recording_path',
   language: 'language',
   modelId: 'model_id',
+  prompt: 'prompt',
   status: 'status',
 } as const;
 
@@ -46,6 +47,7 @@ export function toSummary(row: MeetingRow): MeetingSummary {
     recordingPath: row.recordingPath,
     language: row.language,
     modelId: row.modelId,
+    prompt: row.prompt,
     status: row.status,
     transcribedAt: row.transcribedAt,
     segmentCount: row.segmentCount,

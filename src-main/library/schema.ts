@@ -165,4 +165,15 @@ export const LIBRARY_MIGRATIONS: readonly Migration[] = [
       db.exec(SPEAKER_TURNS_TABLE);
     },
   },
+  {
+    version: 5,
+    description: "a meeting's vocabulary prompt; each segment's language and inaudible mark",
+    up(db) {
+      db.exec(`
+        ALTER TABLE meetings ADD COLUMN prompt TEXT;
+        ALTER TABLE segments ADD COLUMN language TEXT;
+        ALTER TABLE segments ADD COLUMN inaudible INTEGER NOT NULL DEFAULT 0 CHECK (inaudible IN (0, 1));
+      `);
+    },
+  },
 ];

@@ -235,6 +235,7 @@ function checkUpdate(update: MeetingUpdate): Result<Partial<Record<UpdatableFiel
     ['recordingPath', () => checkOptionalText('recordingPath', update.recordingPath)],
     ['language', () => checkOptionalText('language', update.language)],
     ['modelId', () => checkOptionalText('modelId', update.modelId)],
+    ['prompt', () => checkOptionalText('prompt', update.prompt)],
     ['status', () => checkStatus(update.status)],
   ];
   for (const [field, check] of checks) {

@@ -10,6 +10,8 @@ interface SegmentRow {
   end: number;
   text: string;
   speaker: string | null;
+  language: string | null;
+  inaudible: number;
 }
 
 interface WordRow {
@@ -20,7 +22,7 @@ interface WordRow {
   probability: number | null;
 }
 
-const SEGMENT_COLUMNS = `id AS rowId, segment_index AS segmentId, start, "end", text, speaker_label AS speaker`;
+const SEGMENT_COLUMNS = `id AS rowId, segment_index AS segmentId, start, "end", text, speaker_label AS speaker, language, inaudible`;
 
 /** Replaces the meeting's segments, words and speakers with the transcript's. */
 export function writeTranscriptRows(db: Database, meetingId: string, transcript: Transcript): void {
@@ -31,12 +33,12 @@ export function writeTranscriptRows(db: Database, meetingId: string, transcript:
   const addSpeaker = db.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?) ON CONFLICT (meeting_id, label) DO NOTHING');
   for (const label of labels) addSpeaker.run(meetingId, label);
 
-  const addSegment = db.prepare<[string, number, number, number, string, string | null], { id: number }>(
-    'INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+  const addSegment = db.prepare<[string, number, number, number, string, string | null, string | null, number], { id: number }>(
+    'INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label, language, inaudible) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
   );
   const addWord = db.prepare('INSERT INTO words (segment_id, word_index, start, "end", text, probability) VALUES (?, ?, ?, ?, ?, ?)');
   for (const segment of transcript.segments) {
-    const row = addSegment.get(meetingId, segment.id, segment.start, segment.end, normalizeText(segment.text), segment.speaker);
+    const row = addSegment.get(meetingId, segment.id, segment.start, segment.end, normalizeText(segment.text), segment.speaker, segment.language ?? null, segment.inaudible ? 1 : 0);
     if (row === undefined) throw new Error('INSERT … RETURNING gave no row');
     (segment.words ?? []).forEach((word, index) => {
       addWord.run(row.id, index, word.start, word.end, normalizeText(word.text), word.probability ?? null);
@@ -102,6 +104,8 @@ export function countSegments(db: Database, meetingId: string): number {
 function toSegment(row: SegmentRow, words: TranscriptWord[] | undefined): TranscriptSegment {
   const segment: TranscriptSegment = { id: row.segmentId, start: row.start, end: row.end, text: row.text, speaker: row.speaker };
   if (words !== undefined) segment.words = words;
+  if (row.language !== null) segment.language = row.language;
+  if (row.inaudible === 1) segment.inaudible = true;
   return segment;
 }
 

@@ -6,6 +6,8 @@ export interface TranscribeFileRequest {
   modelId?: string;
   language?: string | null;
   task?: AsrTask;
+  /** Names and words the speakers use (a vocabulary prompt). */
+  prompt?: string | undefined;
 }
 
 export interface TranscribeProgress {

@@ -1,9 +1,10 @@
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import type { CodedError } from '../../src-shared/result';
 import type { AsrTask } from '../../src-shared/transcript';
-import type { RecognizedSegment, SpeechRecognizer } from '../asr/types';
+import type { DecodingOptions, RecognizedSegment, SpeechRecognizer } from '../asr/types';
 import { ENGINE_SAMPLE_RATE } from '../audio/types';
 import type { LiveSpeakerLabeler } from '../diarization/live-speaker-labeler';
+import { LanguageFollower } from '../pipeline/language-follower';
 import { SampleWindow } from '../pipeline/sample-window';
 import { MAX_WINDOW_SECONDS, resumePointAfter } from '../pipeline/window-planner';
 import type { SegmenterOptions } from '../vad/speech-segmenter';
@@ -23,12 +24,35 @@ export interface LiveTranscriberOptions {
   segmenter?: SegmenterOptions;
   /** Provisional speaker labels for committed segments; none (speaker null) without it. */
   speakers?: LiveSpeakerLabeler;
+  /** Names and words the speakers use (a vocabulary prompt), kept in every pass's prompt. */
+  initialPrompt?: string;
+}
+
+/**
+ * Partials only show what is being said, so they are decoded the cheap way (greedy, no fallback, no timestamps);
+ * commits are decoded as the offline path does (beam search, fallback, word times).
+ */
+const PARTIAL_DECODING: Partial<DecodingOptions> = { beamSize: 1, temperatures: [0], withTimestamps: false, wordTimestamps: false };
+/** Committed tokens kept to condition the next utterance on (the prompt budget is half Whisper's context). */
+const PROMPT_TOKENS_KEPT = 224;
+const PROMPT_RESET_TEMPERATURE = 0.5;
+
+/** What one Whisper pass heard of an utterance. */
+interface Heard {
+  segments: RecognizedSegment[];
+  /** Seconds into the audio up to which it is transcribed (an unfinished last segment is left out). */
+  resumeAt: number | null;
+  tokens: number[];
+  temperature: number;
+  language: string;
 }
 
 interface Hypothesis {
   start: number;
   end: number;
-  segments: RecognizedSegment[];
+  heard: Heard;
+  /** Decoded as a commit is (a final pass), not as a cheap partial. */
+  final: boolean;
 }
 
 /** A Whisper pass running (or queued behind the one running) while the stream goes on. */
@@ -66,6 +90,8 @@ export class LiveTranscriber {
   private committedUntil = 0;
   private nextSegmentId = 0;
   private language: string | null;
+  private readonly follower: LanguageFollower | null;
+  private committedTokens: number[] = [];
   private skippedSamples = 0;
   private speakerErrorReported = false;
   private readonly partialInterval: number;
@@ -73,6 +99,7 @@ export class LiveTranscriber {
 
   constructor(private readonly options: LiveTranscriberOptions) {
     this.language = options.language;
+    this.follower = options.language === null && options.recognizer.multilingual ? new LanguageFollower() : null;
     this.partialInterval = Math.round((options.partialIntervalSeconds ?? 1) * SR);
     this.maxUtterance = Math.round((options.maxUtteranceSeconds ?? MAX_WINDOW_SECONDS) * SR);
     this.vadStream = this.newVadStream();
@@ -83,9 +110,9 @@ export class LiveTranscriber {
     return this.audio.endSample;
   }
 
-  /** The language given or detected from the first utterance (null before any speech). */
+  /** The language given, or the one followed utterance by utterance (null before any speech). */
   get detectedLanguage(): string | null {
-    return this.language;
+    return this.language ?? this.follower?.current ?? null;
   }
 
   get segmentsCommitted(): number {
@@ -156,9 +183,9 @@ export class LiveTranscriber {
     if (end > start) {
       // A pass hearing this utterance up to its end may be running: its result is the commit.
       await this.settlePasses();
-      const heardAll = this.hypothesis !== null && this.hypothesis.start === start && this.hypothesis.end >= end;
-      const segments = heardAll ? (this.hypothesis as Hypothesis).segments : await this.recognize(this.audio.slice(start, end));
-      if (segments) await this.commit(start, end, segments);
+      const heardAll = this.hypothesis !== null && this.hypothesis.final && this.hypothesis.start === start && this.hypothesis.end >= end;
+      const heard = heardAll ? (this.hypothesis as Hypothesis).heard : await this.recognize(this.audio.slice(start, end), 'final');
+      if (heard) await this.commit(start, end, heard, heard.segments);
     }
     this.utteranceStart = null;
     this.utterance += 1;
@@ -176,7 +203,7 @@ export class LiveTranscriber {
     const start = this.utteranceStart as number;
     if (end <= start) return;
     const covers = (heard: { start: number; end: number } | null): boolean => heard !== null && heard.start === start && heard.end >= end;
-    if (covers(this.hypothesis) || (this.pass?.kind === 'final' && this.pass.utterance === this.utterance && covers(this.pass))) return;
+    if ((this.hypothesis?.final === true && covers(this.hypothesis)) || (this.pass?.kind === 'final' && this.pass.utterance === this.utterance && covers(this.pass))) return;
     this.lastAsrAt = this.audio.endSample;
     this.startPass('final', start, end);
   }
@@ -190,11 +217,11 @@ export class LiveTranscriber {
     const utterance = this.utterance;
     const pass: Pass = { kind, utterance, start, end, abort, done: Promise.resolve() };
     pass.done = (previous?.done ?? Promise.resolve()).then(async () => {
-      const segments = abort.signal.aborted ? null : await this.recognize(audio, abort.signal);
+      const heard = abort.signal.aborted ? null : await this.recognize(audio, kind, abort.signal);
       if (this.pass === pass) this.pass = null;
-      if (!segments || abort.signal.aborted || utterance !== this.utterance) return;
-      this.hypothesis = { start, end, segments };
-      this.options.emit({ type: 'partial', start: seconds(start), end: seconds(end), text: segments.map((segment) => segment.text).join(' ') });
+      if (!heard || abort.signal.aborted || utterance !== this.utterance) return;
+      this.hypothesis = { start, end, heard, final: kind === 'final' };
+      this.options.emit({ type: 'partial', start: seconds(start), end: seconds(end), text: heard.segments.map((segment) => segment.text).join(' ') });
     });
     this.pass = pass;
   }
@@ -203,36 +230,60 @@ export class LiveTranscriber {
     while (this.pass) await this.pass.done;
   }
 
-  /** A monologue with no pause for 30 s: commit all but the last segment, resume at its start. */
+  /**
+   * A monologue with no pause for the longest utterance: commit what the pass heard whole and resume where it stops
+   * (the recognizer leaves an unfinished last segment out; one that merely runs to the cut is dropped too).
+   */
   private async forceCut(): Promise<void> {
     const start = this.utteranceStart as number;
     const end = start + this.maxUtterance;
-    const segments = await this.recognize(this.audio.slice(start, end));
+    const heard = await this.recognize(this.audio.slice(start, end), 'final');
     this.hypothesis = null;
     this.utterance += 1;
-    if (!segments) {
+    if (!heard) {
       this.utteranceStart = end;
       this.committedUntil = end;
       return;
     }
     const window = { start: start / SR, end: end / SR, forced: true };
-    const { resumeAt, keep } = resumePointAfter(window, segments);
+    const windowSeconds = (end - start) / SR;
+    const cut = resumePointAfter(window, heard.segments);
+    // The recognizer already left out what it did not finish; otherwise the last segment may end mid-word.
+    const { resumeAt, keep } =
+      heard.resumeAt !== null && heard.resumeAt < windowSeconds - 1e-6 && heard.resumeAt > 1 ? { resumeAt: window.start + heard.resumeAt, keep: heard.segments.length } : cut;
     const resumeSample = Math.round(resumeAt * SR);
-    await this.commit(start, resumeSample, segments.slice(0, keep));
+    await this.commit(start, resumeSample, heard, heard.segments.slice(0, keep));
     this.utteranceStart = resumeSample;
     this.committedUntil = resumeSample;
     this.audio.dropBefore(resumeSample);
   }
 
-  private async recognize(audio: Float32Array, signal?: AbortSignal): Promise<RecognizedSegment[] | null> {
-    if (this.language === null) {
-      const detected = await this.options.recognizer.detectLanguage(audio);
+  /**
+   * One Whisper pass. Without a given language each final pass follows it (detected on the utterance, with
+   * hysteresis; the detection's encoding is reused for the decode); partials keep the language being followed.
+   * Final passes are conditioned on the text committed before them, as the offline path is.
+   */
+  private async recognize(audio: Float32Array, kind: Pass['kind'], signal?: AbortSignal): Promise<Heard | null> {
+    const recognizer = this.options.recognizer;
+    let language = this.language ?? this.follower?.current ?? null;
+    if (this.follower && (kind === 'final' || language === null)) {
+      const detected = await recognizer.detectLanguage(audio);
       if (!detected.ok) return this.report(detected.error);
-      this.language = detected.value.language;
+      const previous = this.follower.current;
+      language = this.follower.choose(detected.value.probabilities ?? new Map([[detected.value.language, detected.value.probability]]));
+      if (previous !== null && language !== previous) this.committedTokens = [];
     }
-    const result = await this.options.recognizer.transcribeWindow(audio, { language: this.language, task: this.options.task, ...(signal ? { signal } : {}) });
-    if (result.ok) return result.value.segments;
-    return result.error.code === 'ASR_CANCELLED' ? null : this.report(result.error);
+    const final = kind === 'final';
+    const result = await recognizer.transcribeWindow(audio, {
+      language,
+      task: this.options.task,
+      ...(final ? { previousTokens: this.committedTokens } : { decoding: PARTIAL_DECODING }),
+      ...(this.options.initialPrompt ? { initialPrompt: this.options.initialPrompt } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    if (!result.ok) return result.error.code === 'ASR_CANCELLED' ? null : this.report(result.error);
+    const window = result.value;
+    return { segments: window.segments, resumeAt: window.resumeAt ?? null, tokens: window.tokens ?? [], temperature: window.quality?.temperature ?? 0, language: window.language };
   }
 
   private report(error: CodedError): null {
@@ -240,17 +291,30 @@ export class LiveTranscriber {
     return null;
   }
 
-  private async commit(start: number, end: number, segments: RecognizedSegment[]): Promise<void> {
+  private async commit(start: number, end: number, heard: Heard, segments: readonly RecognizedSegment[]): Promise<void> {
     const windowSeconds = (end - start) / SR;
+    const at = (time: number): number => start + Math.min(Math.max(0, time), windowSeconds) * SR;
+    const language = heard.language;
     for (const segment of segments) {
-      const fromSample = start + Math.min(segment.start, windowSeconds) * SR;
-      const toSample = Math.max(fromSample, start + Math.min(segment.end ?? windowSeconds, windowSeconds) * SR);
+      const fromSample = at(segment.start);
+      const toSample = Math.max(fromSample, at(segment.end ?? windowSeconds));
       const speaker = await this.speakerOf(Math.round(fromSample), Math.round(toSample));
+      const words = segment.words?.map((word) => ({ ...word, start: seconds(at(word.start)), end: seconds(Math.max(at(word.start), at(word.end))) }));
       this.options.emit({
         type: 'committed',
-        segment: { id: this.nextSegmentId++, start: seconds(fromSample), end: seconds(toSample), text: segment.text, speaker },
+        segment: {
+          id: this.nextSegmentId++,
+          start: seconds(fromSample),
+          end: seconds(toSample),
+          text: segment.text,
+          speaker,
+          ...(words ? { words } : {}),
+          ...(language ? { language } : {}),
+        },
       });
     }
+    // The committed pass's tokens become the next utterance's prompt (dropped after a hot fallback).
+    this.committedTokens = heard.temperature > PROMPT_RESET_TEMPERATURE ? [] : [...this.committedTokens, ...heard.tokens].slice(-PROMPT_TOKENS_KEPT);
     this.audio.dropBefore(end);
   }
 

@@ -50,7 +50,15 @@ export function inProcessTranscription(
     const models = await loadModels(request);
     if (!models.ok) return models;
     const { recognizer, vad, speakers } = models.value;
-    const transcription = new LiveTranscriber({ recognizer, vad, emit, language: request.language ?? null, task: request.task ?? 'transcribe', ...(speakers ? { speakers } : {}) });
+    const transcription = new LiveTranscriber({
+      recognizer,
+      vad,
+      emit,
+      language: request.language ?? null,
+      task: request.task ?? 'transcribe',
+      ...(request.prompt?.trim() ? { initialPrompt: request.prompt.trim() } : {}),
+      ...(speakers ? { speakers } : {}),
+    });
     return ok({ transcription, release: () => models.value.release(), ...(request.modelId ? { modelId: request.modelId } : {}) });
   };
 }

@@ -79,7 +79,7 @@ describe('wire handler validation', () => {
 });
 
 describe('what the page leaves out comes from the settings', () => {
-  const settings: AppSettings = { modelId: 'my-local', language: 'de', useGpu: true, findSpeakers: true, storageDir: '/data', inputDeviceId: 'mic-2', monitorDeviceId: 'monitor-1' };
+  const settings: AppSettings = { modelId: 'my-local', language: 'de', vocabulary: '', useGpu: true, findSpeakers: true, storageDir: '/data', inputDeviceId: 'mic-2', monitorDeviceId: 'monitor-1' };
   const places = { modelsDir: '/data/models', local: { id: 'my-local', dir: '/models/my-local' } };
 
   it('fills a recording request and opens the local model from its folder', () => {
@@ -91,6 +91,15 @@ describe('what the page leaves out comes from the settings', () => {
       monitorDeviceId: null,
       transcribe: false,
     });
+  });
+
+  it('takes the vocabulary prompt from the settings unless the request brings its own', () => {
+    const withVocabulary = { ...settings, vocabulary: 'Verbatim, Hyprnote, 김민지' };
+    expect(recordingRequest({}, withVocabulary, places).prompt).toBe('Verbatim, Hyprnote, 김민지');
+    expect(recordingRequest({ prompt: 'Otter' }, withVocabulary, places).prompt).toBe('Otter');
+    expect(withSettings({}, withVocabulary).prompt).toBe('Verbatim, Hyprnote, 김민지');
+    // A re-transcription without its own prompt keeps the one the meeting was made with (its handler's job).
+    expect(withSettings({}, withVocabulary, 'retranscribe').prompt).toBeUndefined();
   });
 
   it('fills a job’s model and language, keeping what the page chose', () => {

@@ -63,14 +63,17 @@ describe('migrations', () => {
 
   it('upgrade a version-1 library with its meetings to the latest, indexing the existing transcripts for substring search', () => {
     const dir = tempDir();
-    const v1 = unwrap(openLibrary(dir, { migrations: LIBRARY_MIGRATIONS.slice(0, 1) }));
-    const meeting = unwrap(v1.createMeeting({ title: '주간 회의', language: 'ko' }));
-    unwrap(v1.replaceTranscript(meeting.id, transcriptOf(KOREAN_LINES, { language: 'ko' })));
-    const speaker = unwrap(v1.listSpeakers(meeting.id))[0];
+    // The rows a version-1 app wrote, with version 1's columns (today's store writes columns added since).
+    unwrap(openLibrary(dir, { migrations: LIBRARY_MIGRATIONS.slice(0, 1) })).close();
+    const v1 = rawConnection(dir);
+    const meeting = { id: 'meeting-v1' };
+    v1.prepare(`INSERT INTO meetings (id, title, created_at, updated_at, language, status, transcribed_at) VALUES (?, '주간 회의', 'x', 'x', 'ko', 'ready', 'x')`).run(meeting.id);
+    v1.prepare(`INSERT INTO speakers (meeting_id, label, name) VALUES (?, 'SPEAKER_00', '김민지')`).run(meeting.id);
+    const insertSegment = v1.prepare(`INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label) VALUES (?, ?, ?, ?, ?, 'SPEAKER_00')`);
+    transcriptOf(KOREAN_LINES, { language: 'ko' }).segments.forEach((segment) => insertSegment.run(meeting.id, segment.id, segment.start, segment.end, segment.text));
+    const speaker = v1.prepare<[string], { id: number }>('SELECT id FROM speakers WHERE meeting_id = ?').get(meeting.id);
     if (speaker === undefined) throw new Error('no speaker');
-    unwrap(v1.renameSpeaker(speaker.id, '김민지'));
-    v1.close();
-    expect(rawConnection(dir).pragma('user_version', { simple: true })).toBe(1);
+    expect(v1.pragma('user_version', { simple: true })).toBe(1);
 
     const store = openStore(dir);
     expect(rawConnection(dir).pragma('user_version', { simple: true })).toBe(LATEST);
@@ -109,5 +112,25 @@ describe('migrations', () => {
     // The real upgrade still succeeds afterwards.
     openStore(dir);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
+  });
+});
+
+describe('version 5: prompts and segment languages', () => {
+  it('keeps a meeting’s vocabulary prompt and each segment’s language and inaudible mark', () => {
+    const store = openStore(tempDir());
+    const meeting = unwrap(store.createMeeting({ title: 'Mixed meeting' }));
+    unwrap(store.updateMeeting(meeting.id, { prompt: 'Verbatim, 김민지' }));
+    const transcript = transcriptOf(['Hello there.', '[inaudible]', '안녕하세요.']);
+    transcript.segments[0] = { ...(transcript.segments[0] as (typeof transcript.segments)[number]), language: 'en' };
+    transcript.segments[1] = { ...(transcript.segments[1] as (typeof transcript.segments)[number]), inaudible: true };
+    transcript.segments[2] = { ...(transcript.segments[2] as (typeof transcript.segments)[number]), language: 'ko' };
+    unwrap(store.replaceTranscript(meeting.id, transcript));
+    expect(unwrap(store.getMeeting(meeting.id)).prompt).toBe('Verbatim, 김민지');
+    const segments = unwrap(store.getTranscript(meeting.id)).segments;
+    expect(segments.map((segment) => [segment.language ?? null, segment.inaudible ?? false])).toEqual([
+      ['en', false],
+      [null, true],
+      ['ko', false],
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import { decodeAll, realDecoder } from '../audio/helpers';
 import { SHARED_AUDIO, TINY_EMBEDDING_MODEL, TINY_MULTILINGUAL } from '../support/paths';
 
 const RATE = 16_000;
-const config = { modelId: 'tiny-random-whisper', modelDir: TINY_MULTILINGUAL, dtype: 'fp32' as const, execution: 'cpu' as const, language: 'en', task: 'transcribe' as const, speakerModelPath: TINY_EMBEDDING_MODEL };
+const config = { modelId: 'tiny-random-whisper', modelDir: TINY_MULTILINGUAL, dtype: 'fp32' as const, execution: 'cpu' as const, language: 'en', task: 'transcribe' as const, initialPrompt: '', speakerModelPath: TINY_EMBEDDING_MODEL };
 const threadCount = (): number => readdirSync('/proc/self/task').length;
 
 let jfk: Float32Array;

@@ -70,6 +70,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       ...(request.dtype !== undefined ? { dtype: request.dtype } : {}),
       ...(request.language !== undefined ? { language: request.language } : {}),
       ...(request.task !== undefined ? { task: request.task } : {}),
+      ...(request.prompt ? { prompt: request.prompt } : {}),
     }), (message, reportProgress) => {
       if (message.type === 'result') return message.result;
       if (message.type === 'progress' && reportProgress) reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));

@@ -31,6 +31,7 @@ export interface TranscribeRequestMessage {
   dtype?: ModelDtype;
   language?: string | null;
   task?: AsrTask;
+  prompt?: string;
   device: ExecutionPreference;
 }
 

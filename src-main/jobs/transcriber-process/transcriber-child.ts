@@ -62,9 +62,9 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
   const engine = await engineFor(request.device ?? defaultDevice);
   let lastStage = '';
   let lastSentAt = 0;
-  const { path, modelId, modelDir, dtype, language, task } = request;
+  const { path, modelId, modelDir, dtype, language, task, prompt } = request;
   return engine.transcribeFile(
-    { path, modelId, modelDir, dtype, language, task },
+    { path, modelId, modelDir, dtype, language, task, prompt },
     ({ stage, percent }) => {
       const now = Date.now();
       if (stage === lastStage && now - lastSentAt < PROGRESS_INTERVAL_MS) return;

@@ -41,6 +41,7 @@ if (!models.ok) {
     emit: (event) => post({ type: 'event', event }),
     language: config.language,
     task: config.task,
+    ...(config.initialPrompt ? { initialPrompt: config.initialPrompt } : {}),
   });
   const done = (id: number): void =>
     post({ type: 'done', id, segmentsCommitted: transcriber.segmentsCommitted, detectedLanguage: transcriber.detectedLanguage });

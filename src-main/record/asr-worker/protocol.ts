@@ -12,6 +12,8 @@ export interface LiveAsrWorkerConfig {
   execution: ExecutionPreference;
   language: string | null;
   task: AsrTask;
+  /** Names and words the speakers use (a vocabulary prompt); empty: none. */
+  initialPrompt: string;
   /** The speaker-embedding model for provisional live speaker labels; null: no labels. */
   speakerModelPath: string | null;
 }
