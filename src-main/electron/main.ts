@@ -15,6 +15,7 @@ import {
 } from 'electron';
 import { basename, extname, join } from 'node:path';
 import { createAppServices } from '../api/app-services';
+import { installLastResortHandlers } from '../util/last-resort';
 import type { AppServices } from '../api/types';
 import { writeFileAtomic } from '../export/write-file';
 import { devServerOrigin, resolveAppPage } from './app-page';
@@ -36,6 +37,9 @@ const appPage = resolveAppPage({
 
 let mainWindow: BrowserWindow | null = null;
 let servicesReady: Promise<AppServices | null> = Promise.resolve(null);
+
+// A defect that escapes a request is logged; it never ends the app in the middle of a recording.
+installLastResortHandlers(process, (problem) => console.error(`Verbatim: ${problem.code}: ${problem.message}`));
 
 // Privileged schemes can only be declared before the app is ready.
 registerMediaScheme();
