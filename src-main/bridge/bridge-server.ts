@@ -63,7 +63,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hostAllowed(identity, request)) return sendText(response, 403, 'Forbidden.');
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    // A target that is not a URL path is the client's mistake, answered before anything else looks at it.
+    const url = parseTarget(request.url);
+    if (url === null) return sendError(response, 400, { code: 'BRIDGE_BAD_TARGET', message: 'The request target is not a valid path.' });
     const method = request.method ?? 'GET';
     const token = url.searchParams.get('token');
     if (url.pathname === '/' && token !== null && method === 'GET') {
@@ -112,12 +114,16 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-function pathOf(request: IncomingMessage): string {
+function parseTarget(target: string | undefined): URL | null {
   try {
-    return new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    return new URL(target ?? '/', 'http://127.0.0.1');
   } catch {
-    return '';
+    return null;
   }
+}
+
+function pathOf(request: IncomingMessage): string {
+  return parseTarget(request.url)?.pathname ?? '';
 }
 
 function safeDecode(text: string): string | null {
