@@ -9,25 +9,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { safeFileName } from '../util/safe-file-name';
 import { sendError, sendJson } from './http-responses';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
-const MAX_NAME_CHARS = 200;
-
-/** A client-given name as one safe path component (no separators, no control characters, no leading dots). */
+/** The browser's name for the file (a path's last component, should it send one) as a safe file name. */
 export function sanitizeUploadName(name: string | null): string {
-  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const cleaned = base
-    .normalize('NFC')
-    .replace(/[\p{Cc}:*?"<>|]/gu, '_')
-    .trim()
-    .replace(/^\.+/, '')
-    .replace(/[. ]+$/, '');
-  if (cleaned.length <= MAX_NAME_CHARS) return cleaned.length > 0 ? cleaned : 'upload';
-  // Keep the extension: the import sniffs content, but people read names.
-  const dot = cleaned.lastIndexOf('.');
-  const extension = dot > 0 && cleaned.length - dot <= 16 ? cleaned.slice(dot) : '';
-  return cleaned.slice(0, MAX_NAME_CHARS - extension.length) + extension;
+  return safeFileName((name ?? '').split(/[\\/]/).pop() ?? '', { fallback: 'upload' });
 }
 
 class SizeLimit extends Transform {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { safeFileName } from '../util/safe-file-name';
 import { createEngine } from '../wiring';
 import { fileExtension, writeTranscriptFile } from '../export/index';
 import { parseTranscribeArgs, USAGE, type TranscribeCommand } from './args';
@@ -49,7 +50,7 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
       const stem = basename(path, extname(path));
       const written: string[] = [];
       for (const format of command.formats) {
-        const outPath = join(outDir, `${stem}.${fileExtension(format)}`);
+        const outPath = join(outDir, safeFileName(stem, { extension: fileExtension(format), fallback: 'transcript' }));
         const saved = await writeTranscriptFile(result.value, format, outPath);
         if (saved.ok) written.push(outPath);
         else {

@@ -131,7 +131,7 @@ describe('the browser bridge refuses strangers', () => {
 
   it('answers a request target that is not a path with 400 before authentication or any handler', async () => {
     for (const target of ['//', '//a:b', '//[', '//:99999/x']) {
-      for (const headers of [{}, { Authorization: `Bearer ${bridge.token}` }]) {
+      for (const headers of [{}, { Authorization: `Bearer ${bridge.token}` }] as Record<string, string>[]) {
         const answer = await http(bridge.port, { path: target, headers });
         expect(answer.status, target).toBe(400);
         expect(JSON.parse(answer.body.toString())).toMatchObject({ error: { code: 'BRIDGE_BAD_TARGET' } });
