@@ -68,42 +68,47 @@ export async function transcribeFile(
   const iterator = decoding[Symbol.asyncIterator]();
   let streamEnded = false;
 
-  while (planned !== null) {
-    const endSample = Math.round(planned.end * ENGINE_SAMPLE_RATE);
-    while (!streamEnded && window.endSample < endSample) {
-      const next = await iterator.next();
-      if (next.done) {
-        streamEnded = true;
-        break;
+  // Whatever ends the loop (a failed window, a cancel), the decode is closed: ffmpeg must not stay blocked
+  // on a full pipe in the long-lived transcriber process.
+  try {
+    while (planned !== null) {
+      const endSample = Math.round(planned.end * ENGINE_SAMPLE_RATE);
+      while (!streamEnded && window.endSample < endSample) {
+        const next = await iterator.next();
+        if (next.done) {
+          streamEnded = true;
+          break;
+        }
+        if (!next.value.ok) return options.signal?.aborted ? cancelled(path) : next.value;
+        window.append(next.value.value.samples);
+        decodedSeconds = window.endSample / ENGINE_SAMPLE_RATE;
+        window.dropBefore(Math.round(planned.start * ENGINE_SAMPLE_RATE));
       }
-      if (!next.value.ok) return options.signal?.aborted ? cancelled(path) : next.value;
-      window.append(next.value.value.samples);
-      decodedSeconds = window.endSample / ENGINE_SAMPLE_RATE;
-      window.dropBefore(Math.round(planned.start * ENGINE_SAMPLE_RATE));
-    }
-    if (options.signal?.aborted) return cancelled(path);
-    const audio = window.slice(Math.round(planned.start * ENGINE_SAMPLE_RATE), endSample);
-    if (audio.length === 0) break;
+      if (options.signal?.aborted) return cancelled(path);
+      const audio = window.slice(Math.round(planned.start * ENGINE_SAMPLE_RATE), endSample);
+      if (audio.length === 0) break;
 
-    if (language === null) {
-      const detected = await deps.recognizer.detectLanguage(audio);
-      if (!detected.ok) return detected;
-      language = detected.value.language;
-    }
-    const recognized = await deps.recognizer.transcribeWindow(audio, { language, task: options.task });
-    if (!recognized.ok) return { ok: false, error: { ...recognized.error, subject: path } };
+      if (language === null) {
+        const detected = await deps.recognizer.detectLanguage(audio);
+        if (!detected.ok) return detected;
+        language = detected.value.language;
+      }
+      const recognized = await deps.recognizer.transcribeWindow(audio, { language, task: options.task });
+      if (!recognized.ok) return { ok: false, error: { ...recognized.error, subject: path } };
 
-    const windowSeconds = audio.length / ENGINE_SAMPLE_RATE;
-    const { resumeAt, keep } = resumePointAfter(planned, recognized.value.segments);
-    for (const segment of recognized.value.segments.slice(0, keep)) {
-      const start = toMilliseconds(planned.start + Math.min(segment.start, windowSeconds));
-      const end = toMilliseconds(planned.start + Math.min(segment.end ?? windowSeconds, windowSeconds));
-      segments.push({ id: segments.length, start, end: Math.max(start, end), text: segment.text, speaker: null });
+      const windowSeconds = audio.length / ENGINE_SAMPLE_RATE;
+      const { resumeAt, keep } = resumePointAfter(planned, recognized.value.segments);
+      for (const segment of recognized.value.segments.slice(0, keep)) {
+        const start = toMilliseconds(planned.start + Math.min(segment.start, windowSeconds));
+        const end = toMilliseconds(planned.start + Math.min(segment.end ?? windowSeconds, windowSeconds));
+        segments.push({ id: segments.length, start, end: Math.max(start, end), text: segment.text, speaker: null });
+      }
+      report('transcribe', VAD_SHARE + fraction(resumeAt) * (100 - VAD_SHARE));
+      planned = planNextWindow(spans.value, resumeAt);
     }
-    report('transcribe', VAD_SHARE + fraction(resumeAt) * (100 - VAD_SHARE));
-    planned = planNextWindow(spans.value, resumeAt);
+  } finally {
+    await iterator.return?.();
   }
-  await iterator.return?.();
 
   report('done', 100);
   return ok({
