@@ -15,7 +15,7 @@ import { securityHeaders, sendError, sendText } from './http-responses';
 import { serveMedia } from './media-route';
 import { createSocketEndpoint } from './socket-endpoint';
 import { serveStatic } from './static-files';
-import { DEFAULT_MAX_UPLOAD_BYTES, handleUpload } from './upload-route';
+import { DEFAULT_MAX_PENDING_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, handleUpload } from './upload-route';
 
 export const DEFAULT_RENDERER_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../out/renderer');
 
@@ -26,6 +26,8 @@ export interface BridgeOptions {
   /** The built renderer; default `out/renderer` of this checkout. */
   rendererDir?: string;
   maxUploadBytes?: number;
+  /** What pending uploads may hold together (default DEFAULT_MAX_PENDING_UPLOAD_BYTES). */
+  maxPendingUploadBytes?: number;
 }
 
 export interface RunningBridge {
@@ -78,7 +80,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
     if (url.pathname === BRIDGE_ROUTES.upload) {
       if (method !== 'POST') return methodNotAllowed(response, 'POST');
-      return handleUpload(request, response, { uploadsDir: options.services.uploadsDir, maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, name: url.searchParams.get('name') });
+      return handleUpload(request, response, {
+        uploadsDir: options.services.uploadsDir,
+        maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+        maxPendingBytes: options.maxPendingUploadBytes ?? DEFAULT_MAX_PENDING_UPLOAD_BYTES,
+        name: url.searchParams.get('name'),
+      });
     }
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
     if (url.pathname.startsWith(BRIDGE_ROUTES.media)) {
