@@ -22,7 +22,7 @@ import { ChildTranscriber } from './jobs/transcriber-process/child-transcriber';
 import type { TranscriptionDefaults } from './jobs/transcription-steps';
 import type { Clock } from './jobs/types';
 import type { LibraryStore } from './library/library-store';
-import { openLibraryDatabase } from './library/open-library-database';
+import { openVerifiedLibraryDatabase, type DamagedLibraryChoice } from './library/open-library-database';
 import { storeRecordedMeetings } from './library/recorded-meetings';
 import { SqliteLibraryStore } from './library/sqlite-library-store';
 import type { Engine } from './wiring';
@@ -46,6 +46,10 @@ export interface WorkspaceOptions {
   leaseMs?: number;
   backoff?: JobQueueOptions['backoff'];
   adapters?: WorkspaceAdapters;
+  /** A damaged library: refuse (default: the open fails with LIBRARY_DAMAGED), or open a recovered copy or a new library beside it. */
+  onDamagedLibrary?: DamagedLibraryChoice;
+  /** Time budget of the library's integrity check at open. */
+  libraryCheckBudgetMs?: number;
 }
 
 export interface WorkspaceAdapters {
@@ -57,6 +61,8 @@ export interface WorkspaceAdapters {
 
 export interface Workspace {
   readonly library: LibraryStore;
+  /** Set when a recovered copy or a new library was opened instead of a damaged one (one sentence). */
+  readonly libraryNotice: string | null;
   readonly jobs: JobQueue;
   /** One import job per file, acknowledged at once; each meeting shows in the library as `queued`. */
   importFiles(paths: readonly string[], choice?: TranscriptionChoice): Result<JobSummary>[];
@@ -78,9 +84,12 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   const dataDir = resolve(options.dataDir);
   const decoderResult = options.adapters?.decoder ? ok(options.adapters.decoder) : FfmpegAudioDecoder.create();
   if (!decoderResult.ok) return decoderResult;
-  const opened = openLibraryDatabase(dataDir);
+  const opened = await openVerifiedLibraryDatabase(dataDir, {
+    ...(options.onDamagedLibrary ? { onDamaged: options.onDamagedLibrary } : {}),
+    ...(options.libraryCheckBudgetMs !== undefined ? { checkBudgetMs: options.libraryCheckBudgetMs } : {}),
+  });
   if (!opened.ok) return opened;
-  const db = opened.value;
+  const db = opened.value.db;
   const library = new SqliteLibraryStore(db);
   // One child process runs transcriptions and diarizations for every job (started on the first request).
   const engineChild = new ChildTranscriber({
@@ -140,6 +149,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   const preflight = new ImportPreflight(decoderResult.value, library, jobs);
   const workspace: Workspace = {
     library,
+    libraryNotice: opened.value.notice,
     jobs,
     importFiles(paths, choice = {}) {
       const enqueued = paths.map((path) => enqueueImport(library, jobs, resolve(path), choice));

@@ -43,6 +43,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     ...extraModelDirs,
     // Read at each finished transcript: the setting applies from the next one on.
     autoDiarize: () => options.autoDiarize !== false && settings.current().findSpeakers,
+    ...(options.onDamagedLibrary ? { onDamagedLibrary: options.onDamagedLibrary } : {}),
     // Jobs naming the local model's id are transcribed from its folder.
     defaults: places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {},
   });
@@ -100,6 +101,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
       return ok(path);
     },
     uploadsDir,
+    libraryNotice: workspace.libraryNotice,
     dispose() {
       disposed ??= (async () => {
         clearInterval(sweeper);

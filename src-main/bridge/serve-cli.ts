@@ -6,6 +6,7 @@
 import { createAppServices } from '../api/app-services';
 import { DEFAULT_RENDERER_DIR, startBridge } from './bridge-server';
 import { parseServeArgs, SERVE_USAGE } from './serve-args';
+import { openFailureLine } from '../cli/library-choice';
 import { installLastResortHandlers } from '../util/last-resort';
 import { rendererBuilt, RENDERER_MISSING } from './static-files';
 
@@ -26,9 +27,10 @@ async function main(argv: string[]): Promise<number> {
   if (!rendererBuilt(DEFAULT_RENDERER_DIR)) process.stderr.write(`${RENDERER_MISSING}\n`);
   const services = await createAppServices(command.value.services);
   if (!services.ok) {
-    process.stderr.write(`${services.error.code}: ${services.error.message}\n`);
+    process.stderr.write(openFailureLine(services.error));
     return 1;
   }
+  if (services.value.libraryNotice !== null) process.stderr.write(`${services.value.libraryNotice}\n`);
   let bridge;
   try {
     bridge = await startBridge({ services: services.value, port: command.value.port });

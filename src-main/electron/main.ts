@@ -23,6 +23,7 @@ import { contentSecurityPolicy, withContentSecurityPolicy } from './content-secu
 import { forwardWireEvents, registerSaveExport, registerWireHandlers } from './ipc';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { withMicrophoneAccess, type MicrophoneAccess } from './microphone-access';
+import { DAMAGED_LIBRARY_BUTTONS, startWithLibraryChoice, type DamagedLibraryPrompt } from './damaged-library';
 import { createQuitGuard } from './quit-guard';
 import { guardAllWebContents, isPermissionAllowed, isTrustedSender, permissionCheckQuery, permissionRequestQuery } from './security';
 import { mainWindowOptions } from './window-options';
@@ -102,9 +103,31 @@ function focusMainWindow(): void {
   mainWindow.focus();
 }
 
+const damagedLibraryPrompt: DamagedLibraryPrompt = {
+  async ask(message) {
+    const { response } = await dialog.showMessageBox({
+      type: 'warning',
+      title: 'Verbatim',
+      message,
+      buttons: DAMAGED_LIBRARY_BUTTONS.map((button) => button.label),
+      defaultId: 0,
+      cancelId: DAMAGED_LIBRARY_BUTTONS.length - 1,
+      noLink: true,
+    });
+    return DAMAGED_LIBRARY_BUTTONS[response]?.answer ?? 'quit';
+  },
+};
+
 async function start(): Promise<AppServices | null> {
   installSessionSecurity(session.defaultSession);
-  const created = await createAppServices({ dataDir: app.getPath('userData') });
+  const created = await startWithLibraryChoice((onDamagedLibrary) => createAppServices({ dataDir: app.getPath('userData'), onDamagedLibrary }), damagedLibraryPrompt);
+  if (created === null) {
+    app.quit();
+    return null;
+  }
+  if (created.ok && created.value.libraryNotice !== null) {
+    await dialog.showMessageBox({ type: 'info', title: 'Verbatim', message: created.value.libraryNotice });
+  }
   if (!created.ok) {
     dialog.showErrorBox('Verbatim could not start', `${created.error.message} (${created.error.code})`);
     app.quit();
