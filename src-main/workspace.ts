@@ -19,6 +19,7 @@ import { createJobHandlers } from './jobs/handlers';
 import { JobQueue, type JobQueueOptions } from './jobs/job-queue';
 import { SqliteJobStore } from './jobs/sqlite-job-store';
 import { ChildTranscriber } from './jobs/transcriber-process/child-transcriber';
+import type { EngineChildLauncher } from './jobs/transcriber-process/engine-child-process';
 import type { TranscriptionDefaults } from './jobs/transcription-steps';
 import type { Clock } from './jobs/types';
 import type { LibraryStore } from './library/library-store';
@@ -50,6 +51,8 @@ export interface WorkspaceOptions {
   onDamagedLibrary?: DamagedLibraryChoice;
   /** Time budget of the library's integrity check at open. */
   libraryCheckBudgetMs?: number;
+  /** How the engine's child process starts: child_process.fork (default, Node), or Electron's utilityProcess in the app. */
+  engineProcess?: EngineChildLauncher;
 }
 
 export interface WorkspaceAdapters {
@@ -98,6 +101,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     ...(options.device ? { device: options.device } : {}),
     ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
     ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
+    ...(options.engineProcess ? { launcher: options.engineProcess } : {}),
   });
   const transcriber = options.adapters?.transcriber ?? engineChild;
   const diarizer = options.adapters?.diarizer ?? engineChild;

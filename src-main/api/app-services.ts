@@ -44,6 +44,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     // Read at each finished transcript: the setting applies from the next one on.
     autoDiarize: () => options.autoDiarize !== false && settings.current().findSpeakers,
     ...(options.onDamagedLibrary ? { onDamagedLibrary: options.onDamagedLibrary } : {}),
+    ...(options.engineProcess ? { engineProcess: options.engineProcess } : {}),
     // Jobs naming the local model's id are transcribed from its folder.
     defaults: places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {},
   });

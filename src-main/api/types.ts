@@ -5,6 +5,7 @@
 import type { WireEvent, WireHandlers } from '../../src-shared/ipc-contract';
 import type { Result } from '../../src-shared/result';
 import type { ExecutionPreference } from '../asr/execution-provider';
+import type { EngineChildLauncher } from '../jobs/transcriber-process/engine-child-process';
 import type { DamagedLibraryChoice } from '../library/open-library-database';
 
 export interface AppServicesOptions {
@@ -27,6 +28,8 @@ export interface AppServicesOptions {
   autoDiarize?: boolean;
   /** A damaged library: refuse (default, LIBRARY_DAMAGED), or open a recovered copy or a new library beside it. */
   onDamagedLibrary?: DamagedLibraryChoice;
+  /** How the engine's child process starts: fork under Node (default); the Electron app passes its utilityProcess launcher. */
+  engineProcess?: EngineChildLauncher;
 }
 
 export interface AppServices {

@@ -10,6 +10,7 @@ import {
   ipcMain,
   session,
   systemPreferences,
+  utilityProcess,
   type IpcMainInvokeEvent,
   type Session,
 } from 'electron';
@@ -25,6 +26,7 @@ import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { withMicrophoneAccess, type MicrophoneAccess } from './microphone-access';
 import { DAMAGED_LIBRARY_BUTTONS, startWithLibraryChoice, type DamagedLibraryPrompt } from './damaged-library';
 import { createQuitGuard } from './quit-guard';
+import { utilityProcessLauncher } from './utility-process-launcher';
 import { guardAllWebContents, isPermissionAllowed, isTrustedSender, permissionCheckQuery, permissionRequestQuery } from './security';
 import { mainWindowOptions } from './window-options';
 
@@ -120,7 +122,12 @@ const damagedLibraryPrompt: DamagedLibraryPrompt = {
 
 async function start(): Promise<AppServices | null> {
   installSessionSecurity(session.defaultSession);
-  const created = await startWithLibraryChoice((onDamagedLibrary) => createAppServices({ dataDir: app.getPath('userData'), onDamagedLibrary }), damagedLibraryPrompt);
+  // The engine's child runs as a utilityProcess: forking one would need the RunAsNode fuse, which is off.
+  const engineProcess = utilityProcessLauncher(utilityProcess);
+  const created = await startWithLibraryChoice(
+    (onDamagedLibrary) => createAppServices({ dataDir: app.getPath('userData'), onDamagedLibrary, engineProcess }),
+    damagedLibraryPrompt,
+  );
   if (created === null) {
     app.quit();
     return null;

@@ -11,6 +11,7 @@ import type { ExecutionPreference } from '../../asr/execution-provider';
 import type { FileDiarization, FileDiarizeProgress, FileDiarizeRequest, FileDiarizer } from '../../diarization/file-diarizer';
 import type { FileTranscribeProgressListener, FileTranscribeRequest, FileTranscriber } from '../file-transcriber';
 import type { FromTranscriberChild, ToTranscriberChild, TranscriberChildOptions } from './protocol';
+import type { EngineChildLauncher } from './engine-child-process';
 import { spawnTranscriberChild, type TranscriberChildHandle } from './transcriber-child-handle';
 
 export interface ChildTranscriberOptions extends TranscriberChildOptions {
@@ -20,6 +21,8 @@ export interface ChildTranscriberOptions extends TranscriberChildOptions {
   cancelGraceMs?: number;
   /** dispose() and idle shutdown kill a child that has not exited within this long (default 10 s). */
   shutdownTimeoutMs?: number;
+  /** How the child is started: child_process.fork (default), or Electron's utilityProcess in the app. */
+  launcher?: EngineChildLauncher;
 }
 
 /** One request for the child: how to ask, how to read its messages, and whom to answer. */
@@ -192,7 +195,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
   /** The running child, or a new one when there is none (first request, or the last one died). */
   private liveChild(): Result<TranscriberChildHandle> {
     if (this.child?.alive) return { ok: true, value: this.child };
-    const spawned = spawnTranscriberChild(this.options);
+    const spawned = spawnTranscriberChild(childOptionsOf(this.options), this.options.launcher);
     if (!spawned.ok) return spawned;
     const handle = spawned.value;
     this.child = handle;
@@ -241,6 +244,14 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
     this.stopping.add(stopped);
     void stopped.then(() => this.stopping.delete(stopped));
   }
+}
+
+/** What the child is told on its command line: its own options, not the parent's timers or launcher. */
+function childOptionsOf(options: ChildTranscriberOptions): TranscriberChildOptions {
+  const { modelsDir, extraModelDirs, device, ffmpegPath, ffprobePath, hubUrl } = options;
+  // Every key named: the compiler refuses this when the child gains an option that is not passed on.
+  const picked: { [K in keyof Required<TranscriberChildOptions>]: TranscriberChildOptions[K] } = { modelsDir, extraModelDirs, device, ffmpegPath, ffprobePath, hubUrl };
+  return picked;
 }
 
 /** A throwing progress listener must not take the request down with it. */
