@@ -173,20 +173,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   return {
-    async info() {
+    info() {
       const loaded = recognizers.loaded;
       const plan = planExecution(device);
-      return ok({
+      return Promise.resolve(ok({
         version: ENGINE_VERSION,
         ffmpeg: decoder.ok ? { path: decoder.value.binaries.ffmpeg.path, source: decoder.value.binaries.ffmpeg.source } : null,
         executionProvider: loaded
           ? loaded.execution
           : { requested: device, active: plan.attempts[0] ?? 'cpu', fallbackReason: plan.skippedGpuReason },
         modelsDir,
-      });
+      }));
     },
-    async probe(path) {
-      return decoder.ok ? decoder.value.probe(resolve(path)) : decoder;
+    probe(path) {
+      return decoder.ok ? decoder.value.probe(resolve(path)) : Promise.resolve(decoder);
     },
     transcribeFile(request, onProgress = () => undefined, signal) {
       // One transcription at a time: they share one warm model, and two would only halve each other's speed.

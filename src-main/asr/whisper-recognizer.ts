@@ -153,7 +153,7 @@ async function loadNow(options: WhisperLoadOptions): Promise<Result<SpeechRecogn
         dtype: options.dtype,
         local_files_only: true,
       });
-      return loaded as AutomaticSpeechRecognitionPipeline;
+      return loaded;
     });
     const multilingual = generation.is_multilingual ?? generation.lang_to_id !== undefined;
     speedUpWhisperFeatures((value.processor as unknown as { feature_extractor?: unknown }).feature_extractor);

@@ -29,6 +29,7 @@ import { createQuitGuard } from './quit-guard';
 import { utilityProcessLauncher } from './utility-process-launcher';
 import { guardAllWebContents, isPermissionAllowed, isTrustedSender, permissionCheckQuery, permissionRequestQuery } from './security';
 import { mainWindowOptions } from './window-options';
+import { inBackground } from '../util/background';
 
 const DISPOSE_TIMEOUT_MS = 60_000;
 
@@ -63,7 +64,7 @@ function installSessionSecurity(ses: Session): void {
 
 // macOS records silence from an app the user never allowed; ask right before the first recording.
 const microphoneAccess: MicrophoneAccess =
-  process.platform === 'darwin' ? () => systemPreferences.askForMediaAccess('microphone') : async () => true;
+  process.platform === 'darwin' ? () => systemPreferences.askForMediaAccess('microphone') : () => Promise.resolve(true);
 
 async function chooseSavePath(fileName: string): Promise<string | null> {
   const name = basename(fileName);
@@ -96,7 +97,8 @@ function createWindow(): void {
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
-  void window.loadURL(appPage.url);
+  // A page that fails to load shows Electron's error page; the rejection is reported, not left unhandled.
+  inBackground(window.loadURL(appPage.url));
 }
 
 function focusMainWindow(): void {

@@ -61,7 +61,7 @@ export interface MediaRequest {
 
 function fileBody(path: string, start: number, end: number): ReadableStream<Uint8Array> {
   const stream = Readable.toWeb(createReadStream(path, { start, end })) as NodeReadableStream<Uint8Array>;
-  return stream as unknown as ReadableStream<Uint8Array>;
+  return stream;
 }
 
 export async function serveMediaRequest(request: MediaRequest, mediaPath: (meetingId: string) => Result<string>): Promise<Response> {

@@ -13,6 +13,7 @@ import type { FileTranscribeProgressListener, FileTranscribeRequest, FileTranscr
 import type { FromTranscriberChild, ToTranscriberChild, TranscriberChildOptions } from './protocol';
 import type { EngineChildLauncher } from './engine-child-process';
 import { spawnTranscriberChild, type TranscriberChildHandle } from './transcriber-child-handle';
+import { inBackground } from '../../util/background';
 
 export interface ChildTranscriberOptions extends TranscriberChildOptions {
   /** An idle child is shut down after this long (default 60 s); the next request starts a new one. */
@@ -122,7 +123,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       if (signal) {
         // A request still waiting for its turn leaves the queue at once.
         const onAbort = (): void => {
-          const index = this.queue.indexOf(queued as ChildRequest<unknown>);
+          const index = this.queue.indexOf(queued);
           if (index < 0) return;
           this.queue.splice(index, 1);
           resolve(cancelled(work, path));
@@ -130,7 +131,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
         signal.addEventListener('abort', onAbort, { once: true });
         queued.detach = () => signal.removeEventListener('abort', onAbort);
       }
-      this.queue.push(queued as ChildRequest<unknown>);
+      this.queue.push(queued);
       this.next();
     });
   }
@@ -145,11 +146,13 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
     queued.detach();
     this.busy = true;
     this.clearIdleTimer();
-    void this.run(queued).then((result) => {
-      this.busy = false;
-      queued.resolve(result);
-      this.next();
-    });
+    inBackground(
+      this.run(queued).then((result) => {
+        this.busy = false;
+        queued.resolve(result);
+        this.next();
+      }),
+    );
   }
 
   private async run<T>(request: ChildRequest<T>): Promise<Result<T>> {
@@ -176,8 +179,10 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
         const answer = request.read(message, !cancelRequested);
         if (answer !== null) resolve(answer);
       });
-      void handle.exited.then(() =>
-        resolve(fail('ENGINE_PROCESS_DIED', `The transcription process ${handle.describeExit()} during ${work.toLowerCase()} of ${path}.`, path)),
+      inBackground(
+        handle.exited.then(() =>
+          resolve(fail('ENGINE_PROCESS_DIED', `The transcription process ${handle.describeExit()} during ${work.toLowerCase()} of ${path}.`, path)),
+        ),
       );
       signal?.addEventListener('abort', onAbort, { once: true });
       handle.send(request.message(requestId));
@@ -199,9 +204,11 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
     if (!spawned.ok) return spawned;
     const handle = spawned.value;
     this.child = handle;
-    void handle.exited.then(() => {
-      if (this.child === handle) this.child = null;
-    });
+    inBackground(
+      handle.exited.then(() => {
+        if (this.child === handle) this.child = null;
+      }),
+    );
     return spawned;
   }
 
@@ -242,7 +249,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       await child.exited;
     })();
     this.stopping.add(stopped);
-    void stopped.then(() => this.stopping.delete(stopped));
+    inBackground(stopped.then(() => this.stopping.delete(stopped)));
   }
 }
 

@@ -16,6 +16,7 @@ import { OnnxFileDiarizer, type FileDiarization } from '../../diarization/file-d
 import { defaultUserModelsDir } from '../../models/model-store';
 import { createEngine, type Engine } from '../../wiring';
 import { decodeChildOptions, isToTranscriberChild, type DiarizeRequestMessage, type FromTranscriberChild, type TranscribeRequestMessage } from './protocol';
+import { inBackground } from '../../util/background';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -205,7 +206,7 @@ parent.onMessage((message: unknown) => {
       running.get(message.requestId)?.abort();
       return;
     case 'shutdown':
-      void shutdown();
+      inBackground(shutdown());
       return;
   }
 });
