@@ -3,7 +3,7 @@
  * succeeded; at start (and hourly) anything older than a day that no waiting import names is swept; and
  * the total of pending uploads is capped with a coded error (507 UPLOADS_FULL).
  */
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent, JobSummary } from '../../src-shared/jobs';
@@ -12,7 +12,6 @@ import { sweepUploads } from '../../src-main/api/upload-sweeper';
 import { startBridge, type RunningBridge } from '../../src-main/bridge/bridge-server';
 import { audioFile, makeTempDir } from '../audio/helpers';
 import { http, openTestServices, RpcClient, sessionCookie } from './bridge-helpers';
-import { readFile } from 'node:fs/promises';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
