@@ -12,6 +12,7 @@ import { planExecution, type ExecutionPreference } from './asr/execution-provide
 import { WarmRecognizer } from './asr/warm-recognizer';
 import { loadWhisperRecognizer } from './asr/whisper-recognizer';
 import { FfmpegAudioDecoder } from './audio/decoder';
+import type { AudioProbeInfo } from './audio/types';
 import { DEFAULT_EMBEDDING_MODEL_ID, findInstalledDiarizationModel } from './diarization/diarization-models';
 import { DEFAULT_MODEL_ID, type ModelDtype } from './models/catalog';
 import { defaultUserModelsDir, resolveModel } from './models/model-store';
@@ -62,6 +63,8 @@ export interface EngineTranscribeRequest extends TranscribeFileRequest {
 
 export interface Engine {
   info(): Promise<Result<EngineInfo>>;
+  /** Checks a file without decoding it (ffprobe and a short trial decode, within 5 s): the coded error of a bad input. */
+  probe(path: string): Promise<Result<AudioProbeInfo>>;
   transcribeFile(request: EngineTranscribeRequest, onProgress?: (progress: TranscribeProgress) => void, signal?: AbortSignal): Promise<Result<Transcript>>;
   /** Live recording: one session at a time, events through `onRecordingEvent`. */
   recorder: Recorder;
@@ -180,17 +183,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   return {
-    async info() {
+    info() {
       const loaded = recognizers.loaded;
       const plan = planExecution(device);
-      return ok({
+      return Promise.resolve(ok({
         version: ENGINE_VERSION,
         ffmpeg: decoder.ok ? { path: decoder.value.binaries.ffmpeg.path, source: decoder.value.binaries.ffmpeg.source } : null,
         executionProvider: loaded
           ? loaded.execution
           : { requested: device, active: plan.attempts[0] ?? 'cpu', fallbackReason: plan.skippedGpuReason },
         modelsDir,
-      });
+      }));
+    },
+    probe(path) {
+      return decoder.ok ? decoder.value.probe(resolve(path)) : Promise.resolve(decoder);
     },
     transcribeFile(request, onProgress = () => undefined, signal) {
       // One transcription at a time: they share one warm model, and two would only halve each other's speed.

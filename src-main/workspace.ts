@@ -19,10 +19,11 @@ import { createJobHandlers } from './jobs/handlers';
 import { JobQueue, type JobQueueOptions } from './jobs/job-queue';
 import { SqliteJobStore } from './jobs/sqlite-job-store';
 import { ChildTranscriber } from './jobs/transcriber-process/child-transcriber';
+import type { EngineChildLauncher } from './jobs/transcriber-process/engine-child-process';
 import type { TranscriptionDefaults } from './jobs/transcription-steps';
 import type { Clock } from './jobs/types';
 import type { LibraryStore } from './library/library-store';
-import { openLibraryDatabase } from './library/open-library-database';
+import { openVerifiedLibraryDatabase, type DamagedLibraryChoice } from './library/open-library-database';
 import { storeRecordedMeetings } from './library/recorded-meetings';
 import { SqliteLibraryStore } from './library/sqlite-library-store';
 import type { Engine } from './wiring';
@@ -46,6 +47,12 @@ export interface WorkspaceOptions {
   leaseMs?: number;
   backoff?: JobQueueOptions['backoff'];
   adapters?: WorkspaceAdapters;
+  /** A damaged library: refuse (default: the open fails with LIBRARY_DAMAGED), or open a recovered copy or a new library beside it. */
+  onDamagedLibrary?: DamagedLibraryChoice;
+  /** Time budget of the library's integrity check at open. */
+  libraryCheckBudgetMs?: number;
+  /** How the engine's child process starts: child_process.fork (default, Node), or Electron's utilityProcess in the app. */
+  engineProcess?: EngineChildLauncher;
 }
 
 export interface WorkspaceAdapters {
@@ -57,6 +64,8 @@ export interface WorkspaceAdapters {
 
 export interface Workspace {
   readonly library: LibraryStore;
+  /** Set when a recovered copy or a new library was opened instead of a damaged one (one sentence). */
+  readonly libraryNotice: string | null;
   readonly jobs: JobQueue;
   /** One import job per file, acknowledged at once; each meeting shows in the library as `queued`. */
   importFiles(paths: readonly string[], choice?: TranscriptionChoice): Result<JobSummary>[];
@@ -78,9 +87,12 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   const dataDir = resolve(options.dataDir);
   const decoderResult = options.adapters?.decoder ? ok(options.adapters.decoder) : FfmpegAudioDecoder.create();
   if (!decoderResult.ok) return decoderResult;
-  const opened = openLibraryDatabase(dataDir);
+  const opened = await openVerifiedLibraryDatabase(dataDir, {
+    ...(options.onDamagedLibrary ? { onDamaged: options.onDamagedLibrary } : {}),
+    ...(options.libraryCheckBudgetMs !== undefined ? { checkBudgetMs: options.libraryCheckBudgetMs } : {}),
+  });
   if (!opened.ok) return opened;
-  const db = opened.value;
+  const db = opened.value.db;
   const library = new SqliteLibraryStore(db);
   // One child process runs transcriptions and diarizations for every job (started on the first request).
   const engineChild = new ChildTranscriber({
@@ -89,6 +101,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     ...(options.device ? { device: options.device } : {}),
     ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
     ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
+    ...(options.engineProcess ? { launcher: options.engineProcess } : {}),
   });
   const transcriber = options.adapters?.transcriber ?? engineChild;
   const diarizer = options.adapters?.diarizer ?? engineChild;
@@ -140,6 +153,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   const preflight = new ImportPreflight(decoderResult.value, library, jobs);
   const workspace: Workspace = {
     library,
+    libraryNotice: opened.value.notice,
     jobs,
     importFiles(paths, choice = {}) {
       const enqueued = paths.map((path) => enqueueImport(library, jobs, resolve(path), choice));

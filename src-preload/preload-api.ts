@@ -4,6 +4,7 @@
  */
 import {
   IPC_CHANNELS,
+  WIRE_ARITY,
   type ExportFormat,
   type ExportOutcome,
   type VerbatimApi,
@@ -13,6 +14,7 @@ import {
   type WireRequests,
 } from '../src-shared/ipc-contract';
 import type { TranscriptionChoice } from '../src-shared/jobs';
+import { checkArity } from '../src-shared/ipc-validation';
 import { fail, type Result } from '../src-shared/result';
 
 /** The part of ipcRenderer the API uses. Listeners receive the IPC event first, which is never passed on to the page. */
@@ -36,11 +38,15 @@ export function mediaUrlFor(meetingId: string): string {
 }
 
 export function createPreloadApi(ipc: PreloadIpc, files: PreloadFiles): VerbatimApi {
-  // The main process answers every channel with a Result (see src-main/electron/ipc.ts).
+  // The main process answers every channel with a Result (see src-main/electron/ipc.ts). Too many
+  // arguments are refused here already, before they are copied across the process boundary.
   const request =
     <M extends WireMethod>(method: M) =>
-    (...args: WireRequests[M]['args']): Promise<Result<WireRequests[M]['result']>> =>
-      ipc.invoke(IPC_CHANNELS.request(method), ...args) as Promise<Result<WireRequests[M]['result']>>;
+    (...args: WireRequests[M]['args']): Promise<Result<WireRequests[M]['result']>> => {
+      const arity = checkArity(method, args, WIRE_ARITY[method]);
+      if (!arity.ok) return Promise.resolve(arity);
+      return ipc.invoke(IPC_CHANNELS.request(method), ...args) as Promise<Result<WireRequests[M]['result']>>;
+    };
 
   const subscribe =
     <C extends WireEventChannel>(channel: C) =>

@@ -190,6 +190,40 @@ export const WIRE_METHODS: readonly WireMethod[] = [
   'renderExport',
 ];
 
+/**
+ * How many arguments each wire method takes: every transport refuses a request with more before the
+ * arguments are touched (spread, copied or passed on). Checked against `WireRequests` by the compiler.
+ */
+export const WIRE_ARITY = {
+  engineInfo: 0,
+  getSettings: 0,
+  updateSettings: 1,
+  listModels: 0,
+  downloadModel: 1,
+  listCaptureDevices: 0,
+  startRecording: 1,
+  pauseRecording: 0,
+  resumeRecording: 0,
+  stopRecording: 0,
+  listMeetings: 0,
+  getMeeting: 1,
+  searchLibrary: 1,
+  renameSpeaker: 2,
+  editSegmentText: 3,
+  setSegmentSpeaker: 3,
+  deleteMeeting: 1,
+  importPaths: 2,
+  listJobs: 0,
+  cancelJob: 1,
+  retryJob: 1,
+  retranscribe: 2,
+  diarizeMeeting: 2,
+  renderExport: 2,
+} as const satisfies { readonly [M in WireMethod]: WireRequests[M]['args']['length'] };
+
+/** exportTranscript over Electron's save-export channel: meeting id and format. */
+export const SAVE_EXPORT_ARITY = 2;
+
 /** Events pushed from the engine to every client. */
 export type WireEvent =
   | { channel: 'recording'; payload: RecordingEvent }

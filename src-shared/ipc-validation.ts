@@ -2,8 +2,8 @@
  * Argument checks for the wire handlers (Electron IPC and the browser bridge): the page is not trusted.
  * Every failure is `IPC_BAD_REQUEST`; only known fields cross into the engine.
  */
-import type { AppSettings, ExportFormat, SpeakerCountChoice } from './ipc-contract';
-import { EXPORT_FORMAT_LIST } from './ipc-contract';
+import type { AppSettings, ExportFormat, SpeakerCountChoice, WireMethod } from './ipc-contract';
+import { EXPORT_FORMAT_LIST, WIRE_ARITY, WIRE_METHODS } from './ipc-contract';
 import { MAX_PROMPT_LENGTH, type TranscriptionChoice } from './jobs';
 import type { RecordingStartRequest } from './recording-events';
 import { fail, ok, type Result } from './result';
@@ -33,6 +33,28 @@ function badRequest(message: string): { ok: false; error: { code: 'IPC_BAD_REQUE
 /** No method takes more arguments than its signature names. */
 export function checkArity(method: string, args: readonly unknown[], max: number): Result<void> {
   return args.length > max ? badRequest(`${method} takes at most ${max} argument${max === 1 ? '' : 's'}, got ${args.length}.`) : ok(undefined);
+}
+
+/** A request as a transport received it, checked before its arguments are spread, copied or passed on. */
+export interface WireCall {
+  method: WireMethod;
+  args: unknown[];
+}
+
+/**
+ * The first check of every transport (the bridge's socket, Electron's IPC, the preload): a known method
+ * and an array of at most as many arguments as it takes. Only the array's length is read here, so a
+ * message with a million arguments costs nothing more than its refusal.
+ */
+export function checkWireCall(method: unknown, args: unknown): Result<WireCall> {
+  const known = WIRE_METHODS.find((candidate) => candidate === method);
+  if (known === undefined) {
+    const name = typeof method === 'string' ? method.slice(0, 100) : typeof method;
+    return fail('IPC_UNKNOWN_METHOD', `There is no method "${name}".`, name);
+  }
+  if (!Array.isArray(args)) return badRequest(`${known} needs its arguments as an array.`);
+  const arity = checkArity(known, args, WIRE_ARITY[known]);
+  return arity.ok ? ok({ method: known, args: args as unknown[] }) : arity;
 }
 
 /** A meeting, job or model id. */

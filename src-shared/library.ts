@@ -60,6 +60,9 @@ export interface SearchHit {
 
 export type LibraryErrorCode =
   | 'LIBRARY_OPEN_FAILED'
+  /** The library's file failed its integrity check (or is empty); nothing was written to it. */
+  | 'LIBRARY_DAMAGED'
+  | 'LIBRARY_RECOVERY_FAILED'
   | 'LIBRARY_MIGRATION_FAILED'
   /** The database was written by a newer Verbatim; this one will not touch it. */
   | 'LIBRARY_TOO_NEW'

@@ -3,10 +3,9 @@
  * (library and job queue) with recordings landing in it, model downloads, and one event stream for clients.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { WireEvent } from '../../src-shared/ipc-contract';
-import type { JobEvent } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { createEngine } from '../wiring';
 import { openWorkspace } from '../workspace';
@@ -14,6 +13,7 @@ import { createModelDownloads } from './model-downloads';
 import { isKnownModel, isModelInstalled, localModelFrom, type ModelPlaces } from './model-list';
 import { openSettingsStore } from './settings-store';
 import type { AppServices, AppServicesOptions } from './types';
+import { forgetFinishedUpload, importsInUse, sweepUploads, SWEEP_INTERVAL_MS } from './upload-sweeper';
 import { createWireHandlers } from './wire-handlers';
 
 export async function createAppServices(options: AppServicesOptions): Promise<Result<AppServices>> {
@@ -43,6 +43,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     ...extraModelDirs,
     // Read at each finished transcript: the setting applies from the next one on.
     autoDiarize: () => options.autoDiarize !== false && settings.current().findSpeakers,
+    ...(options.onDamagedLibrary ? { onDamagedLibrary: options.onDamagedLibrary } : {}),
+    ...(options.engineProcess ? { engineProcess: options.engineProcess } : {}),
     // Jobs naming the local model's id are transcribed from its folder.
     defaults: places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {},
   });
@@ -68,12 +70,22 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     engine.onRecordingEvent((payload) => emit({ channel: 'recording', payload })),
     workspace.jobs.onEvent((payload) => {
       emit({ channel: 'job', payload });
-      forgetImportedUpload(uploadsDir, payload);
+      forgetFinishedUpload(uploadsDir, payload).catch(() => undefined);
     }),
     // Recordings land in the library; a failure to store one is shown like any other recorder error.
     workspace.attachRecorder(engine, (error) => emit({ channel: 'recording', payload: { type: 'error', error, fatal: false } })),
   ];
   await engine.recorder.recoverAtStartup();
+  // Uploads nothing will import any more (a closed page, a crash) go after a day; checked now and hourly.
+  const sweep = async (): Promise<void> => {
+    const waiting = workspace.jobs.list({ states: ['queued', 'running'], kinds: ['import'] });
+    if (waiting.ok) await sweepUploads(uploadsDir, { inUse: importsInUse(waiting.value) });
+  };
+  await sweep().catch(() => undefined);
+  const sweeper = setInterval(() => {
+    sweep().catch(() => undefined);
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
 
   let disposed: Promise<void> | null = null;
   return ok({
@@ -90,8 +102,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
       return ok(path);
     },
     uploadsDir,
+    libraryNotice: workspace.libraryNotice,
     dispose() {
       disposed ??= (async () => {
+        clearInterval(sweeper);
         await downloads.dispose();
         // The engine first: stopping a recording saves it, and the saved event still reaches the library.
         await engine.dispose();
@@ -110,16 +124,4 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * An upload is only the way a file reaches the engine: once its import succeeded the library has its own
- * media copy, so the upload's folder goes. A failed or cancelled import keeps it for a retry.
- */
-function forgetImportedUpload(uploadsDir: string, event: JobEvent): void {
-  if (event.type !== 'changed' || event.job.state !== 'succeeded' || event.job.payload.kind !== 'import') return;
-  const folder = dirname(resolve(event.job.payload.path));
-  const rel = relative(uploadsDir, folder);
-  if (rel.length === 0 || rel.startsWith('..') || isAbsolute(rel)) return;
-  void rm(folder, { recursive: true, force: true }).catch(() => undefined);
 }

@@ -4,6 +4,7 @@ import { ok, type Result } from '../../src-shared/result';
 import { fileExtension, renderTranscript } from '../export';
 import type { LibraryStore } from '../library/library-store';
 import { speakerTurnsWithNames, transcriptWithSpeakerNames } from '../library/named-transcript';
+import { safeFileName } from '../util/safe-file-name';
 
 export const EXPORT_MIME_TYPES: Record<ExportFormat, string> = {
   txt: 'text/plain; charset=utf-8',
@@ -14,22 +15,6 @@ export const EXPORT_MIME_TYPES: Record<ExportFormat, string> = {
   rttm: 'text/plain; charset=utf-8',
 };
 
-const MAX_BASE_NAME = 150;
-
-/** A title as a file name on every platform: no separators, reserved or control characters, no trailing dots. */
-export function safeFileBaseName(title: string): string {
-  const cleaned = title
-    .normalize('NFC')
-    .replace(/[\\/:*?"<>|\p{Cc}]/gu, '_')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^\.+/, '')
-    .replace(/[. ]+$/, '')
-    .slice(0, MAX_BASE_NAME)
-    .trim();
-  return cleaned.length > 0 ? cleaned : 'transcript';
-}
-
 export function renderMeetingExport(library: LibraryStore, meetingId: string, format: ExportFormat): Result<RenderedExport> {
   const meeting = library.getMeeting(meetingId);
   if (!meeting.ok) return meeting;
@@ -38,7 +23,7 @@ export function renderMeetingExport(library: LibraryStore, meetingId: string, fo
   const turns = format === 'rttm' ? speakerTurnsWithNames(library, meetingId) : ok(undefined);
   if (!turns.ok) return turns;
   return ok({
-    fileName: `${safeFileBaseName(meeting.value.title)}.${fileExtension(format)}`,
+    fileName: safeFileName(meeting.value.title, { extension: fileExtension(format), fallback: 'transcript' }),
     mimeType: EXPORT_MIME_TYPES[format],
     content: renderTranscript(transcript.value, format, turns.value && turns.value.length > 0 ? { speakerTurns: turns.value } : {}),
   });

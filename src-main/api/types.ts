@@ -5,6 +5,8 @@
 import type { WireEvent, WireHandlers } from '../../src-shared/ipc-contract';
 import type { Result } from '../../src-shared/result';
 import type { ExecutionPreference } from '../asr/execution-provider';
+import type { EngineChildLauncher } from '../jobs/transcriber-process/engine-child-process';
+import type { DamagedLibraryChoice } from '../library/open-library-database';
 
 export interface AppServicesOptions {
   /** The user data folder: library, media, recordings, settings, models (unless modelsDir). */
@@ -24,6 +26,10 @@ export interface AppServicesOptions {
   extraModelDirs?: string[];
   /** false: never find speakers automatically, whatever the settings say (`serve --no-diarize`). */
   autoDiarize?: boolean;
+  /** A damaged library: refuse (default, LIBRARY_DAMAGED), or open a recovered copy or a new library beside it. */
+  onDamagedLibrary?: DamagedLibraryChoice;
+  /** How the engine's child process starts: fork under Node (default); the Electron app passes its utilityProcess launcher. */
+  engineProcess?: EngineChildLauncher;
 }
 
 export interface AppServices {
@@ -34,6 +40,8 @@ export interface AppServices {
   mediaPath(meetingId: string): Result<string>;
   /** Where the bridge keeps uploaded files before importing them. */
   readonly uploadsDir: string;
+  /** Set when a recovered copy or a new library was opened instead of a damaged one (one sentence for the user). */
+  readonly libraryNotice: string | null;
   /** Finalizes a running recording, hands running jobs back to the queue, disposes models, closes the database. */
   dispose(): Promise<void>;
 }

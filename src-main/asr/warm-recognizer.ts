@@ -1,5 +1,5 @@
 import type { Result } from '../../src-shared/result';
-import type { AsrErrorCode, SpeechRecognizer } from './types';
+import type { SpeechRecognizer } from './types';
 
 /**
  * Holds at most one loaded model. The same key reuses the warm instance across files and windows;
@@ -9,8 +9,9 @@ export class WarmRecognizer {
   private current: { key: string; recognizer: SpeechRecognizer } | null = null;
   private pending: Promise<unknown> = Promise.resolve();
 
-  acquire(key: string, load: () => Promise<Result<SpeechRecognizer, AsrErrorCode | string>>): Promise<Result<SpeechRecognizer, AsrErrorCode | string>> {
-    const next = this.pending.then(async (): Promise<Result<SpeechRecognizer, AsrErrorCode | string>> => {
+  /** Error codes are the recognizer's (AsrErrorCode) or a model resolver's. */
+  acquire(key: string, load: () => Promise<Result<SpeechRecognizer, string>>): Promise<Result<SpeechRecognizer, string>> {
+    const next = this.pending.then(async (): Promise<Result<SpeechRecognizer, string>> => {
       if (this.current?.key === key) return { ok: true, value: this.current.recognizer };
       await this.release();
       const loaded = await load();

@@ -20,8 +20,12 @@ export function cookieName(identity: BridgeIdentity): string {
   return `verbatim_${identity.port}`;
 }
 
-export function ownOrigin(identity: BridgeIdentity): string {
-  return `http://127.0.0.1:${identity.port}`;
+/** The names the bridge answers to: the loopback address it listens on, and the name browsers resolve to it. */
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost'] as const;
+
+/** A page may be opened under either loopback name: Host and Origin accept the same two, on this port only. */
+export function ownOrigins(identity: BridgeIdentity): string[] {
+  return LOOPBACK_NAMES.map((name) => `http://${name}:${identity.port}`);
 }
 
 export function sessionCookie(identity: BridgeIdentity): string {
@@ -37,7 +41,7 @@ export function tokenMatches(identity: BridgeIdentity, candidate: string | null 
 
 export function hostAllowed(identity: BridgeIdentity, request: IncomingMessage): boolean {
   const host = request.headers.host;
-  return host === `127.0.0.1:${identity.port}` || host === `localhost:${identity.port}`;
+  return LOOPBACK_NAMES.some((name) => host === `${name}:${identity.port}`);
 }
 
 export function isAuthorized(identity: BridgeIdentity, request: IncomingMessage): boolean {
@@ -50,7 +54,7 @@ export function isAuthorized(identity: BridgeIdentity, request: IncomingMessage)
 export function originAllowed(identity: BridgeIdentity, request: IncomingMessage, required: boolean): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return !required;
-  return origin === ownOrigin(identity);
+  return ownOrigins(identity).includes(origin);
 }
 
 function readCookie(request: IncomingMessage, name: string): string | null {

@@ -15,7 +15,7 @@ import { securityHeaders, sendError, sendText } from './http-responses';
 import { serveMedia } from './media-route';
 import { createSocketEndpoint } from './socket-endpoint';
 import { serveStatic } from './static-files';
-import { DEFAULT_MAX_UPLOAD_BYTES, handleUpload } from './upload-route';
+import { DEFAULT_MAX_PENDING_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, handleUpload } from './upload-route';
 
 export const DEFAULT_RENDERER_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../out/renderer');
 
@@ -26,6 +26,8 @@ export interface BridgeOptions {
   /** The built renderer; default `out/renderer` of this checkout. */
   rendererDir?: string;
   maxUploadBytes?: number;
+  /** What pending uploads may hold together (default DEFAULT_MAX_PENDING_UPLOAD_BYTES). */
+  maxPendingUploadBytes?: number;
 }
 
 export interface RunningBridge {
@@ -63,7 +65,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hostAllowed(identity, request)) return sendText(response, 403, 'Forbidden.');
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    // A target that is not a URL path is the client's mistake, answered before anything else looks at it.
+    const url = parseTarget(request.url);
+    if (url === null) return sendError(response, 400, { code: 'BRIDGE_BAD_TARGET', message: 'The request target is not a valid path.' });
     const method = request.method ?? 'GET';
     const token = url.searchParams.get('token');
     if (url.pathname === '/' && token !== null && method === 'GET') {
@@ -76,7 +80,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
     if (url.pathname === BRIDGE_ROUTES.upload) {
       if (method !== 'POST') return methodNotAllowed(response, 'POST');
-      return handleUpload(request, response, { uploadsDir: options.services.uploadsDir, maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, name: url.searchParams.get('name') });
+      return handleUpload(request, response, {
+        uploadsDir: options.services.uploadsDir,
+        maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+        maxPendingBytes: options.maxPendingUploadBytes ?? DEFAULT_MAX_PENDING_UPLOAD_BYTES,
+        name: url.searchParams.get('name'),
+      });
     }
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(response, 'GET, HEAD');
     if (url.pathname.startsWith(BRIDGE_ROUTES.media)) {
@@ -112,12 +121,16 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-function pathOf(request: IncomingMessage): string {
+function parseTarget(target: string | undefined): URL | null {
   try {
-    return new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    return new URL(target ?? '/', 'http://127.0.0.1');
   } catch {
-    return '';
+    return null;
   }
+}
+
+function pathOf(request: IncomingMessage): string {
+  return parseTarget(request.url)?.pathname ?? '';
 }
 
 function safeDecode(text: string): string | null {

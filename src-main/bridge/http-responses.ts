@@ -7,7 +7,7 @@ export function contentSecurityPolicy(port: number): string {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    `connect-src 'self' ws://127.0.0.1:${port}`,
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
     "media-src 'self' blob:",
     "img-src 'self' data: blob:",
     "object-src 'none'",

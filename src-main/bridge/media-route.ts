@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
 import type { Result } from '../../src-shared/result';
+import { parseRangeHeader } from '../util/byte-range';
 import { sendError } from './http-responses';
 
 const AUDIO_TYPES: Record<string, string> = {
@@ -22,29 +23,6 @@ export function audioContentType(path: string): string {
   return AUDIO_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export type ByteRange = { start: number; end: number };
-
-/**
- * The one range a `Range` header asks for, clipped to the file: null when there is no usable header
- * (the whole file is sent), 'unsatisfiable' when it lies outside the file.
- */
-export function parseRange(header: string | undefined, size: number): ByteRange | null | 'unsatisfiable' {
-  if (header === undefined) return null;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  // Several ranges or another unit: answering with the whole file is allowed and simpler.
-  if (!match || (match[1] === '' && match[2] === '')) return null;
-  const [, first = '', last = ''] = match;
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(first);
-  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
-  if (start >= size || end < start) return 'unsatisfiable';
-  return { start, end };
-}
-
 export async function serveMedia(
   mediaPath: (meetingId: string) => Result<string>,
   meetingId: string,
@@ -55,15 +33,15 @@ export async function serveMedia(
   if (!path.ok) return sendError(response, 404, path.error);
   const info = await stat(path.value).catch(() => null);
   if (!info?.isFile()) return sendError(response, 404, { code: 'MEDIA_NOT_FOUND', message: 'The media file is gone.', subject: meetingId });
-  const range = parseRange(request.headers.range, info.size);
+  const range = parseRangeHeader(request.headers.range, info.size);
   const common = { 'Content-Type': audioContentType(path.value), 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-cache' };
-  if (range === 'unsatisfiable') {
+  if (range.kind === 'unsatisfiable') {
     response.writeHead(416, { ...common, 'Content-Range': `bytes */${info.size}` });
     return void response.end();
   }
-  const { start, end } = range ?? { start: 0, end: info.size - 1 };
+  const { start, end } = range.kind === 'partial' ? range : { start: 0, end: info.size - 1 };
   const headers = { ...common, 'Content-Length': Math.max(0, end - start + 1) };
-  if (range) response.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${info.size}` });
+  if (range.kind === 'partial') response.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${info.size}` });
   else response.writeHead(200, headers);
   if (request.method === 'HEAD' || info.size === 0) return void response.end();
   createReadStream(path.value, { start, end })

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AppServicesOptions } from '../api/types';
+import { LIBRARY_CHOICE_OPTIONS, LIBRARY_CHOICE_USAGE, libraryChoice } from '../cli/library-choice';
 import { defaultUserDataDir } from '../models/model-store';
 
 export const SERVE_USAGE = `Usage: npm run serve -- [options]
@@ -14,7 +15,7 @@ Options:
   --no-diarize         do not find speakers automatically after imports and recordings
   --device <auto|cpu|gpu>  execution provider (default: from the settings' GPU switch)
   --port <n>           port on 127.0.0.1 (default: a free one)
-`;
+${LIBRARY_CHOICE_USAGE}`;
 
 export interface ServeCommand {
   services: AppServicesOptions;
@@ -36,6 +37,7 @@ export function parseServeArgs(argv: string[]): Result<ServeCommand> {
         device: { type: 'string' },
         port: { type: 'string' },
         help: { type: 'boolean', default: false },
+        ...LIBRARY_CHOICE_OPTIONS,
       },
     }));
   } catch (error) {
@@ -46,6 +48,8 @@ export function parseServeArgs(argv: string[]): Result<ServeCommand> {
   if (device !== undefined && device !== 'auto' && device !== 'cpu' && device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return fail('CLI_BAD_ARGS', '--port must be a port number (0 to 65535).');
+  const onDamagedLibrary = libraryChoice(values);
+  if (!onDamagedLibrary.ok) return onDamagedLibrary;
   return ok({
     port,
     services: {
@@ -55,6 +59,7 @@ export function parseServeArgs(argv: string[]): Result<ServeCommand> {
       ...(device ? { device } : {}),
       ...(values['extra-models'] ? { extraModelDirs: values['extra-models'] } : {}),
       ...(values['no-diarize'] ? { autoDiarize: false } : {}),
+      ...(onDamagedLibrary.value !== 'refuse' ? { onDamagedLibrary: onDamagedLibrary.value } : {}),
     },
   });
 }

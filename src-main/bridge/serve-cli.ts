@@ -6,6 +6,8 @@
 import { createAppServices } from '../api/app-services';
 import { DEFAULT_RENDERER_DIR, startBridge } from './bridge-server';
 import { parseServeArgs, SERVE_USAGE } from './serve-args';
+import { openFailureLine } from '../cli/library-choice';
+import { installLastResortHandlers } from '../util/last-resort';
 import { rendererBuilt, RENDERER_MISSING } from './static-files';
 
 async function main(argv: string[]): Promise<number> {
@@ -20,12 +22,15 @@ async function main(argv: string[]): Promise<number> {
   }
   // Listening for the signals before anything starts: a stop asked for during start-up still shuts down cleanly.
   const stopRequested = untilStopSignal();
+  // A defect that escapes a request is reported, never the end of a running recording.
+  installLastResortHandlers(process, (problem) => process.stderr.write(`error ${problem.code}: ${problem.message}\n`));
   if (!rendererBuilt(DEFAULT_RENDERER_DIR)) process.stderr.write(`${RENDERER_MISSING}\n`);
   const services = await createAppServices(command.value.services);
   if (!services.ok) {
-    process.stderr.write(`${services.error.code}: ${services.error.message}\n`);
+    process.stderr.write(openFailureLine(services.error));
     return 1;
   }
+  if (services.value.libraryNotice !== null) process.stderr.write(`${services.value.libraryNotice}\n`);
   let bridge;
   try {
     bridge = await startBridge({ services: services.value, port: command.value.port });

@@ -6,12 +6,15 @@ import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { BridgeRequest, BridgeResponse, BridgeServerMessage } from '../../src-shared/bridge-protocol';
-import { WIRE_METHODS, type WireHandlers, type WireMethod } from '../../src-shared/ipc-contract';
+import type { WireHandlers } from '../../src-shared/ipc-contract';
+import { checkWireCall } from '../../src-shared/ipc-validation';
 import { fail, type Result } from '../../src-shared/result';
 import type { AppServices } from '../api/types';
 
 /** A request bigger than this is not one the page sends (files go over /upload). */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** No request the page sends nests deeper than a few levels; parsing millions of levels would stall the engine. */
+const MAX_JSON_DEPTH = 32;
 /** Events are skipped for a client this far behind (a stalled tab must not grow the engine's memory). */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
@@ -27,7 +30,9 @@ export function createSocketEndpoint(services: Pick<AppServices, 'handlers' | 'o
     const unsubscribe = services.onEvent((event) => {
       if (socket.readyState === socket.OPEN && socket.bufferedAmount < MAX_BUFFERED_BYTES) send(socket, { event });
     });
-    socket.on('message', (data, isBinary) => void answer(socket, services.handlers, data, isBinary));
+    socket.on('message', (data, isBinary) => {
+      answer(socket, services.handlers, data, isBinary).catch((error: unknown) => answerFailure(socket, error));
+    });
     socket.on('close', unsubscribe);
     socket.on('error', () => socket.terminate());
   });
@@ -49,20 +54,38 @@ async function answer(socket: WebSocket, handlers: WireHandlers, data: RawData, 
     send(socket, { id: null, result: fail('IPC_BAD_REQUEST', 'A message is JSON {id, method, args} with a numeric id and an array of arguments.') });
     return;
   }
-  const result = await dispatch(handlers, request);
+  let result: Result<unknown>;
+  try {
+    result = await dispatch(handlers, request);
+  } catch (error) {
+    // The handlers answer errors as values; this is a defect, and the page still gets an answer.
+    result = fail('HANDLER_FAILED', `${request.method.slice(0, 100)} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (socket.readyState === socket.OPEN) send(socket, { id: request.id, result } satisfies BridgeResponse);
 }
 
+/** The last resort of a message: whatever went wrong answering it, the socket hears a coded error, the process goes on. */
+function answerFailure(socket: WebSocket, error: unknown): void {
+  try {
+    if (socket.readyState === socket.OPEN) send(socket, { id: null, result: fail('BRIDGE_FAILED', `The request could not be answered: ${error instanceof Error ? error.message : String(error)}`) });
+  } catch {
+    socket.terminate();
+  }
+}
+
+/** Method and arity are checked before the arguments are spread into the handler. */
 export async function dispatch(handlers: WireHandlers, request: BridgeRequest): Promise<Result<unknown>> {
-  const method = WIRE_METHODS.find((known): known is WireMethod => known === request.method);
-  if (method === undefined) return fail('IPC_UNKNOWN_METHOD', `There is no method "${request.method}".`, request.method);
-  return handlers[method](...request.args);
+  const call = checkWireCall(request.method, request.args);
+  if (!call.ok) return call;
+  return handlers[call.value.method](...call.value.args);
 }
 
 function readRequest(data: RawData): BridgeRequest | null {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(rawText(data));
+    const text = rawText(data);
+    if (!nestingWithin(text, MAX_JSON_DEPTH)) return null;
+    parsed = JSON.parse(text);
   } catch {
     return null;
   }
@@ -70,6 +93,23 @@ function readRequest(data: RawData): BridgeRequest | null {
   const { id, method, args } = parsed as Record<string, unknown>;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || typeof method !== 'string' || !Array.isArray(args)) return null;
   return { id, method, args };
+}
+
+/** Whether no array or object in the JSON text nests deeper than `limit` (brackets inside strings do not count). */
+export function nestingWithin(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c) index++; // a backslash escapes the next character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++depth > limit) return false;
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return true;
 }
 
 function rawText(data: RawData): string {

@@ -1,6 +1,6 @@
 /** The built renderer (`out/renderer`, made by `npm run build`), served read-only from inside its folder. */
 import { createReadStream, existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, resolve, isAbsolute, sep } from 'node:path';
 import { sendText } from './http-responses';
@@ -32,7 +32,9 @@ export function rendererBuilt(rendererDir: string): boolean {
 /** `urlPath` is the request's path, still percent-encoded. */
 export async function serveStatic(rendererDir: string, urlPath: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (!rendererBuilt(rendererDir)) return sendText(response, 503, RENDERER_MISSING);
-  const file = resolveInside(rendererDir, urlPath === '/' ? '/index.html' : urlPath);
+  const named = resolveInside(rendererDir, urlPath === '/' ? '/index.html' : urlPath);
+  // A symbolic link inside the folder may point anywhere: what is served is where it really leads, and only inside.
+  const file = named ? await realPathInside(rendererDir, named) : null;
   const info = file ? await stat(file).catch(() => null) : null;
   if (!file || !info?.isFile()) return sendText(response, 404, 'Not found.');
   response.writeHead(200, {
@@ -62,4 +64,15 @@ function resolveInside(root: string, urlPath: string): string | null {
   if (rel.length === 0 || rel.startsWith('..') || isAbsolute(rel)) return null;
   if (rel.split(sep).some((part) => part.startsWith('.'))) return null;
   return file;
+}
+
+/** The file's real path (every symbolic link followed), or null when it lies outside the folder's real path. */
+async function realPathInside(root: string, file: string): Promise<string | null> {
+  try {
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
+    const rel = relative(realRoot, realFile);
+    return rel.length === 0 || rel.startsWith('..') || isAbsolute(rel) ? null : realFile;
+  } catch {
+    return null;
+  }
 }

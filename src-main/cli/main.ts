@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { createEngine } from '../wiring';
+import { safeFileName } from '../util/safe-file-name';
+import type { CodedError, Result } from '../../src-shared/result';
+import { createEngine, type Engine } from '../wiring';
 import { fileExtension, writeTranscriptFile } from '../export/index';
 import { parseTranscribeArgs, USAGE, type TranscribeCommand } from './args';
 import { ProgressBar } from './progress-bar';
@@ -17,8 +19,14 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
   let failures = 0;
   let reportedDevice = false;
   try {
-    for (const file of command.files) {
-      const path = resolve(file);
+    // Every input is checked first (a probe each, a few at a time): a bad file is reported at once, not
+    // after the good files before it have been transcribed.
+    const checked = await checkInputs(engine, command.files.map((file) => resolve(file)));
+    for (const bad of checked.bad) {
+      failures += 1;
+      bar.finish(`error ${bad.error.code}: ${bad.error.subject ?? bad.path}: ${bad.error.message}`);
+    }
+    for (const path of checked.good) {
       const label = basename(path);
       const result = await engine.transcribeFile(
         {
@@ -50,7 +58,7 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
       const stem = basename(path, extname(path));
       const written: string[] = [];
       for (const format of command.formats) {
-        const outPath = join(outDir, `${stem}.${fileExtension(format)}`);
+        const outPath = join(outDir, safeFileName(stem, { extension: fileExtension(format), fallback: 'transcript' }));
         const saved = await writeTranscriptFile(result.value, format, outPath);
         if (saved.ok) written.push(outPath);
         else {
@@ -64,6 +72,29 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
     await engine.dispose();
   }
   return failures === 0 ? 0 : 1;
+}
+
+/** How many files are probed at once (each is an ffprobe plus a half-second trial decode). */
+const PROBE_CONCURRENCY = 4;
+
+async function checkInputs(engine: Engine, paths: readonly string[]): Promise<{ good: string[]; bad: { path: string; error: CodedError }[] }> {
+  const results: Result<unknown>[] = new Array<Result<unknown>>(paths.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const index = next++;
+      results[index] = await engine.probe(paths[index] as string);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROBE_CONCURRENCY, paths.length) }, worker));
+  const good: string[] = [];
+  const bad: { path: string; error: CodedError }[] = [];
+  for (const [index, path] of paths.entries()) {
+    const result = results[index];
+    if (result === undefined || result.ok) good.push(path);
+    else bad.push({ path, error: result.error });
+  }
+  return { good, bad };
 }
 
 async function listDevices(): Promise<number> {

@@ -51,7 +51,7 @@ export function checkModelArgs(values: ModelArgValues): Result<ModelArgs> {
     modelId: values.model ?? null,
     modelDir: values['model-dir'] ?? null,
     modelsDir: values['models-dir'] ?? null,
-    dtype: (values.dtype as ModelDtype | undefined) ?? null,
+    dtype: (values.dtype) ?? null,
     language: values.language === undefined || values.language === 'auto' ? null : values.language.toLowerCase(),
     task,
     prompt: values.prompt?.trim() ? values.prompt.trim() : null,

@@ -12,6 +12,8 @@ import type { ExecutionPreference } from '../asr/execution-provider';
 import type { ModelDtype } from '../models/catalog';
 import { defaultUserDataDir } from '../models/model-store';
 import { openWorkspace, type Workspace } from '../workspace';
+import type { DamagedLibraryChoice } from '../library/open-library-database';
+import { LIBRARY_CHOICE_OPTIONS, LIBRARY_CHOICE_USAGE, libraryChoice, openFailureLine } from './library-choice';
 import { ProgressBar } from './progress-bar';
 
 export const QUEUE_USAGE = `Usage: verbatim import <files...> [options]   (queue files for transcription into the library; waits)
@@ -23,7 +25,7 @@ Options:
   --no-wait            queue the files and return (the next run of the app or the CLI works on them)
   --diarize            then find who spoke when in each (a diarize job; waits for it too)
   --model, --model-dir, --models-dir, --dtype, --language, --task, --prompt, --device: as for transcribe
-`;
+${LIBRARY_CHOICE_USAGE}`;
 
 export interface QueueCommand {
   command: 'import' | 'jobs' | 'search';
@@ -36,6 +38,7 @@ export interface QueueCommand {
   modelsDir: string | null;
   dtype: ModelDtype | null;
   device: ExecutionPreference;
+  onDamagedLibrary: DamagedLibraryChoice;
 }
 
 export function parseQueueArgs(command: QueueCommand['command'], argv: string[]): Result<QueueCommand> {
@@ -48,6 +51,7 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
         'data-dir': { type: 'string' },
         'no-wait': { type: 'boolean', default: false },
         diarize: { type: 'boolean', default: false },
+        ...LIBRARY_CHOICE_OPTIONS,
         ...MODEL_ARG_OPTIONS,
       },
     });
@@ -59,6 +63,8 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
   if (command === 'search' && positionals.join(' ').trim() === '') return fail('CLI_BAD_ARGS', 'search: give the text to look for.');
   const model = checkModelArgs(values);
   if (!model.ok) return model;
+  const onDamagedLibrary = libraryChoice(values);
+  if (!onDamagedLibrary.ok) return onDamagedLibrary;
   const { modelId, language, task, prompt, modelDir, modelsDir, dtype, device } = model.value;
   return ok({
     command,
@@ -71,6 +77,7 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
     modelsDir,
     dtype,
     device,
+    onDamagedLibrary: onDamagedLibrary.value,
   });
 }
 
@@ -79,6 +86,7 @@ export async function runQueueCommand(command: QueueCommand): Promise<number> {
     dataDir: command.dataDir,
     device: command.device,
     autoDiarize: command.diarize,
+    onDamagedLibrary: command.onDamagedLibrary,
     ...(command.modelsDir ? { modelsDir: resolve(command.modelsDir) } : {}),
     defaults: {
       ...(command.choice.modelId ? { modelId: command.choice.modelId } : {}),
@@ -87,10 +95,11 @@ export async function runQueueCommand(command: QueueCommand): Promise<number> {
     },
   });
   if (!opened.ok) {
-    process.stderr.write(`error ${opened.error.code}: ${opened.error.message}\n`);
+    process.stderr.write(openFailureLine(opened.error));
     return 1;
   }
   const workspace = opened.value;
+  if (workspace.libraryNotice !== null) process.stderr.write(`${workspace.libraryNotice}\n`);
   try {
     if (command.command === 'jobs') return listJobs(workspace);
     if (command.command === 'search') return search(workspace, command.args.join(' '));

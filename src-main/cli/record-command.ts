@@ -8,6 +8,7 @@ import type { ExecutionPreference } from '../asr/execution-provider';
 import { fileExtension, writeTranscriptFile, EXPORT_FORMATS, type ExportFormat } from '../export/index';
 import type { ModelDtype } from '../models/catalog';
 import { createEngine } from '../wiring';
+import { inBackground } from '../util/background';
 
 export interface RecordCommand {
   input: string | null;
@@ -134,9 +135,11 @@ export async function runRecord(command: RecordCommand): Promise<number> {
   }
   let language: string | null = command.language;
   const stop = (): void => {
-    void engine.recorder.stop().then((summary) => {
-      if (summary.ok) language = summary.value.language ?? language;
-    });
+    inBackground(
+      engine.recorder.stop().then((summary) => {
+        if (summary.ok) language = summary.value.language ?? language;
+      }),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

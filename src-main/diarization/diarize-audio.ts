@@ -172,6 +172,7 @@ export function diarizeSamples(
   models: DiarizationModels,
   options: DiarizeAudioOptions = {},
 ): Promise<Result<DiarizationResult, DiarizeErrorCode>> {
+  // eslint-disable-next-line @typescript-eslint/require-await -- an async generator is what the streaming windows consume
   async function* oneSecondChunks(): AsyncGenerator<Float32Array> {
     for (let start = 0; start < samples.length; start += SEGMENTATION_SAMPLE_RATE) {
       yield samples.subarray(start, Math.min(samples.length, start + SEGMENTATION_SAMPLE_RATE));

@@ -12,7 +12,7 @@ export interface ReconstructOptions {
   /** Global speakers found by clustering. */
   speakerCount: number;
   /** The global speaker of local speaker `localSpeaker` in window `windowIndex`, or -1 when it has none. */
-  labelOf(windowIndex: number, localSpeaker: number): number;
+  labelOf: (windowIndex: number, localSpeaker: number) => number;
   /** Length of the audio; turns are clipped to it. */
   totalSamples: number;
   /** Gaps within one speaker's speech shorter than this (seconds) are bridged. Default 0.1. */

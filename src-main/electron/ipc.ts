@@ -3,7 +3,8 @@
  * events forwarded to the window. Electron is injected (ipcMain, the dialog, the window's send) so the
  * wiring is tested without it. Every handler answers a Result; nothing throws across the IPC boundary.
  */
-import { IPC_CHANNELS, WIRE_METHODS, type ExportOutcome, type WireEvent, type WireHandlers } from '../../src-shared/ipc-contract';
+import { IPC_CHANNELS, SAVE_EXPORT_ARITY, WIRE_METHODS, type ExportOutcome, type WireEvent, type WireHandlers } from '../../src-shared/ipc-contract';
+import { checkArity, checkWireCall } from '../../src-shared/ipc-validation';
 import { fail, ok, type Result } from '../../src-shared/result';
 
 export interface IpcMainLike<E> {
@@ -21,17 +22,22 @@ async function guarded<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
   }
 }
 
-/** One handler per wire method; the arguments go through as sent (the engine's handlers validate them). */
+/**
+ * One handler per wire method. The arity is checked before the arguments go on (a request with more
+ * arguments than the method takes is refused unread); the engine's handlers check their types.
+ */
 export function registerWireHandlers<E>(
   ipcMain: IpcMainLike<E>,
   services: { readonly handlers: WireHandlers },
   isTrusted: (event: E) => boolean,
 ): void {
   for (const method of WIRE_METHODS) {
-    const handler = (...args: unknown[]): Promise<Result<unknown>> => services.handlers[method](...args);
     ipcMain.handle(IPC_CHANNELS.request(method), async (event, ...args) => {
       if (!isTrusted(event)) return untrusted();
-      return guarded(() => handler(...args));
+      const call = checkWireCall(method, args);
+      if (!call.ok) return call;
+      const handler: (...args: unknown[]) => Promise<Result<unknown>> = services.handlers[call.value.method];
+      return guarded(() => handler(...call.value.args));
     });
   }
 }
@@ -49,8 +55,11 @@ export function registerSaveExport<E>(
   isTrusted: (event: E) => boolean,
   ports: SaveExportPorts<E>,
 ): void {
-  ipcMain.handle(IPC_CHANNELS.saveExport, async (event, meetingId, format) => {
+  ipcMain.handle(IPC_CHANNELS.saveExport, async (event, ...args) => {
     if (!isTrusted(event)) return untrusted();
+    const arity = checkArity('exportTranscript', args, SAVE_EXPORT_ARITY);
+    if (!arity.ok) return arity;
+    const [meetingId, format] = args;
     return guarded(async (): Promise<Result<ExportOutcome>> => {
       const rendered = await services.handlers.renderExport(meetingId, format);
       if (!rendered.ok) return rendered;

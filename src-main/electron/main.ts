@@ -10,11 +10,13 @@ import {
   ipcMain,
   session,
   systemPreferences,
+  utilityProcess,
   type IpcMainInvokeEvent,
   type Session,
 } from 'electron';
 import { basename, extname, join } from 'node:path';
 import { createAppServices } from '../api/app-services';
+import { installLastResortHandlers } from '../util/last-resort';
 import type { AppServices } from '../api/types';
 import { writeFileAtomic } from '../export/write-file';
 import { devServerOrigin, resolveAppPage } from './app-page';
@@ -22,9 +24,12 @@ import { contentSecurityPolicy, withContentSecurityPolicy } from './content-secu
 import { forwardWireEvents, registerSaveExport, registerWireHandlers } from './ipc';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { withMicrophoneAccess, type MicrophoneAccess } from './microphone-access';
+import { DAMAGED_LIBRARY_BUTTONS, startWithLibraryChoice, type DamagedLibraryPrompt } from './damaged-library';
 import { createQuitGuard } from './quit-guard';
+import { utilityProcessLauncher } from './utility-process-launcher';
 import { guardAllWebContents, isPermissionAllowed, isTrustedSender, permissionCheckQuery, permissionRequestQuery } from './security';
 import { mainWindowOptions } from './window-options';
+import { inBackground } from '../util/background';
 
 const DISPOSE_TIMEOUT_MS = 60_000;
 
@@ -36,6 +41,9 @@ const appPage = resolveAppPage({
 
 let mainWindow: BrowserWindow | null = null;
 let servicesReady: Promise<AppServices | null> = Promise.resolve(null);
+
+// A defect that escapes a request is logged; it never ends the app in the middle of a recording.
+installLastResortHandlers(process, (problem) => console.error(`Verbatim: ${problem.code}: ${problem.message}`));
 
 // Privileged schemes can only be declared before the app is ready.
 registerMediaScheme();
@@ -56,7 +64,7 @@ function installSessionSecurity(ses: Session): void {
 
 // macOS records silence from an app the user never allowed; ask right before the first recording.
 const microphoneAccess: MicrophoneAccess =
-  process.platform === 'darwin' ? () => systemPreferences.askForMediaAccess('microphone') : async () => true;
+  process.platform === 'darwin' ? () => systemPreferences.askForMediaAccess('microphone') : () => Promise.resolve(true);
 
 async function chooseSavePath(fileName: string): Promise<string | null> {
   const name = basename(fileName);
@@ -89,7 +97,8 @@ function createWindow(): void {
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
-  void window.loadURL(appPage.url);
+  // A page that fails to load shows Electron's error page; the rejection is reported, not left unhandled.
+  inBackground(window.loadURL(appPage.url));
 }
 
 function focusMainWindow(): void {
@@ -98,9 +107,36 @@ function focusMainWindow(): void {
   mainWindow.focus();
 }
 
+const damagedLibraryPrompt: DamagedLibraryPrompt = {
+  async ask(message) {
+    const { response } = await dialog.showMessageBox({
+      type: 'warning',
+      title: 'Verbatim',
+      message,
+      buttons: DAMAGED_LIBRARY_BUTTONS.map((button) => button.label),
+      defaultId: 0,
+      cancelId: DAMAGED_LIBRARY_BUTTONS.length - 1,
+      noLink: true,
+    });
+    return DAMAGED_LIBRARY_BUTTONS[response]?.answer ?? 'quit';
+  },
+};
+
 async function start(): Promise<AppServices | null> {
   installSessionSecurity(session.defaultSession);
-  const created = await createAppServices({ dataDir: app.getPath('userData') });
+  // The engine's child runs as a utilityProcess: forking one would need the RunAsNode fuse, which is off.
+  const engineProcess = utilityProcessLauncher(utilityProcess);
+  const created = await startWithLibraryChoice(
+    (onDamagedLibrary) => createAppServices({ dataDir: app.getPath('userData'), onDamagedLibrary, engineProcess }),
+    damagedLibraryPrompt,
+  );
+  if (created === null) {
+    app.quit();
+    return null;
+  }
+  if (created.ok && created.value.libraryNotice !== null) {
+    await dialog.showMessageBox({ type: 'info', title: 'Verbatim', message: created.value.libraryNotice });
+  }
   if (!created.ok) {
     dialog.showErrorBox('Verbatim could not start', `${created.error.message} (${created.error.code})`);
     app.quit();

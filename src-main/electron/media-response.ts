@@ -9,35 +9,12 @@ import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Result } from '../../src-shared/result';
+import { parseRangeHeader } from '../util/byte-range';
 
 export const MEDIA_SCHEME = 'verbatim-media';
 const MEDIA_HOST = 'meeting';
 
-export type ByteRange =
-  | { kind: 'whole' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
-
-/**
- * One `bytes=` range (what media elements send). A malformed header or several ranges are ignored and the
- * whole file is served, as HTTP allows.
- */
-export function parseRangeHeader(header: string | null, size: number): ByteRange {
-  if (header === null) return { kind: 'whole' };
-  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
-  if (match === null) return { kind: 'whole' };
-  const [, first = '', last = ''] = match;
-  if (first === '' && last === '') return { kind: 'whole' };
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
-    return { kind: 'partial', start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(first);
-  if (last !== '' && Number(last) < start) return { kind: 'whole' };
-  if (start >= size) return { kind: 'unsatisfiable' };
-  return { kind: 'partial', start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
-}
+export { parseRangeHeader };
 
 const MEDIA_TYPES: Record<string, string> = {
   '.wav': 'audio/wav',
@@ -84,7 +61,7 @@ export interface MediaRequest {
 
 function fileBody(path: string, start: number, end: number): ReadableStream<Uint8Array> {
   const stream = Readable.toWeb(createReadStream(path, { start, end })) as NodeReadableStream<Uint8Array>;
-  return stream as unknown as ReadableStream<Uint8Array>;
+  return stream;
 }
 
 export async function serveMediaRequest(request: MediaRequest, mediaPath: (meetingId: string) => Result<string>): Promise<Response> {

@@ -2,6 +2,7 @@
  * Quitting waits for the engine: a running recording is finalized and stored, running jobs go back to the
  * queue, models are released. The first before-quit is held until that is done; then the app quits for real.
  */
+import { inBackground } from '../util/background';
 
 export interface QuitGuardOptions {
   dispose(): Promise<void>;
@@ -31,10 +32,12 @@ export function createQuitGuard(options: QuitGuardOptions): (event: { preventDef
     } catch {
       disposed = Promise.resolve();
     }
-    void Promise.race([disposed, timedOut]).then(() => {
-      clearTimeout(timer);
-      state = 'done';
-      options.quit();
-    });
+    inBackground(
+      Promise.race([disposed, timedOut]).then(() => {
+        clearTimeout(timer);
+        state = 'done';
+        options.quit();
+      }),
+    );
   };
 }

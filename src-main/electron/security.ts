@@ -71,7 +71,7 @@ interface PreventableEvent {
 }
 
 export interface GuardableContents {
-  on(event: 'will-navigate' | 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
+  on(event: 'will-navigate' | 'will-frame-navigate' | 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
   setWindowOpenHandler(handler: () => { action: 'deny' }): void;
 }
 
@@ -85,6 +85,8 @@ export interface ContentsCreatedSource {
  */
 export function guardWebContents(contents: GuardableContents): void {
   contents.on('will-navigate', (event) => event.preventDefault());
+  // Any frame, not only the main one: a subframe the page somehow gets must not navigate either.
+  contents.on('will-frame-navigate', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }

@@ -44,5 +44,5 @@ function clampInteger(value: number, min: number, fallback: number): number {
 }
 
 function stripUndefined(options: ExportOptions): ExportOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as ExportOptions;
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }

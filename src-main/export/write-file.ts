@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fail, ok, type Result } from '../../src-shared/result';
+import { tempFileName } from '../util/safe-file-name';
 
 export type WriteFileErrorCode = 'EXPORT_DIR_NOT_FOUND' | 'EXPORT_PERMISSION_DENIED' | 'EXPORT_WRITE_FAILED';
 
@@ -17,7 +18,7 @@ export interface WrittenFile {
  */
 export async function writeFileAtomic(outPath: string, content: string): Promise<Result<WrittenFile, WriteFileErrorCode>> {
   const folder = dirname(outPath);
-  const tempPath = join(folder, `.${basename(outPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tempPath = join(folder, tempFileName(basename(outPath), `${process.pid}.${randomBytes(4).toString('hex')}`));
   const data = Buffer.from(content, 'utf8');
   try {
     const handle = await open(tempPath, 'wx');

@@ -14,10 +14,9 @@ import { fileExtension, isExportFormat, renderTranscript, type ExportFormat, typ
 import { syncFolder } from '../export/write-file';
 import { speakerTurnsWithNames, transcriptWithSpeakerNames } from '../library/named-transcript';
 import type { JobHandlerDeps } from './handlers';
+import { safeFileName, tempFileName } from '../util/safe-file-name';
 import { jobCancelled } from './transcription-steps';
 import type { JobContext, JobHandler } from './types';
-
-const MAX_NAME_LENGTH = 120;
 
 interface StagedFile {
   temp: string;
@@ -56,12 +55,12 @@ async function exportMeeting(deps: JobHandlerDeps, context: JobContext, payload:
   } catch (error) {
     return fail('EXPORT_DIR_NOT_FOUND', `Cannot create ${outDir}: ${(error as Error).message}`, outDir);
   }
-  const name = safeFileName(meeting.value.title) || meetingId;
   const staged: StagedFile[] = [];
   for (const [index, format] of (formats as ExportFormat[]).entries()) {
     context.reportProgress((100 * index) / formats.length, 'export');
     if (context.signal.aborted) return discard(staged, jobCancelled(`Exporting "${meeting.value.title}"`, meetingId));
-    const written = await stage(transcript.value, format, options, join(outDir, `${name}.${fileExtension(format)}`));
+    const fileName = safeFileName(meeting.value.title, { extension: fileExtension(format), fallback: meetingId });
+    const written = await stage(transcript.value, format, options, join(outDir, fileName));
     if (!written.ok) return discard(staged, written);
     staged.push(written.value);
   }
@@ -80,7 +79,7 @@ async function exportMeeting(deps: JobHandlerDeps, context: JobContext, payload:
 
 /** Renders and writes one format, flushed to disk, under a hidden temporary name next to its final one. */
 async function stage(transcript: Transcript, format: ExportFormat, options: ExportOptions, final: string): Promise<Result<StagedFile>> {
-  const temp = join(dirname(final), `.${basename(final)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dirname(final), tempFileName(basename(final), `${process.pid}.${randomBytes(4).toString('hex')}`));
   try {
     const handle = await open(temp, 'wx');
     try {
@@ -101,14 +100,4 @@ async function stage(transcript: Transcript, format: ExportFormat, options: Expo
 async function discard<T extends { ok: false }>(staged: readonly StagedFile[], failure: T): Promise<T> {
   await Promise.all(staged.map((file) => rm(file.temp, { force: true }).catch(() => undefined)));
   return failure;
-}
-
-/** A meeting title as a file name on every OS: no separators, reserved or control characters, no trailing dots. */
-export function safeFileName(title: string): string {
-  return title
-    .replace(/[<>:"/\\|?*]/g, '_')
-    .replace(/\p{Cc}/gu, '')
-    .trim()
-    .replace(/[. ]+$/, '')
-    .slice(0, MAX_NAME_LENGTH);
 }

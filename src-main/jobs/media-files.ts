@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fail, ok, type Result } from '../../src-shared/result';
+import { tempFileName } from '../util/safe-file-name';
 
 /**
  * Moves `from` to `to`, replacing `to` atomically: a rename when both are on one filesystem; otherwise a
@@ -15,7 +16,7 @@ export async function moveFileAtomic(from: string, to: string): Promise<Result<v
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') return fail('MEDIA_WRITE_FAILED', `Could not move ${from} to ${to}: ${(error as Error).message}`, to);
   }
-  const temp = join(dirname(to), `.${basename(to)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dirname(to), tempFileName(basename(to), `${process.pid}.${randomBytes(4).toString('hex')}`));
   try {
     await copyFile(from, temp);
     const handle = await open(temp, 'r+');

@@ -17,10 +17,12 @@ export const MIN_SUBSTRING_CHARS = 3;
 
 const PART = /"([^"]*)"|([^\s"]+)/gu;
 const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
+const CONTROL = /\p{Cc}/gu;
 
 export function parseSearchQuery(query: string): QueryTerm[] {
   const terms: QueryTerm[] = [];
-  for (const match of query.normalize('NFC').matchAll(PART)) {
+  // Control characters (a NUL ends an FTS5 string literal early) separate terms, like spaces.
+  for (const match of query.normalize('NFC').replace(CONTROL, ' ').matchAll(PART)) {
     const phraseText = match[1];
     const text = (phraseText ?? match[2] ?? '').trim().replace(/\s+/gu, ' ');
     // Text without a letter or digit has no token to find ("-", "*", "…").

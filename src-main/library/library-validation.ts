@@ -28,7 +28,8 @@ export function checkStatus(status: unknown): Result<MeetingStatus, 'INVALID_INP
 export function checkDuration(duration: unknown): Result<number | null, 'INVALID_INPUT'> {
   if (duration === null) return ok(null);
   if (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0) {
-    return fail('INVALID_INPUT', `a duration is a finite number of seconds ≥ 0, not ${String(duration)}`);
+    const shown = typeof duration === 'number' ? String(duration) : (JSON.stringify(duration) ?? 'undefined');
+    return fail('INVALID_INPUT', `a duration is a finite number of seconds ≥ 0, not ${shown}`);
   }
   return ok(duration);
 }
@@ -86,7 +87,9 @@ export function checkTranscript(transcript: Transcript): Result<void, 'INVALID_T
 }
 
 export function checkSpeakerTurns(turns: readonly SpeakerTurn[]): Result<void, 'INVALID_TRANSCRIPT'> {
-  if (!Array.isArray(turns)) return fail('INVALID_TRANSCRIPT', 'speaker turns are an array');
+  // Checked as unknown: the turns come from outside (a child process), whatever their declared type.
+  const candidate: unknown = turns;
+  if (!Array.isArray(candidate)) return fail('INVALID_TRANSCRIPT', 'speaker turns are an array');
   for (const [index, turn] of turns.entries()) {
     if (!validSpan(turn.start, turn.end) || typeof turn.speaker !== 'string' || turn.speaker.trim() === '') {
       return fail('INVALID_TRANSCRIPT', `speaker turn ${index} needs finite times with end ≥ start ≥ 0 and a speaker label`);

@@ -1,7 +1,7 @@
 /** The meeting library on SQLite (better-sqlite3): one connection, every write one transaction. */
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { LibraryErrorCode, MeetingStatus, MeetingSummary, SearchHit, Speaker } from '../../src-shared/library';
+import type { LibraryErrorCode, MeetingSummary, SearchHit, Speaker } from '../../src-shared/library';
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import type { SpeakerTurn, Transcript, TranscriptSegment } from '../../src-shared/transcript';
 import type {
@@ -227,7 +227,8 @@ function clampCount(value: number | undefined, fallback: number, max: number): n
 }
 
 function checkUpdate(update: MeetingUpdate): Result<Partial<Record<UpdatableField, unknown>>, LibraryErrorCode> {
-  const values: Partial<Record<UpdatableField, string | number | null | MeetingStatus>> = {};
+  // MeetingStatus values are strings.
+  const values: Partial<Record<UpdatableField, string | number | null>> = {};
   const checks: Array<[UpdatableField, () => Result<string | number | null, LibraryErrorCode>]> = [
     ['title', () => checkTitle(update.title)],
     ['duration', () => checkDuration(update.duration)],

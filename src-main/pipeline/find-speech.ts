@@ -5,7 +5,7 @@ import { detectSpeech } from '../vad/streaming-vad';
 import type { SpeechSpan } from './window-planner';
 
 export interface SpeechFinder {
-  findSpeech(path: string, onProgress: (seconds: number) => void, signal?: AbortSignal): Promise<Result<SpeechSpan[]>>;
+  findSpeech: (path: string, onProgress: (seconds: number) => void, signal?: AbortSignal) => Promise<Result<SpeechSpan[]>>;
   dispose(): Promise<void>;
 }
 

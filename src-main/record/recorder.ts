@@ -9,6 +9,7 @@ import type { AudioSource, CaptureDevice, CaptureFormat } from './capture-types'
 import { LiveTranscriber } from './live-transcriber';
 import { RecordingSession } from './recording-session';
 import type { OpenedTranscription, RecordingSink, ResamplerFactory } from './session-ports';
+import { inBackground } from '../util/background';
 
 export interface LiveModels {
   recognizer: SpeechRecognizer;
@@ -29,7 +30,7 @@ export interface RecorderDeps {
   openTranscription(request: StartRecordingRequest): Promise<Result<OpenedTranscription>>;
   /** Repairs recordings a crash interrupted and removes stale temp files. */
   recover(): Promise<RecoveredRecording[]>;
-  emit(event: RecordingEvent): void;
+  emit: (event: RecordingEvent) => void;
 }
 
 /** The renderer's request plus engine-only knobs (CLI, tests). */
@@ -123,9 +124,9 @@ export class Recorder {
       modelId: live?.modelId ?? null,
       emit: this.deps.emit,
       ...(request.ringSeconds ? { ringSeconds: request.ringSeconds } : {}),
-      ...(live ? { releaseModels: () => (live as OpenedTranscription).release() } : {}),
+      ...(live ? { releaseModels: () => (live).release() } : {}),
       // The session saves itself; forgetting it here lets the next recording start.
-      onFatal: () => void this.stop(),
+      onFatal: () => inBackground(this.stop()),
     });
     const started = await session.start();
     if (!started.ok) {

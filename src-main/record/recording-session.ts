@@ -5,6 +5,7 @@ import type { AudioSource } from './capture-types';
 import { LevelMeter } from './level-meter';
 import { RingBuffer, type RingReader } from './ring-buffer';
 import type { LiveTranscription, RecordingSink, StreamResampler } from './session-ports';
+import { inBackground } from '../util/background';
 
 export interface RecordingSessionOptions {
   id: string;
@@ -149,7 +150,7 @@ export class RecordingSession {
     this.fatalError = error;
     this.options.emit({ type: 'error', error, fatal: true });
     this.options.onFatal?.(error);
-    void this.stop();
+    inBackground(this.stop());
   }
 
   /**

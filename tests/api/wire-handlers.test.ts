@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WIRE_METHODS, type AppSettings, type WireMethod } from '../../src-shared/ipc-contract';
-import { safeFileBaseName } from '../../src-main/api/export-rendering';
 import { withSettings } from '../../src-main/api/queue-handlers';
 import type { AppServices } from '../../src-main/api/types';
 import { recordingRequest } from '../../src-main/api/wire-handlers';
@@ -107,10 +106,4 @@ describe('what the page leaves out comes from the settings', () => {
     expect(withSettings({ modelId: 'whisper-small', language: null, task: 'translate' }, settings)).toEqual({ modelId: 'whisper-small', language: null, task: 'translate' });
   });
 
-  it('names exported files after the meeting, safely', () => {
-    expect(safeFileBaseName('Board meeting 3/4: budget?')).toBe('Board meeting 3_4_ budget_');
-    expect(safeFileBaseName('../../etc/passwd')).toBe('_.._etc_passwd');
-    expect(safeFileBaseName('   ')).toBe('transcript');
-    expect(safeFileBaseName('회의록')).toBe('회의록');
-  });
 });

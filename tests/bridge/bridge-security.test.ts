@@ -2,7 +2,7 @@
  * The bridge lets in only this run's browser: no token, a wrong token, another site's origin or another
  * host name (DNS rebinding) get 403 on every route and on the WebSocket; it listens on loopback only.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,11 @@ beforeAll(async () => {
   await writeFile(path.join(rendererDir, 'index.html'), INDEX);
   await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log("verbatim");');
   await writeFile(path.join(temp.dir, 'secret.txt'), 'outside the renderer');
+  await symlink(path.join(temp.dir, 'secret.txt'), path.join(rendererDir, 'assets', 'linked.txt'));
+  await mkdir(path.join(temp.dir, 'elsewhere'));
+  await writeFile(path.join(temp.dir, 'elsewhere', 'secret.js'), 'outside the renderer');
+  await symlink(path.join(temp.dir, 'elsewhere'), path.join(rendererDir, 'linked-dir'));
+  await symlink(path.join(rendererDir, 'assets', 'app.js'), path.join(rendererDir, 'inside-link.js'));
   services = await openTestServices(path.join(temp.dir, 'data'));
   bridge = await startBridge({ services, rendererDir });
   origin = `http://127.0.0.1:${bridge.port}`;
@@ -77,7 +82,7 @@ describe('the browser bridge refuses strangers', () => {
       const csp = String(answer.headers['content-security-policy']);
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self';");
-      expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${bridge.port}`);
+      expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${bridge.port} ws://localhost:${bridge.port}`);
       expect(csp).toContain("object-src 'none'");
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).toContain("base-uri 'none'");
@@ -91,6 +96,19 @@ describe('the browser bridge refuses strangers', () => {
     expect(await upgradeStatus(bridge.port, { Origin: origin, Cookie: cookie })).toBe(101);
     expect(await upgradeStatus(bridge.port, { Origin: 'http://evil.example', Cookie: cookie })).toBe(403);
     expect(await upgradeStatus(bridge.port, { Origin: `http://localhost:${bridge.port + 1}`, Cookie: cookie })).toBe(403);
+    expect(await upgradeStatus(bridge.port, { Origin: `http://127.0.0.1:${bridge.port + 1}`, Cookie: cookie })).toBe(403);
+    expect(await upgradeStatus(bridge.port, { Origin: `https://localhost:${bridge.port}`, Cookie: cookie })).toBe(403);
+    expect(await upgradeStatus(bridge.port, { Origin: `http://localhost.evil.example:${bridge.port}`, Cookie: cookie })).toBe(403);
+  });
+
+  it('lets a page opened at http://localhost:PORT open its WebSocket, as one opened at 127.0.0.1 can', async () => {
+    const cookie = await sessionCookie(bridge);
+    const local = `http://localhost:${bridge.port}`;
+    expect(await upgradeStatus(bridge.port, { Origin: local, Host: `localhost:${bridge.port}`, Cookie: cookie })).toBe(101);
+    expect(await upgradeStatus(bridge.port, { Origin: origin, Host: `localhost:${bridge.port}`, Cookie: cookie })).toBe(101);
+    expect(await upgradeStatus(bridge.port, { Origin: local, Cookie: cookie })).toBe(101);
+    const page = await http(bridge.port, { path: '/', headers: { Cookie: cookie, Host: `localhost:${bridge.port}` } });
+    expect(String(page.headers['content-security-policy'])).toContain(`ws://localhost:${bridge.port}`);
     expect(await upgradeStatus(bridge.port, { Cookie: cookie })).toBe(403);
   });
 
@@ -111,13 +129,25 @@ describe('the browser bridge refuses strangers', () => {
     expect(await upgradeStatus(bridge.port, { Authorization: bearer, Origin: origin, Host: `evil.example:${bridge.port}` })).toBe(403);
   });
 
+  it('answers a request target that is not a path with 400 before authentication or any handler', async () => {
+    for (const target of ['//', '//a:b', '//[', '//:99999/x']) {
+      for (const headers of [{}, { Authorization: `Bearer ${bridge.token}` }] as Record<string, string>[]) {
+        const answer = await http(bridge.port, { path: target, headers });
+        expect(answer.status, target).toBe(400);
+        expect(JSON.parse(answer.body.toString())).toMatchObject({ error: { code: 'BRIDGE_BAD_TARGET' } });
+      }
+    }
+  });
+
   it('serves nothing outside the renderer folder', async () => {
     const bearer = { Authorization: `Bearer ${bridge.token}` };
-    for (const traversal of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/..%5csecret.txt']) {
+    for (const traversal of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/assets/linked.txt', '/linked-dir/secret.js']) {
       const answer = await http(bridge.port, { path: traversal, headers: bearer });
       expect(answer.status, traversal).not.toBe(200);
       expect(answer.body.toString()).not.toContain('outside the renderer');
     }
+    // A link that stays inside the folder is served.
+    expect((await http(bridge.port, { path: '/inside-link.js', headers: bearer })).status).toBe(200);
   });
 
   it('listens on 127.0.0.1 only', async () => {

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpeg, makeTempDir, realDecoder } from '../audio/helpers';
+import { safeFileName } from '../../src-main/util/safe-file-name';
+import { expectSafeName } from '../support/hostile-names';
 import { REPO_ROOT, SHARED_AUDIO, TINY_MULTILINGUAL } from '../support/paths';
 
 interface CliRun {
@@ -70,6 +72,30 @@ describe('verbatim transcribe (CLI)', () => {
     const json = JSON.parse(await readFile(path.join(outDir, 'jfk.json'), 'utf8')) as { modelId: string; duration: number };
     expect(json.modelId).toBe('tiny-random-whisper');
     expect(json.duration).toBeCloseTo(11, 0);
+  });
+
+  it('checks every input before transcribing any: bad files after a good one are reported first, within 5 s', async () => {
+    // A good input named as a careless user might: dot-prefixed, long Hangul, an emoji, a bidi override.
+    const stem = `.${'주간 회의록 '.repeat(13)}👩‍💻\u202Ecod`;
+    const good = path.join(dir, `${stem}.wav`);
+    await copyFile(path.join(SHARED_AUDIO, 'jfk.wav'), good);
+    const outDir = path.join(dir, 'checked-first');
+    const missing = path.join(dir, 'missing-after.wav');
+    const run = await runCli(['transcribe', good, missing, bad.FILE_EMPTY as string, '--model-dir', TINY_MULTILINGUAL, '--format', 'txt,json', '--out-dir', outDir]);
+    expect(run.code).toBe(1);
+    const lines = run.stderrLines.map((entry) => entry.text);
+    const done = run.stderrLines.find((entry) => entry.text.startsWith(`done ${good}`));
+    expect(done, lines.join('\n')).toBeDefined();
+    for (const [code, file] of [['FILE_NOT_FOUND', missing], ['FILE_EMPTY', bad.FILE_EMPTY]]) {
+      const line = run.stderrLines.find((entry) => entry.text.startsWith(`error ${code}: ${file}`));
+      expect(line, `${code}\n${lines.join('\n')}`).toBeDefined();
+      expect(line?.atMs).toBeLessThan(5000 + 3000); // all probes well under 5 s, plus Node and tsx start-up
+      expect(line?.atMs).toBeLessThan(done?.atMs ?? 0);
+    }
+    // The transcripts are named by the one file-name rule: visible, within the byte limit, NFC.
+    const expected = ['txt', 'json'].map((extension) => safeFileName(stem, { extension, fallback: 'transcript' }));
+    for (const name of expected) expectSafeName(name);
+    expect((await readdir(outDir)).sort()).toEqual(expected.sort());
   });
 
   it('exits 0 when every file succeeds, with a progress bar on stderr', async () => {

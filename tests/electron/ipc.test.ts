@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IPC_CHANNELS, WIRE_METHODS, type WireEvent, type WireHandlers, type WireMethod } from '../../src-shared/ipc-contract';
+import { IPC_CHANNELS, WIRE_ARITY, WIRE_METHODS, type WireEvent, type WireHandlers, type WireMethod } from '../../src-shared/ipc-contract';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { writeFileAtomic } from '../../src-main/export/write-file';
 import { forwardWireEvents, registerSaveExport, registerWireHandlers, type IpcMainLike } from '../../src-main/electron/ipc';
@@ -59,7 +59,7 @@ describe('registerWireHandlers', () => {
     const services = recordingHandlers();
     registerWireHandlers(ipcMain, services, isTrusted);
     for (const method of WIRE_METHODS) {
-      const args = [`${method}-arg`, 42];
+      const args = [`${method}-arg`, 42, null].slice(0, WIRE_ARITY[method]);
       services.calls.length = 0;
       expect(await invoke(IPC_CHANNELS.request(method), TRUSTED, ...args), method).toEqual(ok(`${method} answered`));
       expect(services.calls, method).toEqual([{ method, args }]);
@@ -75,6 +75,19 @@ describe('registerWireHandlers', () => {
         ok: false,
         error: { code: 'IPC_UNTRUSTED_SENDER' },
       });
+    }
+    expect(services.calls).toEqual([]);
+  });
+
+  it('refuses more arguments than a method takes before the engine sees them, however many there are', async () => {
+    const { ipcMain, invoke } = fakeIpcMain();
+    const services = recordingHandlers();
+    registerWireHandlers(ipcMain, services, isTrusted);
+    for (const method of WIRE_METHODS) {
+      for (const count of [WIRE_ARITY[method] + 1, 50_000]) {
+        const answer = await invoke(IPC_CHANNELS.request(method), TRUSTED, ...new Array<number>(count).fill(0));
+        expect(answer, `${method} with ${count} arguments`).toMatchObject({ ok: false, error: { code: 'IPC_BAD_REQUEST' } });
+      }
     }
     expect(services.calls).toEqual([]);
   });
@@ -147,6 +160,16 @@ describe('registerSaveExport', () => {
       ok: false,
       error: { code: 'EXPORT_DIR_NOT_FOUND' },
     });
+  });
+
+  it('refuses extra arguments before rendering or asking', async () => {
+    const { invoke, services, dialogs } = setUp(() => join(dir, 'never.srt'));
+    expect(await invoke(IPC_CHANNELS.saveExport, TRUSTED, 'meeting-1', 'srt', ...new Array<number>(50_000).fill(0))).toMatchObject({
+      ok: false,
+      error: { code: 'IPC_BAD_REQUEST' },
+    });
+    expect(services.calls).toEqual([]);
+    expect(dialogs).toEqual([]);
   });
 
   it('refuses an untrusted sender before rendering or asking', async () => {

@@ -78,6 +78,17 @@ describe('electron-builder configuration', () => {
     }
   });
 
+  it('flips the Electron fuses: no run-as-node, no NODE_OPTIONS or --inspect, code only from a checked app.asar, encrypted cookies', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+    });
+  });
+
   it('rebuilds native modules for Electron', () => {
     expect(config.npmRebuild).toBe(true);
   });

@@ -56,6 +56,17 @@ const REQUEST_ARGS: Partial<Record<keyof VerbatimApi, unknown[]>> = {
 };
 
 describe('the preload API', () => {
+  it('refuses more arguments than a method takes without sending anything to the main process', async () => {
+    const { ipc, invoked } = fakeIpc();
+    const api = createPreloadApi(ipc, fakeFiles(new Map())) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const method of ['engineInfo', 'getMeeting', 'renameSpeaker', 'editSegmentText'] as const) {
+      const call = api[method];
+      if (!call) throw new Error(method);
+      expect(await call(...new Array<number>(50_000).fill(0)), method).toMatchObject({ ok: false, error: { code: 'IPC_BAD_REQUEST' } });
+    }
+    expect(invoked).toEqual([]);
+  });
+
   it('has exactly the VerbatimApi methods', () => {
     const api = createPreloadApi(fakeIpc().ipc, fakeFiles(new Map()));
     expect(Object.keys(api).sort()).toEqual([...VERBATIM_API_METHODS].sort());

@@ -124,6 +124,7 @@ describe('web contents guards', () => {
     const fake = fakeContents();
     registered[0]?.[1]({}, fake.contents);
     expect(fake.fire('will-navigate')).toBe(true);
+    expect(fake.fire('will-frame-navigate')).toBe(true);
     expect(fake.fire('will-attach-webview')).toBe(true);
     expect(fake.openWindow()).toEqual({ action: 'deny' });
   });

@@ -24,6 +24,20 @@ const highlighted = (hit: SearchHit | undefined) => (hit?.snippet ?? []).filter(
 const plainText = (hit: SearchHit | undefined) => (hit?.snippet ?? []).map((part) => part.text).join('');
 
 describe('search', () => {
+  it('reads a NUL or another control character in the query as a space, not as the end of the query', () => {
+    const { store, english } = setUp();
+    for (const query of ['ask\u0000not', 'country\u0000', '\u0000"ask not"', 'ask\u0001not\u007f']) {
+      const hits = store.search(query);
+      expect(hits.ok, JSON.stringify(query)).toBe(true);
+      expect(unwrap(hits).map((hit) => [hit.meetingId, hit.segmentId]), JSON.stringify(query)).toContainEqual([english.id, 1]);
+    }
+    expect(parseSearchQuery('a\u0000b"c\u0000d"')).toEqual([
+      { text: 'a', phrase: false },
+      { text: 'b', phrase: false },
+      { text: 'c d', phrase: true },
+    ]);
+  });
+
   it('finds an English phrase with its meeting, segment, time and a highlighted snippet', () => {
     const { store, english } = setUp();
     const hits = unwrap(store.search('ask not what your country'));

@@ -11,7 +11,9 @@ import type { ExecutionPreference } from '../../asr/execution-provider';
 import type { FileDiarization, FileDiarizeProgress, FileDiarizeRequest, FileDiarizer } from '../../diarization/file-diarizer';
 import type { FileTranscribeProgressListener, FileTranscribeRequest, FileTranscriber } from '../file-transcriber';
 import type { FromTranscriberChild, ToTranscriberChild, TranscriberChildOptions } from './protocol';
+import type { EngineChildLauncher } from './engine-child-process';
 import { spawnTranscriberChild, type TranscriberChildHandle } from './transcriber-child-handle';
+import { inBackground } from '../../util/background';
 
 export interface ChildTranscriberOptions extends TranscriberChildOptions {
   /** An idle child is shut down after this long (default 60 s); the next request starts a new one. */
@@ -20,6 +22,8 @@ export interface ChildTranscriberOptions extends TranscriberChildOptions {
   cancelGraceMs?: number;
   /** dispose() and idle shutdown kill a child that has not exited within this long (default 10 s). */
   shutdownTimeoutMs?: number;
+  /** How the child is started: child_process.fork (default), or Electron's utilityProcess in the app. */
+  launcher?: EngineChildLauncher;
 }
 
 /** One request for the child: how to ask, how to read its messages, and whom to answer. */
@@ -120,7 +124,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       if (signal) {
         // A request still waiting for its turn leaves the queue at once.
         const onAbort = (): void => {
-          const index = this.queue.indexOf(queued as ChildRequest<unknown>);
+          const index = this.queue.indexOf(queued);
           if (index < 0) return;
           this.queue.splice(index, 1);
           resolve(cancelled(work, path));
@@ -128,7 +132,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
         signal.addEventListener('abort', onAbort, { once: true });
         queued.detach = () => signal.removeEventListener('abort', onAbort);
       }
-      this.queue.push(queued as ChildRequest<unknown>);
+      this.queue.push(queued);
       this.next();
     });
   }
@@ -143,11 +147,13 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
     queued.detach();
     this.busy = true;
     this.clearIdleTimer();
-    void this.run(queued).then((result) => {
-      this.busy = false;
-      queued.resolve(result);
-      this.next();
-    });
+    inBackground(
+      this.run(queued).then((result) => {
+        this.busy = false;
+        queued.resolve(result);
+        this.next();
+      }),
+    );
   }
 
   private async run<T>(request: ChildRequest<T>): Promise<Result<T>> {
@@ -174,8 +180,10 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
         const answer = request.read(message, !cancelRequested);
         if (answer !== null) resolve(answer);
       });
-      void handle.exited.then(() =>
-        resolve(fail('ENGINE_PROCESS_DIED', `The transcription process ${handle.describeExit()} during ${work.toLowerCase()} of ${path}.`, path)),
+      inBackground(
+        handle.exited.then(() =>
+          resolve(fail('ENGINE_PROCESS_DIED', `The transcription process ${handle.describeExit()} during ${work.toLowerCase()} of ${path}.`, path)),
+        ),
       );
       signal?.addEventListener('abort', onAbort, { once: true });
       handle.send(request.message(requestId));
@@ -193,13 +201,15 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
   /** The running child, or a new one when there is none (first request, or the last one died). */
   private liveChild(): Result<TranscriberChildHandle> {
     if (this.child?.alive) return { ok: true, value: this.child };
-    const spawned = spawnTranscriberChild(this.options);
+    const spawned = spawnTranscriberChild(childOptionsOf(this.options), this.options.launcher);
     if (!spawned.ok) return spawned;
     const handle = spawned.value;
     this.child = handle;
-    void handle.exited.then(() => {
-      if (this.child === handle) this.child = null;
-    });
+    inBackground(
+      handle.exited.then(() => {
+        if (this.child === handle) this.child = null;
+      }),
+    );
     return spawned;
   }
 
@@ -240,8 +250,16 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       await child.exited;
     })();
     this.stopping.add(stopped);
-    void stopped.then(() => this.stopping.delete(stopped));
+    inBackground(stopped.then(() => this.stopping.delete(stopped)));
   }
+}
+
+/** What the child is told on its command line: its own options, not the parent's timers or launcher. */
+function childOptionsOf(options: ChildTranscriberOptions): TranscriberChildOptions {
+  const { modelsDir, extraModelDirs, device, ffmpegPath, ffprobePath, hubUrl } = options;
+  // Every key named: the compiler refuses this when the child gains an option that is not passed on.
+  const picked: { [K in keyof Required<TranscriberChildOptions>]: TranscriberChildOptions[K] } = { modelsDir, extraModelDirs, device, ffmpegPath, ffprobePath, hubUrl };
+  return picked;
 }
 
 /** A throwing progress listener must not take the request down with it. */

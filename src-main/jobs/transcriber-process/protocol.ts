@@ -65,7 +65,7 @@ export function encodeChildOptions(options: TranscriberChildOptions): string {
 export function decodeChildOptions(argument: string | undefined): TranscriberChildOptions {
   if (argument === undefined) return {};
   const parsed: unknown = JSON.parse(argument);
-  return typeof parsed === 'object' && parsed !== null ? (parsed as TranscriberChildOptions) : {};
+  return typeof parsed === 'object' && parsed !== null ? (parsed) : {};
 }
 
 export function isToTranscriberChild(message: unknown): message is ToTranscriberChild {

@@ -4,7 +4,8 @@
  * request at a time. The engine stays alive between requests,
  * so its model stays warm; the engine's warm recognizer reuses the same model and dtype and disposes the
  * old one when another is asked for. The child ends when the app says `shutdown` or when its IPC
- * channel closes (the app exited or was killed), so it never outlives the app.
+ * channel closes (the app exited or was killed), so it never outlives the app. In the Electron app it runs
+ * as a utilityProcess (Electron ends it with the app) and talks through process.parentPort.
  */
 import { fail, type Result } from '../../../src-shared/result';
 import type { Transcript } from '../../../src-shared/transcript';
@@ -15,13 +16,49 @@ import { OnnxFileDiarizer, type FileDiarization } from '../../diarization/file-d
 import { defaultUserModelsDir } from '../../models/model-store';
 import { createEngine, type Engine } from '../../wiring';
 import { decodeChildOptions, isToTranscriberChild, type DiarizeRequestMessage, type FromTranscriberChild, type TranscribeRequestMessage } from './protocol';
+import { inBackground } from '../../util/background';
 
 const PROGRESS_INTERVAL_MS = 100;
 
-if (typeof process.send !== 'function') {
-  process.stderr.write('transcriber-child must be started with child_process.fork (it needs an IPC channel)\n');
+/** The channel to the app: Electron's parentPort in a utilityProcess, Node's IPC channel under fork. */
+interface ParentChannel {
+  send(message: FromTranscriberChild): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** The app is gone: Node's channel closes; a utilityProcess is ended by Electron with its app instead. */
+  onDisconnect(listener: () => void): void;
+}
+
+interface ElectronParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+}
+
+function parentChannel(): ParentChannel | null {
+  const port = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
+  if (port !== undefined) {
+    return {
+      send: (message) => port.postMessage(message),
+      onMessage: (listener) => port.on('message', (event) => listener(event.data)),
+      onDisconnect: () => undefined,
+    };
+  }
+  if (typeof process.send !== 'function') return null;
+  return {
+    send(message) {
+      if (!process.connected) return;
+      process.send?.(message);
+    },
+    onMessage: (listener) => process.on('message', listener),
+    onDisconnect: (listener) => process.on('disconnect', listener),
+  };
+}
+
+const maybeParent = parentChannel();
+if (maybeParent === null) {
+  process.stderr.write('transcriber-child must be started by the app (child_process.fork or Electron utilityProcess: it needs a channel)\n');
   process.exit(2);
 }
+const parent: ParentChannel = maybeParent;
 
 const options = decodeChildOptions(process.argv.at(-1));
 const defaultDevice: ExecutionPreference = options.device ?? 'auto';
@@ -31,9 +68,8 @@ let queue: Promise<void> = Promise.resolve();
 let shuttingDown = false;
 
 function post(message: FromTranscriberChild): void {
-  if (!process.connected) return;
   try {
-    process.send?.(message);
+    parent.send(message);
   } catch {
     // The channel closed under us; 'disconnect' ends this process.
   }
@@ -157,7 +193,7 @@ async function shutdown(): Promise<void> {
   process.exit(0);
 }
 
-process.on('message', (message: unknown) => {
+parent.onMessage((message: unknown) => {
   if (!isToTranscriberChild(message) || shuttingDown) return;
   switch (message.type) {
     case 'transcribe':
@@ -170,14 +206,14 @@ process.on('message', (message: unknown) => {
       running.get(message.requestId)?.abort();
       return;
     case 'shutdown':
-      void shutdown();
+      inBackground(shutdown());
       return;
   }
 });
 
 // The app is gone (exited, crashed or killed -9): stop at once. Aborting kills any ffmpeg this process
 // started (the decoder kills its child on abort, synchronously), so nothing is left behind.
-process.on('disconnect', () => {
+parent.onDisconnect(() => {
   abortAll();
   process.exit(0);
 });

@@ -3,6 +3,7 @@ import { fail, ok } from '../../../src-shared/result';
 import type { AudioSource, CaptureFormat } from '../capture-types';
 import { StreamingResampler } from './resampler';
 import { SampleFifo } from './sample-fifo';
+import { inBackground } from '../../util/background';
 
 export interface DualSourceOptions {
   /** The most secondary audio held, in seconds (default 2); allocated once. */
@@ -202,7 +203,7 @@ export class DualSource implements AudioSource {
     this.secondaryAlive = false;
     this.fault = error;
     // Release the device now; `stop()` waits for it (a source's stop is idempotent).
-    void this.secondary.stop();
+    inBackground(this.secondary.stop());
     this.onSecondaryFault?.(error);
   }
 

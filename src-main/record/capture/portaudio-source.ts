@@ -3,6 +3,7 @@ import { fail, ok } from '../../../src-shared/result';
 import type { AudioSource, CaptureFormat } from '../capture-types';
 import type { NativeAudioIO, PortAudioNative } from './portaudio-native';
 import { SAMPLE_FORMAT_FLOAT32 } from './portaudio-native';
+import { inBackground } from '../../util/background';
 
 export interface PortAudioSourceOptions {
   /** Frames per delivered callback (default: 20 ms). */
@@ -80,7 +81,7 @@ export class PortAudioSource implements AudioSource {
     try {
       this.io.start();
     } catch (error) {
-      void this.stop();
+      inBackground(this.stop());
       return Promise.resolve(
         fail('CAPTURE_OPEN_FAILED', `${this.deviceName}: ${error instanceof Error ? error.message : String(error)}`, this.deviceName),
       );
@@ -153,9 +154,11 @@ function toFloat32(buffer: Buffer, channels: number): Float32Array {
 function withTimeout(work: Promise<void>, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    void work.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
+    inBackground(
+      work.then(() => {
+        clearTimeout(timer);
+        resolve();
+      }),
+    );
   });
 }

@@ -5,6 +5,7 @@ import type { CodedError, Result } from '../../../src-shared/result';
 import { fail, ok } from '../../../src-shared/result';
 import type { AudioSource, CaptureFormat } from '../capture-types';
 import type { PulseToolsOptions } from './pulse-sources';
+import { inBackground } from '../../util/background';
 
 export interface PulseMonitorOptions extends PulseToolsOptions {
   /** Asked of the server as parec's --latency-msec (default 50). */
@@ -83,8 +84,8 @@ export class PulseMonitorSource implements AudioSource {
       this.watchRemoval(this.options.sourceIndex, () => {
         if (this.state !== 'running') return;
         this.state = 'stopped';
-        void this.end(child, this.exited);
-        void this.end(this.watcher, this.watcherExited);
+        inBackground(this.end(child, this.exited));
+        inBackground(this.end(this.watcher, this.watcherExited));
         onError({ code: 'CAPTURE_DEVICE_LOST', message: `${this.deviceName}: the source was removed`, subject: this.sourceName });
       });
     }
@@ -98,7 +99,7 @@ export class PulseMonitorSource implements AudioSource {
       child.once('error', (error: NodeJS.ErrnoException) => {
         if (spawned) return;
         this.state = 'stopped';
-        void this.end(this.watcher, this.watcherExited);
+        inBackground(this.end(this.watcher, this.watcherExited));
         const missing = error.code === 'ENOENT' || error.code === 'EACCES';
         resolve(
           fail(
@@ -112,7 +113,7 @@ export class PulseMonitorSource implements AudioSource {
         // Only an exit nobody asked for is a fault; after stop() the exit is expected.
         if (!spawned || this.state !== 'running') return;
         this.state = 'stopped';
-        void this.end(this.watcher, this.watcherExited);
+        inBackground(this.end(this.watcher, this.watcherExited));
         const why = this.stderrTail.trim().split('\n').slice(-2).join(' ') || `exit ${code ?? signal}`;
         onError({ code: 'CAPTURE_DEVICE_LOST', message: `${this.deviceName}: parec stopped: ${why}`, subject: this.sourceName });
       });

@@ -9,6 +9,7 @@ import { currentProcessIdentity, fsyncDirectory, writeAllSync } from './durable-
 import { segmentFileName, sidecarPath, validateRecordingName, writeSidecar, type RecordingSidecar } from './recording-sidecar';
 import { cleanTempFiles } from './temp-files';
 import { buildWavHeader, MAX_RIFF_FILE_BYTES, RIFF_SIZE_OFFSET, validateLayout, type WavHeader, type WavLayout, type WavSampleFormat } from './wav-format';
+import { inBackground } from '../../util/background';
 
 export type WavWriterErrorCode =
   | 'BAD_FORMAT'
@@ -228,7 +229,8 @@ export class CrashSafeWavWriter {
     clearInterval(this.timer);
     if (!this.failure) this.flushBuffered();
     const last = this.segment;
-    this.enqueue(() => syncAndClose(last.fd, 'fsync'));
+    // enqueue never rejects (a failure is latched); the queue is awaited just below.
+    inBackground(this.enqueue(() => syncAndClose(last.fd, 'fsync')));
     await this.diskQueue;
     if (!this.failure) {
       try {
@@ -252,9 +254,11 @@ export class CrashSafeWavWriter {
     const fd = this.segment.fd;
     this.unsynced = false;
     this.syncInFlight = true;
-    void this.enqueue(() => promisedFdatasync(fd)).then(() => {
-      this.syncInFlight = false;
-    });
+    inBackground(
+      this.enqueue(() => promisedFdatasync(fd)).then(() => {
+        this.syncInFlight = false;
+      }),
+    );
   }
 
   private encode(source: Float32Array, from: number, count: number): void {
@@ -309,9 +313,9 @@ export class CrashSafeWavWriter {
     this.paths.push(file);
     this.framesInClosedSegments += full.framesOnDisk;
     this.unsynced = true;
-    void this.enqueue(() => syncAndClose(full.fd, 'fdatasync'));
+    inBackground(this.enqueue(() => syncAndClose(full.fd, 'fdatasync')));
     const snapshot = this.sidecar(false);
-    void this.enqueue(() => writeSidecar(this.dir, snapshot)); // fsyncs the folder: the new name is durable
+    inBackground(this.enqueue(() => writeSidecar(this.dir, snapshot))); // fsyncs the folder: the new name is durable
     return OK_VOID;
   }
 

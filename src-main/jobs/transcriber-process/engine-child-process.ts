@@ -1,0 +1,119 @@
+/**
+ * The process that runs transcriptions and diarizations for jobs, as the parent sees it, and how it is
+ * started. Under Node (the CLI, the bridge) it is `child_process.fork`; in the Electron app it is
+ * Electron's utilityProcess (src-main/electron/utility-process-launcher.ts), because forking from Electron
+ * needs the RunAsNode fuse, which the packaged app turns off. The composition place picks the launcher.
+ */
+import { fork } from 'node:child_process';
+import { fail, ok, type Result } from '../../../src-shared/result';
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when the process could not be started at all. */
+  spawnError?: string;
+}
+
+/** What to start: the entry module and its arguments (the last one carries the encoded options). */
+export interface ChildEntry {
+  modulePath: string;
+  args: string[];
+}
+
+export interface EngineChildProcess {
+  readonly pid: number | null;
+  /** Whether a message can still be sent. */
+  readonly connected: boolean;
+  /** Sends a message; `onFailure` is called when it could not be delivered. */
+  send(message: unknown, onFailure: () => void): void;
+  onMessage(listener: (message: unknown) => void): () => void;
+  /** Called once, when the process has exited (or could not start). */
+  onExit(listener: (exit: ChildExit) => void): void;
+  readonly stderr: { on(event: 'data', listener: (chunk: Buffer) => void): unknown } | null;
+  /** Ends it at once, with whatever it started when the platform allows (its process group). */
+  kill(): void;
+  /** Whether this process waits for the child (Node); a no-op where the host manages it (Electron). */
+  hold(held: boolean): void;
+}
+
+export type EngineChildLauncher = (entry: ChildEntry) => Result<EngineChildProcess>;
+
+// A process group of its own lets a kill reach the ffmpeg processes the child started, too.
+const OWN_PROCESS_GROUP = process.platform !== 'win32';
+
+/** child_process.fork: the CLI's and the bridge's engine child (Node, with an IPC channel). */
+export const forkLauncher: EngineChildLauncher = (entry) => {
+  try {
+    const child = fork(entry.modulePath, entry.args, {
+      // Not the parent's flags (a test runner's or an inspector's); the child needs none.
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      detached: OWN_PROCESS_GROUP,
+      serialization: 'json',
+    });
+    const killGroup = (): boolean => {
+      if (!OWN_PROCESS_GROUP || child.pid === undefined) return false;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let exited = false;
+    return ok({
+      get pid() {
+        return child.pid ?? null;
+      },
+      get connected() {
+        return child.connected;
+      },
+      send(message, onFailure) {
+        try {
+          child.send(message as object, (error) => {
+            if (error) onFailure();
+          });
+        } catch {
+          onFailure();
+        }
+      },
+      onMessage(listener) {
+        child.on('message', listener);
+        return () => child.off('message', listener);
+      },
+      onExit(listener) {
+        const settle = (exit: ChildExit): void => {
+          if (exited) return;
+          exited = true;
+          // Whatever the child left running in its group (an ffmpeg mid-decode) goes with it.
+          killGroup();
+          listener(exit);
+        };
+        child.once('exit', (code, signal) => settle({ code, signal }));
+        child.on('error', (error) => {
+          if (child.pid === undefined) settle({ code: null, signal: null, spawnError: error.message });
+        });
+      },
+      stderr: child.stderr,
+      kill() {
+        if (!killGroup()) child.kill('SIGKILL');
+      },
+      hold(held) {
+        const handles: ({ ref(): void; unref(): void } | null | undefined)[] = [child, child.channel, refCounted(child.stderr)];
+        for (const handle of handles) {
+          if (held) handle?.ref();
+          else handle?.unref();
+        }
+      },
+    });
+  } catch (error) {
+    return fail('ENGINE_PROCESS_DIED', `The transcription process could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+};
+
+/** A piped stdio stream is a net.Socket, which can be unref'd like any handle. */
+function refCounted(stream: unknown): { ref(): void; unref(): void } | null {
+  if (typeof stream !== 'object' || stream === null) return null;
+  const candidate = stream as { ref?: unknown; unref?: unknown };
+  return typeof candidate.ref === 'function' && typeof candidate.unref === 'function' ? (candidate as { ref(): void; unref(): void }) : null;
+}
