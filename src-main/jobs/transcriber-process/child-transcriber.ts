@@ -70,6 +70,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       ...(request.dtype !== undefined ? { dtype: request.dtype } : {}),
       ...(request.language !== undefined ? { language: request.language } : {}),
       ...(request.task !== undefined ? { task: request.task } : {}),
+      ...(request.channel !== undefined ? { channel: request.channel } : {}),
     }), (message, reportProgress) => {
       if (message.type === 'result') return message.result;
       if (message.type === 'progress' && reportProgress) reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));
@@ -84,6 +85,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       path: request.path,
       device,
       ...(request.speakers ? { speakers: request.speakers } : {}),
+      ...(request.channel !== undefined ? { channel: request.channel } : {}),
     }), (message, reportProgress) => {
       if (message.type === 'diarized') return message.result;
       if (message.type === 'diarize-progress' && reportProgress) reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));

@@ -31,6 +31,8 @@ export interface TranscribeRequestMessage {
   dtype?: ModelDtype;
   language?: string | null;
   task?: AsrTask;
+  /** Transcribe this channel alone (0 = first) instead of the mix. */
+  channel?: number;
   device: ExecutionPreference;
 }
 
@@ -39,6 +41,8 @@ export interface DiarizeRequestMessage {
   requestId: string;
   path: string;
   speakers?: SpeakerCountHint;
+  /** Diarize this channel alone (0 = first) instead of the mix. */
+  channel?: number;
   device: ExecutionPreference;
 }
 
