@@ -192,7 +192,7 @@ export async function runDiarize(command: DiarizeCommand): Promise<number> {
       continue;
     }
     const seconds = (performance.now() - started) / 1000;
-    bar.finish(`done ${path} (${result.value.speakerCount} speaker${result.value.speakerCount === 1 ? '' : "s"}, ${result.value.turns.length} turns, ${(result.value.durationSeconds / seconds).toFixed(0)}× real time) -> ${written.join(', ')}`);
+    bar.finish(`done ${path} (${result.value.speakerCount} speaker${result.value.speakerCount === 1 ? '' : 's'}, ${result.value.turns.length} turns, ${(result.value.durationSeconds / seconds).toFixed(0)}× real time) -> ${written.join(', ')}`);
   }
   return failures === 0 ? 0 : 1;
 }
