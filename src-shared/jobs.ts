@@ -26,6 +26,13 @@ export interface TranscriptionChoice {
   /** ISO 639-1 code, or null/absent for auto-detection. */
   language?: string | null;
   task?: AsrTask;
+  /**
+   * 'separate': the first channel is the user alone and the second everybody else (a mic + system-audio
+   * monitor recording, or a stereo file whose channels are different people): each channel is transcribed on
+   * its own, the first labelled with the user's name, only the second diarized. Default 'mix' (all channels
+   * together); a file with one channel is always transcribed as it is.
+   */
+  channels?: 'mix' | 'separate';
 }
 
 export interface ImportJobPayload extends TranscriptionChoice {

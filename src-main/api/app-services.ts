@@ -43,6 +43,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     ...extraModelDirs,
     // Read at each finished transcript: the setting applies from the next one on.
     autoDiarize: () => options.autoDiarize !== false && settings.current().findSpeakers,
+    userName: () => settings.current().userName,
     // Jobs naming the local model's id are transcribed from its folder.
     defaults: places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {},
   });

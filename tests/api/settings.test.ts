@@ -42,7 +42,7 @@ describe('the settings store', () => {
   it('starts from the defaults: whisper-base, detect the language, GPU on, the data folder, default devices', async () => {
     const dataDir = await freshDir();
     const store = await openSettingsStore(storeOptions(dataDir));
-    expect(store.current()).toEqual({ modelId: 'whisper-base', language: null, useGpu: true, findSpeakers: true, storageDir: dataDir, inputDeviceId: null, monitorDeviceId: null });
+    expect(store.current()).toEqual({ modelId: 'whisper-base', language: null, useGpu: true, findSpeakers: true, storageDir: dataDir, inputDeviceId: null, monitorDeviceId: null, userName: 'Me' });
     const withLocal = await openSettingsStore(storeOptions(await freshDir(), { localModelId: 'my-local' }));
     expect(withLocal.current().modelId).toBe('my-local');
   });
