@@ -91,8 +91,10 @@ describe('the settings store', () => {
     const dataDir = await freshDir();
     const first = await openTestServices(dataDir);
     try {
-      const updated = await first.handlers.updateSettings({ language: 'en', useGpu: false, monitorDeviceId: 'alsa_output.monitor' });
+      const updated = await first.handlers.updateSettings({ language: 'en', useGpu: false, monitorDeviceId: 'alsa_output.monitor', userName: 'Alice' });
       expect(updated.ok).toBe(true);
+      // A name must say something.
+      expect(await first.handlers.updateSettings({ userName: '   ' })).toMatchObject({ ok: false });
     } finally {
       await first.dispose();
     }
@@ -107,6 +109,7 @@ describe('the settings store', () => {
         storageDir: dataDir,
         inputDeviceId: null,
         monitorDeviceId: 'alsa_output.monitor',
+        userName: 'Alice',
       });
     } finally {
       await second.dispose();
