@@ -10,7 +10,7 @@ import type { SpeakerEmbedder } from './embedding-model';
 import { FBANK_BINS, FBANK_FRAME_LENGTH, FBANK_FRAME_SHIFT } from './fbank';
 import { powersetToMultilabel } from './powerset';
 import { CAMPPLUS_SPEAKER_THRESHOLD, clusterPieces } from './piece-clustering';
-import { speakerLabel } from './reconstruct';
+import { speakerLabel } from './speaker-label';
 import type { SpeakerSegmenter } from './segmentation-model';
 import { FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, modelFrameCount, SEGMENTATION_SAMPLE_RATE } from './segmentation-windows';
 import { SpeakerPieceTracker, type SpeakerPiece, type SpeakerPieceOptions } from './speaker-pieces';

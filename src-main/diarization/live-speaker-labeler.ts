@@ -10,7 +10,7 @@ import type { ExecutionPreference } from '../asr/execution-provider';
 import { embeddingProfile } from './diarization-models';
 import { loadOnnxEmbedder, type SpeakerEmbedder } from './embedding-model';
 import { OnlineSpeakerTracker } from './online-speakers';
-import { speakerLabel } from './reconstruct';
+import { speakerLabel } from './speaker-label';
 
 /** What the live transcriber asks of it: a label for the audio of one committed segment. */
 export interface LiveSpeakerLabeler {
