@@ -11,12 +11,14 @@ import type { Transcript } from '../src-shared/transcript';
 import { planExecution, type ExecutionPreference } from './asr/execution-provider';
 import { WarmRecognizer } from './asr/warm-recognizer';
 import { loadWhisperRecognizer } from './asr/whisper-recognizer';
+import { channelDecoder } from './audio/channel-decoder';
 import { FfmpegAudioDecoder } from './audio/decoder';
 import type { AudioProbeInfo } from './audio/types';
+import type { AudioDecoder } from './audio/types';
 import { DEFAULT_EMBEDDING_MODEL_ID, findInstalledDiarizationModel } from './diarization/diarization-models';
 import { DEFAULT_MODEL_ID, type ModelDtype } from './models/catalog';
 import { defaultUserModelsDir, resolveModel } from './models/model-store';
-import { createSpeechFinder } from './pipeline/find-speech';
+import { createSpeechFinder, type SpeechFinder } from './pipeline/find-speech';
 import { transcribeFile } from './pipeline/transcribe-file';
 import type { CaptureBackend } from './record/capture-types';
 import { createEngineResampler } from './record/capture/engine-resampler';
@@ -59,6 +61,8 @@ export interface EngineTranscribeRequest extends TranscribeFileRequest {
   /** A local model folder used instead of the catalog. */
   modelDir?: string;
   dtype?: ModelDtype;
+  /** Transcribe this channel alone (0 = first) instead of the mix of all channels. */
+  channel?: number;
 }
 
 export interface Engine {
@@ -83,6 +87,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const recordingsDir = options.recordingsDir ?? join(options.userDataDir ?? join(modelsDir, '..'), 'recordings');
   const recognizers = new WarmRecognizer();
   const speechFinder = decoder.ok ? createSpeechFinder(decoder.value) : null;
+  // One channel of a file goes through a decoder that pans it out, with a speech finder of its own (made on
+  // first use, kept warm like the mix's).
+  const channelPipelines = new Map<number, { decoder: AudioDecoder; speech: SpeechFinder }>();
+  function pipelineFor(channel: number | undefined): { decoder: AudioDecoder; speech: SpeechFinder } | null {
+    if (!decoder.ok || speechFinder === null) return null;
+    if (channel === undefined) return { decoder: decoder.value, speech: speechFinder };
+    let pipeline = channelPipelines.get(channel);
+    if (pipeline === undefined) {
+      const panned = channelDecoder(decoder.value, channel);
+      pipeline = { decoder: panned, speech: createSpeechFinder(panned) };
+      channelPipelines.set(channel, pipeline);
+    }
+    return pipeline;
+  }
   let queue: Promise<unknown> = Promise.resolve();
 
   function resolveWhisper(
@@ -161,6 +179,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     // Bad input fails here, in well under 5 s, before any model is loaded.
     const probe = await decoder.value.probe(path);
     if (!probe.ok) return probe;
+    const { channel } = request;
+    if (channel !== undefined && !(Number.isInteger(channel) && channel >= 0 && channel < probe.value.channels)) {
+      return fail('CHANNEL_NOT_FOUND', `${path} has ${probe.value.channels} channel(s); channel ${channel + 1} was asked for.`, path);
+    }
+    const pipeline = pipelineFor(channel)!;
     onProgress({ path, stage: 'load-model', percent: 0 });
     const model = await resolveWhisper(request, (percent) => onProgress({ path, stage: 'load-model', percent }), signal);
     if (!model.ok) return model;
@@ -171,7 +194,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (!recognizer.ok) return recognizer;
     return transcribeFile(
       probe.value,
-      { decoder: decoder.value, recognizer: recognizer.value, findSpeech: speechFinder.findSpeech },
+      { decoder: pipeline.decoder, recognizer: recognizer.value, findSpeech: pipeline.speech.findSpeech },
       {
         language: request.language ?? null,
         task: request.task ?? 'transcribe',
@@ -214,6 +237,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await queue;
       await recognizers.release();
       await speechFinder?.dispose();
+      for (const pipeline of channelPipelines.values()) await pipeline.speech.dispose();
+      channelPipelines.clear();
     },
   };
 }

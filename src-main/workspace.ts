@@ -12,6 +12,7 @@ import type { ExecutionPreference } from './asr/execution-provider';
 import { FfmpegAudioDecoder } from './audio/decoder';
 import type { AudioDecoder } from './audio/types';
 import type { FileDiarizer } from './diarization/file-diarizer';
+import { wavChannelCount } from './jobs/channel-speakers';
 import { systemClock } from './jobs/clock';
 import { isTransientJobError } from './jobs/transient-errors';
 import type { FileTranscriber } from './jobs/file-transcriber';
@@ -42,6 +43,8 @@ export interface WorkspaceOptions {
    * Default false (tests and the CLI ask for it); the app passes the user's setting, read each time.
    */
   autoDiarize?: boolean | (() => boolean);
+  /** The user's name for their own channel of a separated recording (read at each job); default "Me". */
+  userName?: () => string;
   /** Jobs run at once (default 1: on two cores, two transcriptions only halve each other's speed). */
   concurrency?: number;
   leaseMs?: number;
@@ -120,6 +123,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       mediaDir: join(dataDir, 'media'),
       ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
       defaults: options.defaults ?? {},
+      ...(options.userName ? { userName: options.userName } : {}),
     }),
     tempRoot: join(dataDir, 'tmp', 'jobs'),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
@@ -172,11 +176,21 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     },
     diarize: diarizeMeeting,
     attachRecorder(engine, onError = () => undefined) {
+      // A recording with the system-audio monitor beside the microphone is "you" on channel 1 and everybody
+      // else on channel 2: it is transcribed again channel by channel (which also finds the others' speakers)
+      // instead of keeping the live transcript of the mix.
+      const recordedWithMonitor = (meetingId: string): boolean => {
+        const meeting = library.getMeeting(meetingId);
+        return meeting.ok && meeting.value.recordingPath !== null && (wavChannelCount(meeting.value.recordingPath) ?? 1) >= 2;
+      };
       return storeRecordedMeetings({
         library,
         subscribe: (listener) => engine.onRecordingEvent(listener),
-        transcribeMeeting: (meetingId) => workspace.retranscribe(meetingId),
-        diarizeMeeting: (meetingId: string) => (wantsDiarization() ? diarizeMeeting(meetingId) : ok(undefined)),
+        transcribeMeeting: (meetingId) => workspace.retranscribe(meetingId, recordedWithMonitor(meetingId) ? { channels: 'separate' } : {}),
+        diarizeMeeting: (meetingId: string) => {
+          if (recordedWithMonitor(meetingId)) return workspace.retranscribe(meetingId, { channels: 'separate' });
+          return wantsDiarization() ? diarizeMeeting(meetingId) : ok(undefined);
+        },
         importRecording: (path) => workspace.importFiles([path])[0] ?? ok(undefined),
         onError,
       });

@@ -44,6 +44,11 @@ export interface AppSettings {
   inputDeviceId: string | null;
   /** A system-audio monitor recorded beside the microphone (Linux), or null. */
   monitorDeviceId: string | null;
+  /**
+   * The user's name: the speaker name of their own channel when a recording's channels are transcribed
+   * apart (mic + system-audio monitor: "you" on the microphone, everybody else on the monitor).
+   */
+  userName: string;
 }
 
 export interface ModelEntry {

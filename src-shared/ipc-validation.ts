@@ -104,6 +104,10 @@ export function parseTranscriptionChoice(value: unknown): Result<TranscriptionCh
   if (choice.language !== undefined) known.language = choice.language as string | null;
   if (choice.task !== undefined) known.task = choice.task as AsrTask;
   if (choice.prompt !== undefined) known.prompt = choice.prompt as string;
+  if (choice.channels !== undefined) {
+    if (choice.channels !== 'mix' && choice.channels !== 'separate') return badRequest('A transcription choice\'s channels is mix or separate.');
+    known.channels = choice.channels;
+  }
   return ok(known);
 }
 
@@ -154,6 +158,7 @@ const SETTINGS_FIELDS: Record<keyof AppSettings, (value: unknown) => boolean> = 
   storageDir: (value) => isShortString(value) && /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(value) && !value.includes('\0'),
   inputDeviceId: (value) => value === null || isShortString(value),
   monitorDeviceId: (value) => value === null || isShortString(value),
+  userName: (value) => isShortString(value) && value.trim().length > 0 && value.length <= 80,
 };
 
 const isSettingsKey = (key: string): key is keyof AppSettings => Object.hasOwn(SETTINGS_FIELDS, key);

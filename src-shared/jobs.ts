@@ -28,6 +28,13 @@ export interface TranscriptionChoice {
   task?: AsrTask;
   /** Names and words the speakers use (a vocabulary prompt for Whisper); empty or absent: none. */
   prompt?: string;
+  /**
+   * 'separate': the first channel is the user alone and the second everybody else (a mic + system-audio
+   * monitor recording, or a stereo file whose channels are different people): each channel is transcribed on
+   * its own, the first labelled with the user's name, only the second diarized. Default 'mix' (all channels
+   * together); a file with one channel is always transcribed as it is.
+   */
+  channels?: 'mix' | 'separate';
 }
 
 /** The longest vocabulary prompt kept (Whisper reads at most about 110 tokens of it). */

@@ -45,6 +45,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     autoDiarize: () => options.autoDiarize !== false && settings.current().findSpeakers,
     ...(options.onDamagedLibrary ? { onDamagedLibrary: options.onDamagedLibrary } : {}),
     ...(options.engineProcess ? { engineProcess: options.engineProcess } : {}),
+    userName: () => settings.current().userName,
     // Jobs naming the local model's id are transcribed from its folder.
     defaults: places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {},
   });

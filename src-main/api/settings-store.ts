@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { AppSettings } from '../../src-shared/ipc-contract';
 import { parseSettingsPatch } from '../../src-shared/ipc-validation';
 import { fail, ok, type Result } from '../../src-shared/result';
+import { DEFAULT_USER_NAME } from '../jobs/channel-speakers';
 import { DEFAULT_MODEL_ID } from '../models/catalog';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -39,6 +40,7 @@ export function defaultSettings(dataDir: string, localModelId: string | null): A
     storageDir: dataDir,
     inputDeviceId: null,
     monitorDeviceId: null,
+    userName: DEFAULT_USER_NAME,
   };
 }
 

@@ -10,12 +10,14 @@ import { ENGINE_SAMPLE_RATE } from './types';
 
 const STDERR_TAIL_CHARS = 2000;
 
-function decodeArgs(filePath: string, audioStreamIndex: number): string[] {
+function decodeArgs(filePath: string, audioStreamIndex: number, channel: number | undefined): string[] {
+  // One channel through the pan filter; otherwise ffmpeg's downmix of all channels.
+  const mono = channel === undefined ? ['-ac', '1'] : ['-af', `pan=mono|c0=c${channel}`];
   return [
     '-nostdin', '-hide_banner', '-loglevel', 'error',
     '-i', ffmpegInputArg(filePath),
     '-map', `0:a:${audioStreamIndex}`, '-vn', '-sn', '-dn',
-    '-ac', '1', '-ar', String(ENGINE_SAMPLE_RATE), '-f', 'f32le', 'pipe:1',
+    ...mono, '-ar', String(ENGINE_SAMPLE_RATE), '-f', 'f32le', 'pipe:1',
   ];
 }
 
@@ -45,7 +47,10 @@ export async function* decodeWithFfmpeg(
     return;
   }
 
-  const child = spawn(ffmpegPath, decodeArgs(filePath, options.audioStreamIndex ?? 0), {
+  if (options.channel !== undefined && !(Number.isInteger(options.channel) && options.channel >= 0)) {
+    throw new RangeError(`channel must be a whole number ≥ 0, got ${options.channel}`);
+  }
+  const child = spawn(ffmpegPath, decodeArgs(filePath, options.audioStreamIndex ?? 0, options.channel), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -52,6 +52,11 @@ export interface DecodeOptions {
   signal?: AbortSignal;
   /** Which audio stream to decode, counted among audio streams (default 0). */
   audioStreamIndex?: number;
+  /**
+   * One channel of the stream (0 = left / first), instead of the mix of all channels (the default). A channel
+   * the stream does not have decodes as silence (ffmpeg's pan filter), so check `AudioProbeInfo.channels`.
+   */
+  channel?: number;
   /** Non-fatal decoder messages (e.g. "partial file" on a truncated input). */
   onWarning?: (message: string) => void;
 }

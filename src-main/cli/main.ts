@@ -7,6 +7,7 @@ import { createEngine, type Engine } from '../wiring';
 import { fileExtension, writeTranscriptFile } from '../export/index';
 import { parseTranscribeArgs, USAGE, type TranscribeCommand } from './args';
 import { ProgressBar } from './progress-bar';
+import { DIARIZE_USAGE, parseDiarizeArgs, runDiarize } from './diarize-command';
 import { parseQueueArgs, QUEUE_USAGE, runQueueCommand } from './queue-command';
 import { parseRecordArgs, RECORD_USAGE, runRecord } from './record-command';
 
@@ -118,8 +119,16 @@ async function listDevices(): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n${RECORD_USAGE}\n${QUEUE_USAGE}`);
+    process.stdout.write(`${USAGE}\n${DIARIZE_USAGE}\n${RECORD_USAGE}\n${QUEUE_USAGE}`);
     return command === undefined ? 2 : 0;
+  }
+  if (command === 'diarize') {
+    const parsed = parseDiarizeArgs(rest);
+    if (!parsed.ok) {
+      process.stderr.write(`error ${parsed.error.code}: ${parsed.error.message}\n${DIARIZE_USAGE}`);
+      return 2;
+    }
+    return runDiarize(parsed.value);
   }
   if (command === 'devices') return listDevices();
   if (command === 'record') {
@@ -139,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
     return runQueueCommand(parsed.value);
   }
   if (command !== 'transcribe') {
-    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n${RECORD_USAGE}\n${QUEUE_USAGE}`);
+    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n${DIARIZE_USAGE}\n${RECORD_USAGE}\n${QUEUE_USAGE}`);
     return 2;
   }
   const parsed = parseTranscribeArgs(rest);

@@ -24,6 +24,9 @@ Options:
   --data-dir <dir>     the library's folder (default: ${defaultUserDataDir()})
   --no-wait            queue the files and return (the next run of the app or the CLI works on them)
   --diarize            then find who spoke when in each (a diarize job; waits for it too)
+  --separate-channels  channel 1 is you, channel 2 everybody else (mic + monitor): each is transcribed on
+                       its own, channel 1 labelled with --user-name, only channel 2 diarized
+  --user-name <name>   your name for channel 1 (default: Me)
   --model, --model-dir, --models-dir, --dtype, --language, --task, --prompt, --device: as for transcribe
 ${LIBRARY_CHOICE_USAGE}`;
 
@@ -34,6 +37,7 @@ export interface QueueCommand {
   wait: boolean;
   diarize: boolean;
   choice: TranscriptionChoice;
+  userName: string | null;
   modelDir: string | null;
   modelsDir: string | null;
   dtype: ModelDtype | null;
@@ -52,6 +56,8 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
         'no-wait': { type: 'boolean', default: false },
         diarize: { type: 'boolean', default: false },
         ...LIBRARY_CHOICE_OPTIONS,
+        'separate-channels': { type: 'boolean', default: false },
+        'user-name': { type: 'string' },
         ...MODEL_ARG_OPTIONS,
       },
     });
@@ -66,13 +72,16 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
   const onDamagedLibrary = libraryChoice(values);
   if (!onDamagedLibrary.ok) return onDamagedLibrary;
   const { modelId, language, task, prompt, modelDir, modelsDir, dtype, device } = model.value;
+  const userName = values['user-name']?.trim() ?? null;
+  if (userName !== null && (userName === '' || userName.length > 80)) return fail('CLI_BAD_ARGS', '--user-name must be 1 to 80 characters.');
   return ok({
     command,
     args: positionals,
     dataDir: resolve(values['data-dir'] ?? defaultUserDataDir()),
     wait: !values['no-wait'],
     diarize: values.diarize,
-    choice: { ...(modelId ? { modelId } : {}), language, task, ...(prompt ? { prompt } : {}) },
+    choice: { ...(modelId ? { modelId } : {}), language, task, ...(prompt ? { prompt } : {}), ...(values['separate-channels'] ? { channels: 'separate' as const } : {}) },
+    userName,
     modelDir,
     modelsDir,
     dtype,
@@ -87,6 +96,7 @@ export async function runQueueCommand(command: QueueCommand): Promise<number> {
     device: command.device,
     autoDiarize: command.diarize,
     onDamagedLibrary: command.onDamagedLibrary,
+    ...(command.userName !== null ? { userName: () => command.userName ?? '' } : {}),
     ...(command.modelsDir ? { modelsDir: resolve(command.modelsDir) } : {}),
     defaults: {
       ...(command.choice.modelId ? { modelId: command.choice.modelId } : {}),

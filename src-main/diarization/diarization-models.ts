@@ -9,6 +9,9 @@ import catalogJson from '../../models/catalog.json';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { CatalogFile } from '../models/catalog';
 import { downloadModelFiles, type DownloadProgress } from '../models/downloader';
+import { WESPEAKER_FBANK } from './embedding-model';
+import type { FbankOptions } from './fbank';
+import { CAMPPLUS_SPEAKER_THRESHOLD } from './piece-clustering';
 
 export type DiarizationModelRole = 'segmentation' | 'embedding';
 
@@ -20,12 +23,27 @@ export interface DiarizationCatalogModel {
   license: string;
   file: CatalogFile;
   approxDownloadMB: number;
+  /** Embedding models: values per embedding. */
+  dimension?: number;
+  /** Embedding models: the fbank the model was trained with. */
+  frontEnd?: FbankOptions;
+  /** Embedding models: cosine similarity below which two groups of ~2 s pieces are different speakers. */
+  speakerThreshold?: number;
+  /** Embedding models: whether `speakerThreshold` was measured on this model's own trials (see docs/diarization.md). */
+  calibrated?: boolean;
+}
+
+/** What the pipeline needs to know about an embedding model besides its file. */
+export interface EmbeddingProfile {
+  modelId: string;
+  frontEnd: FbankOptions;
+  speakerThreshold: number;
 }
 
 const catalog = catalogJson as unknown as { diarization: DiarizationCatalogModel[] };
 
 export const DEFAULT_SEGMENTATION_MODEL_ID = 'pyannote-segmentation-3.0';
-export const DEFAULT_EMBEDDING_MODEL_ID = 'wespeaker-voxceleb-resnet34-LM';
+export const DEFAULT_EMBEDDING_MODEL_ID = 'campplus-3dspeaker-zh_en-common';
 
 export function listDiarizationModels(): readonly DiarizationCatalogModel[] {
   return catalog.diarization;
@@ -35,10 +53,22 @@ export function findDiarizationModel(id: string): DiarizationCatalogModel | unde
   return catalog.diarization.find((model) => model.id === id);
 }
 
-/** Paths of the two ONNX files a diarization run needs. */
+/** The front end and clustering threshold of a catalog embedding model (WeSpeaker's front end for unknown ids). */
+export function embeddingProfile(modelId: string): EmbeddingProfile {
+  const model = findDiarizationModel(modelId);
+  return {
+    modelId,
+    frontEnd: model?.frontEnd ?? WESPEAKER_FBANK,
+    speakerThreshold: model?.speakerThreshold ?? CAMPPLUS_SPEAKER_THRESHOLD,
+  };
+}
+
+/** Paths of the two ONNX files a diarization run needs, and how to use the embedding model. */
 export interface DiarizationModelPaths {
   segmentation: string;
   embedding: string;
+  /** Absent: WeSpeaker's front end and the CAM++ threshold (callers that pass bare files). */
+  embeddingProfile?: EmbeddingProfile;
 }
 
 export interface ResolveDiarizationRequest {
@@ -95,7 +125,8 @@ async function resolveOne(modelId: string, request: ResolveDiarizationRequest): 
 export async function resolveDiarizationModels(request: ResolveDiarizationRequest): Promise<Result<DiarizationModelPaths>> {
   const segmentation = await resolveOne(request.segmentationModelId ?? DEFAULT_SEGMENTATION_MODEL_ID, request);
   if (!segmentation.ok) return segmentation;
-  const embedding = await resolveOne(request.embeddingModelId ?? DEFAULT_EMBEDDING_MODEL_ID, request);
+  const embeddingModelId = request.embeddingModelId ?? DEFAULT_EMBEDDING_MODEL_ID;
+  const embedding = await resolveOne(embeddingModelId, request);
   if (!embedding.ok) return embedding;
-  return ok({ segmentation: segmentation.value, embedding: embedding.value });
+  return ok({ segmentation: segmentation.value, embedding: embedding.value, embeddingProfile: embeddingProfile(embeddingModelId) });
 }

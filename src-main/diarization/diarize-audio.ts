@@ -1,18 +1,19 @@
 /**
- * Offline diarization of one recording, streamed: segmentation windows as the audio arrives, one speaker
- * embedding per local speaker per window, global clustering of those embeddings at the end, then
- * reconstruction of who speaks when. Memory is one window of audio plus ~2 KB of activity and one embedding
- * per local speaker per window, never the whole file's audio.
+ * Offline diarization of one recording, streamed: segmentation windows every 5 s as the audio arrives,
+ * speech cut into one-speaker pieces of about 2 s (see speaker-pieces.ts), one embedding per piece (each
+ * second of speech is embedded once), clustering of the pieces at the end, then each piece's frames
+ * labelled with its speaker. Memory: one window of audio, the fbank of the open pieces, and one small
+ * record (frames + embedding) per piece, never the whole file's audio.
  */
 import { fail, ok, type Result } from '../../src-shared/result';
-import { clusterEmbeddings } from './clustering';
-import { WESPEAKER_FBANK, type SpeakerEmbedder } from './embedding-model';
-import { FBANK_FRAME_SHIFT, KaldiFbank, fbankFrameCount } from './fbank';
-import { LOCAL_SPEAKERS, powersetToMultilabel } from './powerset';
-import { reconstructTurns, type WindowActivity } from './reconstruct';
+import type { SpeakerEmbedder } from './embedding-model';
+import { FBANK_BINS, FBANK_FRAME_LENGTH, FBANK_FRAME_SHIFT } from './fbank';
+import { powersetToMultilabel } from './powerset';
+import { CAMPPLUS_SPEAKER_THRESHOLD, clusterPieces } from './piece-clustering';
+import { speakerLabel } from './speaker-label';
 import type { SpeakerSegmenter } from './segmentation-model';
-import { modelFrameCount, SEGMENTATION_SAMPLE_RATE } from './segmentation-windows';
-import { localSpeakerFeatures } from './speaker-features';
+import { FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, modelFrameCount, SEGMENTATION_SAMPLE_RATE } from './segmentation-windows';
+import { SpeakerPieceTracker, type SpeakerPiece, type SpeakerPieceOptions } from './speaker-pieces';
 import { StreamingFbank } from './streaming-fbank';
 import { StreamingWindower, type AudioWindow } from './streaming-windows';
 import type { SpeakerTurn } from './types';
@@ -23,14 +24,20 @@ export interface SpeakerCountHint {
   max?: number;
 }
 
+/** Window step of the offline pipeline: 5 s, so each frame is read from the middle half of a 10 s window. */
+export const OFFLINE_STEP_SAMPLES = 80_000;
+
 export interface DiarizeAudioOptions {
   speakers?: SpeakerCountHint;
-  /** Window step in samples at 16 kHz; default 16000 (1 s, pyannote's 10 % of a 10 s window). */
+  /** Window step in samples at 16 kHz; default OFFLINE_STEP_SAMPLES (5 s). */
   stepSamples?: number;
-  /** Windows segmented per model call; default 8. */
+  /** Windows segmented per model call; default 4. */
   batchWindows?: number;
-  /** Clustering distance threshold (cosine-like, on normalised embeddings); default pyannote 3.1's. */
+  /** Cosine similarity below which pieces are different speakers; default the CAM++ calibration. */
   clusteringThreshold?: number;
+  /** Speakers with less speech than this (seconds) are folded into the nearest one; default 3. */
+  minSpeakerSeconds?: number;
+  pieces?: SpeakerPieceOptions;
   signal?: AbortSignal;
   /** Seconds of audio processed so far (called after every batch). */
   onProgress?: (processedSeconds: number) => void;
@@ -51,56 +58,101 @@ export interface DiarizationModels {
   embedder: SpeakerEmbedder;
 }
 
-interface EmbeddedSpeaker {
-  windowIndex: number;
-  localSpeaker: number;
+/** Fewer fbank rows than this (0.2 s) give no embedding: the piece takes its neighbour's speaker. */
+const MIN_EMBEDDING_ROWS = 20;
+
+interface StoredPiece {
+  track: number;
+  frames: Int32Array;
+  /** Index into the embeddings, or -1. */
+  embedding: number;
 }
 
-/** Accumulates per-window results; everything it keeps is small per window. */
+/** The fbank row j (frame centred on sample 160 j + 200) belongs to the segmentation frame whose centre is nearest. */
+function ownerFrame(row: number): number {
+  return Math.max(0, Math.round((row * FBANK_FRAME_SHIFT + FBANK_FRAME_LENGTH / 2 - FRAME_DURATION_SAMPLES / 2) / FRAME_STEP_SAMPLES));
+}
+
+function firstRowOf(frame: number): number {
+  return Math.max(0, Math.floor(((frame - 1) * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES / 2 - FBANK_FRAME_LENGTH / 2) / FBANK_FRAME_SHIFT));
+}
+
 class DiarizationState {
-  readonly windows: WindowActivity[] = [];
+  windowCount = 0;
+  readonly pieces: StoredPiece[] = [];
   readonly embeddings: Float32Array[] = [];
-  readonly owners: EmbeddedSpeaker[] = [];
-  /** The stream's fbank, computed once and shared by the overlapping windows. */
-  readonly fbank = new StreamingFbank(WESPEAKER_FBANK);
-  private readonly windowFbank = new KaldiFbank(WESPEAKER_FBANK);
+  readonly weights: number[] = [];
+  readonly fbank: StreamingFbank;
+  private readonly tracker: SpeakerPieceTracker;
 
-  constructor(private readonly models: DiarizationModels) {}
-
-  /**
-   * The window's fbank: a slice of the stream's when the window starts on a frame boundary (every regular
-   * window: steps are whole multiples of 10 ms), computed from the window otherwise (the end-aligned last
-   * window, or the zero-padded window of a short file).
-   */
-  private featuresOf(window: AudioWindow): Float32Array {
-    const frames = fbankFrameCount(window.samples.length);
-    const shared = window.startSample % FBANK_FRAME_SHIFT === 0 ? this.fbank.slice(window.startSample / FBANK_FRAME_SHIFT, frames) : null;
-    return shared ?? this.windowFbank.compute(window.samples);
+  constructor(
+    private readonly models: DiarizationModels,
+    pieceOptions: SpeakerPieceOptions = {},
+  ) {
+    this.fbank = new StreamingFbank(models.embedder.frontEnd);
+    this.tracker = new SpeakerPieceTracker(pieceOptions);
   }
 
   async process(batch: readonly AudioWindow[]): Promise<void> {
     if (batch.length === 0) return;
     const logProbs = await this.models.segmenter.segment(batch.map((window) => window.samples));
-    const features: Float32Array[] = [];
-    const owners: EmbeddedSpeaker[] = [];
+    const finished: SpeakerPiece[] = [];
     batch.forEach((window, index) => {
       const output = logProbs[index];
       if (output === undefined) throw new Error(`segmentation returned ${logProbs.length} outputs for ${batch.length} windows`);
-      const frames = modelFrameCount(window.samples.length);
-      const activity = Uint8Array.from(powersetToMultilabel(output, frames));
-      const windowIndex = this.windows.length;
-      this.windows.push({ startSample: window.startSample, activity });
-      for (const speaker of localSpeakerFeatures(this.featuresOf(window), activity)) {
-        features.push(speaker.features);
-        owners.push({ windowIndex, localSpeaker: speaker.localSpeaker });
-      }
+      const activity = Uint8Array.from(powersetToMultilabel(output, modelFrameCount(window.samples.length)));
+      this.windowCount += 1;
+      finished.push(...this.tracker.push(window.startSample, activity));
     });
-    // Later windows start after this batch's last one: its earlier frames are no longer needed.
-    this.fbank.dropBefore(Math.floor(batch[batch.length - 1]!.startSample / FBANK_FRAME_SHIFT) + 1);
-    if (features.length === 0) return;
-    const embeddings = await this.models.embedder.embedFeatures(features);
-    this.embeddings.push(...embeddings);
-    this.owners.push(...owners);
+    await this.embed(finished);
+  }
+
+  async finish(): Promise<void> {
+    await this.embed(this.tracker.finish());
+  }
+
+  /** One embedding per piece, from the fbank rows of its embedding frames. */
+  private async embed(pieces: readonly SpeakerPiece[]): Promise<void> {
+    const features: Float32Array[] = [];
+    const owners: number[] = [];
+    for (const piece of pieces) {
+      const rows = this.rowsOf(piece.embeddingFrames);
+      const index = this.pieces.length;
+      this.pieces.push({ track: piece.track, frames: piece.frames, embedding: -1 });
+      if (rows === null || rows.length < MIN_EMBEDDING_ROWS * FBANK_BINS) continue;
+      features.push(rows);
+      owners.push(index);
+      this.weights.push((piece.embeddingFrames.length * FRAME_STEP_SAMPLES) / SEGMENTATION_SAMPLE_RATE);
+    }
+    if (features.length > 0) {
+      const vectors = await this.models.embedder.embedFeatures(features);
+      owners.forEach((pieceIndex, k) => {
+        this.pieces[pieceIndex]!.embedding = this.embeddings.length;
+        this.embeddings.push(vectors[k]!);
+      });
+    }
+    this.fbank.dropBefore(firstRowOf(this.tracker.earliestFrameNeeded()));
+  }
+
+  /** The fbank rows whose segmentation frame is one of `frames` (sorted), or null when they are not held. */
+  private rowsOf(frames: Int32Array): Float32Array | null {
+    if (frames.length === 0) return null;
+    const first = frames[0]!;
+    const last = frames[frames.length - 1]!;
+    const wanted = new Uint8Array(last - first + 1);
+    for (const frame of frames) wanted[frame - first] = 1;
+    const fromRow = firstRowOf(first);
+    const toRow = Math.min(this.fbank.frameCount, firstRowOf(last + 2) + 1);
+    const span = this.fbank.slice(fromRow, Math.max(0, toRow - fromRow));
+    if (span === null) return null;
+    const picked: number[] = [];
+    for (let row = fromRow; row < toRow; row += 1) {
+      const owner = ownerFrame(row) - first;
+      if (owner >= 0 && owner < wanted.length && wanted[owner] === 1) picked.push(row - fromRow);
+    }
+    const out = new Float32Array(picked.length * FBANK_BINS);
+    picked.forEach((row, index) => out.set(span.subarray(row * FBANK_BINS, (row + 1) * FBANK_BINS), index * FBANK_BINS));
+    return out;
   }
 }
 
@@ -110,9 +162,9 @@ export async function diarizeChunks(
   models: DiarizationModels,
   options: DiarizeAudioOptions = {},
 ): Promise<Result<DiarizationResult, DiarizeErrorCode>> {
-  const windower = new StreamingWindower({ stepSamples: options.stepSamples });
-  const batchSize = Math.max(1, options.batchWindows ?? 8);
-  const state = new DiarizationState(models);
+  const windower = new StreamingWindower({ stepSamples: options.stepSamples ?? OFFLINE_STEP_SAMPLES });
+  const batchSize = Math.max(1, options.batchWindows ?? 4);
+  const state = new DiarizationState(models, options.pieces);
   const cancelled = (): Result<never, DiarizeErrorCode> => fail('CANCELLED', 'Diarization was cancelled.');
   let pending: AudioWindow[] = [];
   try {
@@ -129,6 +181,7 @@ export async function diarizeChunks(
     if (options.signal?.aborted) return cancelled();
     pending.push(...windower.finish());
     await state.process(pending);
+    await state.finish();
     options.onProgress?.(windower.totalSamples / SEGMENTATION_SAMPLE_RATE);
   } catch (error) {
     return fail('DIARIZATION_FAILED', `Diarization failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -147,22 +200,90 @@ export async function diarizeChunks(
     turns,
     speakerCount: new Set(turns.map((turn) => turn.speaker)).size,
     durationSeconds: totalSamples / SEGMENTATION_SAMPLE_RATE,
-    windowCount: state.windows.length,
+    windowCount: state.windowCount,
     embeddingCount: state.embeddings.length,
   });
 }
 
-/** Global speakers for every local speaker, then who speaks when. */
-function speakerTurnsOf(state: DiarizationState, totalSamples: number, options: DiarizeAudioOptions): SpeakerTurn[] {
-  const clustering = clusterEmbeddings(state.embeddings, { ...options.speakers, threshold: options.clusteringThreshold });
-  const labels = new Int32Array(state.windows.length * LOCAL_SPEAKERS).fill(-1);
-  state.owners.forEach((owner, index) => {
-    labels[owner.windowIndex * LOCAL_SPEAKERS + owner.localSpeaker] = clustering.labels[index]!;
+/** The speaker of a piece with no embedding of its own: that of the nearest embedded piece, on its track if it has one. */
+function borrowedLabels(pieces: readonly StoredPiece[], labels: Int32Array): Int32Array {
+  const result = new Int32Array(pieces.length).fill(-1);
+  const middle = (piece: StoredPiece): number => (piece.frames[0]! + piece.frames[piece.frames.length - 1]!) / 2;
+  const embedded = pieces.map((piece, index) => ({ piece, index })).filter(({ piece }) => piece.embedding >= 0);
+  pieces.forEach((piece, index) => {
+    if (piece.embedding >= 0) {
+      result[index] = labels[piece.embedding]!;
+      return;
+    }
+    let best = -1;
+    let bestDistance = Infinity;
+    for (const candidate of embedded) {
+      const distance = Math.abs(middle(candidate.piece) - middle(piece)) + (candidate.piece.track === piece.track ? 0 : 1e9);
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = candidate.index;
+      }
+    }
+    if (best >= 0) result[index] = labels[pieces[best]!.embedding]!;
   });
-  return reconstructTurns(state.windows, {
-    speakerCount: clustering.count,
-    labelOf: (windowIndex, localSpeaker) => labels[windowIndex * LOCAL_SPEAKERS + localSpeaker]!,
-    totalSamples,
+  return result;
+}
+
+/** Speakers for the pieces, then each speaker's frames as turns (a frame covers its 16.875 ms step). */
+function speakerTurnsOf(state: DiarizationState, totalSamples: number, options: DiarizeAudioOptions): SpeakerTurn[] {
+  const clustering = clusterPieces(state.embeddings, state.weights, {
+    threshold: options.clusteringThreshold ?? CAMPPLUS_SPEAKER_THRESHOLD,
+    ...options.speakers,
+    ...(options.minSpeakerSeconds !== undefined ? { minSpeakerSeconds: options.minSpeakerSeconds } : {}),
+  });
+  const labels = borrowedLabels(state.pieces, clustering.labels);
+  const bySpeaker = new Map<number, [number, number][]>();
+  state.pieces.forEach((piece, index) => {
+    const label = labels[index]!;
+    if (label < 0) return;
+    let runs = bySpeaker.get(label);
+    if (runs === undefined) bySpeaker.set(label, (runs = []));
+    let start = piece.frames[0]!;
+    for (let k = 1; k <= piece.frames.length; k += 1) {
+      const frame = piece.frames[k];
+      if (frame === undefined || frame !== piece.frames[k - 1]! + 1) {
+        runs.push([start, piece.frames[k - 1]!]);
+        if (frame !== undefined) start = frame;
+      }
+    }
+  });
+  const durationSeconds = totalSamples / SEGMENTATION_SAMPLE_RATE;
+  const half = FRAME_STEP_SAMPLES / 2;
+  const seconds = (sample: number): number => Math.min(durationSeconds, Math.max(0, sample / SEGMENTATION_SAMPLE_RATE));
+  const turns: { speaker: number; start: number; end: number }[] = [];
+  for (const [speaker, runs] of bySpeaker) {
+    runs.sort((a, b) => a[0] - b[0]);
+    let current: [number, number] | null = null;
+    const flush = (): void => {
+      if (current === null) return;
+      const [first, last] = current;
+      const start = seconds(first * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES / 2 - half);
+      const end = seconds(last * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES / 2 + half);
+      if (end > start) turns.push({ speaker, start, end });
+    };
+    for (const run of runs) {
+      if (current !== null && run[0] <= current[1] + 1) current[1] = Math.max(current[1], run[1]);
+      else {
+        flush();
+        current = [run[0], run[1]];
+      }
+    }
+    flush();
+  }
+  turns.sort((a, b) => a.start - b.start || a.speaker - b.speaker);
+  const names = new Map<number, string>();
+  return turns.map((turn) => {
+    let name = names.get(turn.speaker);
+    if (name === undefined) {
+      name = speakerLabel(names.size);
+      names.set(turn.speaker, name);
+    }
+    return { start: turn.start, end: turn.end, speaker: name };
   });
 }
 

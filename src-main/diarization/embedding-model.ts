@@ -16,6 +16,11 @@ const OUTPUT = 'embs';
 
 /** WeSpeaker's front end: Kaldi fbank with a Hamming window on int16-scaled samples (then per-clip mean removal). */
 export const WESPEAKER_FBANK: FbankOptions = { window: 'hamming', inputScale: 32768 };
+/**
+ * 3D-Speaker's front end (CAM++): Kaldi's default povey window on samples in [-1, 1], as
+ * torchaudio.compliance.kaldi.fbank computes it in 3D-Speaker's `FBank`, then per-utterance mean removal.
+ */
+export const CAMPPLUS_FBANK: FbankOptions = { window: 'povey', inputScale: 1 };
 
 /** The shortest clip an embedding can be computed for: one 25 ms fbank frame at 16 kHz. */
 export const EMBEDDING_MIN_SAMPLES = FBANK_FRAME_LENGTH;
@@ -24,17 +29,19 @@ const MAX_CLIPS_PER_RUN = 16;
 /** Length of the silent clip used to learn the embedding size when the model does not declare it (2 s). */
 const PROBE_FRAMES = 200;
 
-/** WeSpeaker-style speaker embeddings (ONNX ResNet34: Kaldi fbank in, one vector per clip out). */
+/** Speaker embeddings from a Kaldi-fbank model (CAM++, WeSpeaker ResNet34): fbank in, one vector per clip out. */
 export interface SpeakerEmbedder {
-  /** Values per embedding (256 for WeSpeaker ResNet34). */
+  /** Values per embedding (192 for CAM++, 256 for WeSpeaker ResNet34). */
   readonly dimension: number;
+  /** The fbank the model was trained on; `embedFeatures` takes features computed with it. */
+  readonly frontEnd: FbankOptions;
   /**
    * One embedding per clip, in order, as the model outputs it (not L2-normalised). Each clip is 16 kHz mono audio
    * in [-1, 1] of at least EMBEDDING_MIN_SAMPLES samples; shorter clips throw a RangeError.
    */
   embed(clips: readonly Float32Array[]): Promise<Float32Array[]>;
   /**
-   * The same from features already computed with WESPEAKER_FBANK (frames × 80 each, at least one frame, not
+   * The same from features already computed with `frontEnd` (frames × 80 each, at least one frame, not
    * mean-normalised: that is done here, per item). Lets a caller compute the fbank of a stream once.
    */
   embedFeatures(features: readonly Float32Array[]): Promise<Float32Array[]>;
@@ -43,12 +50,15 @@ export interface SpeakerEmbedder {
 }
 
 class OnnxSpeakerEmbedder implements SpeakerEmbedder {
-  private readonly fbank = new KaldiFbank(WESPEAKER_FBANK);
+  private readonly fbank: KaldiFbank;
 
   constructor(
     private readonly session: GuardedSession,
     readonly dimension: number,
-  ) {}
+    readonly frontEnd: FbankOptions,
+  ) {
+    this.fbank = new KaldiFbank(frontEnd);
+  }
 
   /**
    * Clips are grouped by fbank frame count and each group runs as one batch: padding shorter clips would put
@@ -117,11 +127,19 @@ async function probeDimension(session: GuardedSession): Promise<number | null> {
   return dims.length === 2 && dims[0] === 1 && (dims[1] ?? 0) > 0 ? dims[1]! : null;
 }
 
-/** Loads a WeSpeaker ONNX export (input `feats` [batch, frames, 80], output `embs` [batch, dimension]). */
+export interface EmbedderLoadOptions extends DiarizationModelOptions {
+  /** The fbank the model was trained on (the catalog says, per model); default WeSpeaker's. */
+  frontEnd?: FbankOptions;
+}
+
+/**
+ * Loads a speaker-embedding ONNX export (input `feats` [batch, frames, 80], output `embs` [batch, dimension];
+ * or any one input and one output of those ranks).
+ */
 export async function loadOnnxEmbedder(
-  options: DiarizationModelOptions,
+  options: EmbedderLoadOptions,
 ): Promise<Result<{ embedder: SpeakerEmbedder; execution: ExecutionReport }, DiarizationModelErrorCode>> {
-  const description = 'a WeSpeaker speaker-embedding model';
+  const description = 'a speaker-embedding model';
   const loaded = await loadDiarizationSession(
     options,
     {
@@ -152,5 +170,6 @@ export async function loadOnnxEmbedder(
     await session.dispose();
     return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${session.io.output} is not [batch, dimension]`, options.modelPath);
   }
-  return ok({ embedder: new OnnxSpeakerEmbedder(session, dimension), execution });
+  const frontEnd = options.frontEnd ?? WESPEAKER_FBANK;
+  return ok({ embedder: new OnnxSpeakerEmbedder(session, dimension, frontEnd), execution });
 }

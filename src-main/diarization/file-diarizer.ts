@@ -14,8 +14,10 @@ import { loadOnnxSegmenter } from './segmentation-model';
 export interface FileDiarizeRequest {
   path: string;
   speakers?: SpeakerCountHint;
-  /** Window step in samples (default 1 s). */
+  /** Window step in samples (default 5 s). */
   stepSamples?: number;
+  /** Diarize this channel alone (0 = first) instead of the mix: the others' side of a mic + monitor recording. */
+  channel?: number;
 }
 
 export interface FileDiarizeProgress {
@@ -42,12 +44,15 @@ export interface OnnxFileDiarizerDeps {
   threads?: number;
 }
 
-async function loadModels(paths: DiarizationModelPaths, deps: OnnxFileDiarizerDeps): Promise<Result<DiarizationModels & { execution: FileDiarization['execution'] }>> {
+async function loadModels(
+  paths: DiarizationModelPaths,
+  deps: OnnxFileDiarizerDeps,
+): Promise<Result<DiarizationModels & { execution: FileDiarization['execution']; threshold?: number }>> {
   const execution = deps.device ?? 'auto';
   const threads = deps.threads ?? 2;
   const segmentation = await loadOnnxSegmenter({ modelPath: paths.segmentation, execution, threads });
   if (!segmentation.ok) return segmentation;
-  const embedding = await loadOnnxEmbedder({ modelPath: paths.embedding, execution, threads });
+  const embedding = await loadOnnxEmbedder({ modelPath: paths.embedding, execution, threads, ...(paths.embeddingProfile ? { frontEnd: paths.embeddingProfile.frontEnd } : {}) });
   if (!embedding.ok) {
     await segmentation.value.segmenter.dispose();
     return embedding;
@@ -56,6 +61,7 @@ async function loadModels(paths: DiarizationModelPaths, deps: OnnxFileDiarizerDe
     segmenter: segmentation.value.segmenter,
     embedder: embedding.value.embedder,
     execution: { segmentation: segmentation.value.execution, embedding: embedding.value.execution },
+    ...(paths.embeddingProfile ? { threshold: paths.embeddingProfile.speakerThreshold } : {}),
   });
 }
 
@@ -71,6 +77,10 @@ export class OnnxFileDiarizer implements FileDiarizer {
     if (signal?.aborted) return cancelled();
     const probe = await this.deps.decoder.probe(request.path);
     if (!probe.ok) return probe;
+    const { channel } = request;
+    if (channel !== undefined && !(Number.isInteger(channel) && channel >= 0 && channel < probe.value.channels)) {
+      return fail('CHANNEL_NOT_FOUND', `${request.path} has ${probe.value.channels} channel(s); channel ${channel + 1} was asked for.`, request.path);
+    }
     onProgress({ stage: 'load-models', percent: 0 });
     const paths = await this.deps.models(signal);
     if (!paths.ok) return paths;
@@ -81,7 +91,7 @@ export class OnnxFileDiarizer implements FileDiarizer {
     const decoderFailure: { error: Result<never> | null } = { error: null };
     const decoder = this.deps.decoder;
     async function* chunks(): AsyncGenerator<Float32Array> {
-      for await (const item of decoder.decode(request.path, { signal })) {
+      for await (const item of decoder.decode(request.path, { ...(signal ? { signal } : {}), ...(request.channel !== undefined ? { channel: request.channel } : {}) })) {
         if (!item.ok) {
           decoderFailure.error = item;
           return;
@@ -93,6 +103,7 @@ export class OnnxFileDiarizer implements FileDiarizer {
       const result = await diarizeChunks(chunks(), models.value, {
         ...(request.speakers ? { speakers: request.speakers } : {}),
         ...(request.stepSamples ? { stepSamples: request.stepSamples } : {}),
+        ...(models.value.threshold !== undefined ? { clusteringThreshold: models.value.threshold } : {}),
         ...(signal ? { signal } : {}),
         onProgress: (seconds) => onProgress({ stage: 'diarize', percent: duration ? Math.min(99, (100 * seconds) / duration) : 0 }),
       });

@@ -4,11 +4,13 @@
  * and stays warm; `dispose` releases it when the recording stops. After the stop, the diarize job replaces
  * these labels with the whole-recording clustering.
  */
+import { basename, dirname } from 'node:path';
 import { ok, type Result } from '../../src-shared/result';
 import type { ExecutionPreference } from '../asr/execution-provider';
+import { embeddingProfile } from './diarization-models';
 import { loadOnnxEmbedder, type SpeakerEmbedder } from './embedding-model';
 import { OnlineSpeakerTracker } from './online-speakers';
-import { speakerLabel } from './reconstruct';
+import { speakerLabel } from './speaker-label';
 
 /** What the live transcriber asks of it: a label for the audio of one committed segment. */
 export interface LiveSpeakerLabeler {
@@ -19,8 +21,8 @@ export interface LiveSpeakerLabeler {
 
 export interface LiveSpeakerOptions {
   /**
-   * Cosine similarity needed to join a running speaker. Lower than the offline cut (≈0.75 between cluster
-   * centroids) because one utterance's embedding is noisier than a centroid; default 0.6.
+   * Cosine similarity needed to join a running speaker; default the embedding model's calibrated speaker
+   * threshold (0.3 for CAM++: more alike than 99 % of different-speaker pairs of 2 s pieces).
    */
   threshold?: number;
   /** Utterances shorter than this (samples at 16 kHz) get no label; default 0.8 s. */
@@ -62,7 +64,9 @@ export async function loadLiveSpeakerLabeler(
   execution: ExecutionPreference,
   options: LiveSpeakerOptions = {},
 ): Promise<Result<LiveSpeakerLabeler>> {
-  const loaded = await loadOnnxEmbedder({ modelPath, execution, threads: 1 });
+  // Installed models sit at <models>/<catalog id>/onnx/model.onnx: the id says which front end and threshold.
+  const profile = embeddingProfile(basename(dirname(dirname(modelPath))));
+  const loaded = await loadOnnxEmbedder({ modelPath, execution, threads: 1, frontEnd: profile.frontEnd });
   if (!loaded.ok) return loaded;
-  return ok(new EmbeddingSpeakerLabeler(loaded.value.embedder, options));
+  return ok(new EmbeddingSpeakerLabeler(loaded.value.embedder, { threshold: profile.speakerThreshold, ...options }));
 }

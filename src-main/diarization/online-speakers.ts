@@ -1,15 +1,12 @@
-import { DEFAULT_CLUSTERING_THRESHOLD } from './clustering';
+import { CAMPPLUS_SPEAKER_THRESHOLD } from './piece-clustering';
 
 /**
  * Provisional speaker labels while recording: each embedding joins the most similar running centroid or
  * starts a new speaker. The whole-file clustering replaces these labels once the recording ends.
  */
 
-/**
- * The cosine similarity equivalent of the offline threshold: for unit vectors ‖a − b‖² = 2 − 2·cos, so the
- * 0.7046 Euclidean cut is a similarity of about 0.752.
- */
-export const DEFAULT_ONLINE_SIMILARITY = 1 - DEFAULT_CLUSTERING_THRESHOLD ** 2 / 2;
+/** The offline speaker threshold of the default embedding model (CAM++): more alike than 99 % of different-speaker pairs. */
+export const DEFAULT_ONLINE_SIMILARITY = CAMPPLUS_SPEAKER_THRESHOLD;
 
 export interface OnlineSpeakerOptions {
   /** Join an existing speaker when the cosine similarity to its centroid is at least this (−1..1). */

@@ -114,6 +114,9 @@ export async function loadDiarizationSession(
         ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3,
+        // Idle intra-op threads sleep instead of spinning: the models run in many short calls, and spinning
+        // between them burns the CPU that the other model (or Whisper, or the user's other programs) needs.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       }),
     );
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
- * The imported meeting's own media copy: the file's audio as Ogg Opus, 48 kbps mono. Small (about 21 MB
- * an hour), plays in the renderer's <audio>, and is what transcription and later re-transcriptions read.
+ * The imported meeting's own media copy: the file's audio as Ogg Opus, 48 kbps mono (64 kbps stereo when
+ * its channels are different people and are transcribed apart). Small (about 21 MB an hour), plays in the
+ * renderer's <audio>, and is what transcription and later re-transcriptions read.
  */
 import { spawn } from 'node:child_process';
 import { rm, stat } from 'node:fs/promises';
@@ -18,20 +19,22 @@ export interface ExtractAudioOptions {
   signal: AbortSignal;
   /** 0–1 through the input, when its duration is known. */
   onProgress?: (fraction: number) => void;
+  /** 2 keeps the first two channels apart (default 1: the mix). */
+  channels?: 1 | 2;
 }
 
 type Encoder = 'libopus' | 'opus';
 
-function extractArgs(input: AudioProbeInfo, outPath: string, encoder: Encoder): string[] {
+function extractArgs(input: AudioProbeInfo, outPath: string, encoder: Encoder, channels: 1 | 2): string[] {
   return [
     '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'error', '-y',
     '-i', ffmpegInputArg(input.path),
     '-map', `0:a:${input.audioStreamIndex}`, '-vn', '-sn', '-dn',
-    '-ac', '1', '-ar', '48000',
+    '-ac', String(channels), '-ar', '48000',
     // FFmpeg's own Opus encoder is the fallback for builds without libopus; it is still marked experimental.
     ...(encoder === 'libopus' ? ['-c:a', 'libopus'] : ['-c:a', 'opus', '-strict', '-2']),
     // Level 5 of 10 encodes about twice as fast as the default, with no audible loss for speech at 48 kbps.
-    '-b:a', '48k', '-compression_level', '5', '-f', 'ogg',
+    '-b:a', channels === 2 ? '64k' : '48k', '-compression_level', '5', '-f', 'ogg',
     '-progress', 'pipe:1',
     ffmpegInputArg(outPath),
   ];
@@ -47,7 +50,7 @@ interface FfmpegRun {
 function runFfmpeg(options: ExtractAudioOptions, encoder: Encoder): Promise<FfmpegRun> {
   const { input, signal, onProgress } = options;
   return new Promise((resolve) => {
-    const child = spawn(options.ffmpegPath, extractArgs(input, options.outPath, encoder), {
+    const child = spawn(options.ffmpegPath, extractArgs(input, options.outPath, encoder, options.channels ?? 1), {
       stdio: ['ignore', 'pipe', 'pipe'],
       signal,
       killSignal: 'SIGKILL',

@@ -24,6 +24,8 @@ export interface FileTranscribeRequest {
   prompt?: string;
   /** Where inference runs; the transcriber's default when absent. */
   device?: ExecutionPreference;
+  /** Transcribe this channel alone (0 = first; e.g. the microphone of a mic + monitor recording) instead of the mix. */
+  channel?: number;
 }
 
 export type FileTranscribeStage = TranscribeProgress['stage'];
@@ -56,9 +58,9 @@ export class InProcessFileTranscriber implements FileTranscriber {
     if (this.disposed) return fail('ENGINE_DISPOSED', 'The transcriber has been disposed.', request.path);
     if (signal?.aborted) return fail('CANCELLED', `Transcription of ${request.path} was cancelled.`, request.path);
     // The engine was built for one device; the request's is for transcribers that can switch.
-    const { path, modelId, modelDir, dtype, language, task, prompt } = request;
+    const { path, modelId, modelDir, dtype, language, task, prompt, channel } = request;
     try {
-      return await this.engine.transcribeFile({ path, modelId, modelDir, dtype, language, task, prompt }, ({ stage, percent }) => onProgress({ stage, percent }), signal);
+      return await this.engine.transcribeFile({ path, modelId, modelDir, dtype, language, task, prompt, ...(channel !== undefined ? { channel } : {}) }, ({ stage, percent }) => onProgress({ stage, percent }), signal);
     } catch (error) {
       return fail('ASR_FAILED', `Transcribing ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`, request.path);
     }

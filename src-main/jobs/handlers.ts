@@ -5,6 +5,7 @@
 import type { AudioDecoder } from '../audio/types';
 import type { FileDiarizer } from '../diarization/file-diarizer';
 import type { LibraryStore } from '../library/library-store';
+import { DEFAULT_USER_NAME } from './channel-speakers';
 import { createDiarizeHandler } from './diarize-handler';
 import { createExportHandler } from './export-handler';
 import type { FileTranscriber } from './file-transcriber';
@@ -24,6 +25,8 @@ export interface JobHandlerDeps {
   ffmpegPath: string;
   /** The model a job gets when its payload names none. */
   defaults: TranscriptionDefaults;
+  /** The user's name, for their own channel of a separated recording (read at each job); default "Me". */
+  userName?: () => string;
 }
 
 export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
@@ -31,6 +34,6 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
     import: createImportHandler(deps),
     retranscribe: createRetranscribeHandler(deps),
     export: createExportHandler(deps),
-    diarize: createDiarizeHandler({ library: deps.library, diarizer: deps.diarizer ?? null }),
+    diarize: createDiarizeHandler({ library: deps.library, diarizer: deps.diarizer ?? null, decoder: deps.decoder, userName: deps.userName ?? (() => DEFAULT_USER_NAME) }),
   };
 }

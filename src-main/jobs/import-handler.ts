@@ -9,6 +9,7 @@ import type { ImportJobPayload, JobResult } from '../../src-shared/jobs';
 import type { MeetingSummary } from '../../src-shared/library';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
+import { DEFAULT_USER_NAME, storeSeparated, transcribeChannelsForJob, type SeparatedTranscription } from './channel-speakers';
 import { extractPlayableAudio } from './extract-audio';
 import type { JobHandlerDeps } from './handlers';
 import { moveFileAtomic } from './media-files';
@@ -52,18 +53,24 @@ async function importFile(deps: JobHandlerDeps, context: JobContext, payload: Im
   if (!probe.ok) return { ok: false, error: probe.error };
   if (signal.aborted) return jobCancelled(`Importing ${sourcePath}`, sourcePath);
 
+  // Separated channels keep both in the playable copy: re-transcriptions and diarizations read it again.
+  const separate = payload.channels === 'separate' && probe.value.channels >= 2;
   context.reportProgress(PROGRESS.decode, 'decode');
   const extracted = await extractPlayableAudio({
     ffmpegPath: deps.ffmpegPath,
     input: probe.value,
     outPath: audioPath,
+    channels: separate ? 2 : 1,
     signal,
     onProgress: (fraction) => context.reportProgress(PROGRESS.decode + fraction * (PROGRESS.transcribe - PROGRESS.decode), 'decode'),
   });
   if (!extracted.ok) return extracted;
 
   const request = transcribeRequest(audioPath, payload, deps.defaults);
-  const transcribed = await transcribeForJob(context, deps.transcriber, request, { from: PROGRESS.transcribe, to: PROGRESS.store });
+  const range = { from: PROGRESS.transcribe, to: PROGRESS.store };
+  let transcribed: Result<Transcript | SeparatedTranscription>;
+  if (separate) transcribed = await transcribeChannelsForJob(context, { transcriber: deps.transcriber, diarizer: deps.diarizer ?? null }, request, range);
+  else transcribed = await transcribeForJob(context, deps.transcriber, request, range);
   if (!transcribed.ok) return naming(transcribed, audioPath, sourcePath);
   if (signal.aborted) return jobCancelled(`Importing ${sourcePath}`, sourcePath);
 
@@ -82,7 +89,7 @@ async function storeImport(
   sourcePath: string,
   title: string,
   audioPath: string,
-  transcript: Transcript,
+  transcribed: Transcript | SeparatedTranscription,
   prompt: string | undefined,
 ): Promise<Result<MeetingSummary>> {
   const existing = deps.library.getMeeting(meetingId);
@@ -102,7 +109,12 @@ async function storeImport(
   if (!moved.ok) return moved;
   // A meeting enqueued with its own title (or renamed since) keeps it.
   const meetingTitle = existing.ok ? existing.value.title : title;
-  return storeTranscript(deps.library, meetingId, { ...transcript, source: meetingTitle }, { recordingPath: mediaPath, sourceFile: sourcePath, prompt: prompt ?? null });
+  const update = { recordingPath: mediaPath, sourceFile: sourcePath, prompt: prompt ?? null };
+  if ('turns' in transcribed) {
+    const separated = { ...transcribed, transcript: { ...transcribed.transcript, source: meetingTitle } };
+    return storeSeparated(deps.library, meetingId, separated, update, deps.userName?.() ?? DEFAULT_USER_NAME);
+  }
+  return storeTranscript(deps.library, meetingId, { ...transcribed, source: meetingTitle }, update);
 }
 
 /** Errors about the extracted copy are reported against the file the user imported. */

@@ -5,6 +5,7 @@
  */
 import type { JobResult, RetranscribeJobPayload } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
+import { DEFAULT_USER_NAME, isChannelSeparated, storeSeparated, transcribeChannelsForJob } from './channel-speakers';
 import type { JobHandlerDeps } from './handlers';
 import { jobCancelled, markTranscribing, settleMeetingAfterFailure, storeTranscript, transcribeForJob, transcribeRequest } from './transcription-steps';
 import type { JobContext, JobHandler } from './types';
@@ -47,6 +48,19 @@ async function retranscribe(
   if (context.signal.aborted) return jobCancelled(`Re-transcribing "${title}"`, meetingId);
 
   const request = transcribeRequest(mediaPath, payload, deps.defaults);
+  // Channels stay separated once they were (unless the job says 'mix'), and a job may ask for it.
+  const turns = deps.library.getSpeakerTurns(meetingId);
+  const wasSeparated = turns.ok && isChannelSeparated(turns.value);
+  if ((payload.channels === 'separate' || (payload.channels === undefined && wasSeparated)) && probe.value.channels >= 2) {
+    const separated = await transcribeChannelsForJob(context, { transcriber: deps.transcriber, diarizer: deps.diarizer ?? null }, request, { from: PROGRESS.transcribe, to: PROGRESS.store });
+    if (!separated.ok) return separated;
+    if (context.signal.aborted) return jobCancelled(`Re-transcribing "${title}"`, meetingId);
+    context.reportProgress(PROGRESS.store, 'store');
+    const stored = storeSeparated(deps.library, meetingId, { ...separated.value, transcript: { ...separated.value.transcript, source: title } }, {}, deps.userName?.() ?? DEFAULT_USER_NAME);
+    if (!stored.ok) return stored;
+    context.reportProgress(100, 'store');
+    return ok({ kind: 'retranscribe', meetingId, segmentCount: stored.value.segmentCount });
+  }
   const transcribed = await transcribeForJob(context, deps.transcriber, request, { from: PROGRESS.transcribe, to: PROGRESS.store });
   if (!transcribed.ok) return transcribed;
   if (context.signal.aborted) return jobCancelled(`Re-transcribing "${title}"`, meetingId);

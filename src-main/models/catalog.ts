@@ -3,7 +3,10 @@ import catalogJson from '../../models/catalog.json';
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 
 export interface CatalogFile {
+  /** Where the file is kept under the model's folder (and its name on the hub unless `remotePath` says otherwise). */
   path: string;
+  /** The file's name in the hub repository, when it differs from `path`. */
+  remotePath?: string;
   /** Pinned hex sha256; null until pinned (the downloader then checks the hub's advertised LFS hash). */
   sha256: string | null;
   sizeBytes: number | null;

@@ -101,7 +101,7 @@ async function downloadOnce(
   fileIndex: number,
 ): Promise<Result<DownloadedFile, DownloadErrorCode>> {
   const fetchImpl = request.fetchImpl ?? fetch;
-  const url = fileUrl(request, file.path);
+  const url = fileUrl(request, file.remotePath ?? file.path);
   const finalPath = join(request.destDir, file.path);
   const partPath = `${finalPath}.part`;
   await mkdir(dirname(finalPath), { recursive: true });

@@ -50,9 +50,9 @@ export async function pinDiarizationModels(
   const fetchImpl = options.fetchImpl ?? fetch;
   const pinned: DiarizationCatalogModel[] = [];
   for (const model of models) {
-    const metadata = await fetchMetadata(fetchImpl, fileUrl({ ...model, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) }, model.file.path));
+    const metadata = await fetchMetadata(fetchImpl, fileUrl({ ...model, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) }, model.file.remotePath ?? model.file.path));
     if (!metadata.ok) return fail(metadata.error.code, `${model.id}: ${metadata.error.message}`, model.file.path);
-    pinned.push({ ...model, file: { path: model.file.path, sha256: metadata.value.sha256 ?? model.file.sha256, sizeBytes: metadata.value.sizeBytes ?? model.file.sizeBytes } });
+    pinned.push({ ...model, file: { ...model.file, sha256: metadata.value.sha256 ?? model.file.sha256, sizeBytes: metadata.value.sizeBytes ?? model.file.sizeBytes } });
   }
   return ok(pinned);
 }

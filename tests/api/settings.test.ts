@@ -42,7 +42,7 @@ describe('the settings store', () => {
   it('starts from the defaults: whisper-base, detect the language, GPU on, the data folder, default devices', async () => {
     const dataDir = await freshDir();
     const store = await openSettingsStore(storeOptions(dataDir));
-    expect(store.current()).toEqual({ modelId: 'whisper-base', language: null, vocabulary: '', useGpu: true, findSpeakers: true, storageDir: dataDir, inputDeviceId: null, monitorDeviceId: null });
+    expect(store.current()).toEqual({ modelId: 'whisper-base', language: null, vocabulary: '', useGpu: true, findSpeakers: true, storageDir: dataDir, inputDeviceId: null, monitorDeviceId: null, userName: 'Me' });
     const withLocal = await openSettingsStore(storeOptions(await freshDir(), { localModelId: 'my-local' }));
     expect(withLocal.current().modelId).toBe('my-local');
   });
@@ -91,8 +91,10 @@ describe('the settings store', () => {
     const dataDir = await freshDir();
     const first = await openTestServices(dataDir);
     try {
-      const updated = await first.handlers.updateSettings({ language: 'en', useGpu: false, monitorDeviceId: 'alsa_output.monitor' });
+      const updated = await first.handlers.updateSettings({ language: 'en', useGpu: false, monitorDeviceId: 'alsa_output.monitor', userName: 'Alice' });
       expect(updated.ok).toBe(true);
+      // A name must say something.
+      expect(await first.handlers.updateSettings({ userName: '   ' })).toMatchObject({ ok: false });
     } finally {
       await first.dispose();
     }
@@ -108,6 +110,7 @@ describe('the settings store', () => {
         storageDir: dataDir,
         inputDeviceId: null,
         monitorDeviceId: 'alsa_output.monitor',
+        userName: 'Alice',
       });
     } finally {
       await second.dispose();

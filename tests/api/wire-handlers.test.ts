@@ -78,7 +78,7 @@ describe('wire handler validation', () => {
 });
 
 describe('what the page leaves out comes from the settings', () => {
-  const settings: AppSettings = { modelId: 'my-local', language: 'de', vocabulary: '', useGpu: true, findSpeakers: true, storageDir: '/data', inputDeviceId: 'mic-2', monitorDeviceId: 'monitor-1' };
+  const settings: AppSettings = { modelId: 'my-local', language: 'de', vocabulary: '', useGpu: true, findSpeakers: true, storageDir: '/data', inputDeviceId: 'mic-2', monitorDeviceId: 'monitor-1', userName: 'Me' };
   const places = { modelsDir: '/data/models', local: { id: 'my-local', dir: '/models/my-local' } };
 
   it('fills a recording request and opens the local model from its folder', () => {

@@ -17,7 +17,17 @@ afterEach(async () => {
 describe('resolveDiarizationModels', () => {
   it('finds installed models in the search folders, in order, without downloading', async () => {
     const resolved = await resolveDiarizationModels({ searchDirs: [path.join(temp.dir, 'empty'), TINY_DIARIZATION], downloadDir: null });
-    expect(resolved).toEqual({ ok: true, value: { segmentation: TINY_SEGMENTATION_MODEL, embedding: TINY_EMBEDDING_MODEL } });
+    // The default embedding model is CAM++, with its own front end and calibrated threshold.
+    expect(resolved).toEqual({
+      ok: true,
+      value: {
+        segmentation: TINY_SEGMENTATION_MODEL,
+        embedding: path.join(TINY_DIARIZATION, 'campplus-3dspeaker-zh_en-common/onnx/model.onnx'),
+        embeddingProfile: { modelId: 'campplus-3dspeaker-zh_en-common', frontEnd: { window: 'povey', inputScale: 1 }, speakerThreshold: 0.3 },
+      },
+    });
+    const wespeaker = await resolveDiarizationModels({ searchDirs: [TINY_DIARIZATION], downloadDir: null, embeddingModelId: 'wespeaker-voxceleb-resnet34-LM' });
+    expect(wespeaker).toMatchObject({ ok: true, value: { embedding: TINY_EMBEDDING_MODEL, embeddingProfile: { frontEnd: { window: 'hamming', inputScale: 32768 } } } });
     expect(await findInstalledDiarizationModel('wespeaker-voxceleb-resnet34-LM', [temp.dir])).toBeNull();
     expect(await findInstalledDiarizationModel('no-such-model', [TINY_DIARIZATION])).toBeNull();
   });
@@ -27,7 +37,7 @@ describe('resolveDiarizationModels', () => {
     const embedding = await readFile(TINY_EMBEDDING_MODEL);
     // One repo per model on a real hub; this test hub serves by path, so both share onnx/model.onnx: the
     // embedding model is installed locally and only the segmentation model is fetched.
-    const installed = path.join(temp.dir, 'installed', 'wespeaker-voxceleb-resnet34-LM', 'onnx');
+    const installed = path.join(temp.dir, 'installed', 'campplus-3dspeaker-zh_en-common', 'onnx');
     await mkdir(installed, { recursive: true });
     await writeFile(path.join(installed, 'model.onnx'), embedding);
     const hub = new LocalHub(new Map([['onnx/model.onnx', segmentation]]));
@@ -45,6 +55,23 @@ describe('resolveDiarizationModels', () => {
       expect(resolved.value.segmentation).toBe(path.join(downloadDir, 'pyannote-segmentation-3.0', 'onnx', 'model.onnx'));
       expect(await readFile(resolved.value.segmentation)).toEqual(segmentation);
       expect(new Set(progress)).toEqual(new Set(['pyannote-segmentation-3.0']));
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('fetches CAM++ under its hub file name and refuses bytes that are not the pinned sha256', async () => {
+    const segmentation = await readFile(TINY_SEGMENTATION_MODEL);
+    const impostor = await readFile(TINY_EMBEDDING_MODEL);
+    const remote = '3dspeaker_speech_campplus_sv_zh_en_16k-common_advanced.onnx';
+    const hub = new LocalHub(new Map([['onnx/model.onnx', segmentation], [remote, impostor]]));
+    const baseUrl = await hub.start();
+    try {
+      const downloadDir = path.join(temp.dir, 'models');
+      const resolved = await resolveDiarizationModels({ searchDirs: [downloadDir], downloadDir, baseUrl });
+      // The catalog pins the size too (28281164 bytes): a different file is refused before its hash is checked.
+      expect(resolved).toMatchObject({ ok: false, error: { code: expect.stringMatching(/^DOWNLOAD_(SIZE|CHECKSUM)_MISMATCH$/) as unknown as string } });
+      expect(await findInstalledDiarizationModel('campplus-3dspeaker-zh_en-common', [downloadDir])).toBeNull();
     } finally {
       await hub.stop();
     }

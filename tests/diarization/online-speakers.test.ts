@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLUSTERING_THRESHOLD, clusterEmbeddings } from '../../src-main/diarization/clustering';
+import { clusterPieces } from '../../src-main/diarization/piece-clustering';
 import { DEFAULT_ONLINE_SIMILARITY, OnlineSpeakerTracker } from '../../src-main/diarization/online-speakers';
 import { canonical, cosineSimilarity, speakerClouds } from './synthetic-embeddings';
 
@@ -64,11 +64,11 @@ describe('OnlineSpeakerTracker', () => {
     const online = embeddings.map((embedding) => tracker.assign(embedding, 1.5).speaker);
     expect(tracker.centroids()).toHaveLength(3);
     expect(online).toEqual(canonical(labels));
-    expect(online).toEqual(Array.from(clusterEmbeddings(embeddings).labels));
+    expect(online).toEqual(Array.from(clusterPieces(embeddings, embeddings.map(() => 1.5), { threshold: DEFAULT_ONLINE_SIMILARITY }).labels));
   });
 
-  it('uses the similarity equivalent of the offline distance threshold by default', () => {
-    expect(DEFAULT_ONLINE_SIMILARITY).toBeCloseTo(1 - DEFAULT_CLUSTERING_THRESHOLD ** 2 / 2, 12);
+  it('uses the offline speaker threshold of the default embedding model by default', () => {
+    expect(DEFAULT_ONLINE_SIMILARITY).toBe(0.3);
     const tracker = new OnlineSpeakerTracker();
     tracker.assign(arc(0));
     const angle = Math.acos(DEFAULT_ONLINE_SIMILARITY);

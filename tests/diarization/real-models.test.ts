@@ -1,27 +1,30 @@
 /**
- * Accuracy with the real diarization models (pyannote segmentation-3.0 and WeSpeaker ResNet34 in ONNX). No
- * registry package ships them (see README: "Speaker diarization"); these tests run when they sit in
- * ../shared/models/<model id>/onnx/model.onnx, and the attribution test also needs a real Whisper there.
+ * Accuracy with the real diarization models (pyannote segmentation-3.0 and 3D-Speaker CAM++ in ONNX, from
+ * ../shared/models). CI sets VERBATIM_REQUIRE_MODELS=1: a missing model then fails this file instead of
+ * skipping it. Thresholds: sherpa-onnx 2.0.1 on the same two files scores two-speakers.wav 14.8 % (collar 0)
+ * / 2.5 % (collar 0.25) and ami-dev 36.4 % + 67.7 % (collar 0), finding 3 and 4 speakers where there are 2
+ * (`npm run bench:diarize`); the bounds below hold us to clearly better than that. The two channels of
+ * stereo-two-speakers.wav overlap in time, so their mono mix cannot be transcribed; the job-level test
+ * (tests/jobs/integration/channel-speakers.test.ts) transcribes each channel on its own instead.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWhisperRecognizer } from '../../src-main/asr/whisper-recognizer';
-import { assignSpeakers } from '../../src-main/diarization/assign-speakers';
+import { channelDecoder } from '../../src-main/audio/channel-decoder';
 import { scoreDiarization } from '../../src-main/diarization/der';
+import { embeddingProfile } from '../../src-main/diarization/diarization-models';
 import { diarizeSamples, type DiarizationModels } from '../../src-main/diarization/diarize-audio';
 import { loadOnnxEmbedder } from '../../src-main/diarization/embedding-model';
 import { parseRttm } from '../../src-main/diarization/rttm';
 import { loadOnnxSegmenter } from '../../src-main/diarization/segmentation-model';
-import { availableDtypes } from '../../src-main/models/model-store';
-import { createSpeechFinder } from '../../src-main/pipeline/find-speech';
-import { transcribeFile } from '../../src-main/pipeline/transcribe-file';
-import { decodeAll, ffmpeg, makeTempDir, realDecoder } from '../audio/helpers';
-import { anyRealWhisper, realDiarizationModels, SHARED_AUDIO } from '../support/paths';
+import type { SpeakerTurn } from '../../src-main/diarization/types';
+import { decodeAll, makeTempDir, realDecoder } from '../audio/helpers';
+import { realDiarizationModels, SHARED_AUDIO } from '../support/paths';
 
 const real = realDiarizationModels();
+const AMI = path.join(SHARED_AUDIO, 'ami-dev');
 
-describe.runIf(real !== null)('real diarization models', () => {
+describe.runIf(real !== null)('real diarization models (segmentation-3.0 + CAM++)', () => {
   const decoder = realDecoder();
   let models: DiarizationModels;
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -29,9 +32,10 @@ describe.runIf(real !== null)('real diarization models', () => {
   beforeAll(async () => {
     const paths = real as { segmentation: string; embedding: string };
     const segmentation = await loadOnnxSegmenter({ modelPath: paths.segmentation, execution: 'auto' });
-    const embedding = await loadOnnxEmbedder({ modelPath: paths.embedding, execution: 'auto' });
+    const embedding = await loadOnnxEmbedder({ modelPath: paths.embedding, execution: 'auto', frontEnd: embeddingProfile('campplus-3dspeaker-zh_en-common').frontEnd });
     if (!segmentation.ok) throw new Error(segmentation.error.message);
     if (!embedding.ok) throw new Error(embedding.error.message);
+    expect(embedding.value.embedder.dimension).toBe(192);
     models = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder };
     temp = await makeTempDir('real-diarization');
   }, 120_000);
@@ -39,44 +43,69 @@ describe.runIf(real !== null)('real diarization models', () => {
     await Promise.all([models?.segmenter.dispose(), models?.embedder.dispose(), temp?.cleanup()]);
   });
 
-  it('diarizes two-speakers.wav with DER ≤ 15 % against its RTTM', async () => {
-    const audio = await decodeAll(decoder, path.join(SHARED_AUDIO, 'two-speakers.wav'));
+  async function diarize(file: string, reference: SpeakerTurn[], collar: number): Promise<{ speakers: number; der: number; errors: number; speech: number }> {
+    const result = await diarizeSamples(await decodeAll(decoder, file), models);
+    if (!result.ok) throw new Error(result.error.message);
+    const score = scoreDiarization(reference, result.value.turns, { collar });
+    if (!score.ok) throw new Error(score.error.message);
+    const { missed, falseAlarm, confusion, scoredSpeech, der } = score.value;
+    console.log(`${path.basename(file)}: ${result.value.speakerCount} speakers, DER ${(100 * der).toFixed(1)} % (collar ${collar}; missed ${missed.toFixed(2)} s, false alarm ${falseAlarm.toFixed(2)} s, confusion ${confusion.toFixed(2)} s of ${scoredSpeech.toFixed(1)} s)`);
+    return { speakers: result.value.speakerCount, der, errors: missed + falseAlarm + confusion, speech: scoredSpeech };
+  }
+
+  it('diarizes two-speakers.wav: 2 speakers, DER ≤ 10 % with no collar and ≤ 2 % with 0.25 s', async () => {
     const reference = parseRttm(await readFile(path.join(SHARED_AUDIO, 'two-speakers.rttm'), 'utf8'));
     if (!reference.ok) throw new Error(reference.error.message);
-    const result = await diarizeSamples(audio, models);
-    if (!result.ok) throw new Error(result.error.message);
-    const score = scoreDiarization(reference.value, result.value.turns);
-    if (!score.ok) throw new Error(score.error.message);
-    console.log(`real models, two-speakers.wav: ${result.value.speakerCount} speakers, DER ${(100 * score.value.der).toFixed(1)} %`);
-    expect(result.value.speakerCount).toBe(2);
-    expect(score.value.der).toBeLessThanOrEqual(0.15);
+    const strict = await diarize(path.join(SHARED_AUDIO, 'two-speakers.wav'), reference.value, 0);
+    const forgiving = await diarize(path.join(SHARED_AUDIO, 'two-speakers.wav'), reference.value, 0.25);
+    expect(strict.speakers).toBe(2);
+    expect(strict.der).toBeLessThanOrEqual(0.1);
+    expect(forgiving.der).toBeLessThanOrEqual(0.02);
   }, 300_000);
 
-  const whisper = anyRealWhisper();
-  it.runIf(whisper !== null)('attributes the two sentences of stereo-two-speakers.wav (mixed to mono) to two different speakers', async () => {
-    const mono = path.join(temp.dir, 'stereo-mono.wav');
-    await ffmpeg(decoder, ['-i', path.join(SHARED_AUDIO, 'stereo-two-speakers.wav'), '-ac', '1', mono]);
-    const { modelId, dir } = whisper as { modelId: string; dir: string };
-    const loaded = await loadWhisperRecognizer({ modelId, modelDir: dir, dtype: (await availableDtypes(dir))[0] ?? 'fp32', execution: 'auto' });
-    if (!loaded.ok) throw new Error(loaded.error.message);
-    const speech = createSpeechFinder(decoder);
-    try {
-      const probe = await decoder.probe(mono);
-      if (!probe.ok) throw new Error(probe.error.message);
-      const transcript = await transcribeFile(probe.value, { decoder, recognizer: loaded.value, findSpeech: speech.findSpeech }, { language: 'en', task: 'transcribe' });
-      if (!transcript.ok) throw new Error(transcript.error.message);
-      const diarized = await diarizeSamples(await decodeAll(decoder, mono), models);
-      if (!diarized.ok) throw new Error(diarized.error.message);
-      const segments = assignSpeakers(transcript.value.segments, diarized.value.turns);
-      const speakerSaying = (word: string): string | null | undefined => segments.find((segment) => segment.text.toLowerCase().includes(word))?.speaker;
-      const wizard = speakerSaying('wizard');
-      const horizon = speakerSaying('horizon');
-      expect(wizard).toBeTruthy();
-      expect(horizon).toBeTruthy();
-      expect(wizard).not.toBe(horizon);
-    } finally {
-      await loaded.value.dispose();
-      await speech.dispose();
+  it('diarizes the ami-dev meeting excerpts: the right number of speakers in each, pooled DER ≤ 30 % (collar 0, overlap scored)', async () => {
+    const rttm = await readFile(path.join(AMI, 'debug.development.rttm'), 'utf8');
+    let errors = 0;
+    let speech = 0;
+    for (const clip of ['dev00', 'dev01']) {
+      const reference = parseRttm(rttm, clip);
+      if (!reference.ok) throw new Error(reference.error.message);
+      const scored = await diarize(path.join(AMI, `${clip}.wav`), reference.value, 0);
+      expect(scored.speakers, clip).toBe(new Set(reference.value.map((turn) => turn.speaker)).size);
+      errors += scored.errors;
+      speech += scored.speech;
+    }
+    console.log(`ami-dev pooled DER ${((100 * errors) / speech).toFixed(1)} %`);
+    expect(errors / speech).toBeLessThanOrEqual(0.3);
+  }, 300_000);
+
+  it('keeps one speaker to one label on a single-speaker file (jfk.wav)', async () => {
+    const result = await diarizeSamples(await decodeAll(decoder, path.join(SHARED_AUDIO, 'jfk.wav')), models);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.speakerCount).toBe(1);
+  }, 300_000);
+
+  it('tells the two channels of stereo-two-speakers.wav apart: each channel diarized alone is one speaker, and the two are different people', async () => {
+    const file = path.join(SHARED_AUDIO, 'stereo-two-speakers.wav');
+    const left = await decodeAll(channelDecoder(decoder, 0), file);
+    const right = await decodeAll(channelDecoder(decoder, 1), file);
+    const [leftEmbedding, rightEmbedding] = await models.embedder.embed([left, right]);
+    const cosine = (a: Float32Array, b: Float32Array): number => {
+      let dot = 0;
+      let na = 0;
+      let nb = 0;
+      for (let k = 0; k < a.length; k += 1) {
+        dot += a[k]! * b[k]!;
+        na += a[k]! * a[k]!;
+        nb += b[k]! * b[k]!;
+      }
+      return dot / Math.sqrt(na * nb);
+    };
+    expect(cosine(leftEmbedding!, rightEmbedding!)).toBeLessThan(embeddingProfile('campplus-3dspeaker-zh_en-common').speakerThreshold);
+    for (const samples of [left, right]) {
+      const result = await diarizeSamples(samples, models);
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.value.speakerCount).toBe(1);
     }
   }, 300_000);
 });

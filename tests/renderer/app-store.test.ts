@@ -37,7 +37,7 @@ function engineDouble() {
   const api: VerbatimApi = {
     engineInfo: async () => ok({ version: '0', ffmpeg: null, executionProvider: { requested: 'cpu', active: 'cpu', fallbackReason: null }, modelsDir: '/m' }),
     getSettings: async () =>
-      ok({ modelId: 'whisper-base', language: null, vocabulary: '', useGpu: false, findSpeakers: true, storageDir: '/d', inputDeviceId: null, monitorDeviceId: null }),
+      ok({ modelId: 'whisper-base', language: null, vocabulary: '', useGpu: false, findSpeakers: true, storageDir: '/d', inputDeviceId: null, monitorDeviceId: null, userName: 'Me' }),
     updateSettings: notInTest,
     listModels: async () => {
       calls.push('listModels');

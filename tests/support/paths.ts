@@ -11,7 +11,7 @@ export const TINY_MULTILINGUAL = path.join(GENERATED_MODELS, 'tiny-random-whispe
 export const TINY_ENGLISH = path.join(GENERATED_MODELS, 'tiny-random-whisper.en');
 /** Random weights with whisper-tiny's shapes (39 M parameters, 154 MB): big enough to see memory come and go. */
 export const TINY_SIZED = path.join(GENERATED_MODELS, 'random-whisper-tiny-shape');
-/** Handcrafted DSP stand-ins for pyannote segmentation-3.0 and WeSpeaker ResNet34 (tools/models/gen_tiny_diarization.py). */
+/** Handcrafted DSP stand-ins for pyannote segmentation-3.0 and the embedding models (tools/models/gen_tiny_diarization.py). */
 export const TINY_DIARIZATION = path.join(GENERATED_MODELS, 'tiny-diarization');
 export const TINY_SEGMENTATION_MODEL = path.join(TINY_DIARIZATION, 'pyannote-segmentation-3.0/onnx/model.onnx');
 export const TINY_EMBEDDING_MODEL = path.join(TINY_DIARIZATION, 'wespeaker-voxceleb-resnet34-LM/onnx/model.onnx');
@@ -54,9 +54,13 @@ export function anyRealWhisper(): { modelId: string; dir: string } | null {
   return null;
 }
 
-/** The real diarization models under ../shared/models, when both have been provided. */
+/** Where ../shared/models keeps the real diarization models (segmentation-3.0 and CAM++, see its README). */
+export const REAL_SEGMENTATION_MODEL = path.join(SHARED_MODELS, 'pyannote-segmentation-3.0/onnx/model.onnx');
+export const REAL_EMBEDDING_MODEL = path.join(SHARED_MODELS, 'campplus-3dspeaker-zh_en-common/onnx/model.onnx');
+
+/** The real diarization models, when both are present; with REQUIRE_MODELS a missing one throws. */
 export function realDiarizationModels(): { segmentation: string; embedding: string } | null {
-  const segmentation = path.join(SHARED_MODELS, 'pyannote-segmentation-3.0/onnx/model.onnx');
-  const embedding = path.join(SHARED_MODELS, 'wespeaker-voxceleb-resnet34-LM/onnx/model.onnx');
-  return existsSync(segmentation) && existsSync(embedding) ? { segmentation, embedding } : null;
+  const missing = [REAL_SEGMENTATION_MODEL, REAL_EMBEDDING_MODEL].filter((file) => !existsSync(file));
+  if (REQUIRE_MODELS && missing.length > 0) throw new Error(`VERBATIM_REQUIRE_MODELS=1 but ${missing.join(', ')} is missing`);
+  return missing.length === 0 ? { segmentation: REAL_SEGMENTATION_MODEL, embedding: REAL_EMBEDDING_MODEL } : null;
 }

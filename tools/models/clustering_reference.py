@@ -1,8 +1,7 @@
-"""Reference centroid-linkage clustering (scipy) for checking src-main/diarization/centroid-linkage.ts.
+"""Reference average-linkage clustering (scipy) for checking src-main/diarization/average-linkage.ts.
 
-Does what pyannote.audio 3.1's AgglomerativeClustering does before its own cluster-size logic: L2-normalise
-the embeddings, scipy.cluster.hierarchy.linkage(method="centroid", metric="euclidean"), then
-fcluster(criterion="distance") at each requested threshold.
+L2-normalises the embeddings, then scipy.cluster.hierarchy.linkage(method="average", metric="cosine") (UPGMA on
+cosine distance, 1 - similarity), then fcluster(criterion="distance") at each requested threshold.
 
 Input: a raw little-endian float32 .f32 file of embeddings, row-major, --dim values per row.
 Output (JSON on stdout): {"linkage": [[left, right, distance, size], ...], "labels": [[...], ...]} with one
@@ -25,7 +24,7 @@ def main() -> None:
 
     embeddings = np.fromfile(args.input, dtype="<f4").astype(np.float64).reshape(-1, args.dim)
     embeddings /= np.linalg.norm(embeddings, axis=-1, keepdims=True)
-    dendrogram = linkage(embeddings, method="centroid", metric="euclidean")
+    dendrogram = linkage(embeddings, method="average", metric="cosine")
     thresholds = [float(value) for value in args.thresholds.split(",") if value]
     labels = [fcluster(dendrogram, t, criterion="distance").tolist() for t in thresholds]
     print(json.dumps({"linkage": dendrogram.tolist(), "labels": labels}))

@@ -35,6 +35,9 @@ SAMPLE_RATE = 16000
 
 SEGMENTATION_DIR = "pyannote-segmentation-3.0"
 EMBEDDING_DIR = "wespeaker-voxceleb-resnet34-LM"
+# The same stand-in under the id of the default embedding model (CAM++), so tests that resolve the catalog's
+# default find an installed model. Its interface is the same (feats -> embs); only the size differs (256, not 192).
+CAMPPLUS_DIR = "campplus-3dspeaker-zh_en-common"
 
 # Segmentation frame timing (pyannote segmentation-3.0's receptive field).
 FRAME_STEP = 270
@@ -251,7 +254,8 @@ real models' ONNX inputs and outputs.
 
 pyannote-segmentation-3.0/onnx/model.onnx: input_values [batch, 1, samples] -> logits [batch, frames, 7] (powerset
 log-probabilities). Silence -> {}, a low-pitched voice (f0 below ~150 Hz) -> {0}, a high one -> {1}.
-wespeaker-voxceleb-resnet34-LM/onnx/model.onnx: feats [batch, frames, 80] (mean-normalised Kaldi fbank) -> embs [batch, 256].
+wespeaker-voxceleb-resnet34-LM/onnx/model.onnx (and the same file as campplus-3dspeaker-zh_en-common/onnx/model.onnx):
+feats [batch, frames, 80] (mean-normalised Kaldi fbank) -> embs [batch, 256].
 Statistics of the spectral fine structure under a fixed random projection: voices with different pitch
 and timbre point in different directions.
 """
@@ -259,14 +263,16 @@ and timbre point in different directions.
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", required=True, help="folder to write pyannote-segmentation-3.0/, wespeaker-voxceleb-resnet34-LM/ and README.txt into")
+    parser.add_argument("--out", required=True, help="folder to write pyannote-segmentation-3.0/, wespeaker-voxceleb-resnet34-LM/, campplus-3dspeaker-zh_en-common/ and README.txt into")
     args = parser.parse_args()
     out = Path(args.out)
     # Folders named like the catalog ids (models/catalog.json), so the app finds them as installed models.
     (out / SEGMENTATION_DIR / "onnx").mkdir(parents=True, exist_ok=True)
     (out / EMBEDDING_DIR / "onnx").mkdir(parents=True, exist_ok=True)
+    (out / CAMPPLUS_DIR / "onnx").mkdir(parents=True, exist_ok=True)
     onnx.save(segmentation_graph(), out / SEGMENTATION_DIR / "onnx" / "model.onnx")
     onnx.save(embedding_graph(), out / EMBEDDING_DIR / "onnx" / "model.onnx")
+    onnx.save(embedding_graph(), out / CAMPPLUS_DIR / "onnx" / "model.onnx")
     (out / "README.txt").write_text(README)
 
 

@@ -75,6 +75,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       ...(request.language !== undefined ? { language: request.language } : {}),
       ...(request.task !== undefined ? { task: request.task } : {}),
       ...(request.prompt ? { prompt: request.prompt } : {}),
+      ...(request.channel !== undefined ? { channel: request.channel } : {}),
     }), (message, reportProgress) => {
       if (message.type === 'result') return message.result;
       if (message.type === 'progress' && reportProgress) reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));
@@ -89,6 +90,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       path: request.path,
       device,
       ...(request.speakers ? { speakers: request.speakers } : {}),
+      ...(request.channel !== undefined ? { channel: request.channel } : {}),
     }), (message, reportProgress) => {
       if (message.type === 'diarized') return message.result;
       if (message.type === 'diarize-progress' && reportProgress) reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));

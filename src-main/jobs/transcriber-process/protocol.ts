@@ -32,6 +32,8 @@ export interface TranscribeRequestMessage {
   language?: string | null;
   task?: AsrTask;
   prompt?: string;
+  /** Transcribe this channel alone (0 = first) instead of the mix. */
+  channel?: number;
   device: ExecutionPreference;
 }
 
@@ -40,6 +42,8 @@ export interface DiarizeRequestMessage {
   requestId: string;
   path: string;
   speakers?: SpeakerCountHint;
+  /** Diarize this channel alone (0 = first) instead of the mix. */
+  channel?: number;
   device: ExecutionPreference;
 }
 

@@ -98,9 +98,9 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
   const engine = await engineFor(request.device ?? defaultDevice);
   let lastStage = '';
   let lastSentAt = 0;
-  const { path, modelId, modelDir, dtype, language, task, prompt } = request;
+  const { path, modelId, modelDir, dtype, language, task, prompt, channel } = request;
   return engine.transcribeFile(
-    { path, modelId, modelDir, dtype, language, task, prompt },
+    { path, modelId, modelDir, dtype, language, task, prompt, ...(channel !== undefined ? { channel } : {}) },
     ({ stage, percent }) => {
       const now = Date.now();
       if (stage === lastStage && now - lastSentAt < PROGRESS_INTERVAL_MS) return;
@@ -133,7 +133,7 @@ async function diarize(request: DiarizeRequestMessage, signal: AbortSignal): Pro
   });
   let lastSentAt = 0;
   return diarizer.diarize(
-    { path: request.path, ...(request.speakers ? { speakers: request.speakers } : {}) },
+    { path: request.path, ...(request.speakers ? { speakers: request.speakers } : {}), ...(request.channel !== undefined ? { channel: request.channel } : {}) },
     ({ stage, percent }) => {
       const now = Date.now();
       if (percent < 100 && now - lastSentAt < PROGRESS_INTERVAL_MS) return;

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { LOCAL_SPEAKERS } from '../../src-main/diarization/powerset';
+import { FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, FRAMES_PER_WINDOW, windowStartFrame } from '../../src-main/diarization/segmentation-windows';
+import { SpeakerPieceTracker, type SpeakerPiece } from '../../src-main/diarization/speaker-pieces';
+
+const SR = 16_000;
+const STEP = 80_000;
+const centre = (frame: number): number => (frame * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES / 2) / SR;
+
+/** A window's activity: `speakers[local]` lists the [from, to) seconds (file time) the local speaker talks. */
+function window(startSample: number, speakers: Record<number, [number, number][]>): Uint8Array {
+  const activity = new Uint8Array(FRAMES_PER_WINDOW * LOCAL_SPEAKERS);
+  const first = windowStartFrame(startSample);
+  for (let local = 0; local < FRAMES_PER_WINDOW; local += 1) {
+    const time = centre(first + local);
+    for (const [speaker, spans] of Object.entries(speakers)) {
+      if (spans.some(([from, to]) => time >= from && time < to)) activity[local * LOCAL_SPEAKERS + Number(speaker)] = 1;
+    }
+  }
+  return activity;
+}
+
+function run(windows: [number, Record<number, [number, number][]>][]): SpeakerPiece[] {
+  const tracker = new SpeakerPieceTracker();
+  const pieces: SpeakerPiece[] = [];
+  for (const [start, speakers] of windows) pieces.push(...tracker.push(start, window(start, speakers)));
+  pieces.push(...tracker.finish());
+  return pieces;
+}
+
+const seconds = (piece: SpeakerPiece): [number, number] => [centre(piece.frames[0]!), centre(piece.frames[piece.frames.length - 1]!)];
+
+describe('SpeakerPieceTracker', () => {
+  it('follows one voice across windows whose local speaker numbers differ, in pieces of about 2 s, each frame once', () => {
+    // The same voice from 1 s to 13 s: local speaker 0 in the first window, 2 in the second, 1 in the third.
+    const pieces = run([
+      [0, { 0: [[1, 13]] }],
+      [STEP, { 2: [[1, 13]] }],
+      [2 * STEP, { 1: [[1, 13]] }],
+    ]);
+    expect(new Set(pieces.map((piece) => piece.track)).size).toBe(1);
+    const frames = pieces.flatMap((piece) => Array.from(piece.frames)).sort((a, b) => a - b);
+    expect(new Set(frames).size).toBe(frames.length);
+    expect(centre(frames[0]!)).toBeCloseTo(1, 1);
+    expect(centre(frames.at(-1)!)).toBeCloseTo(13, 1);
+    // 12 s closed at 10 s: one 10 s run in 5 pieces, then a 2 s run.
+    for (const piece of pieces) {
+      const [from, to] = seconds(piece);
+      expect(to - from).toBeGreaterThan(1.5);
+      expect(to - from).toBeLessThan(2.5);
+    }
+  });
+
+  it('ends a run at a pause, keeps overlapped speech for both voices, and embeds each from where it talks alone', () => {
+    const pieces = run([
+      [0, { 0: [[0.5, 2.5], [3.5, 5]], 1: [[2, 4.5]] }],
+      [STEP, { 0: [[0, 1]] }],
+    ]);
+    const byTrack = new Map<number, SpeakerPiece[]>();
+    for (const piece of pieces) byTrack.set(piece.track, [...(byTrack.get(piece.track) ?? []), piece]);
+    expect(byTrack.size).toBe(2);
+    const [first, second] = [...byTrack.values()];
+    // Voice 0 paused 2.5–3.5 s (1 s ≥ 0.3 s): two runs.
+    expect(first!.map(seconds).map(([from]) => Math.round(from * 2) / 2)).toEqual([0.5, 3.5]);
+    // Voice 1 overlaps voice 0 on 2–2.5 s and 3.5–4.5 s; its embedding uses 2.5–3.5 s only (1 s, alone).
+    const overlapped = second![0]!;
+    const [from, to] = seconds(overlapped);
+    expect(from).toBeCloseTo(2, 1);
+    expect(to).toBeCloseTo(4.5, 1);
+    const clean = Array.from(overlapped.embeddingFrames, centre);
+    expect(Math.min(...clean)).toBeGreaterThanOrEqual(2.45);
+    expect(Math.max(...clean)).toBeLessThan(3.55);
+  });
+
+  it('finds nothing in silence', () => {
+    expect(run([[0, {}], [STEP, {}]])).toEqual([]);
+    expect(new SpeakerPieceTracker().finish()).toEqual([]);
+  });
+});
