@@ -199,6 +199,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         language: request.language ?? null,
         task: request.task ?? 'transcribe',
         ...(request.prompt?.trim() ? { initialPrompt: request.prompt.trim() } : {}),
+        ...(request.beamSize !== undefined ? { decoding: { beamSize: request.beamSize } } : {}),
         ...(signal ? { signal } : {}),
         onProgress: (stage, percent) => onProgress({ path, stage, percent }),
       },

@@ -44,6 +44,8 @@ class WhisperRecognizer implements SpeechRecognizer {
   private disposed = false;
   private readonly sotSequenceCache = new Map<string, number[]>();
   private lastEncoded: { audio: Float32Array; length: number; cross: CrossAttentionCache } | null = null;
+  /** JavaScript-side time (the decoder's ORT runs excluded), for benchmarks. */
+  private readonly stages: SessionTimings = { features: { totalMs: 0, runs: 0 }, search: { totalMs: 0, runs: 0 }, alignment: { totalMs: 0, runs: 0 } };
 
   constructor(
     readonly modelId: string,
@@ -59,8 +61,9 @@ class WhisperRecognizer implements SpeechRecognizer {
     return this.sessions.execution;
   }
 
+  /** ORT time per session (encoder, decoder) and this process's own work: features, token search, word alignment. */
   timings(): SessionTimings {
-    return this.sessions.timing();
+    return { ...this.sessions.timing(), ...structuredClone(this.stages) };
   }
 
   async detectLanguage(audio: Float32Array): Promise<Result<DetectedLanguage, AsrErrorCode>> {
@@ -98,7 +101,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       const context = this.promptTokens(options);
       const prompt = context.length > 0 ? [this.vocabulary.special.sotPrev, ...context, ...prefix] : prefix;
       const windowSeconds = audio.length / 16_000;
-      const decoded = await decodeWithFallback(
+      const decoded = await this.timedStage('search', () => decodeWithFallback(
         {
           sessions: this.sessions,
           cross,
@@ -120,7 +123,7 @@ class WhisperRecognizer implements SpeechRecognizer {
           seed: options.seed ?? 0,
           ...(signal ? { signal } : {}),
         },
-      );
+      ));
       if (decoded.cancelled || signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled while it was being decoded.');
       const quality = {
         avgLogprob: decoded.avgLogprob,
@@ -141,7 +144,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       }));
       let resumeAt = parsed.resumeAt;
       if (decoding.wordTimestamps && timed.length > 0) {
-        const lastSpeech = await this.addWordTimes(timed, cross, sotSequence, language, audio.length, options.lastSpeechAt ?? 0);
+        const lastSpeech = await this.timedStage('alignment', () => this.addWordTimes(timed, cross, sotSequence, language, audio.length, options.lastSpeechAt ?? 0));
         // openai: when the last segment was left unfinished, resume after the last word actually heard.
         if (!parsed.closed && lastSpeech > 0) resumeAt = Math.min(windowSeconds, lastSpeech);
       }
@@ -169,11 +172,24 @@ class WhisperRecognizer implements SpeechRecognizer {
   private async encode(audio: Float32Array): Promise<{ cross: CrossAttentionCache }> {
     if (this.lastEncoded?.audio === audio && this.lastEncoded.length === audio.length) return { cross: this.lastEncoded.cross };
     this.lastEncoded = null;
-    const mel = await this.features.logMel(audio);
+    const mel = await this.timedStage('features', () => this.features.logMel(audio));
     const encoded = await this.sessions.encode(mel, this.features.mels, this.features.frames);
     const cross = await this.sessions.crossAttention(encoded, this.vocabulary.special.sot);
     this.lastEncoded = { audio, length: audio.length, cross };
     return { cross };
+  }
+
+  /** Adds a stage's wall time, less the decoder's ORT time inside it, to `stages`. */
+  private async timedStage<T>(stage: 'features' | 'search' | 'alignment', run: () => Promise<T>): Promise<T> {
+    const decoderBefore = this.sessions.timing().decoder?.totalMs ?? 0;
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      const entry = this.stages[stage] as { totalMs: number; runs: number };
+      entry.totalMs += performance.now() - started - ((this.sessions.timing().decoder?.totalMs ?? 0) - decoderBefore);
+      entry.runs += 1;
+    }
   }
 
   private languageProbabilities(cross: CrossAttentionCache): LanguageProbabilities {

@@ -16,6 +16,7 @@ export interface TranscribeCommand {
   language: string | null;
   task: AsrTask;
   prompt: string | null;
+  beamSize: number | null;
   formats: ExportFormat[];
   outDir: string | null;
   device: ExecutionPreference;
@@ -32,6 +33,7 @@ Options:
   --language <auto|ko|en|…>   spoken language (default: auto-detect)
   --task <transcribe|translate>  translate = English output from any language
   --prompt <text>      names and words the speakers use (e.g. "Verbatim, Hyprnote, 김민지")
+  --beam-size <n>      beams of the decoder's search, 1 = greedy (default 5)
   --format <list>      comma-separated: ${EXPORT_FORMATS.join(',')} (default: txt,srt)
   --out-dir <dir>      where transcripts go (default: next to each input)
   --device <auto|cpu|gpu>  execution provider preference (default: auto)

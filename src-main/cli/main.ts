@@ -35,6 +35,7 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
           language: command.language,
           task: command.task,
           ...(command.prompt ? { prompt: command.prompt } : {}),
+          ...(command.beamSize !== null ? { beamSize: command.beamSize } : {}),
           ...(command.modelId ? { modelId: command.modelId } : {}),
           ...(command.modelDir ? { modelDir: resolve(command.modelDir) } : {}),
           ...(command.dtype ? { dtype: command.dtype } : {}),

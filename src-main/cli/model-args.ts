@@ -13,6 +13,7 @@ export const MODEL_ARG_OPTIONS = {
   language: { type: 'string' },
   task: { type: 'string', default: 'transcribe' },
   prompt: { type: 'string' },
+  'beam-size': { type: 'string' },
   device: { type: 'string', default: 'auto' },
 } as const;
 
@@ -24,6 +25,7 @@ export interface ModelArgValues {
   language?: string | undefined;
   task?: string | undefined;
   prompt?: string | undefined;
+  'beam-size'?: string | undefined;
   device?: string | undefined;
 }
 
@@ -37,6 +39,8 @@ export interface ModelArgs {
   task: AsrTask;
   /** Names and words the speakers use (a vocabulary prompt); null: none. */
   prompt: string | null;
+  /** Beams of the decoder's search (1 = greedy); null: the engine's default (5). */
+  beamSize: number | null;
   device: ExecutionPreference;
 }
 
@@ -46,6 +50,8 @@ export function checkModelArgs(values: ModelArgValues): Result<ModelArgs> {
   if (task !== 'transcribe' && task !== 'translate') return fail('CLI_BAD_ARGS', '--task must be transcribe or translate.');
   if (device !== 'auto' && device !== 'cpu' && device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
   if (values.dtype !== undefined && !isModelDtype(values.dtype)) return fail('CLI_BAD_ARGS', '--dtype must be fp32, fp16, q8 or q4.');
+  const beamSize = values['beam-size'] === undefined ? null : Number(values['beam-size']);
+  if (beamSize !== null && !(Number.isInteger(beamSize) && beamSize >= 1 && beamSize <= 10)) return fail('CLI_BAD_ARGS', '--beam-size must be a whole number from 1 to 10.');
   if (values.prompt !== undefined && values.prompt.length > MAX_PROMPT_LENGTH) return fail('CLI_BAD_ARGS', `--prompt takes at most ${MAX_PROMPT_LENGTH} characters.`);
   return ok({
     modelId: values.model ?? null,
@@ -55,6 +61,7 @@ export function checkModelArgs(values: ModelArgValues): Result<ModelArgs> {
     language: values.language === undefined || values.language === 'auto' ? null : values.language.toLowerCase(),
     task,
     prompt: values.prompt?.trim() ? values.prompt.trim() : null,
+    beamSize,
     device,
   });
 }

@@ -80,6 +80,14 @@ function readSegment(value: unknown, path: string, problems: string[]): Transcri
   const speaker = value.speaker;
   if (speaker !== null && typeof speaker !== 'string') problems.push(`${path}/speaker must be a string or null`);
   const segment: TranscriptSegment = { id: id as number, start, end, text, speaker: speaker as string | null };
+  if (value.language !== undefined) {
+    if (typeof value.language === 'string') segment.language = value.language;
+    else problems.push(`${path}/language must be a string`);
+  }
+  if (value.inaudible !== undefined) {
+    if (typeof value.inaudible === 'boolean') segment.inaudible = value.inaudible;
+    else problems.push(`${path}/inaudible must be a boolean`);
+  }
   if (value.words !== undefined) {
     if (!Array.isArray(value.words)) problems.push(`${path}/words must be an array`);
     else segment.words = value.words.map((word, index) => readWord(word, `${path}/words/${index}`, problems));
@@ -143,6 +151,8 @@ function copyTranscript(transcript: Transcript): Transcript {
         text: segment.text,
         speaker: segment.speaker,
       };
+      if (segment.language !== undefined) copy.language = segment.language;
+      if (segment.inaudible !== undefined) copy.inaudible = segment.inaudible;
       if (segment.words !== undefined) {
         copy.words = segment.words.map((word) => {
           const wordCopy: TranscriptWord = { start: word.start, end: word.end, text: word.text };

@@ -12,6 +12,8 @@ export interface ExportOptions {
   maxLinesPerCue?: number;
   /** Start SRT output with a UTF-8 byte order mark, for legacy Windows/TV players that guess the code page. Default false. */
   srtByteOrderMark?: boolean;
+  /** VTT only: one cue per word, timed by the word timestamps, where segments have them. Default false. */
+  wordCues?: boolean;
   /** RTTM only: the diarizer's turns; without them, RTTM is written from the segments' speakers. */
   speakerTurns?: readonly SpeakerTurn[];
 }
@@ -24,6 +26,7 @@ export const DEFAULT_EXPORT_OPTIONS: ResolvedExportOptions = {
   maxLineWidth: 42,
   maxLinesPerCue: 2,
   srtByteOrderMark: false,
+  wordCues: false,
 };
 
 /** Narrowest line that still leaves room for a short word after a speaker label. */

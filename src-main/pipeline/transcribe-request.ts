@@ -8,6 +8,8 @@ export interface TranscribeFileRequest {
   task?: AsrTask;
   /** Names and words the speakers use (a vocabulary prompt). */
   prompt?: string | undefined;
+  /** Beams of the decoder's search (1 = greedy); the engine's default (5) when absent. */
+  beamSize?: number | undefined;
 }
 
 export interface TranscribeProgress {

@@ -57,24 +57,26 @@ afterAll(async () => {
 });
 
 describe('verbatim transcribe (CLI)', () => {
-  it('reports each bad input with its code and path within 5 s, still transcribes the good file, exits 1', async () => {
+  it('reports each bad input with its code and path before any transcription, still transcribes the good file, exits 1', async () => {
     const good = path.join(SHARED_AUDIO, 'jfk.wav');
     const outDir = path.join(dir, 'out');
     const run = await runCli(['transcribe', ...Object.values(bad), good, '--model-dir', TINY_MULTILINGUAL, '--format', 'txt,srt,json', '--out-dir', outDir]);
     expect(run.code).toBe(1);
+    // How fast the checks are is the probe's business (tests/audio); here: all before the good file is done.
+    const done = run.stderrLines.find((entry) => entry.text.startsWith(`done ${good}`));
+    expect(done).toBeDefined();
     for (const [code, file] of Object.entries(bad)) {
       const line = run.stderrLines.find((entry) => entry.text.startsWith(`error ${code}: ${file}`));
       expect(line, `${code} for ${file}\n${run.stderrLines.map((entry) => entry.text).join('\n')}`).toBeDefined();
-      expect(line?.atMs).toBeLessThan(5000 + 3000); // 5 s per file, plus Node and tsx start-up
+      expect(line?.atMs).toBeLessThan(done?.atMs ?? 0);
     }
-    expect(run.stderrLines.some((entry) => entry.text.startsWith(`done ${good}`))).toBe(true);
     for (const extension of ['txt', 'srt', 'json']) expect(existsSync(path.join(outDir, `jfk.${extension}`))).toBe(true);
     const json = JSON.parse(await readFile(path.join(outDir, 'jfk.json'), 'utf8')) as { modelId: string; duration: number };
     expect(json.modelId).toBe('tiny-random-whisper');
     expect(json.duration).toBeCloseTo(11, 0);
   });
 
-  it('checks every input before transcribing any: bad files after a good one are reported first, within 5 s', async () => {
+  it('checks every input before transcribing any: bad files after a good one are reported first', async () => {
     // A good input named as a careless user might: dot-prefixed, long Hangul, an emoji, a bidi override.
     const stem = `.${'주간 회의록 '.repeat(13)}👩‍💻\u202Ecod`;
     const good = path.join(dir, `${stem}.wav`);
@@ -89,7 +91,6 @@ describe('verbatim transcribe (CLI)', () => {
     for (const [code, file] of [['FILE_NOT_FOUND', missing], ['FILE_EMPTY', bad.FILE_EMPTY]]) {
       const line = run.stderrLines.find((entry) => entry.text.startsWith(`error ${code}: ${file}`));
       expect(line, `${code}\n${lines.join('\n')}`).toBeDefined();
-      expect(line?.atMs).toBeLessThan(5000 + 3000); // all probes well under 5 s, plus Node and tsx start-up
       expect(line?.atMs).toBeLessThan(done?.atMs ?? 0);
     }
     // The transcripts are named by the one file-name rule: visible, within the byte limit, NFC.

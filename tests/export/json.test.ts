@@ -30,6 +30,23 @@ describe('renderJson / parseTranscriptJson', () => {
     expect(parseTranscriptJson(`\uFEFF${output}`)).toEqual({ ok: true, value: FIXTURE });
   });
 
+  it('carries each segment’s language and inaudible mark through the schema and back', () => {
+    const marked = {
+      ...FIXTURE,
+      segments: [
+        { ...(FIXTURE.segments[0] as (typeof FIXTURE.segments)[number]), language: 'ko' },
+        { ...(FIXTURE.segments[1] as (typeof FIXTURE.segments)[number]), text: '[inaudible]', inaudible: true, words: [] },
+      ],
+    };
+    const text = renderJson(marked);
+    expect(validate(JSON.parse(text))).toBe(true);
+    const back = parseTranscriptJson(text);
+    expect(back.ok && back.value.segments.map((segment) => [segment.language ?? null, segment.inaudible ?? false])).toEqual([
+      ['ko', false],
+      [null, true],
+    ]);
+  });
+
   it('keeps Hangul and emoji as UTF-8 characters, not \\u escapes, with no BOM', () => {
     expect(output).toContain('"text": "안녕하세요, 회의를 시작하겠습니다."');
     expect(output).toContain('👩‍💻');

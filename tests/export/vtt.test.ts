@@ -67,6 +67,18 @@ describe('renderVtt', () => {
     });
   });
 
+  it('writes a cue per word, timed by its word timestamps, with wordCues', () => {
+    const words = parseVttCues(renderVtt(FIXTURE, { wordCues: true }));
+    expect(words.errors).toEqual([]);
+    const segment = FIXTURE.segments[4];
+    const expected = (segment?.words ?? []).map((word) => ({ text: word.text.trim(), startMs: Math.round(word.start * 1000), endMs: Math.round(word.end * 1000) }));
+    expect(expected.length).toBeGreaterThan(3);
+    const found = words.cues.filter((cue) => cue.startMs >= (expected[0]?.startMs ?? 0) - 1 && cue.endMs <= (expected.at(-1)?.endMs ?? 0) + 1);
+    expect(found.map((cue) => ({ text: cue.lines.join(' '), startMs: Math.round(cue.startMs), endMs: Math.round(cue.endMs) }))).toEqual(expected);
+    // Segments without word times keep their ordinary cues.
+    expect(words.cues.some((cue) => cue.lines.join(' ').includes('안녕하세요'))).toBe(true);
+  });
+
   it('is just the header for an empty transcript', () => {
     expect(renderVtt({ ...FIXTURE, segments: [] })).toBe('WEBVTT\n');
     expect(parseVttCues('WEBVTT\n').errors).toEqual([]);

@@ -5,7 +5,7 @@
  * likely one among those that do not repeat. A window the model hears as no speech is not retried.
  */
 import { deflate } from 'pako';
-import { searchTokens, type SearchContext, type SearchResult } from './token-search';
+import { passPrompt, searchTokens, type SearchContext, type SearchResult } from './token-search';
 
 export interface FallbackOptions {
   temperatures: readonly number[];
@@ -67,10 +67,11 @@ export async function decodeWithFallback(
   options: FallbackOptions,
 ): Promise<DecodedWindow> {
   const random = seededRandom(options.seed);
+  const promptPass = await passPrompt(context);
   const all: DecodedWindow[] = [];
   const notRepetitive: DecodedWindow[] = [];
   for (const temperature of options.temperatures) {
-    const outcome = await searchTokens(context, {
+    const outcome = await searchTokens(context, promptPass, {
       temperature,
       beamSize: options.beamSize,
       bestOf: options.bestOf,

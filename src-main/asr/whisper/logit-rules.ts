@@ -108,7 +108,19 @@ export function applyLogitRules(row: Float32Array, sampled: readonly number[], r
   if (logSumExp(row, begin, vocab) > maxOf(row, 0, begin)) row.fill(-Infinity, 0, begin);
 }
 
-/** log_softmax normaliser of a row: log Σ exp(row). */
+/** Terms more than this far below the maximum add less than e^-30 each: below float32 precision, skipped. */
+const NEGLIGIBLE = 30;
+
+/** log_softmax normaliser of a row: log Σ exp(row), summing only the terms that can matter. */
 export function logNormalizer(row: Float32Array): number {
-  return logSumExp(row, 0, row.length);
+  let max = -Infinity;
+  for (let i = 0; i < row.length; i += 1) if ((row[i] as number) > max) max = row[i] as number;
+  if (max === -Infinity) return -Infinity;
+  const floor = max - NEGLIGIBLE;
+  let sum = 0;
+  for (let i = 0; i < row.length; i += 1) {
+    const value = row[i] as number;
+    if (value > floor) sum += Math.exp(value - max);
+  }
+  return max + Math.log(sum);
 }

@@ -33,6 +33,14 @@ export interface SearchOutcome {
   cancelled: boolean;
 }
 
+/** The decoder's pass over a window's prompt: the same for every temperature tried, so it is run once. */
+export interface PromptPass {
+  /** Logits of the prompt's last position (the first sampled token's). */
+  lastRow: Float32Array;
+  cache: SelfAttentionCache;
+  noSpeechProb: number | null;
+}
+
 export interface SearchContext {
   sessions: WhisperSessions;
   cross: CrossAttentionCache;
@@ -103,18 +111,25 @@ function topK(row: Float32Array, k: number): { token: number; value: number }[] 
   return best;
 }
 
-/** Decodes one window from its prompt with the strategy the options pick. */
-export async function searchTokens(context: SearchContext, options: SearchOptions): Promise<SearchOutcome> {
+/** Runs the decoder over the window's prompt (its self-attention cache, the first token's logits, no-speech). */
+export async function passPrompt(context: SearchContext): Promise<PromptPass> {
   const { sessions, prompt } = context;
   const vocab = sessions.vocabSize;
   const first = await sessions.step([prompt], context.cross, null);
-  const noSpeechProb = context.noSpeechToken === null ? null : softmaxAt(rowOf(first.logits, context.sotIndex, vocab), context.noSpeechToken);
-  const lastRow = rowOf(first.logits, prompt.length - 1, vocab);
+  return {
+    lastRow: rowOf(first.logits, prompt.length - 1, vocab),
+    cache: first.cache,
+    noSpeechProb: context.noSpeechToken === null ? null : softmaxAt(rowOf(first.logits, context.sotIndex, vocab), context.noSpeechToken),
+  };
+}
+
+/** Decodes one window from its prompt's pass with the strategy the options pick. */
+export async function searchTokens(context: SearchContext, promptPass: PromptPass, options: SearchOptions): Promise<SearchOutcome> {
   const outcome =
     options.temperature === 0 && options.beamSize > 1
-      ? await beamSearch(context, options, lastRow, first.cache)
-      : await sampleRows(context, options, lastRow, first.cache);
-  return { ...outcome, noSpeechProb };
+      ? await beamSearch(context, options, promptPass.lastRow.slice(), promptPass.cache)
+      : await sampleRows(context, options, promptPass.lastRow.slice(), promptPass.cache);
+  return { ...outcome, noSpeechProb: promptPass.noSpeechProb };
 }
 
 async function sampleRows(

@@ -84,8 +84,16 @@ export function medianFilterRows(data: Float32Array, rows: number, columns: numb
   for (let row = 0; row < rows; row += 1) {
     const base = row * columns;
     for (let column = 0; column < columns; column += 1) {
-      for (let k = 0; k < width; k += 1) window[k] = data[base + reflect(column - pad + k)] as number;
-      window.sort();
+      // Insertion sort: the window is tiny (7), and this runs for every token × frame × head.
+      for (let k = 0; k < width; k += 1) {
+        const value = data[base + reflect(column - pad + k)] as number;
+        let at = k;
+        while (at > 0 && (window[at - 1] as number) > value) {
+          window[at] = window[at - 1] as number;
+          at -= 1;
+        }
+        window[at] = value;
+      }
       out[base + column] = window[pad] as number;
     }
   }
