@@ -164,7 +164,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         language: request.language ?? null,
         task: request.task ?? 'transcribe',
         ...(signal ? { signal } : {}),
-        onProgress: (stage, percent) => onProgress({ path, stage, percent }),
+        onProgress: (stage, percent, segments) => onProgress({ path, stage, percent, ...(segments ? { segments } : {}) }),
       },
     );
   }
@@ -180,6 +180,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           ? loaded.execution
           : { requested: device, active: plan.attempts[0] ?? 'cpu', fallbackReason: plan.skippedGpuReason },
         modelsDir,
+        platform: process.platform,
       });
     },
     transcribeFile(request, onProgress = () => undefined, signal) {

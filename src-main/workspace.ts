@@ -18,6 +18,7 @@ import type { FileTranscriber } from './jobs/file-transcriber';
 import { createJobHandlers } from './jobs/handlers';
 import { JobQueue, type JobQueueOptions } from './jobs/job-queue';
 import { SqliteJobStore } from './jobs/sqlite-job-store';
+import { TranscriptDrafts } from './jobs/transcript-drafts';
 import { ChildTranscriber } from './jobs/transcriber-process/child-transcriber';
 import type { TranscriptionDefaults } from './jobs/transcription-steps';
 import type { Clock } from './jobs/types';
@@ -58,9 +59,12 @@ export interface WorkspaceAdapters {
 export interface Workspace {
   readonly library: LibraryStore;
   readonly jobs: JobQueue;
+  /** Segments of imports still running, for a meeting opened meanwhile. */
+  readonly drafts: Pick<TranscriptDrafts, 'get' | 'onDraft'>;
   /** One import job per file, acknowledged at once; each meeting shows in the library as `queued`. */
   importFiles(paths: readonly string[], choice?: TranscriptionChoice): Result<JobSummary>[];
-  retranscribe(meetingId: string, choice?: TranscriptionChoice): Result<JobSummary>;
+  /** `keepEdits` (default true): lines and speakers the user corrected stay where they were said. */
+  retranscribe(meetingId: string, choice?: TranscriptionChoice, keepEdits?: boolean): Result<JobSummary>;
   exportMeeting(meetingId: string, formats: ExportJobPayload['formats'], outDir: string): Result<JobSummary>;
   /** Who spoke when; a diarize job already waiting for the meeting is returned instead of a second one. */
   diarize(meetingId: string, speakers?: DiarizeJobPayload['speakers']): Result<JobSummary>;
@@ -92,6 +96,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   });
   const transcriber = options.adapters?.transcriber ?? engineChild;
   const diarizer = options.adapters?.diarizer ?? engineChild;
+  const drafts = new TranscriptDrafts();
   const disposeEngines = async (): Promise<void> => {
     await transcriber.dispose();
     if (transcriber !== engineChild) await engineChild.dispose();
@@ -107,6 +112,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       mediaDir: join(dataDir, 'media'),
       ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
       defaults: options.defaults ?? {},
+      drafts,
     }),
     tempRoot: join(dataDir, 'tmp', 'jobs'),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
@@ -141,15 +147,16 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   const workspace: Workspace = {
     library,
     jobs,
+    drafts,
     importFiles(paths, choice = {}) {
       const enqueued = paths.map((path) => enqueueImport(library, jobs, resolve(path), choice));
       for (const job of enqueued) if (job.ok) preflight.check(job.value);
       return enqueued;
     },
-    retranscribe(meetingId, choice = {}) {
+    retranscribe(meetingId, choice = {}, keepEdits = true) {
       const meeting = library.getMeeting(meetingId);
       if (!meeting.ok) return meeting;
-      return jobs.enqueue({ kind: 'retranscribe', meetingId, ...choice }, { title: meeting.value.title });
+      return jobs.enqueue({ kind: 'retranscribe', meetingId, ...choice, ...(keepEdits ? {} : { keepEdits: false }) }, { title: meeting.value.title });
     },
     exportMeeting(meetingId, formats, outDir) {
       const meeting = library.getMeeting(meetingId);
@@ -243,7 +250,7 @@ class ImportPreflight {
     // A probe that ran out of time on a busy machine proves nothing about the file: its job checks again.
     if (probed.ok || probed.error.code === 'PROBE_TIMEOUT' || isTransientJobError(probed.error)) return;
     const rejected = this.jobs.rejectQueued(job.id, probed.error);
-    if (rejected.ok && job.meetingId !== null) this.library.updateMeeting(job.meetingId, { status: 'failed' });
+    if (rejected.ok && job.meetingId !== null) this.library.updateMeeting(job.meetingId, { status: 'failed', failure: probed.error });
   }
 }
 

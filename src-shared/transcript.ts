@@ -19,6 +19,14 @@ export interface TranscriptSegment {
   /** Speaker label ("SPEAKER_00", …) once diarization has run; null until then. */
   speaker: string | null;
   words?: TranscriptWord[];
+  /** What the user changed by hand (kept across a re-transcription); absent when nothing was. */
+  edited?: SegmentEdits;
+}
+
+/** Hand edits of one segment: its text was corrected, or its speaker was chosen by the user. */
+export interface SegmentEdits {
+  text?: boolean;
+  speaker?: boolean;
 }
 
 export type AsrTask = 'transcribe' | 'translate';

@@ -24,6 +24,11 @@ export interface AppServicesOptions {
   extraModelDirs?: string[];
   /** false: never find speakers automatically, whatever the settings say (`serve --no-diarize`). */
   autoDiarize?: boolean;
+  /**
+   * Folders where other Verbatim tools keep models (`<dir>/<model id>/…`), searched so a model the CLI
+   * already downloaded is used rather than downloaded again. Default: the CLI's models folder.
+   */
+  sharedModelDirs?: string[];
 }
 
 export interface AppServices {

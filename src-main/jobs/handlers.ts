@@ -10,6 +10,7 @@ import { createExportHandler } from './export-handler';
 import type { FileTranscriber } from './file-transcriber';
 import { createImportHandler } from './import-handler';
 import { createRetranscribeHandler } from './retranscribe-handler';
+import type { TranscriptDrafts } from './transcript-drafts';
 import type { TranscriptionDefaults } from './transcription-steps';
 import type { JobHandlers } from './types';
 
@@ -24,6 +25,8 @@ export interface JobHandlerDeps {
   ffmpegPath: string;
   /** The model a job gets when its payload names none. */
   defaults: TranscriptionDefaults;
+  /** Where imports put their segments as they come, for a meeting opened while it is transcribed. */
+  drafts?: TranscriptDrafts;
 }
 
 export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {

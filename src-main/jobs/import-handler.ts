@@ -30,11 +30,14 @@ export function createImportHandler(deps: JobHandlerDeps): JobHandler {
     if (meetingId === null || !SAFE_ID.test(meetingId)) return fail('JOB_INVALID', `Import job ${job.id} has no usable meeting id.`, job.id);
     const audioPath = join(context.tempDir, EXTRACTED_AUDIO_NAME);
     const statusBefore = markTranscribing(deps.library, meetingId);
+    deps.drafts?.begin(meetingId, job.id);
     let result: Result<JobResult>;
     try {
       result = await importFile(deps, context, payload, meetingId, audioPath);
     } catch (error) {
       result = fail('JOB_HANDLER_FAILED', `Importing ${payload.path} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, payload.path);
+    } finally {
+      deps.drafts?.end(meetingId);
     }
     if (!result.ok) {
       await removeQuietly(audioPath);
@@ -63,7 +66,9 @@ async function importFile(deps: JobHandlerDeps, context: JobContext, payload: Im
   if (!extracted.ok) return extracted;
 
   const request = transcribeRequest(audioPath, payload, deps.defaults);
-  const transcribed = await transcribeForJob(context, deps.transcriber, request, { from: PROGRESS.transcribe, to: PROGRESS.store });
+  const transcribed = await transcribeForJob(context, deps.transcriber, request, { from: PROGRESS.transcribe, to: PROGRESS.store }, (segments) =>
+    deps.drafts?.append(meetingId, context.job.id, segments),
+  );
   if (!transcribed.ok) return naming(transcribed, audioPath, sourcePath);
   if (signal.aborted) return jobCancelled(`Importing ${sourcePath}`, sourcePath);
 

@@ -13,7 +13,8 @@ export interface TranscribeFileOptions {
   language: string | null;
   task: AsrTask;
   signal?: AbortSignal;
-  onProgress?: (stage: TranscribeStage, percent: number) => void;
+  /** `segments`: the ones this window added (a preview; the result holds them all). */
+  onProgress?: (stage: TranscribeStage, percent: number, segments?: TranscriptSegment[]) => void;
 }
 
 export interface TranscribeFileDeps {
@@ -95,12 +96,13 @@ export async function transcribeFile(
 
     const windowSeconds = audio.length / ENGINE_SAMPLE_RATE;
     const { resumeAt, keep } = resumePointAfter(planned, recognized.value.segments);
+    const added = segments.length;
     for (const segment of recognized.value.segments.slice(0, keep)) {
       const start = toMilliseconds(planned.start + Math.min(segment.start, windowSeconds));
       const end = toMilliseconds(planned.start + Math.min(segment.end ?? windowSeconds, windowSeconds));
       segments.push({ id: segments.length, start, end: Math.max(start, end), text: segment.text, speaker: null });
     }
-    report('transcribe', VAD_SHARE + fraction(resumeAt) * (100 - VAD_SHARE));
+    report('transcribe', VAD_SHARE + fraction(resumeAt) * (100 - VAD_SHARE), segments.slice(added));
     planned = planNextWindow(spans.value, resumeAt);
   }
   await iterator.return?.();

@@ -63,14 +63,21 @@ describe('migrations', () => {
 
   it('upgrade a version-1 library with its meetings to the latest, indexing the existing transcripts for substring search', () => {
     const dir = tempDir();
-    const v1 = unwrap(openLibrary(dir, { migrations: LIBRARY_MIGRATIONS.slice(0, 1) }));
-    const meeting = unwrap(v1.createMeeting({ title: '주간 회의', language: 'ko' }));
-    unwrap(v1.replaceTranscript(meeting.id, transcriptOf(KOREAN_LINES, { language: 'ko' })));
-    const speaker = unwrap(v1.listSpeakers(meeting.id))[0];
-    if (speaker === undefined) throw new Error('no speaker');
-    unwrap(v1.renameSpeaker(speaker.id, '김민지'));
-    v1.close();
-    expect(rawConnection(dir).pragma('user_version', { simple: true })).toBe(1);
+    unwrap(openLibrary(dir, { migrations: LIBRARY_MIGRATIONS.slice(0, 1) })).close();
+    // Rows as a version-1 Verbatim wrote them (today's store code expects today's columns).
+    const v1 = rawConnection(dir);
+    expect(v1.pragma('user_version', { simple: true })).toBe(1);
+    const meeting = { id: 'meeting-v1' };
+    const transcript = transcriptOf(KOREAN_LINES, { language: 'ko' });
+    v1.transaction(() => {
+      v1.prepare(`INSERT INTO meetings (id, title, created_at, updated_at, language, model_id, status, transcribed_at) VALUES (?, '주간 회의', 'x', 'x', 'ko', 'whisper-base', 'ready', 'x')`).run(meeting.id);
+      for (const label of ['SPEAKER_00', 'SPEAKER_01']) v1.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?)').run(meeting.id, label);
+      for (const segment of transcript.segments) {
+        v1.prepare('INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label) VALUES (?, ?, ?, ?, ?, ?)').run(meeting.id, segment.id, segment.start, segment.end, segment.text, segment.speaker);
+      }
+    })();
+    const speaker = v1.prepare(`SELECT id FROM speakers WHERE meeting_id = ? AND label = 'SPEAKER_00'`).get(meeting.id) as { id: number };
+    v1.prepare(`UPDATE speakers SET name = '김민지' WHERE id = ?`).run(speaker.id);
 
     const store = openStore(dir);
     expect(rawConnection(dir).pragma('user_version', { simple: true })).toBe(LATEST);

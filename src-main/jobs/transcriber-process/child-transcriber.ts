@@ -72,7 +72,9 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       ...(request.task !== undefined ? { task: request.task } : {}),
     }), (message, reportProgress) => {
       if (message.type === 'result') return message.result;
-      if (message.type === 'progress' && reportProgress) reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));
+      if (message.type === 'progress' && reportProgress) {
+        reportSafely(() => onProgress({ stage: message.stage, percent: message.percent, ...(message.segments ? { segments: message.segments } : {}) }));
+      }
       return null;
     });
   }

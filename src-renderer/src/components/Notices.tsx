@@ -3,20 +3,31 @@ import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store/store-context';
 import type { Notice } from '../store/ui-slice';
 
-const INFO_VISIBLE_MS = 6000;
-
 function NoticeItem({ notice }: { notice: Notice }): React.JSX.Element {
   const { dismissNotice, navigate } = useApp(useShallow((state) => ({ dismissNotice: state.dismissNotice, navigate: state.navigate })));
 
   useEffect(() => {
     if (notice.tone === 'error') return undefined;
-    const timer = window.setTimeout(() => dismissNotice(notice.id), INFO_VISIBLE_MS);
+    const timer = window.setTimeout(() => dismissNotice(notice.id), notice.visibleMs);
     return () => window.clearTimeout(timer);
   }, [notice, dismissNotice]);
 
   return (
     <li className={`notice-toast notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
       <span>{notice.text}</span>
+      {notice.action !== null && (
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="notice-action"
+          onClick={() => {
+            notice.action?.run();
+            dismissNotice(notice.id);
+          }}
+        >
+          {notice.action.label}
+        </button>
+      )}
       {notice.goTo !== null && (
         <button
           type="button"
