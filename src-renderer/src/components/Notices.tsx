@@ -13,7 +13,7 @@ function NoticeItem({ notice }: { notice: Notice }): React.JSX.Element {
   }, [notice, dismissNotice]);
 
   return (
-    <li className={`notice-toast notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+    <div className={`notice-toast notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'} data-testid="notice">
       <span>{notice.text}</span>
       {notice.action !== null && (
         <button
@@ -43,17 +43,17 @@ function NoticeItem({ notice }: { notice: Notice }): React.JSX.Element {
       <button type="button" className="btn-icon" aria-label="Dismiss" onClick={() => dismissNotice(notice.id)}>
         ×
       </button>
-    </li>
+    </div>
   );
 }
 
 export function Notices(): React.JSX.Element {
   const notices = useApp((state) => state.notices);
   return (
-    <ul className="notices" aria-label="Notifications">
+    <section className="notices" aria-label="Notifications">
       {notices.map((notice) => (
         <NoticeItem key={notice.id} notice={notice} />
       ))}
-    </ul>
+    </section>
   );
 }

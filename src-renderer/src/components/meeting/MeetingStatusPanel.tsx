@@ -12,8 +12,11 @@ export function MeetingProgress({ activeJob }: { activeJob: JobSummary }): React
   const job = useApp((state) => state.jobs.find((candidate) => candidate.id === activeJob.id) ?? activeJob);
   const secondsLeft = useApp((state) => state.jobSecondsLeft[activeJob.id] ?? null);
   const left = job.state === 'running' ? formatTimeLeft(secondsLeft) : null;
+  const stage = job.stage === null ? 'Starting' : stageLabel(job.stage);
   const detail =
-    job.state === 'queued' ? 'Waiting for its turn in the queue' : [job.stage === null ? 'Starting' : stageLabel(job.stage), `${Math.round(job.progress)} %`, left].filter(Boolean).join(' · ');
+    job.state === 'queued'
+      ? 'Waiting for its turn in the queue'
+      : [stage === JOB_ACTIVITY[job.kind] ? null : stage, `${Math.round(job.progress)} %`, left].filter(Boolean).join(' · ');
   return (
     <section className="meeting-progress" role="status" aria-label={`${JOB_ACTIVITY[job.kind]} progress`} data-testid="meeting-progress">
       <div className="meeting-progress-text">

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { Speaker } from '../../../../src-shared/library';
 import type { CodedError, Result } from '../../../../src-shared/result';
 import type { TranscriptSegment } from '../../../../src-shared/transcript';
-import { speakerColor, speakerDisplayName } from '../../store/speakers';
+import { speakerColor, speakerDisplayName, speakerTextColor } from '../../store/speakers';
 import { ErrorMessage } from '../ErrorMessage';
 
 export interface SpeakerActions {
@@ -73,7 +73,7 @@ export function SegmentSpeakerPicker({ segment, speakers, tabIndex, column, onSe
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
         aria-label={name === null ? 'Add the speaker of this line' : `Speaker: ${name}. Change`}
-        style={name === null ? undefined : { color: speakerColor(segment.speaker) }}
+        style={name === null ? undefined : { color: speakerTextColor(segment.speaker) }}
         onClick={() => setOpen((value) => !value)}
       >
         {name ?? '+ Speaker'}

@@ -1,7 +1,7 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { describeError } from '../../store/error-text';
 import { formatDuration } from '../../store/format';
-import { speakerColor, speakerDisplayName } from '../../store/speakers';
+import { speakerColor, speakerDisplayName, speakerTextColor } from '../../store/speakers';
 import type { LiveItem } from '../../store/live-transcript';
 import { useApp } from '../../store/store-context';
 
@@ -16,7 +16,7 @@ function LiveItemView({ item }: { item: LiveItem }): React.JSX.Element {
           <time className="live-time">{formatDuration(item.segment.start)}</time>
           {item.segment.speaker !== null && (
             // Provisional: the labels are refined over the whole recording after it stops.
-            <span className="live-speaker" data-testid="live-speaker" style={{ color: speakerColor(item.segment.speaker) }} title="Provisional; refined after the recording">
+            <span className="live-speaker" data-testid="live-speaker" style={{ color: speakerTextColor(item.segment.speaker) }} title="Provisional; refined after the recording">
               {speakerDisplayName(item.segment.speaker, [])}
             </span>
           )}
