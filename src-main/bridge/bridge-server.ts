@@ -26,6 +26,8 @@ export interface BridgeOptions {
   /** The built renderer; default `out/renderer` of this checkout. */
   rendererDir?: string;
   maxUploadBytes?: number;
+  /** A previous run's token (with its `port`): pages still open on that run reconnect to this one. */
+  token?: string;
 }
 
 export interface RunningBridge {
@@ -40,7 +42,7 @@ export interface RunningBridge {
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
   const server = createServer();
   const port = await listen(server, options.port ?? 0);
-  const identity: BridgeIdentity = { port, token: newBridgeToken() };
+  const identity: BridgeIdentity = { port, token: options.token ?? newBridgeToken() };
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const sockets = createSocketEndpoint(options.services);
 

@@ -199,13 +199,16 @@ export class SqliteLibraryStore implements LibraryStore {
       if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
       const wanted = cleanName.toLocaleLowerCase();
       const speakers = selectSpeakers(this.db, meetingId);
+      // An unnamed speaker answers to its label and to the name the app shows for it ("Speaker 1" for SPEAKER_00).
       const existing =
         speakers.find((speaker) => speaker.name !== null && speaker.name.toLocaleLowerCase() === wanted) ??
-        speakers.find((speaker) => speaker.name === null && speaker.label.toLocaleLowerCase() === wanted);
-      const label = existing?.label ?? nextSpeakerLabel(this.db, meetingId);
+        speakers.find((speaker) => speaker.name === null && (speaker.label.toLocaleLowerCase() === wanted || shownName(speaker.label).toLocaleLowerCase() === wanted));
+      // A label typed as such ("SPEAKER_03") is that label, not a name.
+      const typedLabel = /^SPEAKER_\d+$/.test(cleanName) ? cleanName : null;
+      const label = existing?.label ?? typedLabel ?? nextSpeakerLabel(this.db, meetingId);
       const segment = updateSegmentSpeaker(this.db, meetingId, segmentId, label);
       if (segment === null) throw new Abort(fail('SEGMENT_NOT_FOUND', `meeting ${meetingId} has no segment ${segmentId}`, meetingId));
-      if (existing === undefined) {
+      if (existing === undefined && typedLabel === null) {
         const created = selectSpeakerByLabel(this.db, meetingId, label);
         if (created !== null) setSpeakerName(this.db, created.id, cleanName);
       }
@@ -291,6 +294,12 @@ export class SqliteLibraryStore implements LibraryStore {
 
 function meetingNotFound(meetingId: string) {
   return fail('MEETING_NOT_FOUND', `there is no meeting ${meetingId}`, meetingId);
+}
+
+/** The name the app shows for an unnamed speaker: "SPEAKER_00" → "Speaker 1". */
+function shownName(label: string): string {
+  const numbered = /^SPEAKER_(\d+)$/.exec(label);
+  return numbered?.[1] !== undefined ? `Speaker ${Number(numbered[1]) + 1}` : label;
 }
 
 function checkFailure(failure: MeetingUpdate['failure']): Result<string | null, LibraryErrorCode> {

@@ -19,6 +19,7 @@ import { audioFile, makeTempDir } from '../audio/helpers';
 import { REPO_ROOT, realModelDir, REQUIRE_MODELS, SHARED_AUDIO, SHARED_MODELS } from '../support/paths';
 import { concatClips } from './e2e-audio';
 import { expectAccessible } from './accessibility';
+import type { AudioElementLike, WindowLike } from './dom-types';
 import { chromiumAvailable, launchChromium, RENDERER_BUILT, screenshot } from './e2e-helpers';
 
 const TINY_EN = realModelDir('whisper-tiny.en');
@@ -120,15 +121,15 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
     // The second line has no word times: it is one piece of text.
     expect(await page.getByTestId('segment').nth(1).getByTestId('word').count()).toBe(0);
     const audio = page.getByTestId('audio-player');
-    await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.readyState), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).readyState), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
 
     await words.nth(4).click();
-    const time = await audio.evaluate((element: HTMLAudioElement) => element.currentTime);
+    const time = await audio.evaluate((element) => (element as unknown as AudioElementLike).currentTime);
     expect(Math.abs(time - (WORDS[4]?.start ?? -1))).toBeLessThan(0.3);
-    await audio.evaluate((element: HTMLAudioElement) => element.pause());
+    await audio.evaluate((element) => (element as unknown as AudioElementLike).pause());
     // Put the player inside the eighth word: that word, and only it, is lit.
-    await audio.evaluate((element: HTMLAudioElement, at: number) => {
-      element.currentTime = at;
+    await audio.evaluate((element, at: number) => {
+      (element as unknown as AudioElementLike).currentTime = at;
     }, (WORDS[7]?.start ?? 0) + 0.1);
     await expect.poll(() => page.locator('[data-testid="word"][data-current="true"]').allTextContents()).toEqual([WORDS[7]?.text]);
     await screenshot(page, '10-words');
@@ -152,7 +153,7 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
   it('point 3: names speakers from a visible control, picks existing names (never a second Diane), and merges a namesake', async () => {
     const button = row(0).getByTestId('segment-speaker-button');
     // Visible without hovering, and readable (axe checks the contrast below).
-    expect(await button.evaluate((element) => getComputedStyle(element).opacity)).toBe('1');
+    expect(await button.evaluate((element) => (globalThis as unknown as WindowLike).getComputedStyle(element).opacity)).toBe('1');
     await pickSpeakerByTyping(0, 'Diane');
     await pickSpeakerByTyping(1, 'Sheila');
     // The picker offers the meeting's speakers by name, not by internal label.
@@ -253,7 +254,7 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
     // The README opens with this view: named speakers, the timeline, a line being played.
     await page.setViewportSize({ width: 1100, height: 640 });
     await page.locator('.segment-time').nth(1).click();
-    await page.getByTestId('audio-player').evaluate((element: HTMLAudioElement) => element.pause());
+    await page.getByTestId('audio-player').evaluate((element) => (element as unknown as AudioElementLike).pause());
     await page.mouse.move(0, 0);
     await page.waitForTimeout(300);
     const picture = await screenshot(page, 'meeting-view');

@@ -16,6 +16,7 @@ import type { MeetingSummary } from '../../src-shared/library';
 import { audioFile, makeTempDir } from '../audio/helpers';
 import { realModelDir, REQUIRE_MODELS } from '../support/paths';
 import { expectAccessible } from './accessibility';
+import type { AudioElementLike, WindowLike } from './dom-types';
 import { concatClips } from './e2e-audio';
 import { chromiumAvailable, launchChromium, RENDERER_BUILT, screenshot } from './e2e-helpers';
 
@@ -48,7 +49,7 @@ async function openMeeting(title: string): Promise<string> {
   return meeting.id;
 }
 
-const activeInside = (selector: string): Promise<boolean> => page.evaluate((inside) => document.activeElement?.closest(inside) !== null, selector);
+const activeInside = (selector: string): Promise<boolean> => page.evaluate((inside) => (globalThis as unknown as WindowLike).document.activeElement?.closest(inside) !== null, selector);
 
 describe.skipIf(!runnable)('a meeting from import to deletion', () => {
   beforeAll(async () => {
@@ -113,21 +114,21 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     await page.getByTestId('segment').first().waitFor({ timeout: 120_000 });
     await progress.waitFor({ state: 'detached', timeout: 10_000 });
     const audio = page.getByTestId('audio-player');
-    await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.duration), { timeout: 10_000 }).toBeGreaterThan(170);
-    expect(await audio.evaluate((element: HTMLAudioElement) => element.error)).toBeNull();
+    await expect.poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).duration), { timeout: 10_000 }).toBeGreaterThan(170);
+    expect(await audio.evaluate((element) => (element as unknown as AudioElementLike).error)).toBeNull();
     // Click-to-seek works at once.
     const target = page.getByTestId('segment').nth(5);
     const start = Number(await target.evaluate((element) => element.getAttribute('data-segment-id')));
     const detail = await services.handlers.getMeeting(meetingId);
     const expected = detail.ok ? (detail.value.transcript.segments.find((segment) => segment.id === start)?.start ?? -1) : -1;
     await target.locator('.segment-time').click();
-    await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime)).toBeGreaterThanOrEqual(expected - 0.05);
-    expect(await audio.evaluate((element: HTMLAudioElement) => element.paused)).toBe(false);
+    await expect.poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).currentTime)).toBeGreaterThanOrEqual(expected - 0.05);
+    expect(await audio.evaluate((element) => (element as unknown as AudioElementLike).paused)).toBe(false);
   }, 200_000);
 
   it('point 8: Space plays and pauses, the transcript is one tab stop, Ctrl+F finds in the meeting, dialogs keep focus', async () => {
     const audio = page.getByTestId('audio-player');
-    const paused = (): Promise<boolean> => audio.evaluate((element: HTMLAudioElement) => element.paused);
+    const paused = (): Promise<boolean> => audio.evaluate((element) => (element as unknown as AudioElementLike).paused);
     await page.getByTestId('meeting-title').click();
     const before = await paused();
     await page.keyboard.press('Space');
@@ -140,20 +141,20 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     const first = page.getByTestId('segment').first().locator('.segment-time');
     await first.focus();
     await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-segment-id'))).toBe(
+    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.closest('li')?.getAttribute('data-segment-id'))).toBe(
       await page.getByTestId('segment').nth(1).getAttribute('data-segment-id'),
     );
     await page.keyboard.press('ArrowRight');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('segment-speaker-button');
+    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.getAttribute('data-testid'))).toBe('segment-speaker-button');
     await page.keyboard.press('Tab');
     expect(await activeInside('.segment-list')).toBe(false);
     await page.keyboard.press('Shift+Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('segment-speaker-button');
+    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.getAttribute('data-testid'))).toBe('segment-speaker-button');
 
     // Find in this meeting.
     await page.keyboard.press('Control+f');
     const search = page.getByTestId('meeting-search-input');
-    await expect.poll(() => search.evaluate((element) => element === document.activeElement)).toBe(true);
+    await expect.poll(() => search.evaluate((element) => element === (globalThis as unknown as WindowLike).document.activeElement)).toBe(true);
     await search.fill('country');
     const detail = await services.handlers.getMeeting((await meetingTitled('Inaugural rehearsal'))?.id ?? '');
     const total = detail.ok ? detail.value.transcript.segments.filter((segment) => /country/i.test(segment.text)).length : -1;
@@ -176,11 +177,11 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('export-button');
+    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.getAttribute('data-testid'))).toBe('export-button');
 
     // A small window: nothing runs off the side.
     await page.setViewportSize({ width: 640, height: 700 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(640);
+    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.documentElement.scrollWidth)).toBeLessThanOrEqual(640);
     await screenshot(page, '16-meeting-small-window');
     await expectAccessible(page, 'meeting-small-window');
     await page.setViewportSize({ width: 1100, height: 760 });

@@ -116,9 +116,14 @@ describe('speakers by name', () => {
     const segments = unwrap(store.getTranscript(meeting.id)).segments;
     expect(segments.map((line) => line.speaker)).toEqual(['SPEAKER_02', 'SPEAKER_00', 'SPEAKER_02']);
     expect(unwrap(store.listSpeakers(meeting.id)).filter((speaker) => speaker.name === 'Diane')).toHaveLength(1);
-    // An unnamed speaker is found by its label too.
+    // An unnamed speaker is found by its label, and by the name the app shows for it.
     unwrap(store.setSegmentSpeakerName(meeting.id, 2, 'SPEAKER_00'));
     expect(unwrap(store.getTranscript(meeting.id)).segments[2]?.speaker).toBe('SPEAKER_00');
+    unwrap(store.setSegmentSpeakerName(meeting.id, 0, 'speaker 1'));
+    expect(unwrap(store.getTranscript(meeting.id)).segments[0]?.speaker).toBe('SPEAKER_00');
+    // A label typed as such that is not in use yet becomes that speaker, unnamed.
+    unwrap(store.setSegmentSpeakerName(meeting.id, 1, 'SPEAKER_07'));
+    expect(unwrap(store.listSpeakers(meeting.id)).find((speaker) => speaker.label === 'SPEAKER_07')?.name).toBeNull();
     expectError(store.setSegmentSpeakerName(meeting.id, 0, '   '), 'INVALID_INPUT');
   });
 
