@@ -17,7 +17,7 @@ import type { MeetingDetail } from '../../src-shared/ipc-contract';
 import type { TranscriptSegment } from '../../src-shared/transcript';
 import { audioFile, makeTempDir } from '../audio/helpers';
 import { REPO_ROOT, realModelDir, REQUIRE_MODELS, SHARED_AUDIO, SHARED_MODELS } from '../support/paths';
-import { concatClips } from './e2e-audio';
+import { concatClips, type ClipSpan } from './e2e-audio';
 import { expectAccessible } from './accessibility';
 import type { AudioElementLike, WindowLike } from './dom-types';
 import { chromiumAvailable, launchChromium, RENDERER_BUILT, screenshot } from './e2e-helpers';
@@ -43,6 +43,9 @@ let wordsMeetingId = '';
 let meetingId = '';
 /** pyannote's two-speaker sample, then JFK, then two more readers, with pauses between them. */
 let meetingAudio = '';
+let clipSpans: ClipSpan[] = [];
+/** Who speaks in each clip after the conversation (the README's picture names them). */
+const READERS = ['John', 'Ruth', 'Linda'];
 
 async function detail(id: string = meetingId): Promise<MeetingDetail> {
   const answer = await services.handlers.getMeeting(id);
@@ -61,16 +64,37 @@ async function pickSpeakerByTyping(index: number, name: string): Promise<void> {
   await row(index).getByTestId('speaker-menu').waitFor({ state: 'detached' });
 }
 
+/** The reference speaker of the conversation at a time, from pyannote's RTTM (speaker90 opens: Diane). */
+async function referenceSpeaker(time: number): Promise<string | null> {
+  const rttm = await readFile(path.join(SHARED_AUDIO, 'two-speakers.rttm'), 'utf8');
+  for (const line of rttm.split('\n')) {
+    const [, , , start, duration, , , speaker] = line.trim().split(/\s+/);
+    if (start === undefined || duration === undefined || speaker === undefined) continue;
+    if (time >= Number(start) && time < Number(start) + Number(duration)) return speaker === 'speaker90' ? 'Diane' : 'Sheila';
+  }
+  return null;
+}
+
+async function nameRemainingLines(): Promise<void> {
+  for (const segment of (await detail()).transcript.segments) {
+    if (segment.speaker !== null) continue;
+    const centre = (segment.start + segment.end) / 2;
+    const clip = clipSpans.findIndex((span) => centre >= span.start && centre < span.end + 0.75);
+    const name = clip === 0 ? await referenceSpeaker(centre) : READERS[clip - 1];
+    if (name !== null && name !== undefined) await services.handlers.setSegmentSpeakerName(meetingId, segment.id, name);
+  }
+}
+
 describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words, DOCX', () => {
   beforeAll(async () => {
     temp = await makeTempDir('e2e-editing');
     const dataDir = path.join(temp.dir, 'data');
     await mkdir(path.join(temp.dir, 'audio'));
-    meetingAudio = await concatClips(
+    ({ path: meetingAudio, spans: clipSpans } = await concatClips(
       [audioFile('two-speakers.wav'), audioFile('jfk.wav'), path.join(SHARED_AUDIO, 'dev/speechbrain-p225_001.wav'), path.join(SHARED_AUDIO, 'dev/coqui-LJ001-0001.flac')],
       1.5,
       path.join(temp.dir, 'audio', 'Team sync.wav'),
-    );
+    ));
     // A meeting whose transcript has word times, stored through the library before the app starts.
     const media = path.join(temp.dir, 'jfk-words.wav');
     await copyFile(audioFile('jfk.wav'), media);
@@ -251,7 +275,12 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
     await expectAccessible(page, 'diarize-dialog');
     await page.keyboard.press('Escape');
 
-    // The README opens with this view: named speakers, the timeline, a line being played.
+    // The README opens with this view. The lines nobody named yet get their speakers from the
+    // conversation's reference (RTTM) and the readers' clips, through the engine as the CLI would.
+    await nameRemainingLines();
+    await page.getByTestId('nav-library').click();
+    await page.locator(`[data-testid="meeting-row"][data-meeting-id="${meetingId}"]`).click();
+    await row(0).waitFor();
     await page.setViewportSize({ width: 1100, height: 640 });
     await page.locator('.segment-time').nth(1).click();
     await page.getByTestId('audio-player').evaluate((element) => (element as unknown as AudioElementLike).pause());

@@ -1,13 +1,16 @@
 import { useEffect, useRef } from 'react';
 
-/** Elements where Space types or activates something of their own (the transcript's controls excepted). */
-const SPACE_OWNERS = 'input, textarea, select, [contenteditable="true"], audio, video, a[href], summary, [role="checkbox"], [role="radio"], [role="switch"]';
+/** Elements where Space types or activates something of their own. */
+const SPACE_OWNERS = 'input, textarea, select, button, a[href], summary, audio, video, [contenteditable="true"], [role="checkbox"], [role="radio"], [role="switch"], [role="button"]';
 
+/**
+ * Space plays and pauses from anywhere but a control that uses it; the transcript's own controls (play
+ * from here, speaker, edit: the ones arrow keys move between) and the timeline count as the player's.
+ */
 function spaceBelongsTo(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  if (target.closest(SPACE_OWNERS) !== null) return true;
-  // Buttons keep Space, except the transcript's and the timeline's: there, Space means play/pause.
-  return target.closest('button') !== null && target.closest('.segment-list, .timeline') === null;
+  if (target.closest('[data-col], .timeline') !== null) return false;
+  return target.closest(SPACE_OWNERS) !== null;
 }
 
 export interface MeetingKeyActions {
