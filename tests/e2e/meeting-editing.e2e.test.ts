@@ -275,6 +275,13 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
     await expectAccessible(page, 'diarize-dialog');
     await page.keyboard.press('Escape');
 
+    // Library-wide search finds the conversation; its results pass axe too.
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('search-input').fill('Chicago');
+    await page.getByTestId('search-hit').first().waitFor({ timeout: 10_000 });
+    await expectAccessible(page, 'search-results');
+    await page.getByTestId('search-input').fill('');
+
     // The README opens with this view. The lines nobody named yet get their speakers from the
     // conversation's reference (RTTM) and the readers' clips, through the engine as the CLI would.
     await nameRemainingLines();
