@@ -201,7 +201,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         ...(request.prompt?.trim() ? { initialPrompt: request.prompt.trim() } : {}),
         ...(request.beamSize !== undefined ? { decoding: { beamSize: request.beamSize } } : {}),
         ...(signal ? { signal } : {}),
-        onProgress: (stage, percent) => onProgress({ path, stage, percent }),
+        onProgress: (stage, percent, segments) => onProgress({ path, stage, percent, ...(segments ? { segments } : {}) }),
       },
     );
   }
@@ -217,6 +217,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           ? loaded.execution
           : { requested: device, active: plan.attempts[0] ?? 'cpu', fallbackReason: plan.skippedGpuReason },
         modelsDir,
+        platform: process.platform,
       }));
     },
     probe(path) {

@@ -19,6 +19,7 @@ import type { FileTranscriber } from './jobs/file-transcriber';
 import { createJobHandlers } from './jobs/handlers';
 import { JobQueue, type JobQueueOptions } from './jobs/job-queue';
 import { SqliteJobStore } from './jobs/sqlite-job-store';
+import { TranscriptDrafts } from './jobs/transcript-drafts';
 import { ChildTranscriber } from './jobs/transcriber-process/child-transcriber';
 import type { EngineChildLauncher } from './jobs/transcriber-process/engine-child-process';
 import type { TranscriptionDefaults } from './jobs/transcription-steps';
@@ -70,9 +71,12 @@ export interface Workspace {
   /** Set when a recovered copy or a new library was opened instead of a damaged one (one sentence). */
   readonly libraryNotice: string | null;
   readonly jobs: JobQueue;
+  /** Segments of imports still running, for a meeting opened meanwhile. */
+  readonly drafts: Pick<TranscriptDrafts, 'get' | 'onDraft'>;
   /** One import job per file, acknowledged at once; each meeting shows in the library as `queued`. */
   importFiles(paths: readonly string[], choice?: TranscriptionChoice): Result<JobSummary>[];
-  retranscribe(meetingId: string, choice?: TranscriptionChoice): Result<JobSummary>;
+  /** `keepEdits` (default true): lines and speakers the user corrected stay where they were said. */
+  retranscribe(meetingId: string, choice?: TranscriptionChoice, keepEdits?: boolean): Result<JobSummary>;
   exportMeeting(meetingId: string, formats: ExportJobPayload['formats'], outDir: string): Result<JobSummary>;
   /** Who spoke when; a diarize job already waiting for the meeting is returned instead of a second one. */
   diarize(meetingId: string, speakers?: DiarizeJobPayload['speakers']): Result<JobSummary>;
@@ -108,6 +112,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   });
   const transcriber = options.adapters?.transcriber ?? engineChild;
   const diarizer = options.adapters?.diarizer ?? engineChild;
+  const drafts = new TranscriptDrafts();
   const disposeEngines = async (): Promise<void> => {
     await transcriber.dispose();
     if (transcriber !== engineChild) await engineChild.dispose();
@@ -124,6 +129,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
       defaults: options.defaults ?? {},
       ...(options.userName ? { userName: options.userName } : {}),
+      drafts,
     }),
     tempRoot: join(dataDir, 'tmp', 'jobs'),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
@@ -159,15 +165,16 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     library,
     libraryNotice: opened.value.notice,
     jobs,
+    drafts,
     importFiles(paths, choice = {}) {
       const enqueued = paths.map((path) => enqueueImport(library, jobs, resolve(path), choice));
       for (const job of enqueued) if (job.ok) preflight.check(job.value);
       return enqueued;
     },
-    retranscribe(meetingId, choice = {}) {
+    retranscribe(meetingId, choice = {}, keepEdits = true) {
       const meeting = library.getMeeting(meetingId);
       if (!meeting.ok) return meeting;
-      return jobs.enqueue({ kind: 'retranscribe', meetingId, ...choice }, { title: meeting.value.title });
+      return jobs.enqueue({ kind: 'retranscribe', meetingId, ...choice, ...(keepEdits ? {} : { keepEdits: false }) }, { title: meeting.value.title });
     },
     exportMeeting(meetingId, formats, outDir) {
       const meeting = library.getMeeting(meetingId);
@@ -271,7 +278,7 @@ class ImportPreflight {
     // A probe that ran out of time on a busy machine proves nothing about the file: its job checks again.
     if (probed.ok || probed.error.code === 'PROBE_TIMEOUT' || isTransientJobError(probed.error)) return;
     const rejected = this.jobs.rejectQueued(job.id, probed.error);
-    if (rejected.ok && job.meetingId !== null) this.library.updateMeeting(job.meetingId, { status: 'failed' });
+    if (rejected.ok && job.meetingId !== null) this.library.updateMeeting(job.meetingId, { status: 'failed', failure: probed.error });
   }
 }
 

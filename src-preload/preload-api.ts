@@ -65,6 +65,8 @@ export function createPreloadApi(ipc: PreloadIpc, files: PreloadFiles): Verbatim
     listModels: request('listModels'),
     downloadModel: request('downloadModel'),
     onModelDownload: subscribe('model-download'),
+    addModelFolder: request('addModelFolder'),
+    listDiarizationModels: request('listDiarizationModels'),
 
     listCaptureDevices: request('listCaptureDevices'),
     startRecording: request('startRecording'),
@@ -77,8 +79,12 @@ export function createPreloadApi(ipc: PreloadIpc, files: PreloadFiles): Verbatim
     getMeeting: request('getMeeting'),
     searchLibrary: request('searchLibrary'),
     renameSpeaker: request('renameSpeaker'),
+    mergeSpeakers: request('mergeSpeakers'),
+    renameMeeting: request('renameMeeting'),
     editSegmentText: request('editSegmentText'),
     setSegmentSpeaker: request('setSegmentSpeaker'),
+    setSegmentSpeakerName: request('setSegmentSpeakerName'),
+    restorePreviousTranscript: request('restorePreviousTranscript'),
     deleteMeeting: request('deleteMeeting'),
     mediaUrl: mediaUrlFor,
 
@@ -94,9 +100,13 @@ export function createPreloadApi(ipc: PreloadIpc, files: PreloadFiles): Verbatim
     listJobs: request('listJobs'),
     cancelJob: request('cancelJob'),
     retryJob: request('retryJob'),
-    retranscribe: request('retranscribe'),
+    retranscribe: (meetingId, choice, keepEdits) => request('retranscribe')(meetingId, choice, keepEdits ?? true),
+    clearFinishedJobs: request('clearFinishedJobs'),
     diarizeMeeting: (meetingId, speakers) => request('diarizeMeeting')(meetingId, speakers ?? null),
     onJobEvent: subscribe('job'),
+    onTranscriptDraft: subscribe('transcript-draft'),
+    // IPC to the main process does not drop: there is never a change to report.
+    onConnectionChange: () => () => undefined,
 
     exportTranscript: (meetingId: string, format: ExportFormat) =>
       ipc.invoke(IPC_CHANNELS.saveExport, meetingId, format) as Promise<Result<ExportOutcome>>,

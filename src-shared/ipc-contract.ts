@@ -18,6 +18,8 @@ export interface EngineInfo {
   /** What the engine asked for, what runs, and why it fell back (e.g. no CUDA library found). */
   executionProvider: { requested: string; active: string; fallbackReason: string | null };
   modelsDir: string;
+  /** `process.platform` of the engine ("linux", "darwin", "win32"): what the app can offer depends on it. */
+  platform: string;
 }
 
 export type ExportFormat = ExportJobPayload['formats'][number];
@@ -25,7 +27,7 @@ export type ExportFormat = ExportJobPayload['formats'][number];
 /** How many speakers a diarization looks for: exactly, or within bounds. */
 export type SpeakerCountChoice = NonNullable<DiarizeJobPayload['speakers']>;
 
-export const EXPORT_FORMAT_LIST: readonly ExportFormat[] = ['txt', 'srt', 'vtt', 'json', 'md', 'rttm'];
+export const EXPORT_FORMAT_LIST: readonly ExportFormat[] = ['txt', 'srt', 'vtt', 'json', 'md', 'docx', 'rttm'];
 
 /** The user's choices, kept in the data folder. */
 export interface AppSettings {
@@ -62,8 +64,37 @@ export interface ModelEntry {
   installed: boolean;
   /** Bytes on disk when installed. */
   diskBytes: number;
-  /** A folder given at start-up (never downloaded). */
+  /** A model folder (given at start-up or chosen by the user) rather than a catalog download. */
   local: boolean;
+  /** The folder it is used from when installed (the models folder, a folder another Verbatim tool uses, or the user's). */
+  location: string | null;
+}
+
+/** The two diarization models (who spoke when) and whether each is on this computer. */
+export interface DiarizationModelEntry {
+  id: string;
+  role: 'segmentation' | 'embedding';
+  label: string;
+  installed: boolean;
+  diskBytes: number;
+  /** Bytes to download, when the catalog knows. */
+  downloadBytes: number | null;
+  location: string | null;
+}
+
+/** Segments of a transcription still running, sent as Whisper produces them (they are stored when it ends). */
+export interface TranscriptDraft {
+  meetingId: string;
+  jobId: string;
+  /** The new segments since the last draft event, in order. */
+  segments: TranscriptSegment[];
+}
+
+/** The transcript a re-transcription replaced, kept so the user can go back to it. */
+export interface PreviousTranscriptInfo {
+  replacedAt: string;
+  modelId: string;
+  segmentCount: number;
 }
 
 export interface ModelDownloadProgress {
@@ -78,6 +109,11 @@ export interface MeetingDetail {
   meeting: MeetingSummary;
   transcript: Transcript;
   speakers: Speaker[];
+  /** The import, re-transcription or diarization queued or running for this meeting, if any. */
+  activeJob: JobSummary | null;
+  /** Segments a running import has produced so far (empty otherwise). */
+  draft: TranscriptSegment[];
+  previousTranscript: PreviousTranscriptInfo | null;
 }
 
 /** `savedTo` is null when the user dismissed the save dialog. */
@@ -89,7 +125,9 @@ export interface ExportOutcome {
 export interface RenderedExport {
   fileName: string;
   mimeType: string;
+  /** The file's bytes: UTF-8 text, or base64 for binary formats (DOCX). */
   content: string;
+  encoding: 'utf8' | 'base64';
 }
 
 export interface VerbatimApi {
@@ -101,6 +139,9 @@ export interface VerbatimApi {
   /** Starts a download; progress arrives through onModelDownload. */
   downloadModel(modelId: string): Promise<Result<void>>;
   onModelDownload(listener: (progress: ModelDownloadProgress) => void): () => void;
+  /** Offers a Whisper model folder (transformers.js layout) on this computer as an installed model. */
+  addModelFolder(path: string): Promise<Result<ModelEntry>>;
+  listDiarizationModels(): Promise<Result<DiarizationModelEntry[]>>;
 
   listCaptureDevices(): Promise<Result<CaptureDevice[]>>;
   startRecording(request: RecordingStartRequest): Promise<Result<{ sessionId: string }>>;
@@ -116,9 +157,16 @@ export interface VerbatimApi {
   getMeeting(meetingId: string): Promise<Result<MeetingDetail>>;
   searchLibrary(query: string): Promise<Result<SearchHit[]>>;
   renameSpeaker(speakerId: number, name: string | null): Promise<Result<Speaker>>;
+  /** Every segment of `fromLabel` becomes `intoLabel`'s; `fromLabel`'s speaker goes. */
+  mergeSpeakers(meetingId: string, fromLabel: string, intoLabel: string): Promise<Result<Speaker[]>>;
+  renameMeeting(meetingId: string, title: string): Promise<Result<MeetingSummary>>;
   editSegmentText(meetingId: string, segmentId: number, text: string): Promise<Result<TranscriptSegment>>;
   /** Attributes a segment to a speaker label (new or existing), or to nobody with null. */
   setSegmentSpeaker(meetingId: string, segmentId: number, label: string | null): Promise<Result<TranscriptSegment>>;
+  /** Attributes a segment to the speaker of that name (case-insensitive), or to a new speaker named so. */
+  setSegmentSpeakerName(meetingId: string, segmentId: number, name: string): Promise<Result<TranscriptSegment>>;
+  /** Puts back the transcript the last re-transcription replaced (the current one becomes the previous). */
+  restorePreviousTranscript(meetingId: string): Promise<Result<MeetingSummary>>;
   deleteMeeting(meetingId: string): Promise<Result<void>>;
   /** Where an <audio> element plays the meeting's media from. */
   mediaUrl(meetingId: string): string;
@@ -128,10 +176,16 @@ export interface VerbatimApi {
   listJobs(): Promise<Result<JobSummary[]>>;
   cancelJob(jobId: string): Promise<Result<JobSummary>>;
   retryJob(jobId: string): Promise<Result<JobSummary>>;
-  retranscribe(meetingId: string, choice: TranscriptionChoice): Promise<Result<JobSummary>>;
+  /** `keepEdits` (default true): corrected lines and chosen speakers stay where they were said. */
+  retranscribe(meetingId: string, choice: TranscriptionChoice, keepEdits?: boolean): Promise<Result<JobSummary>>;
+  /** Removes succeeded, failed and cancelled jobs from the list; returns how many. */
+  clearFinishedJobs(): Promise<Result<number>>;
   /** Finds who spoke when (a diarize job); `speakers` fixes or bounds their number, automatic when absent. */
   diarizeMeeting(meetingId: string, speakers?: SpeakerCountChoice): Promise<Result<JobSummary>>;
   onJobEvent(listener: (event: JobEvent) => void): () => void;
+  onTranscriptDraft(listener: (draft: TranscriptDraft) => void): () => void;
+  /** The link to the engine went down (false) or came back (true); Electron's IPC never drops. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void;
 
   /** Saves the meeting's transcript where the user chooses (a save dialog, or the browser's download). */
   exportTranscript(meetingId: string, format: ExportFormat): Promise<Result<ExportOutcome>>;
@@ -144,6 +198,8 @@ export interface WireRequests {
   updateSettings: { args: [patch: Partial<AppSettings>]; result: AppSettings };
   listModels: { args: []; result: ModelEntry[] };
   downloadModel: { args: [modelId: string]; result: void };
+  addModelFolder: { args: [path: string]; result: ModelEntry };
+  listDiarizationModels: { args: []; result: DiarizationModelEntry[] };
   listCaptureDevices: { args: []; result: CaptureDevice[] };
   startRecording: { args: [request: RecordingStartRequest]; result: { sessionId: string } };
   pauseRecording: { args: []; result: void };
@@ -153,15 +209,20 @@ export interface WireRequests {
   getMeeting: { args: [meetingId: string]; result: MeetingDetail };
   searchLibrary: { args: [query: string]; result: SearchHit[] };
   renameSpeaker: { args: [speakerId: number, name: string | null]; result: Speaker };
+  mergeSpeakers: { args: [meetingId: string, fromLabel: string, intoLabel: string]; result: Speaker[] };
+  renameMeeting: { args: [meetingId: string, title: string]; result: MeetingSummary };
   editSegmentText: { args: [meetingId: string, segmentId: number, text: string]; result: TranscriptSegment };
   setSegmentSpeaker: { args: [meetingId: string, segmentId: number, label: string | null]; result: TranscriptSegment };
+  setSegmentSpeakerName: { args: [meetingId: string, segmentId: number, name: string]; result: TranscriptSegment };
+  restorePreviousTranscript: { args: [meetingId: string]; result: MeetingSummary };
   deleteMeeting: { args: [meetingId: string]; result: void };
   /** Files already on the engine's disk: Electron passes dropped files' paths, the bridge its uploads. */
   importPaths: { args: [paths: string[], choice: TranscriptionChoice]; result: JobSummary[] };
   listJobs: { args: []; result: JobSummary[] };
   cancelJob: { args: [jobId: string]; result: JobSummary };
   retryJob: { args: [jobId: string]; result: JobSummary };
-  retranscribe: { args: [meetingId: string, choice: TranscriptionChoice]; result: JobSummary };
+  retranscribe: { args: [meetingId: string, choice: TranscriptionChoice, keepEdits: boolean]; result: JobSummary };
+  clearFinishedJobs: { args: []; result: number };
   diarizeMeeting: { args: [meetingId: string, speakers: SpeakerCountChoice | null]; result: JobSummary };
   renderExport: { args: [meetingId: string, format: ExportFormat]; result: RenderedExport };
 }
@@ -174,6 +235,8 @@ export const WIRE_METHODS: readonly WireMethod[] = [
   'updateSettings',
   'listModels',
   'downloadModel',
+  'addModelFolder',
+  'listDiarizationModels',
   'listCaptureDevices',
   'startRecording',
   'pauseRecording',
@@ -183,14 +246,19 @@ export const WIRE_METHODS: readonly WireMethod[] = [
   'getMeeting',
   'searchLibrary',
   'renameSpeaker',
+  'mergeSpeakers',
+  'renameMeeting',
   'editSegmentText',
   'setSegmentSpeaker',
+  'setSegmentSpeakerName',
+  'restorePreviousTranscript',
   'deleteMeeting',
   'importPaths',
   'listJobs',
   'cancelJob',
   'retryJob',
   'retranscribe',
+  'clearFinishedJobs',
   'diarizeMeeting',
   'renderExport',
 ];
@@ -205,6 +273,8 @@ export const WIRE_ARITY = {
   updateSettings: 1,
   listModels: 0,
   downloadModel: 1,
+  addModelFolder: 1,
+  listDiarizationModels: 0,
   listCaptureDevices: 0,
   startRecording: 1,
   pauseRecording: 0,
@@ -214,14 +284,19 @@ export const WIRE_ARITY = {
   getMeeting: 1,
   searchLibrary: 1,
   renameSpeaker: 2,
+  mergeSpeakers: 3,
+  renameMeeting: 2,
   editSegmentText: 3,
   setSegmentSpeaker: 3,
+  setSegmentSpeakerName: 3,
+  restorePreviousTranscript: 1,
   deleteMeeting: 1,
   importPaths: 2,
   listJobs: 0,
   cancelJob: 1,
   retryJob: 1,
-  retranscribe: 2,
+  retranscribe: 3,
+  clearFinishedJobs: 0,
   diarizeMeeting: 2,
   renderExport: 2,
 } as const satisfies { readonly [M in WireMethod]: WireRequests[M]['args']['length'] };
@@ -233,7 +308,8 @@ export const SAVE_EXPORT_ARITY = 2;
 export type WireEvent =
   | { channel: 'recording'; payload: RecordingEvent }
   | { channel: 'job'; payload: JobEvent }
-  | { channel: 'model-download'; payload: ModelDownloadProgress };
+  | { channel: 'model-download'; payload: ModelDownloadProgress }
+  | { channel: 'transcript-draft'; payload: TranscriptDraft };
 
 export type WireEventChannel = WireEvent['channel'];
 
@@ -261,6 +337,8 @@ const VERBATIM_API_METHOD_SET: Record<keyof VerbatimApi, true> = {
   listModels: true,
   downloadModel: true,
   onModelDownload: true,
+  addModelFolder: true,
+  listDiarizationModels: true,
   listCaptureDevices: true,
   startRecording: true,
   pauseRecording: true,
@@ -271,8 +349,12 @@ const VERBATIM_API_METHOD_SET: Record<keyof VerbatimApi, true> = {
   getMeeting: true,
   searchLibrary: true,
   renameSpeaker: true,
+  mergeSpeakers: true,
+  renameMeeting: true,
   editSegmentText: true,
   setSegmentSpeaker: true,
+  setSegmentSpeakerName: true,
+  restorePreviousTranscript: true,
   deleteMeeting: true,
   mediaUrl: true,
   importFiles: true,
@@ -280,8 +362,11 @@ const VERBATIM_API_METHOD_SET: Record<keyof VerbatimApi, true> = {
   cancelJob: true,
   retryJob: true,
   retranscribe: true,
+  clearFinishedJobs: true,
   diarizeMeeting: true,
   onJobEvent: true,
+  onTranscriptDraft: true,
+  onConnectionChange: true,
   exportTranscript: true,
 };
 

@@ -18,7 +18,7 @@ export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelle
 export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 /** Formats an export job can write (the same list as the exporters'). */
-export type JobExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md' | 'rttm';
+export type JobExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md' | 'rttm' | 'docx';
 
 export interface TranscriptionChoice {
   /** Catalog model id; the engine's default when absent. */
@@ -51,6 +51,11 @@ export interface ImportJobPayload extends TranscriptionChoice {
 export interface RetranscribeJobPayload extends TranscriptionChoice {
   kind: 'retranscribe';
   meetingId: string;
+  /**
+   * Lines whose text the user corrected, and speakers the user chose, replace what the new transcript
+   * says at their times (default true); the transcript replaced is kept either way, for an undo.
+   */
+  keepEdits?: boolean;
 }
 
 export interface ExportJobPayload {
@@ -108,7 +113,9 @@ export interface JobSummary {
  */
 export type JobEvent =
   | { type: 'changed'; job: JobSummary }
-  | { type: 'progress'; jobId: string; progress: number; stage: string | null };
+  | { type: 'progress'; jobId: string; progress: number; stage: string | null }
+  /** Finished jobs cleared from the list. */
+  | { type: 'removed'; jobIds: string[] };
 
 export type JobErrorCode =
   | 'JOB_NOT_FOUND'

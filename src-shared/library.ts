@@ -1,4 +1,5 @@
 /** Rows of the meeting library that cross to the renderer. Times are seconds; dates are ISO 8601 UTC strings. */
+import type { CodedError } from './result';
 
 /**
  * `recording`: live capture still going; `queued`: waiting for transcription; `transcribing`: a job is on it;
@@ -29,6 +30,8 @@ export interface MeetingSummary {
   /** When the current transcript was stored; null before the first one. */
   transcribedAt: string | null;
   segmentCount: number;
+  /** Why the last transcription failed (status `failed`); null otherwise. */
+  failure: CodedError | null;
 }
 
 export interface Speaker {
@@ -73,5 +76,6 @@ export type LibraryErrorCode =
   | 'MEETING_EXISTS'
   | 'SEGMENT_NOT_FOUND'
   | 'SPEAKER_NOT_FOUND'
+  | 'PREVIOUS_TRANSCRIPT_NOT_FOUND'
   | 'INVALID_INPUT'
   | 'INVALID_TRANSCRIPT';

@@ -23,6 +23,14 @@ export interface TranscriptSegment {
   language?: string;
   /** Speech was heard here but no text came of it (the text is "[inaudible]"). */
   inaudible?: boolean;
+  /** What the user changed by hand (kept across a re-transcription); absent when nothing was. */
+  edited?: SegmentEdits;
+}
+
+/** Hand edits of one segment: its text was corrected, or its speaker was chosen by the user. */
+export interface SegmentEdits {
+  text?: boolean;
+  speaker?: boolean;
 }
 
 export type AsrTask = 'transcribe' | 'translate';

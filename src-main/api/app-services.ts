@@ -9,8 +9,10 @@ import type { WireEvent } from '../../src-shared/ipc-contract';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { createEngine } from '../wiring';
 import { openWorkspace } from '../workspace';
+import { defaultUserModelsDir } from '../models/model-store';
 import { createModelDownloads } from './model-downloads';
-import { isKnownModel, isModelInstalled, localModelFrom, type ModelPlaces } from './model-list';
+import { openModelFolders } from './model-folders';
+import { isKnownModel, isModelInstalled, localModelDir, localModelFrom, type ModelPlaces } from './model-list';
 import { openSettingsStore } from './settings-store';
 import type { AppServices, AppServicesOptions } from './types';
 import { forgetFinishedUpload, importsInUse, sweepUploads, SWEEP_INTERVAL_MS } from './upload-sweeper';
@@ -23,7 +25,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
   } catch (error) {
     return fail('DATA_DIR_UNAVAILABLE', `Cannot create the data folder ${dataDir}: ${(error as Error).message}`, dataDir);
   }
-  const places: ModelPlaces = { modelsDir: resolve(options.modelsDir ?? join(dataDir, 'models')), local: localModelFrom(options.localModelDir) };
+  const modelsDir = resolve(options.modelsDir ?? join(dataDir, 'models'));
+  const folders = openModelFolders(dataDir);
+  // Extra folders, then the places other Verbatim tools keep models (a model the CLI downloaded is used as is).
+  const otherDirs = [...new Set([...(options.extraModelDirs ?? []), ...(options.sharedModelDirs ?? [defaultUserModelsDir()])].map((dir) => resolve(dir)))].filter(
+    (dir) => dir !== modelsDir,
+  );
+  const places: ModelPlaces = { modelsDir, local: localModelFrom(options.localModelDir), otherDirs, folders: () => folders.list() };
   const settings = await openSettingsStore({
     dataDir,
     localModelId: places.local?.id ?? null,
@@ -33,7 +41,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
   const device = options.device ?? (settings.current().useGpu ? 'auto' : 'cpu');
   const hub = { ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}) };
 
-  const extraModelDirs = options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {};
+  const extraModelDirs = otherDirs.length > 0 ? { extraModelDirs: otherDirs } : {};
   const engine = createEngine({ userDataDir: dataDir, modelsDir: places.modelsDir, device, ...hub, ...extraModelDirs });
   const opened = await openWorkspace({
     dataDir,
@@ -46,8 +54,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     ...(options.onDamagedLibrary ? { onDamagedLibrary: options.onDamagedLibrary } : {}),
     ...(options.engineProcess ? { engineProcess: options.engineProcess } : {}),
     userName: () => settings.current().userName,
-    // Jobs naming the local model's id are transcribed from its folder.
-    defaults: places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {},
+    // Jobs naming a model offered by path are transcribed from its folder.
+    defaults: {
+      ...(places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {}),
+      modelDirFor: (modelId: string) => localModelDir(places, modelId) ?? undefined,
+    },
   });
   if (!opened.ok) {
     await engine.dispose();
@@ -73,6 +84,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
       emit({ channel: 'job', payload });
       forgetFinishedUpload(uploadsDir, payload).catch(() => undefined);
     }),
+    workspace.drafts.onDraft((payload) => emit({ channel: 'transcript-draft', payload })),
     // Recordings land in the library; a failure to store one is shown like any other recorder error.
     workspace.attachRecorder(engine, (error) => emit({ channel: 'recording', payload: { type: 'error', error, fatal: false } })),
   ];
@@ -90,7 +102,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
 
   let disposed: Promise<void> | null = null;
   return ok({
-    handlers: createWireHandlers({ engine, workspace, settings, places, downloads, mediaDir: join(dataDir, 'media') }),
+    handlers: createWireHandlers({ engine, workspace, settings, places, folders, downloads, mediaDir: join(dataDir, 'media') }),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

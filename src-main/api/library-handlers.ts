@@ -1,10 +1,12 @@
 /** Wire handlers for the meeting library: list, open, search, edit, delete, export. */
 import { rm } from 'node:fs/promises';
 import { relative, resolve, isAbsolute } from 'node:path';
-import type { WireHandlers } from '../../src-shared/ipc-contract';
+import type { MeetingDetail, WireHandlers } from '../../src-shared/ipc-contract';
 import { parseExportFormat, parseId, parseIndex, parseNullableName, parseText } from '../../src-shared/ipc-validation';
-import { ok } from '../../src-shared/result';
+import type { JobSummary } from '../../src-shared/jobs';
+import { ok, type Result } from '../../src-shared/result';
 import type { JobQueue } from '../jobs/job-queue';
+import type { TranscriptDrafts } from '../jobs/transcript-drafts';
 import type { LibraryStore } from '../library/library-store';
 import { renderMeetingExport } from './export-rendering';
 import { guarded } from './handler-guard';
@@ -12,6 +14,8 @@ import { guarded } from './handler-guard';
 export interface LibraryHandlerDeps {
   library: LibraryStore;
   jobs: Pick<JobQueue, 'list' | 'cancel'>;
+  /** Segments of imports still running; none without it. */
+  drafts?: Pick<TranscriptDrafts, 'get'>;
   /** The library's own media copies live here; a deleted meeting's copy goes with it (recordings stay). */
   mediaDir: string;
 }
@@ -20,7 +24,19 @@ export interface LibraryHandlerDeps {
 const ALL_MEETINGS = 1_000_000;
 const MAX_QUERY = 1000;
 
-type LibraryMethods = 'listMeetings' | 'getMeeting' | 'searchLibrary' | 'renameSpeaker' | 'editSegmentText' | 'setSegmentSpeaker' | 'deleteMeeting' | 'renderExport';
+type LibraryMethods =
+  | 'listMeetings'
+  | 'getMeeting'
+  | 'searchLibrary'
+  | 'renameSpeaker'
+  | 'mergeSpeakers'
+  | 'renameMeeting'
+  | 'editSegmentText'
+  | 'setSegmentSpeaker'
+  | 'setSegmentSpeakerName'
+  | 'restorePreviousTranscript'
+  | 'deleteMeeting'
+  | 'renderExport';
 
 export function createLibraryHandlers(deps: LibraryHandlerDeps): Pick<WireHandlers, LibraryMethods> {
   const { library } = deps;
@@ -28,14 +44,7 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): Pick<WireHandle
     listMeetings: guarded('listMeetings', 0, () => library.listMeetings({ limit: ALL_MEETINGS })),
     getMeeting: guarded('getMeeting', 1, ([meetingId]) => {
       const id = parseId(meetingId, 'meetingId');
-      if (!id.ok) return id;
-      const meeting = library.getMeeting(id.value);
-      if (!meeting.ok) return meeting;
-      const transcript = library.getTranscript(id.value);
-      if (!transcript.ok) return transcript;
-      const speakers = library.listSpeakers(id.value);
-      if (!speakers.ok) return speakers;
-      return ok({ meeting: meeting.value, transcript: transcript.value, speakers: speakers.value });
+      return id.ok ? meetingDetail(deps, id.value) : id;
     }),
     searchLibrary: guarded('searchLibrary', 1, ([query]) => {
       const text = parseText(query, 'query', MAX_QUERY);
@@ -46,6 +55,20 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): Pick<WireHandle
       if (!id.ok) return id;
       const newName = parseNullableName(name, 'name');
       return newName.ok ? library.renameSpeaker(id.value, newName.value) : newName;
+    }),
+    mergeSpeakers: guarded('mergeSpeakers', 3, ([meetingId, fromLabel, intoLabel]) => {
+      const id = parseId(meetingId, 'meetingId');
+      if (!id.ok) return id;
+      const from = parseId(fromLabel, 'fromLabel');
+      if (!from.ok) return from;
+      const into = parseId(intoLabel, 'intoLabel');
+      return into.ok ? library.mergeSpeakers(id.value, from.value, into.value) : into;
+    }),
+    renameMeeting: guarded('renameMeeting', 2, ([meetingId, title]) => {
+      const id = parseId(meetingId, 'meetingId');
+      if (!id.ok) return id;
+      const newTitle = parseText(title, 'title', 500);
+      return newTitle.ok ? library.updateMeeting(id.value, { title: newTitle.value }) : newTitle;
     }),
     editSegmentText: guarded('editSegmentText', 3, ([meetingId, segmentId, text]) => {
       const id = parseId(meetingId, 'meetingId');
@@ -62,6 +85,18 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): Pick<WireHandle
       if (!segment.ok) return segment;
       const speaker = parseNullableName(label, 'label');
       return speaker.ok ? library.setSegmentSpeaker(id.value, segment.value, speaker.value) : speaker;
+    }),
+    setSegmentSpeakerName: guarded('setSegmentSpeakerName', 3, ([meetingId, segmentId, name]) => {
+      const id = parseId(meetingId, 'meetingId');
+      if (!id.ok) return id;
+      const segment = parseIndex(segmentId, 'segmentId');
+      if (!segment.ok) return segment;
+      const speakerName = parseText(name, 'name', 200);
+      return speakerName.ok ? library.setSegmentSpeakerName(id.value, segment.value, speakerName.value) : speakerName;
+    }),
+    restorePreviousTranscript: guarded('restorePreviousTranscript', 1, ([meetingId]) => {
+      const id = parseId(meetingId, 'meetingId');
+      return id.ok ? library.restorePreviousTranscript(id.value) : id;
     }),
     deleteMeeting: guarded('deleteMeeting', 1, async ([meetingId]) => {
       const id = parseId(meetingId, 'meetingId');
@@ -82,6 +117,33 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): Pick<WireHandle
       return parsedFormat.ok ? renderMeetingExport(library, id.value, parsedFormat.value) : parsedFormat;
     }),
   };
+}
+
+/** Kinds of job that change a meeting's transcript or speakers: the meeting view shows their progress. */
+const MEETING_WORK: ReadonlySet<JobSummary['kind']> = new Set(['import', 'retranscribe', 'diarize']);
+
+function meetingDetail(deps: LibraryHandlerDeps, meetingId: string): Result<MeetingDetail> {
+  const { library } = deps;
+  const meeting = library.getMeeting(meetingId);
+  if (!meeting.ok) return meeting;
+  const transcript = library.getTranscript(meetingId);
+  if (!transcript.ok) return transcript;
+  const speakers = library.listSpeakers(meetingId);
+  if (!speakers.ok) return speakers;
+  const previous = library.getPreviousTranscript(meetingId);
+  if (!previous.ok) return previous;
+  const open = deps.jobs.list({ states: ['queued', 'running'] });
+  // Running first, then the oldest waiting (the list is newest first).
+  const mine = open.ok ? open.value.filter((job) => job.meetingId === meetingId && MEETING_WORK.has(job.kind)) : [];
+  const activeJob = mine.find((job) => job.state === 'running') ?? mine.at(-1) ?? null;
+  return ok({
+    meeting: meeting.value,
+    transcript: transcript.value,
+    speakers: speakers.value,
+    activeJob,
+    draft: activeJob?.kind === 'import' ? (deps.drafts?.get(meetingId) ?? []) : [],
+    previousTranscript: previous.value,
+  });
 }
 
 /** Jobs still working on a meeting being deleted would only fail (or bring it back): stop them first. */

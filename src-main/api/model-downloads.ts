@@ -6,9 +6,12 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelDownloadProgress } from '../../src-shared/ipc-contract';
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
+import { findDiarizationModel, type DiarizationCatalogModel } from '../diarization/diarization-models';
 import { filesForDtype, findCatalogModel, type CatalogModel } from '../models/catalog';
+import { downloadModelFiles } from '../models/downloader';
 import { resolveModel } from '../models/model-store';
-import { downloadBytes, type ModelPlaces } from './model-list';
+import { diarizationDownloadBytes } from './diarization-model-list';
+import { downloadBytes, localModelDir, type ModelPlaces } from './model-list';
 
 export const DOWNLOAD_PROGRESS_INTERVAL_MS = 250;
 
@@ -36,12 +39,14 @@ export function createModelDownloads(options: ModelDownloadsOptions): ModelDownl
   return {
     start(modelId) {
       if (disposed) return fail('MODEL_DOWNLOADS_CLOSED', 'The app is shutting down; downloads cannot start.', modelId);
-      if (modelId === options.places.local?.id) return fail('MODEL_NOT_DOWNLOADABLE', `${modelId} is a local folder given at start-up; there is nothing to download.`, modelId);
+      if (localModelDir(options.places, modelId) !== null) return fail('MODEL_NOT_DOWNLOADABLE', `${modelId} is a model folder on this computer; there is nothing to download.`, modelId);
       const model = findCatalogModel(modelId);
-      if (!model) return fail('MODEL_UNKNOWN', `No model "${modelId}" in the catalog.`, modelId);
+      const speakerModel = model ? undefined : findDiarizationModel(modelId);
+      if (!model && !speakerModel) return fail('MODEL_UNKNOWN', `No model "${modelId}" in the catalog.`, modelId);
       if (running.has(modelId)) return ok(undefined);
       const controller = new AbortController();
-      const done = download(model, controller.signal, options).finally(() => running.delete(modelId));
+      const run = model ? download(model, controller.signal, options) : downloadDiarization(speakerModel as DiarizationCatalogModel, controller.signal, options);
+      const done = run.finally(() => running.delete(modelId));
       running.set(modelId, { controller, done });
       return ok(undefined);
     },
@@ -100,6 +105,43 @@ async function download(model: CatalogModel, signal: AbortSignal, options: Model
     });
   } catch (error) {
     // The downloader reports its faults as values; anything thrown (a full disk on rename) still ends as `failed`.
+    result = fail('DOWNLOAD_FAILED', `Downloading ${model.id} failed: ${(error as Error).message}`, model.id);
+  }
+  options.onProgress(result.ok ? progress('done', null) : progress('failed', result.error));
+}
+
+/** A diarization model's one ONNX file, verified like Whisper's, into `<modelsDir>/<id>/`. */
+async function downloadDiarization(model: DiarizationCatalogModel, signal: AbortSignal, options: ModelDownloadsOptions): Promise<void> {
+  const now = options.now ?? Date.now;
+  const interval = options.progressIntervalMs ?? DOWNLOAD_PROGRESS_INTERVAL_MS;
+  const total = diarizationDownloadBytes(model);
+  let received = 0;
+  let lastSent = Number.NEGATIVE_INFINITY;
+  const progress = (state: ModelDownloadProgress['state'], error: CodedError | null): ModelDownloadProgress => ({
+    modelId: model.id,
+    receivedBytes: received,
+    totalBytes: state === 'done' ? received : total,
+    state,
+    error,
+  });
+  options.onProgress(progress('downloading', null));
+  let result: Result<unknown>;
+  try {
+    result = await downloadModelFiles({
+      repo: model.repo,
+      revision: model.revision,
+      files: [model.file],
+      destDir: join(options.places.modelsDir, model.id),
+      ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
+      signal,
+      onProgress: ({ receivedBytes }) => {
+        received = receivedBytes;
+        if (now() - lastSent < interval) return;
+        lastSent = now();
+        options.onProgress(progress('downloading', null));
+      },
+    });
+  } catch (error) {
     result = fail('DOWNLOAD_FAILED', `Downloading ${model.id} failed: ${(error as Error).message}`, model.id);
   }
   options.onProgress(result.ok ? progress('done', null) : progress('failed', result.error));

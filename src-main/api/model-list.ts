@@ -1,6 +1,7 @@
 /**
- * The models the user can choose: the catalog's (installed when `<modelsDir>/<id>` holds a usable
- * precision) and the local model folder given at start-up, if any.
+ * The models the user can choose: the catalog's (installed when `<modelsDir>/<id>`, or the same folder in
+ * another place Verbatim keeps models, such as the CLI's models folder, holds a usable precision), the local
+ * model folder given at start-up, and the folders the user added.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -16,8 +17,34 @@ export interface LocalModel {
 }
 
 export interface ModelPlaces {
+  /** Where downloads go. */
   modelsDir: string;
+  /** The folder given at start-up (`serve --model-dir`), if any. */
   local: LocalModel | null;
+  /** More folders holding `<model id>/` (the CLI's models folder, extra folders given at start-up). */
+  otherDirs?: readonly string[];
+  /** Folders the user added, read each time. */
+  folders?: () => readonly LocalModel[];
+}
+
+/** Every model folder offered by path: the start-up one first, then the user's, a later one with the same name winning. */
+export function localModels(places: ModelPlaces): LocalModel[] {
+  const byId = new Map<string, LocalModel>();
+  for (const model of [...(places.local ? [places.local] : []), ...(places.folders?.() ?? [])]) {
+    byId.delete(model.id);
+    byId.set(model.id, model);
+  }
+  return [...byId.values()];
+}
+
+/** The folder of a model offered by path, or null for a catalog model (found by search or download). */
+export function localModelDir(places: ModelPlaces, modelId: string): string | null {
+  return localModels(places).find((model) => model.id === modelId)?.dir ?? null;
+}
+
+/** The folders searched for `<model id>/`, in order. */
+export function searchDirs(places: ModelPlaces): string[] {
+  return [places.modelsDir, ...(places.otherDirs ?? [])];
 }
 
 export function localModelFrom(dir: string | undefined): LocalModel | null {
@@ -27,30 +54,36 @@ export function localModelFrom(dir: string | undefined): LocalModel | null {
 }
 
 export function isKnownModel(places: ModelPlaces, modelId: string): boolean {
-  return modelId === places.local?.id || findCatalogModel(modelId) !== undefined;
+  return localModelDir(places, modelId) !== null || findCatalogModel(modelId) !== undefined;
 }
 
-/** The folder a model is used from: the local one for the local id, else its folder under modelsDir. */
-export function modelFolder(places: ModelPlaces, modelId: string): string {
-  return modelId === places.local?.id ? places.local.dir : join(places.modelsDir, modelId);
+/** The folder a model is used from: its own for a model offered by path, else the first place that holds it (null when none). */
+export async function modelFolder(places: ModelPlaces, modelId: string): Promise<string | null> {
+  const local = localModelDir(places, modelId);
+  if (local !== null) return local;
+  for (const dir of searchDirs(places)) {
+    const candidate = join(dir, modelId);
+    if ((await availableDtypes(candidate)).length > 0) return candidate;
+  }
+  return null;
 }
 
 export async function isModelInstalled(places: ModelPlaces, modelId: string): Promise<boolean> {
-  return (await availableDtypes(modelFolder(places, modelId))).length > 0;
+  const folder = await modelFolder(places, modelId);
+  return folder !== null && (await availableDtypes(folder)).length > 0;
 }
 
 export async function listModels(places: ModelPlaces): Promise<Result<ModelEntry[]>> {
   const catalogEntries = await Promise.all(listCatalogModels().map((model) => catalogEntry(places, model)));
-  const local = places.local;
-  if (local === null) return ok(catalogEntries);
-  const localEntry = await localModelEntry(local, findCatalogModel(local.id));
+  const locals = localModels(places);
+  const localEntries = await Promise.all(locals.map((local) => localModelEntry(local, findCatalogModel(local.id))));
   // A local folder named like a catalog model stands in for it.
-  return ok([localEntry, ...catalogEntries.filter((entry) => entry.id !== local.id)]);
+  return ok([...localEntries, ...catalogEntries.filter((entry) => !locals.some((local) => local.id === entry.id))]);
 }
 
 async function catalogEntry(places: ModelPlaces, model: CatalogModel): Promise<ModelEntry> {
-  const dir = join(places.modelsDir, model.id);
-  const installed = (await availableDtypes(dir)).length > 0;
+  const dir = await modelFolder(places, model.id);
+  const installed = dir !== null;
   return {
     id: model.id,
     label: catalogLabel(model),
@@ -58,8 +91,9 @@ async function catalogEntry(places: ModelPlaces, model: CatalogModel): Promise<M
     parametersMillions: model.parametersMillions,
     downloadBytes: downloadBytes(model),
     installed,
-    diskBytes: installed ? await folderBytes(dir) : 0,
+    diskBytes: dir !== null ? await folderBytes(dir) : 0,
     local: false,
+    location: dir,
   };
 }
 
@@ -74,6 +108,7 @@ async function localModelEntry(local: LocalModel, catalogTwin: CatalogModel | un
     installed,
     diskBytes: installed ? await folderBytes(local.dir) : 0,
     local: true,
+    location: local.dir,
   };
 }
 

@@ -2,18 +2,18 @@
 import type { AppSettings, WireHandlers } from '../../src-shared/ipc-contract';
 import { parseId, parsePaths, parseSpeakerCountChoice, parseTranscriptionChoice } from '../../src-shared/ipc-validation';
 import type { JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
-import { ok, type Result } from '../../src-shared/result';
+import { fail, ok, type Result } from '../../src-shared/result';
 import type { JobQueue } from '../jobs/job-queue';
 import type { Workspace } from '../workspace';
 import { guarded } from './handler-guard';
 
 export interface QueueHandlerDeps {
   workspace: Pick<Workspace, 'importFiles' | 'retranscribe' | 'diarize'>;
-  jobs: Pick<JobQueue, 'list' | 'cancel' | 'retry'>;
+  jobs: Pick<JobQueue, 'list' | 'cancel' | 'retry' | 'clearFinished'>;
   settings: { current(): AppSettings };
 }
 
-type QueueMethods = 'importPaths' | 'listJobs' | 'cancelJob' | 'retryJob' | 'retranscribe' | 'diarizeMeeting';
+type QueueMethods = 'importPaths' | 'listJobs' | 'cancelJob' | 'retryJob' | 'retranscribe' | 'clearFinishedJobs' | 'diarizeMeeting';
 
 export function createQueueHandlers(deps: QueueHandlerDeps): Pick<WireHandlers, QueueMethods> {
   return {
@@ -33,13 +33,15 @@ export function createQueueHandlers(deps: QueueHandlerDeps): Pick<WireHandlers, 
       const id = parseId(jobId, 'jobId');
       return id.ok ? deps.jobs.retry(id.value) : id;
     }),
-    retranscribe: guarded('retranscribe', 2, ([meetingId, choice]) => {
+    retranscribe: guarded('retranscribe', 3, ([meetingId, choice, keepEdits]) => {
       const id = parseId(meetingId, 'meetingId');
       if (!id.ok) return id;
       const parsedChoice = parseTranscriptionChoice(choice);
       if (!parsedChoice.ok) return parsedChoice;
-      return deps.workspace.retranscribe(id.value, withSettings(parsedChoice.value, deps.settings.current(), 'retranscribe'));
+      if (keepEdits !== undefined && keepEdits !== null && typeof keepEdits !== 'boolean') return fail('IPC_BAD_REQUEST', 'keepEdits must be true or false.');
+      return deps.workspace.retranscribe(id.value, withSettings(parsedChoice.value, deps.settings.current(), 'retranscribe'), keepEdits !== false);
     }),
+    clearFinishedJobs: guarded('clearFinishedJobs', 0, () => deps.jobs.clearFinished()),
     diarizeMeeting: guarded('diarizeMeeting', 2, ([meetingId, speakers]) => {
       const id = parseId(meetingId, 'meetingId');
       if (!id.ok) return id;

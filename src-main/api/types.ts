@@ -30,6 +30,11 @@ export interface AppServicesOptions {
   onDamagedLibrary?: DamagedLibraryChoice;
   /** How the engine's child process starts: fork under Node (default); the Electron app passes its utilityProcess launcher. */
   engineProcess?: EngineChildLauncher;
+  /**
+   * Folders where other Verbatim tools keep models (`<dir>/<model id>/…`), searched so a model the CLI
+   * already downloaded is used rather than downloaded again. Default: the CLI's models folder.
+   */
+  sharedModelDirs?: string[];
 }
 
 export interface AppServices {

@@ -5,22 +5,26 @@
 import type { AppSettings, WireHandlers } from '../../src-shared/ipc-contract';
 import { parseId, parseRecordingStartRequest } from '../../src-shared/ipc-validation';
 import type { RecordingStartRequest } from '../../src-shared/recording-events';
-import { ok } from '../../src-shared/result';
+import { fail, ok } from '../../src-shared/result';
 import type { StartRecordingRequest } from '../record/recorder';
 import type { Engine } from '../wiring';
 import type { Workspace } from '../workspace';
+import { listDiarizationModelEntries } from './diarization-model-list';
 import { guarded } from './handler-guard';
 import { createLibraryHandlers } from './library-handlers';
 import type { ModelDownloads } from './model-downloads';
-import { listModels, type ModelPlaces } from './model-list';
+import type { ModelFolders } from './model-folders';
+import { listModels, localModelDir, type ModelPlaces } from './model-list';
 import { createQueueHandlers } from './queue-handlers';
 import type { SettingsStore } from './settings-store';
 
 export interface WireHandlerDeps {
   engine: Pick<Engine, 'info' | 'recorder'>;
-  workspace: Pick<Workspace, 'library' | 'jobs' | 'importFiles' | 'retranscribe' | 'diarize'>;
+  workspace: Pick<Workspace, 'library' | 'jobs' | 'drafts' | 'importFiles' | 'retranscribe' | 'diarize'>;
   settings: SettingsStore;
   places: ModelPlaces;
+  /** Model folders the user adds; none can be added without it. */
+  folders?: Pick<ModelFolders, 'add'>;
   downloads: Pick<ModelDownloads, 'start'>;
   /** The library's media folder (`<dataDir>/media`). */
   mediaDir: string;
@@ -38,6 +42,18 @@ export function createWireHandlers(deps: WireHandlerDeps): WireHandlers {
       const id = parseId(modelId, 'modelId');
       return id.ok ? deps.downloads.start(id.value) : id;
     }),
+    addModelFolder: guarded('addModelFolder', 1, async ([path]) => {
+      const dir = parseId(path, 'path');
+      if (!dir.ok) return dir;
+      if (deps.folders === undefined) return fail('MODEL_FOLDERS_UNAVAILABLE', 'Model folders cannot be added here.');
+      const added = await deps.folders.add(dir.value);
+      if (!added.ok) return added;
+      const models = await listModels(deps.places);
+      if (!models.ok) return models;
+      const entry = models.value.find((model) => model.id === added.value.id);
+      return entry ? ok(entry) : fail('MODEL_FOLDER_INVALID', `${dir.value} could not be offered as a model.`, dir.value);
+    }),
+    listDiarizationModels: guarded('listDiarizationModels', 0, () => listDiarizationModelEntries(deps.places)),
     listCaptureDevices: guarded('listCaptureDevices', 0, () => recorder.listDevices()),
     startRecording: guarded('startRecording', 1, ([request]) => {
       const parsed = parseRecordingStartRequest(request);
@@ -46,15 +62,16 @@ export function createWireHandlers(deps: WireHandlerDeps): WireHandlers {
     pauseRecording: guarded('pauseRecording', 0, () => recorder.pause()),
     resumeRecording: guarded('resumeRecording', 0, () => recorder.resume()),
     stopRecording: guarded('stopRecording', 0, () => recorder.stop()),
-    ...createLibraryHandlers({ library: deps.workspace.library, jobs: deps.workspace.jobs, mediaDir: deps.mediaDir }),
+    ...createLibraryHandlers({ library: deps.workspace.library, jobs: deps.workspace.jobs, drafts: deps.workspace.drafts, mediaDir: deps.mediaDir }),
     ...createQueueHandlers({ workspace: deps.workspace, jobs: deps.workspace.jobs, settings }),
   };
 }
 
-/** The page's request over the settings; the local model is opened from its folder. */
+/** The page's request over the settings; a model offered by path is opened from its folder. */
 export function recordingRequest(request: RecordingStartRequest, settings: AppSettings, places: ModelPlaces): StartRecordingRequest {
   const modelId = request.modelId ?? settings.modelId;
   const prompt = (request.prompt ?? settings.vocabulary).trim();
+  const modelDir = localModelDir(places, modelId);
   return {
     ...request,
     modelId,
@@ -62,6 +79,6 @@ export function recordingRequest(request: RecordingStartRequest, settings: AppSe
     ...(prompt ? { prompt } : {}),
     deviceId: request.deviceId !== undefined ? request.deviceId : settings.inputDeviceId,
     monitorDeviceId: request.monitorDeviceId !== undefined ? request.monitorDeviceId : settings.monitorDeviceId,
-    ...(places.local !== null && modelId === places.local.id ? { modelDir: places.local.dir } : {}),
+    ...(modelDir !== null ? { modelDir } : {}),
   };
 }

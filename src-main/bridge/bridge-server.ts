@@ -28,6 +28,8 @@ export interface BridgeOptions {
   maxUploadBytes?: number;
   /** What pending uploads may hold together (default DEFAULT_MAX_PENDING_UPLOAD_BYTES). */
   maxPendingUploadBytes?: number;
+  /** A previous run's token (with its `port`): pages still open on that run reconnect to this one. */
+  token?: string;
 }
 
 export interface RunningBridge {
@@ -42,7 +44,7 @@ export interface RunningBridge {
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
   const server = createServer();
   const port = await listen(server, options.port ?? 0);
-  const identity: BridgeIdentity = { port, token: newBridgeToken() };
+  const identity: BridgeIdentity = { port, token: options.token ?? newBridgeToken() };
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const sockets = createSocketEndpoint(options.services);
 

@@ -167,7 +167,7 @@ async function importAll(workspace: Workspace, command: QueueCommand): Promise<n
       if (event.type === 'progress') {
         const job = pending.get(event.jobId);
         if (job) bar.update(job.title, event.stage ?? '', event.progress);
-      } else if (['succeeded', 'failed', 'cancelled'].includes(event.job.state)) finish(event.job);
+      } else if (event.type === 'changed' && ['succeeded', 'failed', 'cancelled'].includes(event.job.state)) finish(event.job);
       if (pending.size === 0) unsubscribe();
     });
     // Jobs that ended before we subscribed (a bad file fails in milliseconds).

@@ -45,7 +45,7 @@ export function registerWireHandlers<E>(
 export interface SaveExportPorts<E> {
   /** The save dialog, defaulting to `fileName`; null when the user cancels. */
   chooseSavePath(event: E, fileName: string): Promise<string | null>;
-  writeFile(path: string, content: string): Promise<Result<unknown>>;
+  writeFile(path: string, content: string | Uint8Array): Promise<Result<unknown>>;
 }
 
 /** exportTranscript in Electron: the engine renders, the user picks where, the main process writes. */
@@ -65,7 +65,8 @@ export function registerSaveExport<E>(
       if (!rendered.ok) return rendered;
       const savePath = await ports.chooseSavePath(event, rendered.value.fileName);
       if (savePath === null) return ok({ savedTo: null });
-      const written = await ports.writeFile(savePath, rendered.value.content);
+      const { content, encoding } = rendered.value;
+      const written = await ports.writeFile(savePath, encoding === 'base64' ? Buffer.from(content, 'base64') : content);
       return written.ok ? ok({ savedTo: savePath }) : written;
     });
   });

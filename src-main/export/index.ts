@@ -1,5 +1,6 @@
 /**
- * Export stage: Transcript → txt | srt | vtt | json | md | rttm (who spoke when), as pure string renderers plus an atomic writer.
+ * Export stage: Transcript → txt | srt | vtt | json | md | rttm (who spoke when) as pure string renderers,
+ * docx (Word minutes) as bytes, plus an atomic writer.
  *
  * Decisions (details next to the code):
  * - Encoding: UTF-8 without BOM for every format. Current players (VLC, mpv, MPC-HC, PotPlayer, browsers,
@@ -14,6 +15,7 @@
  */
 import type { Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
+import { renderDocx } from './docx';
 import { renderJson } from './json';
 import { renderMd } from './md';
 import { renderRttm } from './rttm';
@@ -23,17 +25,19 @@ import { renderTxt } from './txt';
 import { renderVtt } from './vtt';
 import { writeFileAtomic, type WriteFileErrorCode, type WrittenFile } from './write-file';
 
-export type ExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md' | 'rttm';
+/** Formats rendered as UTF-8 text. */
+export type TextExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md' | 'rttm';
+export type ExportFormat = TextExportFormat | 'docx';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['txt', 'srt', 'vtt', 'json', 'md', 'rttm'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['txt', 'srt', 'vtt', 'json', 'md', 'rttm', 'docx'];
 
 export type { ExportOptions } from './options';
 export { DEFAULT_EXPORT_OPTIONS } from './options';
 export { parseTranscriptJson, TRANSCRIPT_JSON_FORMAT, TRANSCRIPT_JSON_VERSION, type TranscriptJsonErrorCode } from './json';
 export type { WriteFileErrorCode, WrittenFile } from './write-file';
-export { renderJson, renderMd, renderRttm, renderSrt, renderTxt, renderVtt };
+export { renderDocx, renderJson, renderMd, renderRttm, renderSrt, renderTxt, renderVtt };
 
-const RENDERERS: Record<ExportFormat, (transcript: Transcript, options?: ExportOptions) => string> = {
+const RENDERERS: Record<TextExportFormat, (transcript: Transcript, options?: ExportOptions) => string> = {
   txt: renderTxt,
   srt: renderSrt,
   vtt: renderVtt,
@@ -46,8 +50,18 @@ export function isExportFormat(value: string): value is ExportFormat {
   return (EXPORT_FORMATS as readonly string[]).includes(value);
 }
 
-export function renderTranscript(transcript: Transcript, format: ExportFormat, options: ExportOptions = {}): string {
+export function isTextExportFormat(format: ExportFormat): format is TextExportFormat {
+  return format !== 'docx';
+}
+
+export function renderTranscript(transcript: Transcript, format: TextExportFormat, options: ExportOptions = {}): string {
   return RENDERERS[format](transcript, options);
+}
+
+/** The file's bytes in any format (text formats as UTF-8). */
+export async function renderTranscriptBytes(transcript: Transcript, format: ExportFormat, options: ExportOptions = {}): Promise<Uint8Array> {
+  if (!isTextExportFormat(format)) return renderDocx(transcript, options);
+  return Buffer.from(renderTranscript(transcript, format, options), 'utf8');
 }
 
 /** File name extension for a format, without the dot ("srt"), as save dialogs' filters expect. */
@@ -55,12 +69,12 @@ export function fileExtension(format: ExportFormat): string {
   return format;
 }
 
-/** Renders and writes atomically (see writeFileAtomic); the file is UTF-8, BOM only if srtByteOrderMark asks. */
-export function writeTranscriptFile(
+/** Renders and writes atomically (see writeFileAtomic); text is UTF-8, BOM only if srtByteOrderMark asks. */
+export async function writeTranscriptFile(
   transcript: Transcript,
   format: ExportFormat,
   outPath: string,
   options: ExportOptions = {},
 ): Promise<Result<WrittenFile, WriteFileErrorCode>> {
-  return writeFileAtomic(outPath, renderTranscript(transcript, format, options));
+  return writeFileAtomic(outPath, isTextExportFormat(format) ? renderTranscript(transcript, format, options) : await renderDocx(transcript, options));
 }

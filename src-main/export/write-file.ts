@@ -12,14 +12,14 @@ export interface WrittenFile {
 }
 
 /**
- * Writes UTF-8 text so that `outPath` holds either its old content or the complete new content, never a
+ * Writes UTF-8 text (or bytes) so that `outPath` holds either its old content or the complete new content, never a
  * torn file: temp file in the same folder (same filesystem, so rename is atomic), fsync, rename, then
  * fsync the folder so the rename itself survives a crash. The temp file is removed on any failure.
  */
-export async function writeFileAtomic(outPath: string, content: string): Promise<Result<WrittenFile, WriteFileErrorCode>> {
+export async function writeFileAtomic(outPath: string, content: string | Uint8Array): Promise<Result<WrittenFile, WriteFileErrorCode>> {
   const folder = dirname(outPath);
   const tempPath = join(folder, tempFileName(basename(outPath), `${process.pid}.${randomBytes(4).toString('hex')}`));
-  const data = Buffer.from(content, 'utf8');
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   try {
     const handle = await open(tempPath, 'wx');
     try {

@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { ExportJobPayload, JobResult } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
-import { fileExtension, isExportFormat, renderTranscript, type ExportFormat, type ExportOptions } from '../export';
+import { fileExtension, isExportFormat, renderTranscriptBytes, type ExportFormat, type ExportOptions } from '../export';
 import { syncFolder } from '../export/write-file';
 import { speakerTurnsWithNames, transcriptWithSpeakerNames } from '../library/named-transcript';
 import type { JobHandlerDeps } from './handlers';
@@ -83,7 +83,7 @@ async function stage(transcript: Transcript, format: ExportFormat, options: Expo
   try {
     const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(renderTranscript(transcript, format, options), 'utf8');
+      await handle.writeFile(await renderTranscriptBytes(transcript, format, options));
       await handle.sync();
     } finally {
       await handle.close();

@@ -5,7 +5,7 @@
  */
 import type { TranscribeProgress } from '../pipeline/transcribe-request';
 import { fail, type Result } from '../../src-shared/result';
-import type { AsrTask, Transcript } from '../../src-shared/transcript';
+import type { AsrTask, Transcript, TranscriptSegment } from '../../src-shared/transcript';
 import type { ExecutionPreference } from '../asr/execution-provider';
 import type { ModelDtype } from '../models/catalog';
 import type { Engine } from '../wiring';
@@ -34,6 +34,8 @@ export interface FileTranscribeProgress {
   stage: FileTranscribeStage;
   /** 0–100 over the whole file, except `load-model`, whose percent is the model download's. */
   percent: number;
+  /** Segments transcribed since the last report (absolute times), when the engine gives them. */
+  segments?: TranscriptSegment[];
 }
 
 export type FileTranscribeProgressListener = (progress: FileTranscribeProgress) => void;
@@ -60,7 +62,11 @@ export class InProcessFileTranscriber implements FileTranscriber {
     // The engine was built for one device; the request's is for transcribers that can switch.
     const { path, modelId, modelDir, dtype, language, task, prompt, channel } = request;
     try {
-      return await this.engine.transcribeFile({ path, modelId, modelDir, dtype, language, task, prompt, ...(channel !== undefined ? { channel } : {}) }, ({ stage, percent }) => onProgress({ stage, percent }), signal);
+      return await this.engine.transcribeFile(
+        { path, modelId, modelDir, dtype, language, task, prompt, ...(channel !== undefined ? { channel } : {}) },
+        ({ stage, percent, segments }) => onProgress({ stage, percent, ...(segments ? { segments } : {}) }),
+        signal,
+      );
     } catch (error) {
       return fail('ASR_FAILED', `Transcribing ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`, request.path);
     }

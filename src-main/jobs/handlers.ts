@@ -11,6 +11,7 @@ import { createExportHandler } from './export-handler';
 import type { FileTranscriber } from './file-transcriber';
 import { createImportHandler } from './import-handler';
 import { createRetranscribeHandler } from './retranscribe-handler';
+import type { TranscriptDrafts } from './transcript-drafts';
 import type { TranscriptionDefaults } from './transcription-steps';
 import type { JobHandlers } from './types';
 
@@ -27,6 +28,8 @@ export interface JobHandlerDeps {
   defaults: TranscriptionDefaults;
   /** The user's name, for their own channel of a separated recording (read at each job); default "Me". */
   userName?: () => string;
+  /** Where imports put their segments as they come, for a meeting opened while it is transcribed. */
+  drafts?: TranscriptDrafts;
 }
 
 export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {

@@ -31,11 +31,14 @@ export function createImportHandler(deps: JobHandlerDeps): JobHandler {
     if (meetingId === null || !SAFE_ID.test(meetingId)) return fail('JOB_INVALID', `Import job ${job.id} has no usable meeting id.`, job.id);
     const audioPath = join(context.tempDir, EXTRACTED_AUDIO_NAME);
     const statusBefore = markTranscribing(deps.library, meetingId);
+    deps.drafts?.begin(meetingId, job.id);
     let result: Result<JobResult>;
     try {
       result = await importFile(deps, context, payload, meetingId, audioPath);
     } catch (error) {
       result = fail('JOB_HANDLER_FAILED', `Importing ${payload.path} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, payload.path);
+    } finally {
+      deps.drafts?.end(meetingId);
     }
     if (!result.ok) {
       await removeQuietly(audioPath);
@@ -70,7 +73,7 @@ async function importFile(deps: JobHandlerDeps, context: JobContext, payload: Im
   const range = { from: PROGRESS.transcribe, to: PROGRESS.store };
   let transcribed: Result<Transcript | SeparatedTranscription>;
   if (separate) transcribed = await transcribeChannelsForJob(context, { transcriber: deps.transcriber, diarizer: deps.diarizer ?? null }, request, range);
-  else transcribed = await transcribeForJob(context, deps.transcriber, request, range);
+  else transcribed = await transcribeForJob(context, deps.transcriber, request, range, (segments) => deps.drafts?.append(meetingId, context.job.id, segments));
   if (!transcribed.ok) return naming(transcribed, audioPath, sourcePath);
   if (signal.aborted) return jobCancelled(`Importing ${sourcePath}`, sourcePath);
 

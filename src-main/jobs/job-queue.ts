@@ -141,6 +141,14 @@ export class JobQueue {
     return requeued;
   }
 
+  /** Clears finished jobs from the list (their meetings and files stay). */
+  clearFinished(): Result<number> {
+    const removed = this.store.removeFinished();
+    if (!removed.ok) return removed;
+    if (removed.value.length > 0) this.emit({ type: 'removed', jobIds: removed.value });
+    return ok(removed.value.length);
+  }
+
   get(jobId: string): Result<JobSummary> {
     return this.store.get(jobId);
   }

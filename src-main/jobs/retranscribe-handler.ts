@@ -66,7 +66,8 @@ async function retranscribe(
   if (context.signal.aborted) return jobCancelled(`Re-transcribing "${title}"`, meetingId);
 
   context.reportProgress(PROGRESS.store, 'store');
-  const stored = storeTranscript(deps.library, meetingId, { ...transcribed.value, source: title }, { prompt: request.prompt ?? null });
+  // The transcript replaced is kept for an undo; hand edits are carried over unless the user chose otherwise.
+  const stored = storeTranscript(deps.library, meetingId, { ...transcribed.value, source: title }, { prompt: request.prompt ?? null }, { keepEdits: payload.keepEdits !== false, keepPrevious: true });
   if (!stored.ok) return stored;
   context.reportProgress(100, 'store');
   return ok({ kind: 'retranscribe', meetingId, segmentCount: stored.value.segmentCount });

@@ -212,6 +212,13 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
+  removeFinished(): Result<string[]> {
+    return this.transaction(() => {
+      const rows = this.db.prepare(`DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') RETURNING id`).all() as { id: string }[];
+      return rows.map((row) => row.id);
+    });
+  }
+
   nextDueAt(): Result<number | null> {
     return this.read(() => this.minimum(`SELECT min(run_after) AS at FROM jobs WHERE state = 'queued' AND cancel_requested = 0`));
   }

@@ -5,9 +5,9 @@
 import type { TranscriptionChoice } from '../../src-shared/jobs';
 import type { MeetingStatus, MeetingSummary } from '../../src-shared/library';
 import { fail, type CodedError, type Result } from '../../src-shared/result';
-import type { Transcript } from '../../src-shared/transcript';
+import type { Transcript, TranscriptSegment } from '../../src-shared/transcript';
 import { assignSpeakers } from '../diarization/assign-speakers';
-import type { LibraryStore, MeetingUpdate } from '../library/library-store';
+import type { LibraryStore, MeetingUpdate, ReplaceTranscriptOptions } from '../library/library-store';
 import type { ModelDtype } from '../models/catalog';
 import type { FileTranscribeRequest, FileTranscriber } from './file-transcriber';
 import { isTransientJobError } from './transient-errors';
@@ -18,6 +18,8 @@ export interface TranscriptionDefaults {
   dtype?: ModelDtype;
   /** A local model folder for the default model (instead of the catalog's download). */
   modelDir?: string;
+  /** The folder of a model the user offered by path (read at each job), or undefined for a catalog model. */
+  modelDirFor?: (modelId: string) => string | undefined;
 }
 
 export function jobCancelled(what: string, subject?: string): { ok: false; error: CodedError<'JOB_CANCELLED'> } {
@@ -31,10 +33,11 @@ export function jobCancelled(what: string, subject?: string): { ok: false; error
 export function transcribeRequest(path: string, choice: TranscriptionChoice, defaults: TranscriptionDefaults): FileTranscribeRequest {
   const defaultModel = choice.modelId === undefined || choice.modelId === defaults.modelId;
   const modelId = defaultModel ? defaults.modelId : choice.modelId;
+  const modelDir = defaultModel && defaults.modelDir !== undefined ? defaults.modelDir : modelId !== undefined ? defaults.modelDirFor?.(modelId) : undefined;
   return {
     path,
     ...(modelId !== undefined ? { modelId } : {}),
-    ...(defaultModel && defaults.modelDir !== undefined ? { modelDir: defaults.modelDir } : {}),
+    ...(modelDir !== undefined ? { modelDir } : {}),
     ...(defaults.dtype !== undefined ? { dtype: defaults.dtype } : {}),
     language: choice.language ?? null,
     task: choice.task ?? 'transcribe',
@@ -44,19 +47,22 @@ export function transcribeRequest(path: string, choice: TranscriptionChoice, def
 
 /**
  * Transcribes with the transcriber's progress mapped onto [from, to] of the job. Model loading (whose
- * percent is a download's) shows as its own stage at `from`.
+ * percent is a download's) shows as its own stage at `from`. Segments reach `onSegments` as Whisper
+ * produces them (a preview: the transcript is stored when the whole file is done).
  */
 export async function transcribeForJob(
   context: JobContext,
   transcriber: FileTranscriber,
   request: FileTranscribeRequest,
   range: { from: number; to: number },
+  onSegments?: (segments: TranscriptSegment[]) => void,
 ): Promise<Result<Transcript>> {
   let reached = range.from;
   context.reportProgress(reached, 'transcribe');
   const result = await transcriber.transcribe(
     request,
-    ({ stage, percent }) => {
+    ({ stage, percent, segments }) => {
+      if (segments !== undefined && segments.length > 0 && onSegments !== undefined) onSegments(segments);
       if (stage === 'load-model') {
         context.reportProgress(reached, 'load-model');
         return;
@@ -75,7 +81,13 @@ export async function transcribeForJob(
  * Who spoke when depends on the audio only, so speaker turns already found for the meeting attribute the new
  * transcript at once (a re-transcription does not need another diarization).
  */
-export function storeTranscript(library: LibraryStore, meetingId: string, transcript: Transcript, update: MeetingUpdate): Result<MeetingSummary> {
+export function storeTranscript(
+  library: LibraryStore,
+  meetingId: string,
+  transcript: Transcript,
+  update: MeetingUpdate,
+  options: Pick<ReplaceTranscriptOptions, 'keepEdits' | 'keepPrevious'> = {},
+): Result<MeetingSummary> {
   if (Object.keys(update).length > 0) {
     const updated = library.updateMeeting(meetingId, update);
     if (!updated.ok) return updated;
@@ -83,7 +95,7 @@ export function storeTranscript(library: LibraryStore, meetingId: string, transc
   const turns = library.getSpeakerTurns(meetingId);
   if (!turns.ok) return turns;
   const attributed = turns.value.length > 0 ? { ...transcript, segments: assignSpeakers(transcript.segments, turns.value) } : transcript;
-  return library.replaceTranscript(meetingId, attributed, { status: 'ready' });
+  return library.replaceTranscript(meetingId, attributed, { status: 'ready', ...options });
 }
 
 /** Marks an existing meeting `transcribing`; returns the status it had (null when there is no such meeting). */
@@ -109,5 +121,5 @@ export function settleMeetingAfterFailure(library: LibraryStore, meetingId: stri
     return;
   }
   if (isTransientJobError(error)) return;
-  library.updateMeeting(meetingId, { status: 'failed' });
+  library.updateMeeting(meetingId, { status: 'failed', failure: error });
 }

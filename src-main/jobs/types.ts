@@ -65,6 +65,8 @@ export interface JobStore {
    * JOB_CRASHED once their attempts are used.
    */
   reclaimExpiredLeases(now: number): Result<JobSummary[]>;
+  /** Deletes every succeeded, failed and cancelled job; returns their ids. */
+  removeFinished(): Result<string[]>;
   /** The earliest time a queued job becomes due, or null when none is queued. */
   nextDueAt(): Result<number | null>;
   /** The earliest lease expiry among running jobs (when a dead worker's job can be reclaimed), or null. */

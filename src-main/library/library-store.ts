@@ -4,7 +4,7 @@
  * answers in microseconds to milliseconds, and a whole transcript is written in one transaction.
  */
 import type { LibraryErrorCode, MeetingStatus, MeetingSummary, SearchHit, Speaker } from '../../src-shared/library';
-import type { Result } from '../../src-shared/result';
+import type { CodedError, Result } from '../../src-shared/result';
 import type { SpeakerTurn, Transcript, TranscriptSegment } from '../../src-shared/transcript';
 
 export type LibraryResult<T> = Result<T, LibraryErrorCode>;
@@ -34,6 +34,8 @@ export interface MeetingUpdate {
   modelId?: string | null;
   prompt?: string | null;
   status?: MeetingStatus;
+  /** Why the last transcription failed; null clears it. */
+  failure?: CodedError | null;
 }
 
 export interface ListMeetingsOptions {
@@ -47,6 +49,20 @@ export interface ReplaceTranscriptOptions {
   status?: MeetingStatus;
   /** Who spoke when (diarization), stored in the same transaction, replacing earlier turns; absent keeps them. */
   speakerTurns?: readonly SpeakerTurn[];
+  /**
+   * Lines the user corrected and speakers the user chose (see `TranscriptSegment.edited`) replace what the
+   * new transcript has at their times, so hand edits survive a re-transcription or a diarization (default true).
+   */
+  keepEdits?: boolean;
+  /** Keep the transcript being replaced (with its speakers' names) for restorePreviousTranscript (default false). */
+  keepPrevious?: boolean;
+}
+
+/** The transcript a re-transcription replaced. */
+export interface PreviousTranscript {
+  replacedAt: string;
+  modelId: string;
+  segmentCount: number;
 }
 
 export interface SearchOptions {
@@ -86,9 +102,22 @@ export interface LibraryStore {
    */
   setSegmentSpeaker(meetingId: string, segmentId: number, label: string | null): LibraryResult<TranscriptSegment>;
 
+  /**
+   * Attributes a segment to the speaker with this name (or label), case-insensitive; with no such speaker,
+   * to a new one named so. The choice is a hand edit.
+   */
+  setSegmentSpeakerName(meetingId: string, segmentId: number, name: string): LibraryResult<TranscriptSegment>;
+
   listSpeakers(meetingId: string): LibraryResult<Speaker[]>;
   /** `null` or a blank name goes back to showing the label. */
   renameSpeaker(speakerId: number, name: string | null): LibraryResult<Speaker>;
+  /** Every segment and turn of `fromLabel` goes to `intoLabel`; `fromLabel`'s speaker row goes. Returns the speakers left. */
+  mergeSpeakers(meetingId: string, fromLabel: string, intoLabel: string): LibraryResult<Speaker[]>;
+
+  /** The transcript the last re-transcription replaced, if one is kept. */
+  getPreviousTranscript(meetingId: string): LibraryResult<PreviousTranscript | null>;
+  /** Swaps the current transcript with the previous one (so a second call undoes the first). */
+  restorePreviousTranscript(meetingId: string): LibraryResult<MeetingSummary>;
 
   /** Full-text search over every transcript; any user input is safe (it is never parsed as query syntax). */
   search(query: string, options?: SearchOptions): LibraryResult<SearchHit[]>;

@@ -1,16 +1,19 @@
 /** Meetings and speakers as rows: the SELECTs, and the mapping to the shared types. */
 import type { Database } from 'better-sqlite3';
 import type { MeetingStatus, MeetingSummary, Speaker } from '../../src-shared/library';
+import type { CodedError } from '../../src-shared/result';
 import type { AsrTask } from '../../src-shared/transcript';
 
-export interface MeetingRow extends MeetingSummary {
+export interface MeetingRow extends Omit<MeetingSummary, 'failure'> {
   task: AsrTask;
+  /** JSON of a CodedError, or null. */
+  failure: string | null;
 }
 
 const MEETING_SELECT = `
   SELECT m.id, m.title, m.created_at AS createdAt, m.updated_at AS updatedAt, m.duration,
          m.source_file AS sourceFile, m.recording_path AS recordingPath, m.language, m.model_id AS modelId, m.prompt,
-         m.task, m.status, m.transcribed_at AS transcribedAt,
+         m.task, m.status, m.transcribed_at AS transcribedAt, m.failure,
          (SELECT count(*) FROM segments s WHERE s.meeting_id = m.id) AS segmentCount
   FROM meetings m`;
 
@@ -24,6 +27,7 @@ export const UPDATABLE_COLUMNS = {
   modelId: 'model_id',
   prompt: 'prompt',
   status: 'status',
+  failure: 'failure',
 } as const;
 
 export type UpdatableField = keyof typeof UPDATABLE_COLUMNS;
@@ -51,7 +55,22 @@ export function toSummary(row: MeetingRow): MeetingSummary {
     status: row.status,
     transcribedAt: row.transcribedAt,
     segmentCount: row.segmentCount,
+    failure: parseFailure(row.failure),
   };
+}
+
+function parseFailure(json: string | null): CodedError | null {
+  if (json === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (typeof parsed === 'object' && parsed !== null && 'code' in parsed && 'message' in parsed) {
+      const { code, message, subject } = parsed as { code: unknown; message: unknown; subject?: unknown };
+      if (typeof code === 'string' && typeof message === 'string') return { code, message, ...(typeof subject === 'string' ? { subject } : {}) };
+    }
+  } catch {
+    // A damaged value reads as no reason: the status still says the meeting failed.
+  }
+  return null;
 }
 
 export interface InsertMeetingRow {
@@ -82,6 +101,10 @@ export function updateMeetingColumns(db: Database, meetingId: string, values: Pa
 }
 
 const SPEAKER_SELECT = 'SELECT id, meeting_id AS meetingId, label, name FROM speakers';
+
+export function selectSpeakerByLabel(db: Database, meetingId: string, label: string): Speaker | null {
+  return db.prepare<[string, string], Speaker>(`${SPEAKER_SELECT} WHERE meeting_id = ? AND label = ?`).get(meetingId, label) ?? null;
+}
 
 export function selectSpeakers(db: Database, meetingId: string): Speaker[] {
   return db.prepare<[string], Speaker>(`${SPEAKER_SELECT} WHERE meeting_id = ? ORDER BY label`).all(meetingId);

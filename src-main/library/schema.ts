@@ -119,6 +119,22 @@ const SPEAKER_TURNS_TABLE = `
   ) WITHOUT ROWID;
 `;
 
+/**
+ * Hand edits and what a re-transcription replaced: a corrected line or a chosen speaker is flagged on its
+ * segment (carried across the next re-transcription); the transcript a re-transcription replaced is kept,
+ * one per meeting, for an undo; a failed transcription's reason stays on the meeting.
+ */
+const EDITS_AND_PREVIOUS = `
+  ALTER TABLE segments ADD COLUMN text_edited INTEGER NOT NULL DEFAULT 0 CHECK (text_edited IN (0, 1));
+  ALTER TABLE segments ADD COLUMN speaker_edited INTEGER NOT NULL DEFAULT 0 CHECK (speaker_edited IN (0, 1));
+  ALTER TABLE meetings ADD COLUMN failure TEXT CHECK (failure IS NULL OR json_valid(failure));
+  CREATE TABLE previous_transcripts (
+    meeting_id  TEXT PRIMARY KEY REFERENCES meetings (id) ON DELETE CASCADE,
+    replaced_at TEXT NOT NULL,
+    snapshot    TEXT NOT NULL CHECK (json_valid(snapshot))
+  );
+`;
+
 /** Word index: whole words, case- and accent-insensitive; queried with prefixes, so "회의" finds "회의를". */
 export const WORD_INDEX = 'segments_fts';
 /** Substring index: finds text inside words ("정기회의" for "기회의"), for query terms of 3 or more characters. */
@@ -174,6 +190,13 @@ export const LIBRARY_MIGRATIONS: readonly Migration[] = [
         ALTER TABLE segments ADD COLUMN language TEXT;
         ALTER TABLE segments ADD COLUMN inaudible INTEGER NOT NULL DEFAULT 0 CHECK (inaudible IN (0, 1));
       `);
+    },
+  },
+  {
+    version: 6,
+    description: 'hand-edit flags on segments, failure reason on meetings, the transcript a re-transcription replaced',
+    up(db) {
+      db.exec(EDITS_AND_PREVIOUS);
     },
   },
 ];

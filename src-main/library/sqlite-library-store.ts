@@ -10,15 +10,18 @@ import type {
   ListMeetingsOptions,
   MeetingUpdate,
   NewMeeting,
+  PreviousTranscript,
   ReplaceTranscriptOptions,
   SearchOptions,
 } from './library-store';
+import { carryEdits } from './carry-edits';
+import { previousTranscriptInfo, readPreviousTranscript, restoreSpeakerNames, snapshotOf, writePreviousTranscript } from './previous-transcript-rows';
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, searchSegments } from './library-search';
 import { checkDuration, checkNewMeeting, checkOptionalText, checkSpeakerTurns, checkStatus, checkTitle, checkTranscript, normalizeText } from './library-validation';
 import { readSpeakerTurns, writeSpeakerTurns } from './speaker-turn-rows';
-import { insertMeeting, selectMeeting, selectMeetings, selectSpeakers, setSpeakerName, toSummary, updateMeetingColumns, type UpdatableField } from './meeting-rows';
+import { insertMeeting, selectMeeting, selectMeetings, selectSpeakerByLabel, selectSpeakers, setSpeakerName, toSummary, updateMeetingColumns, type UpdatableField } from './meeting-rows';
 import { openLibraryDatabase, reasonOf, type OpenLibraryOptions } from './open-library-database';
-import { readSegments, updateSegmentSpeaker, updateSegmentText, writeTranscriptRows } from './transcript-rows';
+import { nextSpeakerLabel, readSegments, relabelSpeaker, updateSegmentSpeaker, updateSegmentText, writeTranscriptRows } from './transcript-rows';
 
 const DEFAULT_LIST_LIMIT = 200;
 
@@ -87,16 +90,46 @@ export class SqliteLibraryStore implements LibraryStore {
       if (!validTurns.ok) return fail(validTurns.error.code, validTurns.error.message, meetingId);
     }
     return this.write(() => {
-      if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
-      writeTranscriptRows(this.db, meetingId, transcript);
-      if (turns !== undefined) writeSpeakerTurns(this.db, meetingId, turns);
+      const meeting = selectMeeting(this.db, meetingId);
+      if (meeting === null) throw new Abort(meetingNotFound(meetingId));
       const now = new Date().toISOString();
+      const before = options.keepEdits === false && options.keepPrevious !== true ? [] : readSegments(this.db, meetingId);
+      if (options.keepPrevious === true && before.length > 0) writePreviousTranscript(this.db, meetingId, snapshotOf(this.db, meetingId, meeting), now);
+      const segments = options.keepEdits === false ? transcript.segments : carryEdits(before, transcript.segments);
+      writeTranscriptRows(this.db, meetingId, { ...transcript, segments });
+      if (turns !== undefined) writeSpeakerTurns(this.db, meetingId, turns);
       this.db
         .prepare(
-          `UPDATE meetings SET language = ?, model_id = ?, task = ?, duration = ?, status = ?, transcribed_at = ?, updated_at = ?
+          `UPDATE meetings SET language = ?, model_id = ?, task = ?, duration = ?, status = ?, transcribed_at = ?, updated_at = ?, failure = NULL
            WHERE id = ?`,
         )
         .run(transcript.language, transcript.modelId, transcript.task, transcript.duration, status.value, now, now, meetingId);
+      return this.summaryOf(meetingId);
+    });
+  }
+
+  getPreviousTranscript(meetingId: string): LibraryResult<PreviousTranscript | null> {
+    return this.read(() => {
+      if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
+      return previousTranscriptInfo(this.db, meetingId);
+    });
+  }
+
+  restorePreviousTranscript(meetingId: string): LibraryResult<MeetingSummary> {
+    return this.write(() => {
+      const meeting = selectMeeting(this.db, meetingId);
+      if (meeting === null) throw new Abort(meetingNotFound(meetingId));
+      const previous = readPreviousTranscript(this.db, meetingId);
+      if (previous === null) throw new Abort(fail('PREVIOUS_TRANSCRIPT_NOT_FOUND', `meeting ${meetingId} has no earlier transcript to go back to`, meetingId));
+      const now = new Date().toISOString();
+      // The current transcript becomes the previous one, so restoring twice is an undo of the undo.
+      writePreviousTranscript(this.db, meetingId, snapshotOf(this.db, meetingId, meeting), now);
+      const { transcript, names } = previous.snapshot;
+      writeTranscriptRows(this.db, meetingId, transcript);
+      restoreSpeakerNames(this.db, meetingId, names);
+      this.db
+        .prepare(`UPDATE meetings SET language = ?, model_id = ?, task = ?, duration = ?, status = 'ready', transcribed_at = ?, updated_at = ?, failure = NULL WHERE id = ?`)
+        .run(transcript.language || null, transcript.modelId || null, transcript.task, transcript.duration, now, now, meetingId);
       return this.summaryOf(meetingId);
     });
   }
@@ -156,6 +189,48 @@ export class SqliteLibraryStore implements LibraryStore {
       if (segment === null) throw new Abort(fail('SEGMENT_NOT_FOUND', `meeting ${meetingId} has no segment ${segmentId}`, meetingId));
       this.touch(meetingId);
       return segment;
+    });
+  }
+
+  setSegmentSpeakerName(meetingId: string, segmentId: number, name: string): LibraryResult<TranscriptSegment> {
+    const cleanName = typeof name === 'string' ? normalizeText(name.trim()) : '';
+    if (cleanName === '' || cleanName.length > 200) return fail('INVALID_INPUT', 'a speaker name is a non-empty string of at most 200 characters');
+    return this.write(() => {
+      if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
+      const wanted = cleanName.toLocaleLowerCase();
+      const speakers = selectSpeakers(this.db, meetingId);
+      // An unnamed speaker answers to its label and to the name the app shows for it ("Speaker 1" for SPEAKER_00).
+      const existing =
+        speakers.find((speaker) => speaker.name !== null && speaker.name.toLocaleLowerCase() === wanted) ??
+        speakers.find((speaker) => speaker.name === null && (speaker.label.toLocaleLowerCase() === wanted || shownName(speaker.label).toLocaleLowerCase() === wanted));
+      // A label typed as such ("SPEAKER_03") is that label, not a name.
+      const typedLabel = /^SPEAKER_\d+$/.test(cleanName) ? cleanName : null;
+      const label = existing?.label ?? typedLabel ?? nextSpeakerLabel(this.db, meetingId);
+      const segment = updateSegmentSpeaker(this.db, meetingId, segmentId, label);
+      if (segment === null) throw new Abort(fail('SEGMENT_NOT_FOUND', `meeting ${meetingId} has no segment ${segmentId}`, meetingId));
+      if (existing === undefined && typedLabel === null) {
+        const created = selectSpeakerByLabel(this.db, meetingId, label);
+        if (created !== null) setSpeakerName(this.db, created.id, cleanName);
+      }
+      this.touch(meetingId);
+      return segment;
+    });
+  }
+
+  mergeSpeakers(meetingId: string, fromLabel: string, intoLabel: string): LibraryResult<Speaker[]> {
+    if (typeof fromLabel !== 'string' || typeof intoLabel !== 'string' || fromLabel === intoLabel) {
+      return fail('INVALID_INPUT', 'merging needs two different speaker labels');
+    }
+    return this.write(() => {
+      if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
+      const from = selectSpeakerByLabel(this.db, meetingId, fromLabel);
+      const into = selectSpeakerByLabel(this.db, meetingId, intoLabel);
+      if (from === null || into === null) throw new Abort(fail('SPEAKER_NOT_FOUND', `meeting ${meetingId} has no speaker ${from === null ? fromLabel : intoLabel}`, meetingId));
+      relabelSpeaker(this.db, meetingId, fromLabel, intoLabel);
+      // The merged speaker keeps a name: its own, or the one the other had.
+      if (into.name === null && from.name !== null) setSpeakerName(this.db, into.id, from.name);
+      this.touch(meetingId);
+      return selectSpeakers(this.db, meetingId);
     });
   }
 
@@ -221,6 +296,18 @@ function meetingNotFound(meetingId: string) {
   return fail('MEETING_NOT_FOUND', `there is no meeting ${meetingId}`, meetingId);
 }
 
+/** The name the app shows for an unnamed speaker: "SPEAKER_00" → "Speaker 1". */
+function shownName(label: string): string {
+  const numbered = /^SPEAKER_(\d+)$/.exec(label);
+  return numbered?.[1] !== undefined ? `Speaker ${Number(numbered[1]) + 1}` : label;
+}
+
+function checkFailure(failure: MeetingUpdate['failure']): Result<string | null, LibraryErrorCode> {
+  if (failure === null || failure === undefined) return ok(null);
+  if (typeof failure.code !== 'string' || typeof failure.message !== 'string') return fail('INVALID_INPUT', 'a failure is a coded error');
+  return ok(JSON.stringify({ code: failure.code, message: failure.message, ...(failure.subject !== undefined ? { subject: failure.subject } : {}) }));
+}
+
 function clampCount(value: number | undefined, fallback: number, max: number): number {
   if (value === undefined || !Number.isFinite(value)) return fallback;
   return Math.min(Math.max(0, Math.floor(value)), max);
@@ -238,6 +325,7 @@ function checkUpdate(update: MeetingUpdate): Result<Partial<Record<UpdatableFiel
     ['modelId', () => checkOptionalText('modelId', update.modelId)],
     ['prompt', () => checkOptionalText('prompt', update.prompt)],
     ['status', () => checkStatus(update.status)],
+    ['failure', () => checkFailure(update.failure)],
   ];
   for (const [field, check] of checks) {
     if (update[field] === undefined) continue;

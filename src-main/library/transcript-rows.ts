@@ -12,6 +12,8 @@ interface SegmentRow {
   speaker: string | null;
   language: string | null;
   inaudible: number;
+  textEdited: 0 | 1;
+  speakerEdited: 0 | 1;
 }
 
 interface WordRow {
@@ -22,7 +24,8 @@ interface WordRow {
   probability: number | null;
 }
 
-const SEGMENT_COLUMNS = `id AS rowId, segment_index AS segmentId, start, "end", text, speaker_label AS speaker, language, inaudible`;
+const SEGMENT_COLUMNS = `id AS rowId, segment_index AS segmentId, start, "end", text, speaker_label AS speaker,
+  text_edited AS textEdited, speaker_edited AS speakerEdited, language, inaudible`;
 
 /** Replaces the meeting's segments, words and speakers with the transcript's. */
 export function writeTranscriptRows(db: Database, meetingId: string, transcript: Transcript): void {
@@ -33,12 +36,25 @@ export function writeTranscriptRows(db: Database, meetingId: string, transcript:
   const addSpeaker = db.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?) ON CONFLICT (meeting_id, label) DO NOTHING');
   for (const label of labels) addSpeaker.run(meetingId, label);
 
-  const addSegment = db.prepare<[string, number, number, number, string, string | null, string | null, number], { id: number }>(
-    'INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label, language, inaudible) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
+  const addSegment = db.prepare<[string, number, number, number, string, string | null, number, number, string | null, number], { id: number }>(
+    `INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label, text_edited, speaker_edited, language, inaudible)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
   );
   const addWord = db.prepare('INSERT INTO words (segment_id, word_index, start, "end", text, probability) VALUES (?, ?, ?, ?, ?, ?)');
   for (const segment of transcript.segments) {
-    const row = addSegment.get(meetingId, segment.id, segment.start, segment.end, normalizeText(segment.text), segment.speaker, segment.language ?? null, segment.inaudible ? 1 : 0);
+    const edited = segment.edited;
+    const row = addSegment.get(
+      meetingId,
+      segment.id,
+      segment.start,
+      segment.end,
+      normalizeText(segment.text),
+      segment.speaker,
+      edited?.text ? 1 : 0,
+      edited?.speaker ? 1 : 0,
+      segment.language ?? null,
+      segment.inaudible ? 1 : 0,
+    );
     if (row === undefined) throw new Error('INSERT … RETURNING gave no row');
     (segment.words ?? []).forEach((word, index) => {
       addWord.run(row.id, index, word.start, word.end, normalizeText(word.text), word.probability ?? null);
@@ -74,7 +90,7 @@ export function readSegments(db: Database, meetingId: string): TranscriptSegment
 export function updateSegmentText(db: Database, meetingId: string, segmentId: number, text: string): TranscriptSegment | null {
   const row = db
     .prepare<[string, string, number], SegmentRow>(
-      `UPDATE segments SET text = ? WHERE meeting_id = ? AND segment_index = ? RETURNING ${SEGMENT_COLUMNS}`,
+      `UPDATE segments SET text = ?, text_edited = 1 WHERE meeting_id = ? AND segment_index = ? RETURNING ${SEGMENT_COLUMNS}`,
     )
     .get(normalizeText(text), meetingId, segmentId);
   if (row === undefined) return null;
@@ -88,7 +104,7 @@ export function updateSegmentSpeaker(db: Database, meetingId: string, segmentId:
   if (label !== null) db.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?) ON CONFLICT (meeting_id, label) DO NOTHING').run(meetingId, label);
   const row = db
     .prepare<[string | null, string, number], SegmentRow>(
-      `UPDATE segments SET speaker_label = ? WHERE meeting_id = ? AND segment_index = ? RETURNING ${SEGMENT_COLUMNS}`,
+      `UPDATE segments SET speaker_label = ?, speaker_edited = 1 WHERE meeting_id = ? AND segment_index = ? RETURNING ${SEGMENT_COLUMNS}`,
     )
     .get(label, meetingId, segmentId);
   if (row === undefined) return null;
@@ -106,7 +122,34 @@ function toSegment(row: SegmentRow, words: TranscriptWord[] | undefined): Transc
   if (words !== undefined) segment.words = words;
   if (row.language !== null) segment.language = row.language;
   if (row.inaudible === 1) segment.inaudible = true;
+  if (row.textEdited === 1 || row.speakerEdited === 1) {
+    segment.edited = { ...(row.textEdited === 1 ? { text: true } : {}), ...(row.speakerEdited === 1 ? { speaker: true } : {}) };
+  }
   return segment;
+}
+
+/** A speaker label not used in the meeting yet: SPEAKER_nn after the highest number in use. */
+export function nextSpeakerLabel(db: Database, meetingId: string): string {
+  const labels = db
+    .prepare<[string, string], { label: string }>(
+      `SELECT label FROM speakers WHERE meeting_id = ? UNION SELECT speaker FROM speaker_turns WHERE meeting_id = ?`,
+    )
+    .all(meetingId, meetingId)
+    .map((row) => row.label);
+  const numbers = labels.flatMap((label) => {
+    const match = /^SPEAKER_(\d+)$/.exec(label);
+    return match?.[1] !== undefined ? [Number(match[1])] : [];
+  });
+  const next = numbers.length === 0 ? 0 : Math.max(...numbers) + 1;
+  return `SPEAKER_${String(next).padStart(2, '0')}`;
+}
+
+/** Moves every segment and turn of one label to another and removes the first label's speaker row. */
+export function relabelSpeaker(db: Database, meetingId: string, fromLabel: string, intoLabel: string): void {
+  db.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?) ON CONFLICT (meeting_id, label) DO NOTHING').run(meetingId, intoLabel);
+  db.prepare('UPDATE segments SET speaker_label = ? WHERE meeting_id = ? AND speaker_label = ?').run(intoLabel, meetingId, fromLabel);
+  db.prepare('UPDATE speaker_turns SET speaker = ? WHERE meeting_id = ? AND speaker = ?').run(intoLabel, meetingId, fromLabel);
+  db.prepare('DELETE FROM speakers WHERE meeting_id = ? AND label = ?').run(meetingId, fromLabel);
 }
 
 function toWord(row: WordRow): TranscriptWord {

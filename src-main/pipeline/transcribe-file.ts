@@ -16,7 +16,8 @@ export interface TranscribeFileOptions {
   language: string | null;
   task: AsrTask;
   signal?: AbortSignal;
-  onProgress?: (stage: TranscribeStage, percent: number) => void;
+  /** `segments`: the ones this window added (a preview; the result holds them all). */
+  onProgress?: (stage: TranscribeStage, percent: number, segments?: TranscriptSegment[]) => void;
   /** Names and words the speakers use (a vocabulary prompt), kept in every window's prompt. */
   initialPrompt?: string;
   /** Condition each window on the text before it (default true; reset after a high-temperature fallback). */
@@ -170,6 +171,7 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
         kept = kept.slice(0, -1);
         resumeAt = Math.min(resumeAt, Math.round(last.start * SR));
       }
+      const added = segments.length;
       for (const segment of kept) {
         segments.push({ id: segments.length, ...place(seek, segment, samples.length), text: segment.text, speaker: null, language: window.language });
       }
@@ -206,7 +208,7 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
       seek += resumeAt;
       windowIndex += 1;
       audio.dropBefore(seek);
-      report('transcribe', VAD_SHARE + fraction(timeline.toReal(seek, 'end') / SR) * (100 - VAD_SHARE));
+      report('transcribe', VAD_SHARE + fraction(timeline.toReal(seek, 'end') / SR) * (100 - VAD_SHARE), segments.slice(added));
     }
   } finally {
     await audio.close();

@@ -1,5 +1,5 @@
 /** A whole-file transcription as the engine takes it (the CLI, the job handlers, the transcriber child). */
-import type { AsrTask } from '../../src-shared/transcript';
+import type { AsrTask, TranscriptSegment } from '../../src-shared/transcript';
 
 export interface TranscribeFileRequest {
   path: string;
@@ -17,4 +17,6 @@ export interface TranscribeProgress {
   stage: 'probe' | 'load-model' | 'decode' | 'vad' | 'transcribe' | 'done';
   /** 0–100 over the whole file. */
   percent: number;
+  /** Segments transcribed since the last report, for a preview while the file is transcribed. */
+  segments?: TranscriptSegment[];
 }

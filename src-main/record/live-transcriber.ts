@@ -18,7 +18,7 @@ export interface LiveTranscriberOptions {
   task: AsrTask;
   /** Seconds between partial hypotheses while someone speaks (default 1). */
   partialIntervalSeconds?: number;
-  /** Longest utterance sent to Whisper before a forced cut (default 30). */
+  /** Longest utterance before a forced cut and commit (default 12: long unbroken speech still commits within ~15 s). */
   maxUtteranceSeconds?: number;
   /** Live segmentation: shorter silences than offline so commits come sooner. */
   segmenter?: SegmenterOptions;
@@ -66,6 +66,8 @@ interface Pass {
 }
 
 const SR = ENGINE_SAMPLE_RATE;
+/** A live reader waits for a commit; a monologue is cut (with Whisper's seek-back) after this many seconds. */
+export const LIVE_MAX_UTTERANCE_SECONDS = 12;
 const PRE_ROLL_SAMPLES = SR;
 const seconds = (samples: number): number => Math.round((samples / SR) * 1000) / 1000;
 
@@ -101,7 +103,7 @@ export class LiveTranscriber {
     this.language = options.language;
     this.follower = options.language === null && options.recognizer.multilingual ? new LanguageFollower() : null;
     this.partialInterval = Math.round((options.partialIntervalSeconds ?? 1) * SR);
-    this.maxUtterance = Math.round((options.maxUtteranceSeconds ?? MAX_WINDOW_SECONDS) * SR);
+    this.maxUtterance = Math.round(Math.min(options.maxUtteranceSeconds ?? LIVE_MAX_UTTERANCE_SECONDS, MAX_WINDOW_SECONDS) * SR);
     this.vadStream = this.newVadStream();
   }
 

@@ -1,3 +1,4 @@
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { DropOverlay } from './components/DropOverlay';
 import { ErrorMessage } from './components/ErrorMessage';
 import { NavBar } from './components/NavBar';
@@ -32,26 +33,41 @@ export function App(): React.JSX.Element {
 
   if (startup.phase === 'loading') {
     return (
-      <div className="startup" role="status">
-        Starting Verbatim…
-      </div>
+      <>
+        <ConnectionBanner />
+        <main className="startup" role="status">
+          Starting Verbatim…
+        </main>
+      </>
     );
   }
   if (startup.phase === 'failed') {
     return (
-      <div className="startup">
-        <h1>Verbatim could not start</h1>
-        <ErrorMessage error={startup.error} />
-        <button type="button" className="btn btn-primary" onClick={() => void initialize()}>
-          Try again
-        </button>
-      </div>
+      <>
+        <ConnectionBanner />
+        <main className="startup">
+          <h1>Verbatim could not start</h1>
+          <ErrorMessage error={startup.error} />
+          <button type="button" className="btn btn-primary" onClick={() => void initialize()}>
+            Try again
+          </button>
+        </main>
+      </>
     );
   }
-  if (startup.phase === 'first-run') return <FirstRunScreen />;
+  if (startup.phase === 'first-run') {
+    return (
+      <>
+        <ConnectionBanner />
+        <FirstRunScreen />
+        <Notices />
+      </>
+    );
+  }
 
   return (
     <div className="app-shell">
+      <ConnectionBanner />
       <NavBar />
       <main className="screen">
         <CurrentScreen />

@@ -26,6 +26,8 @@ async function bootstrap(root: HTMLElement): Promise<void> {
   }
   const store = createAppStore(api);
   connectEngineEvents(store, api);
+  // Meetings deleted in the last seconds are deleted for good when the page goes (their undo ends with it).
+  window.addEventListener('pagehide', () => store.getState().flushPendingDeletes());
   void store.getState().initialize();
   createRoot(root).render(
     <StrictMode>

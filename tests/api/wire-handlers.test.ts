@@ -30,6 +30,8 @@ const MALFORMED: Record<WireMethod, unknown[][]> = {
   updateSettings: [[], [null], ['ko'], [{ language: 5 }], [{ useGpu: 'true' }], [{ unknown: 1 }], [{ storageDir: '../elsewhere' }], [{}, {}]],
   listModels: [[true]],
   downloadModel: [[], [null], [''], [{ id: 'whisper-base' }], [long]],
+  addModelFolder: [[], [null], [''], [42], [long]],
+  listDiarizationModels: [[1]],
   listCaptureDevices: [[1]],
   startRecording: [['mic'], [{ deviceId: 3 }], [{ task: 'summarize' }], [{ transcribe: 'no' }], [{ modelId: '' }], [{}, {}]],
   pauseRecording: [[1]],
@@ -39,6 +41,10 @@ const MALFORMED: Record<WireMethod, unknown[][]> = {
   getMeeting: [[], [7], [''], [long]],
   searchLibrary: [[], [null], [{ q: 'x' }], ['x'.repeat(1001)]],
   renameSpeaker: [[], ['1', 'Ana'], [-1, 'Ana'], [1.5, 'Ana'], [1, 42], [1, 'x'.repeat(501)]],
+  mergeSpeakers: [[], ['m'], ['m', 'SPEAKER_00'], ['m', 1, 'SPEAKER_01'], ['m', 'SPEAKER_00', ''], [3, 'A', 'B']],
+  renameMeeting: [[], ['m'], ['m', 5], [3, 'Title'], ['m', 'x'.repeat(501)]],
+  setSegmentSpeakerName: [[], ['m'], ['m', '0', 'Ana'], ['m', -1, 'Ana'], ['m', 0, 5], [3, 0, 'Ana'], ['m', 0, 'x'.repeat(201)]],
+  restorePreviousTranscript: [[], [null], [5]],
   setSegmentSpeaker: [[], ['m'], ['m', '0', 'A'], ['m', -1, 'A'], ['m', 0, 5], [3, 0, 'A']],
   editSegmentText: [[], ['m'], ['m', '0', 'text'], ['m', -1, 'text'], ['m', 0, 5], ['m', 0, null], [3, 0, 'text']],
   deleteMeeting: [[], [null], [['m']]],
@@ -46,9 +52,10 @@ const MALFORMED: Record<WireMethod, unknown[][]> = {
   listJobs: [[{}]],
   cancelJob: [[], [1], ['']],
   retryJob: [[], [{}], ['']],
-  retranscribe: [[], [1, {}], ['m', 'whisper-base'], ['m', { modelId: 3 }]],
+  retranscribe: [[], [1, {}], ['m', 'whisper-base'], ['m', { modelId: 3 }], ['m', {}, 'yes']],
+  clearFinishedJobs: [[1]],
   diarizeMeeting: [[], [1, null], ['m', 3], ['m', { exact: 0 }], ['m', { min: 4, max: 2 }], ['m', { max: 2.5 }]],
-  renderExport: [[], ['m'], ['m', 'docx'], ['m', 'SRT'], [1, 'srt']],
+  renderExport: [[], ['m'], ['m', 'pdf'], ['m', 'SRT'], [1, 'srt']],
 };
 
 describe('wire handler validation', () => {

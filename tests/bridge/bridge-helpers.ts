@@ -39,7 +39,8 @@ export function http(port: number, call: HttpCall): Promise<HttpAnswer> {
 
 /** The generated tiny Whisper as the local model, on CPU. */
 export async function openTestServices(dataDir: string, options: Partial<AppServicesOptions> = {}): Promise<AppServices> {
-  const opened = await createAppServices({ dataDir, localModelDir: TINY_MULTILINGUAL, device: 'cpu', ...options });
+  // sharedModelDirs: [] keeps the user's own models folder (the CLI's) out of the tests.
+  const opened = await createAppServices({ dataDir, localModelDir: TINY_MULTILINGUAL, device: 'cpu', sharedModelDirs: [], ...options });
   if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
   return opened.value;
 }

@@ -108,8 +108,8 @@ describe('verbatim transcribe (CLI)', () => {
   });
 
   it('rejects bad arguments with usage and exit code 2', async () => {
-    const run = await runCli(['transcribe', 'x.wav', '--format', 'docx']);
+    const run = await runCli(['transcribe', 'x.wav', '--format', 'pdf']);
     expect(run.code).toBe(2);
-    expect(run.stderrLines[0]?.text).toMatch(/^error CLI_BAD_ARGS: Unknown format "docx"/);
+    expect(run.stderrLines[0]?.text).toMatch(/^error CLI_BAD_ARGS: Unknown format "pdf"/);
   });
 });

@@ -45,7 +45,7 @@ describe.skipIf(!pulse)('the app in a browser, on the real engine', () => {
     moduleId = (await pulse!.pactl('load-module', 'module-pipe-source', 'source_name=vmic', `file=${fifo}`, 'format=float32le', `rate=${RATE}`, 'channels=1')).trim();
     await pulse!.pactl('set-default-source', 'vmic');
     speech = await decodeAll(realDecoder(), audioFile('jfk.wav'));
-    const opened = await createAppServices({ dataDir: path.join(temp.dir, 'data'), localModelDir: TINY_MULTILINGUAL, extraModelDirs: [TINY_DIARIZATION], device: 'cpu' });
+    const opened = await createAppServices({ dataDir: path.join(temp.dir, 'data'), localModelDir: TINY_MULTILINGUAL, extraModelDirs: [TINY_DIARIZATION], sharedModelDirs: [], device: 'cpu' });
     if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
     services = opened.value;
     bridge = await startBridge({ services });
@@ -131,8 +131,8 @@ describe.skipIf(!pulse)('the app in a browser, on the real engine', () => {
 
   it('says who spoke a segment, renames that speaker, and the name persists', async () => {
     const first = page.getByTestId('segment').first();
-    await first.hover();
     await first.getByTestId('segment-speaker-button').click();
+    // The diarizer's label typed as such: its speaker if it was found, else a new one with that label.
     await first.getByTestId('segment-speaker-input').fill('SPEAKER_00');
     await first.getByTestId('segment-speaker-save').click();
     const chip = page.getByTestId('speaker-chip').first();

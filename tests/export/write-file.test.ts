@@ -7,6 +7,7 @@ import {
   fileExtension,
   isExportFormat,
   parseTranscriptJson,
+  isTextExportFormat,
   renderTranscript,
   writeTranscriptFile,
 } from '../../src-main/export/index';
@@ -21,7 +22,7 @@ describe('writeTranscriptFile', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it.each(EXPORT_FORMATS)('writes %s as UTF-8 without BOM and leaves no temp file', async (format) => {
+  it.each(EXPORT_FORMATS.filter(isTextExportFormat))('writes %s as UTF-8 without BOM and leaves no temp file', async (format) => {
     const outPath = join(folder, `회의록.${fileExtension(format)}`);
     const result = await writeTranscriptFile(FIXTURE, format, outPath);
     expect(result.ok).toBe(true);
@@ -65,9 +66,10 @@ describe('writeTranscriptFile', () => {
 
 describe('format registry', () => {
   it('lists every format with its extension', () => {
-    expect(EXPORT_FORMATS).toEqual(['txt', 'srt', 'vtt', 'json', 'md', 'rttm']);
-    expect(EXPORT_FORMATS.map(fileExtension)).toEqual(['txt', 'srt', 'vtt', 'json', 'md', 'rttm']);
+    expect(EXPORT_FORMATS).toEqual(['txt', 'srt', 'vtt', 'json', 'md', 'rttm', 'docx']);
+    expect(EXPORT_FORMATS.map(fileExtension)).toEqual(['txt', 'srt', 'vtt', 'json', 'md', 'rttm', 'docx']);
     expect(isExportFormat('vtt')).toBe(true);
-    expect(isExportFormat('docx')).toBe(false);
+    expect(isExportFormat('docx')).toBe(true);
+    expect(isExportFormat('pdf')).toBe(false);
   });
 });

@@ -101,7 +101,7 @@ describe('speakers and segment edits', () => {
     expect(unwrap(first.renameSpeaker(speaker.id, '  John F. Kennedy '))).toMatchObject({ label: 'SPEAKER_00', name: 'John F. Kennedy' });
 
     const edited = unwrap(first.editSegmentText(meeting.id, 1, 'Ask not what your country can do for you;'));
-    expect(edited).toEqual({ id: 1, start: 4, end: 7.5, text: 'Ask not what your country can do for you;', speaker: 'SPEAKER_01' });
+    expect(edited).toEqual({ id: 1, start: 4, end: 7.5, text: 'Ask not what your country can do for you;', speaker: 'SPEAKER_01', edited: { text: true } });
     first.close();
 
     const second = unwrap(openLibrary(dir));

@@ -63,17 +63,21 @@ describe('migrations', () => {
 
   it('upgrade a version-1 library with its meetings to the latest, indexing the existing transcripts for substring search', () => {
     const dir = tempDir();
-    // The rows a version-1 app wrote, with version 1's columns (today's store writes columns added since).
     unwrap(openLibrary(dir, { migrations: LIBRARY_MIGRATIONS.slice(0, 1) })).close();
+    // Rows as a version-1 Verbatim wrote them (today's store code expects today's columns).
     const v1 = rawConnection(dir);
-    const meeting = { id: 'meeting-v1' };
-    v1.prepare(`INSERT INTO meetings (id, title, created_at, updated_at, language, status, transcribed_at) VALUES (?, '주간 회의', 'x', 'x', 'ko', 'ready', 'x')`).run(meeting.id);
-    v1.prepare(`INSERT INTO speakers (meeting_id, label, name) VALUES (?, 'SPEAKER_00', '김민지')`).run(meeting.id);
-    const insertSegment = v1.prepare(`INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label) VALUES (?, ?, ?, ?, ?, 'SPEAKER_00')`);
-    transcriptOf(KOREAN_LINES, { language: 'ko' }).segments.forEach((segment) => insertSegment.run(meeting.id, segment.id, segment.start, segment.end, segment.text));
-    const speaker = v1.prepare<[string], { id: number }>('SELECT id FROM speakers WHERE meeting_id = ?').get(meeting.id);
-    if (speaker === undefined) throw new Error('no speaker');
     expect(v1.pragma('user_version', { simple: true })).toBe(1);
+    const meeting = { id: 'meeting-v1' };
+    const transcript = transcriptOf(KOREAN_LINES, { language: 'ko' });
+    v1.transaction(() => {
+      v1.prepare(`INSERT INTO meetings (id, title, created_at, updated_at, language, model_id, status, transcribed_at) VALUES (?, '주간 회의', 'x', 'x', 'ko', 'whisper-base', 'ready', 'x')`).run(meeting.id);
+      for (const label of ['SPEAKER_00', 'SPEAKER_01']) v1.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?)').run(meeting.id, label);
+      for (const segment of transcript.segments) {
+        v1.prepare('INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label) VALUES (?, ?, ?, ?, ?, ?)').run(meeting.id, segment.id, segment.start, segment.end, segment.text, segment.speaker);
+      }
+    })();
+    const speaker = v1.prepare(`SELECT id FROM speakers WHERE meeting_id = ? AND label = 'SPEAKER_00'`).get(meeting.id) as { id: number };
+    v1.prepare(`UPDATE speakers SET name = '김민지' WHERE id = ?`).run(speaker.id);
 
     const store = openStore(dir);
     expect(rawConnection(dir).pragma('user_version', { simple: true })).toBe(LATEST);

@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../src-shared/recording-events';
-import { LiveTranscriber } from '../../src-main/record/live-transcriber';
+import { LIVE_MAX_UTTERANCE_SECONDS, LiveTranscriber, type LiveTranscriberOptions } from '../../src-main/record/live-transcriber';
 import { EnergyVad } from '../support/energy-vad';
 import { SlowRecognizer } from '../support/slow-recognizer';
 import { concatAudio, RATE, toneSpeech, ToneWordRecognizer } from '../support/tone-words';
 
-async function feed(audio: Float32Array, chunkSeconds = 0.1, onChunk?: (transcriber: LiveTranscriber, chunkIndex: number) => void) {
+async function feed(
+  audio: Float32Array,
+  chunkSeconds = 0.1,
+  onChunk?: (transcriber: LiveTranscriber, chunkIndex: number) => void,
+  options: Partial<LiveTranscriberOptions> = {},
+) {
   const events: RecordingEvent[] = [];
   const recognizer = new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`);
-  const transcriber = new LiveTranscriber({ recognizer, vad: new EnergyVad(), emit: (event) => events.push(event), language: 'en', task: 'transcribe' });
+  const transcriber = new LiveTranscriber({ recognizer, vad: new EnergyVad(), emit: (event) => events.push(event), language: 'en', task: 'transcribe', ...options });
   const chunk = Math.round(chunkSeconds * RATE);
   for (let offset = 0, index = 0; offset < audio.length; offset += chunk, index += 1) {
     onChunk?.(transcriber, index);
@@ -42,7 +47,8 @@ describe('LiveTranscriber', () => {
 
   it('sends a partial at least once per second of speech, each covering the utterance so far', async () => {
     const audio = concatAudio(new Float32Array(RATE), toneSpeech(30), new Float32Array(2 * RATE));
-    const { events } = await feed(audio);
+    // One utterance throughout (no forced cut inside it), so every partial extends the one before.
+    const { events } = await feed(audio, 0.1, undefined, { maxUtteranceSeconds: 30 });
     const partials = events.filter((event): event is Extract<RecordingEvent, { type: 'partial' }> => event.type === 'partial' && event.text !== '');
     // 15.9 s of speech: a partial for every second after the first.
     expect(partials.length).toBeGreaterThanOrEqual(14);
@@ -131,6 +137,17 @@ describe('LiveTranscriber', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(events.length).toBe(count);
     expect(committedWords(events)).toEqual(expectedWords(8));
+  });
+
+  it('commits a monologue with no pause every 12 s by default, so a reader never waits long for final text', async () => {
+    const audio = concatAudio(new Float32Array(RATE), toneSpeech(80), new Float32Array(RATE));
+    const { events } = await feed(audio);
+    const commits = events.filter((event): event is Extract<RecordingEvent, { type: 'committed' }> => event.type === 'committed');
+    expect(LIVE_MAX_UTTERANCE_SECONDS).toBe(12);
+    expect(commits[0]?.segment.end).toBeLessThanOrEqual(1 + LIVE_MAX_UTTERANCE_SECONDS);
+    const ends = [1, ...commits.map((commit) => commit.segment.end)];
+    for (let index = 1; index < ends.length; index += 1) expect((ends[index] ?? 0) - (ends[index - 1] ?? 0)).toBeLessThanOrEqual(LIVE_MAX_UTTERANCE_SECONDS);
+    expect(committedWords(events)).toEqual(expectedWords(80));
   });
 
   it('cuts a 75 s monologue with no pause at ≤ 30 s and loses or doubles no word', async () => {

@@ -25,6 +25,7 @@ function engineDouble() {
     installed: modelInstalled,
     diskBytes: modelInstalled ? 1000 : 0,
     local: false,
+    location: modelInstalled ? '/m/whisper-base' : null,
   });
   const meetings: MeetingSummary[] = [];
   const notInTest = async () => fail('NOT_IN_TEST', 'not used by this test');
@@ -35,7 +36,7 @@ function engineDouble() {
       return () => set.delete(listener);
     };
   const api: VerbatimApi = {
-    engineInfo: async () => ok({ version: '0', ffmpeg: null, executionProvider: { requested: 'cpu', active: 'cpu', fallbackReason: null }, modelsDir: '/m' }),
+    engineInfo: async () => ok({ version: '0', ffmpeg: null, executionProvider: { requested: 'cpu', active: 'cpu', fallbackReason: null }, modelsDir: '/m', platform: 'linux' }),
     getSettings: async () =>
       ok({ modelId: 'whisper-base', language: null, vocabulary: '', useGpu: false, findSpeakers: true, storageDir: '/d', inputDeviceId: null, monitorDeviceId: null, userName: 'Me' }),
     updateSettings: notInTest,
@@ -45,6 +46,8 @@ function engineDouble() {
     },
     downloadModel: async () => ok(undefined),
     onModelDownload: subscribe(listeners.model),
+    addModelFolder: notInTest,
+    listDiarizationModels: async () => ok([]),
     listCaptureDevices: async () => ok([]),
     startRecording: async () => ok({ sessionId: 'session-1' }),
     pauseRecording: notInTest,
@@ -59,8 +62,12 @@ function engineDouble() {
     getMeeting: notInTest,
     searchLibrary: notInTest,
     renameSpeaker: notInTest,
+    mergeSpeakers: notInTest,
+    renameMeeting: notInTest,
     editSegmentText: notInTest,
     setSegmentSpeaker: notInTest,
+    setSegmentSpeakerName: notInTest,
+    restorePreviousTranscript: notInTest,
     deleteMeeting: notInTest,
     mediaUrl: (meetingId) => `media/${meetingId}`,
     importFiles: notInTest,
@@ -68,8 +75,11 @@ function engineDouble() {
     cancelJob: notInTest,
     retryJob: notInTest,
     retranscribe: notInTest,
+    clearFinishedJobs: notInTest,
     diarizeMeeting: notInTest,
     onJobEvent: subscribe(listeners.job),
+    onTranscriptDraft: () => () => undefined,
+    onConnectionChange: () => () => undefined,
     exportTranscript: notInTest,
   };
   return {

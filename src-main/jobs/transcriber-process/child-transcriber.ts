@@ -78,7 +78,9 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       ...(request.channel !== undefined ? { channel: request.channel } : {}),
     }), (message, reportProgress) => {
       if (message.type === 'result') return message.result;
-      if (message.type === 'progress' && reportProgress) reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));
+      if (message.type === 'progress' && reportProgress) {
+        reportSafely(() => onProgress({ stage: message.stage, percent: message.percent, ...(message.segments ? { segments: message.segments } : {}) }));
+      }
       return null;
     });
   }

@@ -4,7 +4,7 @@
  * warm between requests; diarization models are loaded per request and disposed after it.
  */
 import type { Result } from '../../../src-shared/result';
-import type { AsrTask, Transcript } from '../../../src-shared/transcript';
+import type { AsrTask, Transcript, TranscriptSegment } from '../../../src-shared/transcript';
 import type { ExecutionPreference } from '../../asr/execution-provider';
 import type { SpeakerCountHint } from '../../diarization/diarize-audio';
 import type { FileDiarization, FileDiarizeProgress } from '../../diarization/file-diarizer';
@@ -56,7 +56,7 @@ export type ToTranscriberChild =
   | { type: 'shutdown' };
 
 export type FromTranscriberChild =
-  | { type: 'progress'; requestId: string; stage: FileTranscribeStage; percent: number }
+  | { type: 'progress'; requestId: string; stage: FileTranscribeStage; percent: number; segments?: TranscriptSegment[] }
   | { type: 'result'; requestId: string; result: Result<Transcript> }
   | { type: 'diarize-progress'; requestId: string; stage: FileDiarizeProgress['stage']; percent: number }
   | { type: 'diarized'; requestId: string; result: Result<FileDiarization> };

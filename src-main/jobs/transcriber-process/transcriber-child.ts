@@ -101,12 +101,14 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
   const { path, modelId, modelDir, dtype, language, task, prompt, channel } = request;
   return engine.transcribeFile(
     { path, modelId, modelDir, dtype, language, task, prompt, ...(channel !== undefined ? { channel } : {}) },
-    ({ stage, percent }) => {
+    ({ stage, percent, segments }) => {
       const now = Date.now();
-      if (stage === lastStage && now - lastSentAt < PROGRESS_INTERVAL_MS) return;
+      // New segments always go out (a preview shown as they come); bare progress is throttled.
+      const fresh = segments !== undefined && segments.length > 0;
+      if (!fresh && stage === lastStage && now - lastSentAt < PROGRESS_INTERVAL_MS) return;
       lastStage = stage;
       lastSentAt = now;
-      post({ type: 'progress', requestId: request.requestId, stage, percent });
+      post({ type: 'progress', requestId: request.requestId, stage, percent, ...(fresh ? { segments } : {}) });
     },
     signal,
   );

@@ -58,6 +58,8 @@ export function createBridgeApi(socket: BridgeSocket, options: BridgeApiOptions)
     listModels: () => call('listModels'),
     downloadModel: (modelId) => call('downloadModel', modelId),
     onModelDownload: (listener) => listen('model-download', listener),
+    addModelFolder: (path) => call('addModelFolder', path),
+    listDiarizationModels: () => call('listDiarizationModels'),
 
     listCaptureDevices: () => call('listCaptureDevices'),
     startRecording: (request) => call('startRecording', request),
@@ -70,8 +72,12 @@ export function createBridgeApi(socket: BridgeSocket, options: BridgeApiOptions)
     getMeeting: (meetingId) => call('getMeeting', meetingId),
     searchLibrary: (query) => call('searchLibrary', query),
     renameSpeaker: (speakerId, name) => call('renameSpeaker', speakerId, name),
+    mergeSpeakers: (meetingId, fromLabel, intoLabel) => call('mergeSpeakers', meetingId, fromLabel, intoLabel),
+    renameMeeting: (meetingId, title) => call('renameMeeting', meetingId, title),
     editSegmentText: (meetingId, segmentId, text) => call('editSegmentText', meetingId, segmentId, text),
     setSegmentSpeaker: (meetingId, segmentId, label) => call('setSegmentSpeaker', meetingId, segmentId, label),
+    setSegmentSpeakerName: (meetingId, segmentId, name) => call('setSegmentSpeakerName', meetingId, segmentId, name),
+    restorePreviousTranscript: (meetingId) => call('restorePreviousTranscript', meetingId),
     deleteMeeting: (meetingId) => call('deleteMeeting', meetingId),
     mediaUrl: (meetingId) => `${baseUrl}${BRIDGE_ROUTES.media}${encodeURIComponent(meetingId)}`,
 
@@ -79,9 +85,12 @@ export function createBridgeApi(socket: BridgeSocket, options: BridgeApiOptions)
     listJobs: () => call('listJobs'),
     cancelJob: (jobId) => call('cancelJob', jobId),
     retryJob: (jobId) => call('retryJob', jobId),
-    retranscribe: (meetingId, choice) => call('retranscribe', meetingId, choice),
+    retranscribe: (meetingId, choice, keepEdits) => call('retranscribe', meetingId, choice, keepEdits ?? true),
+    clearFinishedJobs: () => call('clearFinishedJobs'),
     diarizeMeeting: (meetingId, speakers) => call('diarizeMeeting', meetingId, speakers ?? null),
     onJobEvent: (listener) => listen('job', listener),
+    onTranscriptDraft: (listener) => listen('transcript-draft', listener),
+    onConnectionChange: (listener) => socket.onConnectionChange(listener),
 
     async exportTranscript(meetingId, format) {
       const rendered = await call('renderExport', meetingId, format);

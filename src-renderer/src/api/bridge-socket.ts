@@ -42,6 +42,9 @@ export class BridgeSocket {
   private readonly waiting: Waiting[] = [];
   private readonly eventListeners = new Set<(event: WireEvent) => void>();
   private readonly openListeners = new Set<() => void>();
+  private readonly connectionListeners = new Set<(connected: boolean) => void>();
+  /** What listeners were last told; the first drop is reported, not every failed reconnection. */
+  private reportedConnected: boolean | null = null;
 
   constructor(
     private readonly url: string,
@@ -83,6 +86,16 @@ export class BridgeSocket {
     return () => this.eventListeners.delete(listener);
   }
 
+  /** The socket dropped (false) or is back (true); reported once per change. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  get connected(): boolean {
+    return this.socket?.readyState === OPEN;
+  }
+
   /** Every (re)connection: a listener may refetch what it missed while the socket was down. */
   onOpen(listener: () => void): () => void {
     this.openListeners.add(listener);
@@ -110,6 +123,7 @@ export class BridgeSocket {
         this.send(waiting.request, waiting.resolve);
       }
       for (const listener of this.openListeners) listener();
+      this.reportConnection(true);
     });
     socket.addEventListener('message', (message) => this.receive(message.data));
     socket.addEventListener('close', () => {
@@ -120,9 +134,19 @@ export class BridgeSocket {
         pending.resolve(fail('BRIDGE_DISCONNECTED', 'The connection to Verbatim dropped before it answered.'));
       }
       if (this.closed) return;
+      this.reportConnection(false);
       setTimeout(() => this.connect(), this.retryMs);
       this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
     });
+  }
+
+  private reportConnection(connected: boolean): void {
+    if (this.reportedConnected === connected || (this.reportedConnected === null && connected)) {
+      this.reportedConnected = connected;
+      return;
+    }
+    this.reportedConnected = connected;
+    for (const listener of this.connectionListeners) listener(connected);
   }
 
   private receive(data: unknown): void {

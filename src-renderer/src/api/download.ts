@@ -1,8 +1,16 @@
-/** Offers text as a file download, the browser's way of saving (it asks where, or uses the downloads folder). */
+/** Offers an export as a file download, the browser's way of saving (it asks where, or uses the downloads folder). */
 import type { RenderedExport } from '../../../src-shared/ipc-contract';
 
+function exportBytes(rendered: RenderedExport): BlobPart {
+  if (rendered.encoding !== 'base64') return rendered.content;
+  const binary = atob(rendered.content);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
 export function saveDownload(rendered: RenderedExport): void {
-  const url = URL.createObjectURL(new Blob([rendered.content], { type: rendered.mimeType }));
+  const url = URL.createObjectURL(new Blob([exportBytes(rendered)], { type: rendered.mimeType }));
   const link = document.createElement('a');
   link.href = url;
   link.download = rendered.fileName;

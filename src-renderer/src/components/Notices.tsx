@@ -3,20 +3,31 @@ import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store/store-context';
 import type { Notice } from '../store/ui-slice';
 
-const INFO_VISIBLE_MS = 6000;
-
 function NoticeItem({ notice }: { notice: Notice }): React.JSX.Element {
   const { dismissNotice, navigate } = useApp(useShallow((state) => ({ dismissNotice: state.dismissNotice, navigate: state.navigate })));
 
   useEffect(() => {
     if (notice.tone === 'error') return undefined;
-    const timer = window.setTimeout(() => dismissNotice(notice.id), INFO_VISIBLE_MS);
+    const timer = window.setTimeout(() => dismissNotice(notice.id), notice.visibleMs);
     return () => window.clearTimeout(timer);
   }, [notice, dismissNotice]);
 
   return (
-    <li className={`notice-toast notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+    <div className={`notice-toast notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'} data-testid="notice">
       <span>{notice.text}</span>
+      {notice.action !== null && (
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="notice-action"
+          onClick={() => {
+            notice.action?.run();
+            dismissNotice(notice.id);
+          }}
+        >
+          {notice.action.label}
+        </button>
+      )}
       {notice.goTo !== null && (
         <button
           type="button"
@@ -32,17 +43,17 @@ function NoticeItem({ notice }: { notice: Notice }): React.JSX.Element {
       <button type="button" className="btn-icon" aria-label="Dismiss" onClick={() => dismissNotice(notice.id)}>
         ×
       </button>
-    </li>
+    </div>
   );
 }
 
 export function Notices(): React.JSX.Element {
   const notices = useApp((state) => state.notices);
   return (
-    <ul className="notices" aria-label="Notifications">
+    <section className="notices" aria-label="Notifications">
       {notices.map((notice) => (
         <NoticeItem key={notice.id} notice={notice} />
       ))}
-    </ul>
+    </section>
   );
 }

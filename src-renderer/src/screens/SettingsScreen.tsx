@@ -1,5 +1,6 @@
 import { DeviceSettings } from '../components/settings/DeviceSettings';
 import { ModelList } from '../components/settings/ModelList';
+import { SpeakerModelSettings } from '../components/settings/SpeakerModelSettings';
 import { StorageSettings } from '../components/settings/StorageSettings';
 import { TranscriptionSettings } from '../components/settings/TranscriptionSettings';
 import { useApp } from '../store/store-context';
@@ -14,6 +15,7 @@ export function SettingsScreen(): React.JSX.Element {
       </header>
       <div className="scroll-area settings-sections">
         <ModelList />
+        <SpeakerModelSettings />
         <TranscriptionSettings />
         <DeviceSettings />
         <StorageSettings />

@@ -26,6 +26,12 @@ export function connectEngineEvents(store: AppStore, api: VerbatimApi): () => vo
     api.onRecordingEvent((event) => store.getState().applyRecordingEvent(event)),
     api.onJobEvent((event) => store.getState().applyJobEvent(event)),
     api.onModelDownload((progress) => store.getState().applyModelDownload(progress)),
+    api.onTranscriptDraft((draft) => store.getState().applyTranscriptDraft(draft)),
+    api.onConnectionChange((connected) => {
+      store.getState().setConnected(connected);
+      // Back online: whatever happened meanwhile (jobs finished, meetings added) is fetched again.
+      if (connected) void store.getState().refreshAfterReconnect();
+    }),
   ];
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();

@@ -11,8 +11,29 @@ export function canCancel(job: Pick<JobSummary, 'state' | 'cancelRequested'>): b
   return (job.state === 'queued' || job.state === 'running') && !job.cancelRequested;
 }
 
-export function canRetry(job: Pick<JobSummary, 'state'>): boolean {
-  return job.state === 'failed' || job.state === 'cancelled';
+/**
+ * Errors about the file itself: running the same job again gives the same answer, so no Retry is offered
+ * (the user removes the job, or fixes the file and imports it again).
+ */
+const PERMANENT_CODES: ReadonlySet<string> = new Set([
+  'NOT_MEDIA',
+  'FILE_EMPTY',
+  'NO_AUDIO_STREAM',
+  'TRUNCATED_OR_CORRUPT',
+  'UNSUPPORTED_CODEC',
+  'DECODE_FAILED',
+  'MEETING_NO_MEDIA',
+  'MEETING_NOT_FOUND',
+  'JOB_INVALID',
+]);
+
+export function isRetryableError(code: string | undefined): boolean {
+  return code === undefined || !PERMANENT_CODES.has(code);
+}
+
+export function canRetry(job: Pick<JobSummary, 'state' | 'lastError'>): boolean {
+  if (job.state === 'cancelled') return true;
+  return job.state === 'failed' && isRetryableError(job.lastError?.code);
 }
 
 function newestFirst(left: JobSummary, right: JobSummary): number {
@@ -37,6 +58,10 @@ export function upsertJobs(jobs: readonly JobSummary[], incoming: readonly JobSu
  */
 export function applyJobEvent(jobs: readonly JobSummary[], event: JobEvent): readonly JobSummary[] {
   if (event.type === 'changed') return upsertJobs(jobs, [event.job]);
+  if (event.type === 'removed') {
+    const removed = new Set(event.jobIds);
+    return jobs.some((job) => removed.has(job.id)) ? jobs.filter((job) => !removed.has(job.id)) : jobs;
+  }
   const index = jobs.findIndex((job) => job.id === event.jobId);
   const job = jobs[index];
   // A late progress report must not pull a finished job back from 100 %.

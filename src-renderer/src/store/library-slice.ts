@@ -1,6 +1,6 @@
 /** The meeting list, full-text search and imports. */
 import type { MeetingSummary, SearchHit } from '../../../src-shared/library';
-import type { CodedError } from '../../../src-shared/result';
+import type { CodedError, Result } from '../../../src-shared/result';
 import { describeError } from './error-text';
 import type { SliceCreator } from './types';
 
@@ -13,14 +13,25 @@ export interface LibrarySlice {
   searching: boolean;
   searchError: CodedError | null;
   importing: boolean;
+  /** Meetings deleted in the last few seconds: hidden at once, removed for good when the undo runs out. */
+  pendingDeletes: readonly string[];
   /** Reloads the list; calls while a load runs are folded into one more load after it. */
   loadMeetings(): Promise<void>;
   setSearchQuery(query: string): void;
   runSearch(query: string): Promise<void>;
   importFiles(files: readonly File[]): Promise<void>;
+  renameMeeting(meetingId: string, title: string): Promise<Result<MeetingSummary>>;
+  /** Hides the meeting now and deletes it after UNDO_DELETE_MS unless the user undoes it. */
+  deleteMeeting(meetingId: string): void;
+  undoDelete(meetingId: string): void;
+  /** Deletes every pending meeting now (the page is going away). */
+  flushPendingDeletes(): void;
 }
 
+export const UNDO_DELETE_MS = 8000;
+
 export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get, api) => {
+  const deleteTimers = new Map<string, { timer: ReturnType<typeof setTimeout>; noticeId: number }>();
   let loading: Promise<void> | null = null;
   let reloadRequested = false;
   let searchGeneration = 0;
@@ -43,6 +54,7 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get, api) =>
     searching: false,
     searchError: null,
     importing: false,
+    pendingDeletes: [],
     loadMeetings() {
       if (loading !== null) {
         reloadRequested = true;
@@ -87,5 +99,52 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get, api) =>
       get().pushNotice(`${count} ${count === 1 ? 'file' : 'files'} added to the queue.`, 'info', 'queue');
       void get().loadMeetings();
     },
+    async renameMeeting(meetingId, title) {
+      const result = await api.renameMeeting(meetingId, title);
+      if (!result.ok) return result;
+      const renamed = result.value;
+      set((state) => ({
+        meetings: state.meetings.map((meeting) => (meeting.id === renamed.id ? renamed : meeting)),
+        meetingView:
+          state.meetingView.meetingId === renamed.id && state.meetingView.detail !== null
+            ? { ...state.meetingView, detail: { ...state.meetingView.detail, meeting: renamed } }
+            : state.meetingView,
+      }));
+      return result;
+    },
+    deleteMeeting(meetingId) {
+      if (deleteTimers.has(meetingId)) return;
+      const title = get().meetings.find((meeting) => meeting.id === meetingId)?.title ?? get().meetingView.detail?.meeting.title ?? 'the meeting';
+      set((state) => ({ pendingDeletes: [...state.pendingDeletes, meetingId] }));
+      if (get().route.screen === 'meeting' && get().route.meetingId === meetingId) get().navigate('library');
+      const noticeId = get().pushNotice(`Deleted “${title}”.`, 'info', {
+        action: { label: 'Undo', run: () => get().undoDelete(meetingId) },
+        visibleMs: UNDO_DELETE_MS,
+      });
+      const timer = setTimeout(() => void commitDelete(meetingId), UNDO_DELETE_MS);
+      deleteTimers.set(meetingId, { timer, noticeId });
+    },
+    undoDelete(meetingId) {
+      const pending = deleteTimers.get(meetingId);
+      if (pending === undefined) return;
+      clearTimeout(pending.timer);
+      deleteTimers.delete(meetingId);
+      get().dismissNotice(pending.noticeId);
+      set((state) => ({ pendingDeletes: state.pendingDeletes.filter((id) => id !== meetingId) }));
+    },
+    flushPendingDeletes() {
+      for (const meetingId of [...deleteTimers.keys()]) void commitDelete(meetingId);
+    },
   };
+
+  async function commitDelete(meetingId: string): Promise<void> {
+    const pending = deleteTimers.get(meetingId);
+    if (pending === undefined) return;
+    clearTimeout(pending.timer);
+    deleteTimers.delete(meetingId);
+    const result = await api.deleteMeeting(meetingId);
+    set((state) => ({ pendingDeletes: state.pendingDeletes.filter((id) => id !== meetingId) }));
+    if (!result.ok && result.error.code !== 'MEETING_NOT_FOUND') get().pushNotice(`Could not delete the meeting: ${describeError(result.error)}`, 'error');
+    void get().loadMeetings();
+  }
 };

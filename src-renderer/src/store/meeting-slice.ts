@@ -1,7 +1,7 @@
 /** The meeting open in the meeting view, and the edits made there. */
-import type { ExportFormat, ExportOutcome, MeetingDetail, SpeakerCountChoice } from '../../../src-shared/ipc-contract';
+import type { ExportFormat, ExportOutcome, MeetingDetail, SpeakerCountChoice, TranscriptDraft } from '../../../src-shared/ipc-contract';
 import type { JobSummary, TranscriptionChoice } from '../../../src-shared/jobs';
-import type { Speaker } from '../../../src-shared/library';
+import type { MeetingSummary, Speaker } from '../../../src-shared/library';
 import type { CodedError, Result } from '../../../src-shared/result';
 import type { TranscriptSegment } from '../../../src-shared/transcript';
 import type { SliceCreator } from './types';
@@ -21,7 +21,13 @@ export interface MeetingSlice {
   renameSpeaker(speakerId: number, name: string | null): Promise<Result<Speaker>>;
   editSegmentText(segmentId: number, text: string): Promise<Result<TranscriptSegment>>;
   setSegmentSpeaker(segmentId: number, label: string | null): Promise<Result<TranscriptSegment>>;
-  retranscribeMeeting(choice: TranscriptionChoice): Promise<Result<JobSummary>>;
+  /** Attributes a segment to the speaker of that name, or to a new speaker named so. */
+  setSegmentSpeakerName(segmentId: number, name: string): Promise<Result<TranscriptSegment>>;
+  mergeSpeakers(fromLabel: string, intoLabel: string): Promise<Result<Speaker[]>>;
+  retranscribeMeeting(choice: TranscriptionChoice, keepEdits: boolean): Promise<Result<JobSummary>>;
+  restorePreviousTranscript(): Promise<Result<MeetingSummary>>;
+  /** Segments of a running import, appended to the open meeting's preview. */
+  applyTranscriptDraft(draft: TranscriptDraft): void;
   diarizeMeeting(speakers?: SpeakerCountChoice): Promise<Result<JobSummary>>;
   exportMeeting(format: ExportFormat): Promise<Result<ExportOutcome>>;
 }
@@ -94,12 +100,46 @@ export const createMeetingSlice: SliceCreator<MeetingSlice> = (set, get, api) =>
       if (result.ok) await get().loadMeeting(meetingId);
       return result;
     },
-    async retranscribeMeeting(choice) {
+    async setSegmentSpeakerName(segmentId, name) {
       const meetingId = openMeetingId();
       if (meetingId === null) return { ok: false, error: NO_MEETING_OPEN };
-      const result = await api.retranscribe(meetingId, choice);
-      if (result.ok) get().addJobs([result.value]);
+      const result = await api.setSegmentSpeakerName(meetingId, segmentId, name);
+      if (result.ok) await get().loadMeeting(meetingId);
       return result;
+    },
+    async mergeSpeakers(fromLabel, intoLabel) {
+      const meetingId = openMeetingId();
+      if (meetingId === null) return { ok: false, error: NO_MEETING_OPEN };
+      const result = await api.mergeSpeakers(meetingId, fromLabel, intoLabel);
+      if (result.ok) await get().loadMeeting(meetingId);
+      return result;
+    },
+    async retranscribeMeeting(choice, keepEdits) {
+      const meetingId = openMeetingId();
+      if (meetingId === null) return { ok: false, error: NO_MEETING_OPEN };
+      const result = await api.retranscribe(meetingId, choice, keepEdits);
+      if (result.ok) {
+        get().addJobs([result.value]);
+        await get().loadMeeting(meetingId);
+      }
+      return result;
+    },
+    async restorePreviousTranscript() {
+      const meetingId = openMeetingId();
+      if (meetingId === null) return { ok: false, error: NO_MEETING_OPEN };
+      const result = await api.restorePreviousTranscript(meetingId);
+      if (result.ok) {
+        await get().loadMeeting(meetingId);
+        void get().loadMeetings();
+      }
+      return result;
+    },
+    applyTranscriptDraft(draft) {
+      patchDetail(draft.meetingId, (detail) => {
+        const known = new Set(detail.draft.map((segment) => segment.id));
+        const fresh = draft.segments.filter((segment) => !known.has(segment.id));
+        return fresh.length === 0 ? detail : { ...detail, draft: [...detail.draft, ...fresh] };
+      });
     },
     async diarizeMeeting(speakers) {
       const meetingId = openMeetingId();

@@ -1,5 +1,5 @@
 /** Settings, the model catalog, downloads, engine facts, and the start-up gate (first run). */
-import type { AppSettings, EngineInfo, ModelDownloadProgress, ModelEntry, VerbatimApi } from '../../../src-shared/ipc-contract';
+import type { AppSettings, DiarizationModelEntry, EngineInfo, ModelDownloadProgress, ModelEntry, VerbatimApi } from '../../../src-shared/ipc-contract';
 import type { CodedError, Result } from '../../../src-shared/result';
 import type { SliceCreator } from './types';
 
@@ -20,7 +20,16 @@ export interface SettingsSlice {
   engineInfo: EngineInfo | null;
   engineInfoError: CodedError | null;
   downloads: Readonly<Record<string, ModelDownloadProgress>>;
+  diarizationModels: DiarizationModelEntry[];
+  diarizationModelsError: CodedError | null;
   initialize(): Promise<void>;
+  /** Into the app without a speech model (recording still works; transcription waits for a model). */
+  skipFirstRun(): void;
+  /** Offers a model folder on this computer and makes it the model in use. */
+  addModelFolder(path: string): Promise<Result<ModelEntry>>;
+  loadDiarizationModels(): Promise<void>;
+  /** After the link to the engine came back: everything that may have changed meanwhile. */
+  refreshAfterReconnect(): Promise<void>;
   loadModels(): Promise<void>;
   loadEngineInfo(): Promise<void>;
   saveSettings(patch: SettingsPatch): Promise<Result<AppSettings>>;
@@ -49,6 +58,8 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get, api) 
     engineInfo: null,
     engineInfoError: null,
     downloads: {},
+    diarizationModels: [],
+    diarizationModelsError: null,
     async initialize() {
       set({ startup: { phase: 'loading' } });
       void get().loadJobs();
@@ -66,6 +77,36 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get, api) 
         modelsError: null,
         startup: { phase: installed ? 'ready' : 'first-run' },
       });
+    },
+    skipFirstRun() {
+      if (get().startup.phase !== 'first-run') return;
+      set({ startup: { phase: 'ready' } });
+      get().navigate('library');
+    },
+    async addModelFolder(path) {
+      const added = await api.addModelFolder(path);
+      if (!added.ok) return added;
+      const saved = await api.updateSettings({ modelId: added.value.id });
+      if (!saved.ok) return saved;
+      set({ settings: saved.value });
+      await get().loadModels();
+      return added;
+    },
+    async loadDiarizationModels() {
+      const result = await api.listDiarizationModels();
+      if (result.ok) set({ diarizationModels: result.value, diarizationModelsError: null });
+      else set({ diarizationModelsError: result.error });
+    },
+    async refreshAfterReconnect() {
+      if (get().startup.phase === 'failed' || get().startup.phase === 'loading') {
+        await get().initialize();
+        return;
+      }
+      void get().loadJobs();
+      void get().loadMeetings();
+      void get().loadModels();
+      const openMeetingId = get().meetingView.meetingId;
+      if (openMeetingId !== null) void get().loadMeeting(openMeetingId);
     },
     async loadModels() {
       const result = await api.listModels();
@@ -96,7 +137,10 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get, api) 
     },
     applyModelDownload(progress) {
       set((state) => ({ downloads: { ...state.downloads, [progress.modelId]: progress } }));
-      if (progress.state === 'done') void get().loadModels();
+      if (progress.state === 'done') {
+        void get().loadModels();
+        void get().loadDiarizationModels();
+      }
     },
   };
 };

@@ -2,6 +2,8 @@
 import type { Speaker } from '../../../src-shared/library';
 
 const PALETTE = ['#2563eb', '#d97706', '#059669', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#dc2626'] as const;
+/** The same hues, dark enough for text on white and on the highlighted line (contrast ≥ 4.5:1). */
+const TEXT_PALETTE = ['#1d4ed8', '#92400e', '#065f46', '#9d174d', '#6d28d9', '#155e75', '#3f6212', '#991b1b'] as const;
 
 export const NO_SPEAKER_COLOR = '#94a3b8';
 
@@ -14,9 +16,16 @@ function paletteIndex(label: string): number {
   return hash % PALETTE.length;
 }
 
+/** For marks (timeline blocks, dots). */
 export function speakerColor(label: string | null): string {
   if (label === null) return NO_SPEAKER_COLOR;
   return PALETTE[paletteIndex(label)] ?? NO_SPEAKER_COLOR;
+}
+
+/** For a speaker's name written in its colour. */
+export function speakerTextColor(label: string | null): string {
+  if (label === null) return '#4b5563';
+  return TEXT_PALETTE[paletteIndex(label)] ?? '#4b5563';
 }
 
 /** "SPEAKER_00" → "Speaker 1" until the user names them. */

@@ -48,7 +48,7 @@ describe('export file names', () => {
     expect(await readFile(path.join(outDir, names[1] as string), 'utf8')).toContain('회의를 시작하겠습니다.');
 
     for (const format of ['srt', 'txt', 'json'] as const) {
-      const rendered = unwrap(renderMeetingExport(library, meeting.id, format));
+      const rendered = unwrap(await renderMeetingExport(library, meeting.id, format));
       expect(rendered.fileName).toBe(names[['srt', 'txt', 'json'].indexOf(format)]);
     }
   });
@@ -60,6 +60,6 @@ describe('export file names', () => {
     const { context } = await contextFor(jobOf({ kind: 'export', meetingId: meeting.id, formats: ['srt'], outDir }, meeting.id), root);
     unwrap(await createExportHandler({ library } as unknown as JobHandlerDeps)(context));
     expect(await readdir(outDir)).toEqual(['notes.srt']);
-    expect(unwrap(renderMeetingExport(library, meeting.id, 'srt')).fileName).toBe('notes.srt');
+    expect(unwrap(await renderMeetingExport(library, meeting.id, 'srt')).fileName).toBe('notes.srt');
   });
 });

@@ -108,7 +108,7 @@ describe('the diarize job', () => {
     const after = workspace.library.listSpeakers(meetingId);
     expect(after.ok && after.value.find((speaker) => speaker.label === first.label)?.name).toBe('Dana Kim');
 
-    const rttm = renderMeetingExport(workspace.library, meetingId, 'rttm');
+    const rttm = await renderMeetingExport(workspace.library, meetingId, 'rttm');
     if (!rttm.ok) throw new Error(rttm.error.message);
     expect(rttm.value.fileName).toMatch(/\.rttm$/);
     const parsed = parseRttm(rttm.value.content);

@@ -38,7 +38,7 @@ export function DiarizeDialog({ onClose }: { onClose(): void }): React.JSX.Eleme
   );
 
   return (
-    <Modal title="Find speakers" onClose={onClose}>
+    <Modal title="Find speakers" onClose={onClose} testId="diarize-dialog">
       <form
         className="stack"
         onSubmit={(event) => {

@@ -11,6 +11,7 @@ const FORMAT_LABELS: Record<ExportFormat, string> = {
   vtt: 'WebVTT subtitles (.vtt)',
   json: 'JSON with timings (.json)',
   md: 'Markdown (.md)',
+  docx: 'Word document (.docx)',
   rttm: 'Who spoke when, RTTM (.rttm)',
 };
 
@@ -44,7 +45,7 @@ export function ExportDialog({ onClose }: { onClose(): void }): React.JSX.Elemen
   }
 
   return (
-    <Modal title="Export transcript" onClose={onClose}>
+    <Modal title="Export transcript" onClose={onClose} testId="export-dialog">
       <form
         className="export-form"
         onSubmit={(event) => {

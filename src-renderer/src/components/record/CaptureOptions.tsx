@@ -1,12 +1,14 @@
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorMessage } from '../ErrorMessage';
+import { friendlyDeviceName, friendlyInputs, systemAudioHint } from '../../store/devices';
 import { LANGUAGE_OPTIONS, languageToValue, valueToLanguage } from '../../store/languages';
 import { useApp } from '../../store/store-context';
 
 /** Microphone, system audio and language for the next recording (locked while one runs). */
 export function CaptureOptions(): React.JSX.Element {
-  const { devices, devicesLoaded, devicesError, capture, setCapture, locked } = useApp(
+  const { devices, devicesLoaded, devicesError, capture, setCapture, locked, platform } = useApp(
     useShallow((state) => ({
+      platform: state.engineInfo?.platform ?? null,
       devices: state.devices,
       devicesLoaded: state.devicesLoaded,
       devicesError: state.devicesError,
@@ -15,7 +17,7 @@ export function CaptureOptions(): React.JSX.Element {
       locked: state.recordingStatus !== 'idle' || state.pendingAction !== null,
     })),
   );
-  const inputs = devices.filter((device) => device.kind === 'input');
+  const inputs = friendlyInputs(devices);
   const monitors = devices.filter((device) => device.kind === 'monitor');
 
   return (
@@ -31,8 +33,7 @@ export function CaptureOptions(): React.JSX.Element {
           <option value="">System default</option>
           {inputs.map((device) => (
             <option key={device.id} value={device.id}>
-              {device.name}
-              {device.isDefault ? ' (default)' : ''}
+              {device.label}
             </option>
           ))}
         </select>
@@ -58,12 +59,16 @@ export function CaptureOptions(): React.JSX.Element {
           >
             {monitors.map((device) => (
               <option key={device.id} value={device.id}>
-                {device.name}
+                {friendlyDeviceName(device) ?? device.name}
               </option>
             ))}
           </select>
         ) : (
-          devicesLoaded && <span className="hint">No system-audio source on this computer (available on Linux).</span>
+          devicesLoaded && (
+            <span className="hint" data-testid="system-audio-hint">
+              {systemAudioHint(platform)}
+            </span>
+          )
         )}
       </div>
       <label className="field">

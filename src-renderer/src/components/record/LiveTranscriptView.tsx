@@ -1,7 +1,7 @@
-import { memo, useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { describeError } from '../../store/error-text';
 import { formatDuration } from '../../store/format';
-import { speakerColor, speakerDisplayName } from '../../store/speakers';
+import { speakerColor, speakerDisplayName, speakerTextColor } from '../../store/speakers';
 import type { LiveItem } from '../../store/live-transcript';
 import { useApp } from '../../store/store-context';
 
@@ -16,7 +16,7 @@ function LiveItemView({ item }: { item: LiveItem }): React.JSX.Element {
           <time className="live-time">{formatDuration(item.segment.start)}</time>
           {item.segment.speaker !== null && (
             // Provisional: the labels are refined over the whole recording after it stops.
-            <span className="live-speaker" data-testid="live-speaker" style={{ color: speakerColor(item.segment.speaker) }} title="Provisional; refined after the recording">
+            <span className="live-speaker" data-testid="live-speaker" style={{ color: speakerTextColor(item.segment.speaker) }} title="Provisional; refined after the recording">
               {speakerDisplayName(item.segment.speaker, [])}
             </span>
           )}
@@ -39,6 +39,35 @@ function LiveItemView({ item }: { item: LiveItem }): React.JSX.Element {
       );
   }
 }
+
+/**
+ * Who has spoken so far, as the live labeler heard them: provisional (the whole recording is diarized
+ * again after the stop, and names are given then), with how many lines each said.
+ */
+const LiveSpeakerChips = memo(function LiveSpeakerChips({ items }: { items: readonly LiveItem[] }) {
+  const counts = useMemo(() => {
+    const byLabel = new Map<string, number>();
+    for (const item of items) if (item.kind === 'segment' && item.segment.speaker !== null) byLabel.set(item.segment.speaker, (byLabel.get(item.segment.speaker) ?? 0) + 1);
+    return [...byLabel.entries()].sort(([left], [right]) => left.localeCompare(right));
+  }, [items]);
+  if (counts.length === 0) return null;
+  return (
+    <div className="live-speakers" data-testid="live-speakers">
+      <span className="live-speakers-label" id="live-speakers-label">
+        Speakers so far <span className="muted">(provisional)</span>
+      </span>
+      <ul className="speaker-chips" aria-labelledby="live-speakers-label">
+        {counts.map(([label, lines]) => (
+          <li key={label} className="speaker-chip speaker-chip-static" data-testid="live-speaker-chip" data-speaker-label={label}>
+            <span className="speaker-dot" style={{ background: speakerColor(label) }} aria-hidden="true" />
+            {speakerDisplayName(label, [])}
+            <span className="muted"> · {lines} {lines === 1 ? 'line' : 'lines'}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+});
 
 /** Committed items only change on commits, so partial updates do not re-render the whole list. */
 const CommittedItems = memo(function CommittedItems({ items }: { items: readonly LiveItem[] }) {
@@ -83,6 +112,7 @@ export function LiveTranscriptView(): React.JSX.Element {
   const empty = live.items.length === 0 && live.partial === null;
   return (
     <section className="live-wrap" aria-label="Live transcript">
+      <LiveSpeakerChips items={live.items} />
       <div className="live-transcript" data-testid="live-transcript" ref={scrollerRef} onScroll={onScroll} role="log">
         {empty && (
           <p className="live-empty">

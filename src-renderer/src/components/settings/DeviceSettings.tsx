@@ -1,12 +1,14 @@
 import { useShallow } from 'zustand/react/shallow';
+import { friendlyDeviceName, friendlyInputs, systemAudioHint } from '../../store/devices';
 import { useApp } from '../../store/store-context';
 import { ErrorMessage } from '../ErrorMessage';
 import { SaveStatusText } from './SaveStatusText';
 import { useSaveSettings } from './use-save-status';
 
 export function DeviceSettings(): React.JSX.Element | null {
-  const { settings, devices, devicesError, loadDevices, adoptCaptureDefaults } = useApp(
+  const { settings, devices, devicesError, loadDevices, adoptCaptureDefaults, platform } = useApp(
     useShallow((state) => ({
+      platform: state.engineInfo?.platform ?? null,
       settings: state.settings,
       devices: state.devices,
       devicesError: state.devicesError,
@@ -16,7 +18,7 @@ export function DeviceSettings(): React.JSX.Element | null {
   );
   const { status, save } = useSaveSettings();
   if (settings === null) return null;
-  const inputs = devices.filter((device) => device.kind === 'input');
+  const inputs = friendlyInputs(devices);
   const monitors = devices.filter((device) => device.kind === 'monitor');
 
   async function saveDevices(patch: { inputDeviceId?: string | null; monitorDeviceId?: string | null }): Promise<void> {
@@ -37,7 +39,7 @@ export function DeviceSettings(): React.JSX.Element | null {
           <option value="">System default</option>
           {inputs.map((device) => (
             <option key={device.id} value={device.id}>
-              {device.name}
+              {device.label}
             </option>
           ))}
         </select>
@@ -53,12 +55,16 @@ export function DeviceSettings(): React.JSX.Element | null {
           <option value="">Do not record system audio</option>
           {monitors.map((device) => (
             <option key={device.id} value={device.id}>
-              {device.name}
+              {friendlyDeviceName(device) ?? device.name}
             </option>
           ))}
         </select>
       </label>
-      {monitors.length === 0 && <p className="hint">Recording system audio is available on Linux (PulseAudio or PipeWire).</p>}
+      {monitors.length === 0 && (
+        <p className="hint" data-testid="settings-system-audio-hint">
+          {systemAudioHint(platform)}
+        </p>
+      )}
       <button type="button" className="btn btn-small" onClick={() => void loadDevices()}>
         Refresh devices
       </button>

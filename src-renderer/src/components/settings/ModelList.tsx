@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ModelDownloadProgress, ModelEntry } from '../../../../src-shared/ipc-contract';
+import type { CodedError } from '../../../../src-shared/result';
 import { formatBytes } from '../../store/format';
 import { useApp } from '../../store/store-context';
 import { ErrorMessage } from '../ErrorMessage';
@@ -29,8 +31,9 @@ function ModelRow({ model, inUse, download, onDownload, onUse }: ModelRowProps):
         <span className="muted">
           {model.parametersMillions !== null && `${model.parametersMillions}M parameters · `}
           {model.multilingual ? 'multilingual' : 'English only'}
-          {model.local && ' · local folder'}
+          {model.local && ' · model folder'}
         </span>
+        {model.installed && model.location !== null && <code className="muted model-location">{model.location}</code>}
       </div>
       <div className="model-size">
         {model.installed ? `Installed · ${formatBytes(model.diskBytes)} on disk` : `Download ${formatBytes(model.downloadBytes)}`}
@@ -77,6 +80,9 @@ export function ModelList(): React.JSX.Element {
     })),
   );
   const { status, save } = useSaveSettings();
+  const addModelFolder = useApp((state) => state.addModelFolder);
+  const [folder, setFolder] = useState('');
+  const [folderError, setFolderError] = useState<CodedError | null>(null);
   return (
     <section className="settings-section" aria-labelledby="models-title">
       <h2 id="models-title">Speech model</h2>
@@ -94,6 +100,28 @@ export function ModelList(): React.JSX.Element {
           />
         ))}
       </ul>
+      <form
+        className="input-row model-folder-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void addModelFolder(folder.trim()).then((result) => {
+            setFolderError(result.ok ? null : result.error);
+            if (result.ok) setFolder('');
+          });
+        }}
+      >
+        <input
+          data-testid="settings-folder-input"
+          aria-label="Full path of a Whisper model folder to use"
+          placeholder="Use a model folder: /path/to/whisper-small"
+          value={folder}
+          onChange={(event) => setFolder(event.target.value)}
+        />
+        <button type="submit" className="btn btn-small" disabled={folder.trim() === ''}>
+          Use folder
+        </button>
+      </form>
+      <ErrorMessage error={folderError} prefix="That folder cannot be used:" />
       <SaveStatusText status={status} />
     </section>
   );

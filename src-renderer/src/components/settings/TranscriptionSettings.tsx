@@ -5,6 +5,25 @@ import { ErrorMessage } from '../ErrorMessage';
 import { SaveStatusText } from './SaveStatusText';
 import { useSaveSettings } from './use-save-status';
 
+const DEVICE_NAMES: Readonly<Record<string, string>> = {
+  cpu: 'the processor (CPU)',
+  cuda: 'the NVIDIA GPU (CUDA)',
+  dml: 'the GPU (DirectML)',
+  coreml: 'Apple silicon (Core ML)',
+  gpu: 'the GPU',
+};
+
+function deviceName(device: string): string {
+  return DEVICE_NAMES[device] ?? device;
+}
+
+/** The engine's reason in the user's words; references to developer documentation are not for them. */
+function plainReason(reason: string, gpuWanted: boolean): string {
+  if (/CUDA execution provider is not installed/i.test(reason)) return 'No NVIDIA GPU support is installed, so transcription runs on the processor.';
+  if (/CPU was requested/i.test(reason)) return gpuWanted ? 'Verbatim was started on the processor only; the GPU setting applies from the next start.' : 'The GPU is switched off above.';
+  return reason.replace(/\s*\(see README[^)]*\)/gi, '');
+}
+
 export function TranscriptionSettings(): React.JSX.Element | null {
   const { settings, engineInfo, engineInfoError, loadEngineInfo, adoptCaptureDefaults } = useApp(
     useShallow((state) => ({
@@ -64,9 +83,9 @@ export function TranscriptionSettings(): React.JSX.Element | null {
       </label>
       {provider !== undefined && (
         <p className="hint" data-testid="engine-provider">
-          Running on <strong>{provider.active}</strong>
-          {provider.requested !== provider.active && ` (asked for ${provider.requested})`}.
-          {provider.fallbackReason !== null && ` ${provider.fallbackReason}`}
+          Running on <strong>{deviceName(provider.active)}</strong>
+          {provider.requested !== provider.active && provider.requested !== 'auto' && ` (asked for ${deviceName(provider.requested)})`}.
+          {provider.fallbackReason !== null && ` ${plainReason(provider.fallbackReason, settings.useGpu)}`}
         </p>
       )}
       <ErrorMessage error={engineInfoError} prefix="Could not read the engine status:" />
