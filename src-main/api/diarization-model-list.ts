@@ -2,7 +2,13 @@
 import { stat } from 'node:fs/promises';
 import type { DiarizationModelEntry } from '../../src-shared/ipc-contract';
 import { ok, type Result } from '../../src-shared/result';
-import { findInstalledDiarizationModel, listDiarizationModels, type DiarizationCatalogModel } from '../diarization/diarization-models';
+import {
+  DEFAULT_EMBEDDING_MODEL_ID,
+  DEFAULT_SEGMENTATION_MODEL_ID,
+  findInstalledDiarizationModel,
+  listDiarizationModels,
+  type DiarizationCatalogModel,
+} from '../diarization/diarization-models';
 import { searchDirs, type ModelPlaces } from './model-list';
 
 const ROLE_LABELS: Record<DiarizationCatalogModel['role'], string> = {
@@ -17,7 +23,10 @@ export function diarizationDownloadBytes(model: DiarizationCatalogModel): number
 
 export async function listDiarizationModelEntries(places: ModelPlaces): Promise<Result<DiarizationModelEntry[]>> {
   const entries = await Promise.all(
-    listDiarizationModels().map(async (model): Promise<DiarizationModelEntry> => {
+    // The models the app runs; the catalog's other choices (WeSpeaker) are for the CLI's --embedding-model.
+    listDiarizationModels()
+      .filter((model) => model.id === DEFAULT_SEGMENTATION_MODEL_ID || model.id === DEFAULT_EMBEDDING_MODEL_ID)
+      .map(async (model): Promise<DiarizationModelEntry> => {
       const path = await findInstalledDiarizationModel(model.id, searchDirs(places));
       const size = path === null ? 0 : ((await stat(path).catch(() => null))?.size ?? 0);
       return {

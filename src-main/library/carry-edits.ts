@@ -4,7 +4,8 @@
  * - a line whose text the user corrected replaces what the new transcript says during it (the user's words
  *   win, with the speaker they had): with word times, the new words said inside it; without, every new
  *   segment centred inside it;
- * - a speaker the user chose goes to every new segment centred inside that line's span.
+ * - a speaker the user chose goes to what the new transcript says during that line (with word times, the words
+ *   said inside it, splitting a new segment where the chosen speaker changes; without, every segment centred in it).
  * What the new transcript has elsewhere stands. Segment ids are renumbered 0..n-1 in time order.
  */
 import type { TranscriptSegment, TranscriptWord } from '../../src-shared/transcript';
@@ -38,43 +39,55 @@ export function carryEdits(previous: readonly TranscriptSegment[], next: readonl
   const chosenSpeakers = previous.filter((segment) => segment.edited?.text !== true && segment.edited?.speaker === true);
   if (correctedLines.length === 0 && chosenSpeakers.length === 0) return next.map((segment) => ({ ...segment }));
 
-  const kept = next
-    .flatMap((segment) => outside(segment, correctedLines))
-    .map((segment) => {
-      const chosen = chosenSpeakers.find((line) => covers(line, centre(segment)));
-      if (chosen === undefined) return { ...segment };
-      return { ...segment, speaker: chosen.speaker, edited: { ...segment.edited, speaker: true } };
-    });
+  const kept = next.flatMap((segment) => carryInto(segment, correctedLines, chosenSpeakers));
   const merged = [...kept, ...correctedLines.map((line) => ({ ...line, edited: { ...line.edited } }))];
   merged.sort((left, right) => left.start - right.start || left.end - right.end);
   return merged.map((segment, index) => ({ ...segment, id: index }));
 }
 
 /**
- * What remains of a new segment once the corrected lines are taken out: with words, the runs of words
- * said outside them (a run becomes its own segment); without words, the whole segment unless it is
- * centred inside one.
+ * A new segment with the edits applied. With words: each word said inside a corrected line is dropped, each
+ * word said inside a line whose speaker the user chose takes that speaker, and the segment splits where that
+ * changes (a new model's long segment can span several of the old lines, and several speakers). Without
+ * words: the whole segment is dropped when centred in a corrected line, else takes the speaker of the chosen
+ * line it is centred in.
  */
-function outside(segment: TranscriptSegment, correctedLines: readonly TranscriptSegment[]): TranscriptSegment[] {
+function carryInto(segment: TranscriptSegment, correctedLines: readonly TranscriptSegment[], chosenSpeakers: readonly TranscriptSegment[]): TranscriptSegment[] {
   const words = segment.words;
-  if (words === undefined || words.length === 0) return correctedLines.some((line) => covers(line, centre(segment))) ? [] : [segment];
-  const runs: TranscriptWord[][] = [];
-  let run: TranscriptWord[] = [];
+  if (words === undefined || words.length === 0) {
+    if (correctedLines.some((line) => covers(line, centre(segment)))) return [];
+    return [withChosenSpeaker(segment, chosenSpeakers.find((line) => covers(line, centre(segment))))];
+  }
+  const runs: { words: TranscriptWord[]; chosen: TranscriptSegment | undefined }[] = [];
+  let previousKey: TranscriptSegment | null | undefined;
   for (const word of words) {
     if (correctedLines.some((line) => covers(line, centre(word)))) {
-      if (run.length > 0) runs.push(run);
-      run = [];
-    } else {
-      run.push(word);
+      previousKey = undefined;
+      continue;
     }
+    const chosen = chosenSpeakers.find((line) => covers(line, centre(word)));
+    const key = chosen ?? null;
+    const run = runs.at(-1);
+    if (run !== undefined && previousKey !== undefined && previousKey === key) run.words.push(word);
+    else runs.push({ words: [word], chosen });
+    previousKey = key;
   }
-  if (run.length > 0) runs.push(run);
-  if (runs.length === 1 && runs[0]?.length === words.length) return [segment];
-  return runs.map((kept) => ({
-    ...segment,
-    start: kept[0]?.start ?? segment.start,
-    end: kept.at(-1)?.end ?? segment.end,
-    text: kept.map((word) => word.text).join('').trim(),
-    words: kept,
-  }));
+  if (runs.length === 1 && runs[0]?.words.length === words.length) return [withChosenSpeaker(segment, runs[0].chosen)];
+  return runs.map((run) =>
+    withChosenSpeaker(
+      {
+        ...segment,
+        start: run.words[0]?.start ?? segment.start,
+        end: run.words.at(-1)?.end ?? segment.end,
+        text: run.words.map((word) => word.text).join('').trim(),
+        words: run.words,
+      },
+      run.chosen,
+    ),
+  );
+}
+
+function withChosenSpeaker(segment: TranscriptSegment, chosen: TranscriptSegment | undefined): TranscriptSegment {
+  if (chosen === undefined) return { ...segment };
+  return { ...segment, speaker: chosen.speaker, edited: { ...segment.edited, speaker: true } };
 }

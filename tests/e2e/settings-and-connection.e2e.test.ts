@@ -86,6 +86,22 @@ describe.skipIf(!runnable)('settings and the connection to the engine', () => {
     for (const status of await withModels.page.getByTestId('speaker-model-status').allTextContents()) expect(status).toMatch(/^Installed · /);
   }, 60_000);
 
+  it('keeps the names and words the user types as the vocabulary every new transcription is prompted with', async () => {
+    const { page, services } = await openApp('data-vocabulary');
+    await page.getByTestId('nav-settings').click();
+    const field = page.getByTestId('settings-vocabulary');
+    await field.fill('Verbatim, Hyprnote, 김민지');
+    await field.blur();
+    await expect.poll(async () => {
+      const settings = await services.handlers.getSettings();
+      return settings.ok ? settings.value.vocabulary : null;
+    }).toBe('Verbatim, Hyprnote, 김민지');
+    await page.reload();
+    await page.getByTestId('nav-settings').click();
+    expect(await page.getByTestId('settings-vocabulary').inputValue()).toBe('Verbatim, Hyprnote, 김민지');
+    await expectAccessible(page, 'settings-vocabulary');
+  }, 60_000);
+
   it('point 5: a stopped bridge is said at once, a meeting opened meanwhile waits under that message instead of a silent Loading, and the tab picks up when the bridge is back', async () => {
     const dataDir = path.join(temp.dir, 'data-connection');
     const before = openLibrary(dataDir);

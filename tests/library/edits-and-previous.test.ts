@@ -94,6 +94,20 @@ describe('hand edits across a re-transcription', () => {
     expect(carried[2]?.words?.map((word) => word.text.trim())).toEqual(['what', 'your', 'country', 'can', 'do', 'for', 'you']);
   });
 
+  it('splits a long new segment where the speakers the user chose change, word by word', () => {
+    const words = 'Hello. Hello. Oh, hello. I did not know you were there.'.split(' ').map((word, index) => ({ start: index, end: index + 0.8, text: ` ${word}` }));
+    const long: TranscriptSegment = { ...segment(0, 0, 9.8, words.map((word) => word.text).join('').trim(), 'SPEAKER_00'), words };
+    const diane = { ...segment(0, 0, 0.9, 'Hello.', 'SPEAKER_02'), edited: { speaker: true } };
+    const sheila = { ...segment(1, 0.9, 1.9, 'Hello.', 'SPEAKER_03'), edited: { speaker: true } };
+    const carried = carryEdits([diane, sheila], [long]);
+    expect(carried.map((line) => [line.start, line.text, line.speaker, line.edited?.speaker ?? false])).toEqual([
+      [0, 'Hello.', 'SPEAKER_02', true],
+      [1, 'Hello.', 'SPEAKER_03', true],
+      [2, 'Oh, hello. I did not know you were there.', 'SPEAKER_00', false],
+    ]);
+    expect(carried.map((line) => line.id)).toEqual([0, 1, 2]);
+  });
+
   it('carryEdits leaves the new transcript alone when nothing was edited, and places a corrected line where nothing overlaps it', () => {
     expect(carryEdits(FIRST, SECOND)).toEqual(SECOND);
     const lonely = { ...segment(7, 20, 22, 'A line only the user heard.', null), edited: { text: true } };

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LANGUAGE_OPTIONS, languageToValue, valueToLanguage } from '../../store/languages';
 import { useApp } from '../../store/store-context';
@@ -58,6 +59,7 @@ export function TranscriptionSettings(): React.JSX.Element | null {
           ))}
         </select>
       </label>
+      <VocabularyField value={settings.vocabulary} onSave={(vocabulary) => save({ vocabulary })} />
       <label className="checkbox">
         <input
           type="checkbox"
@@ -91,5 +93,28 @@ export function TranscriptionSettings(): React.JSX.Element | null {
       <ErrorMessage error={engineInfoError} prefix="Could not read the engine status:" />
       <SaveStatusText status={status} />
     </section>
+  );
+}
+
+/** Names and words Whisper should expect in every meeting (a vocabulary prompt); saved when the field is left. */
+function VocabularyField({ value, onSave }: { value: string; onSave: (vocabulary: string) => Promise<unknown> }): React.JSX.Element {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  return (
+    <label className="field">
+      <span>Names and words used in your meetings</span>
+      <textarea
+        data-testid="settings-vocabulary"
+        rows={2}
+        maxLength={1000}
+        placeholder="e.g. Verbatim, Hyprnote, 김민지, Kubernetes"
+        value={draft}
+        onChange={(event) => setDraft(event.target.value)}
+        onBlur={async () => {
+          if (draft !== value) await onSave(draft);
+        }}
+      />
+      <span className="hint">Spelled this way in transcripts where Whisper hears them. Applies to new recordings and imports.</span>
+    </label>
   );
 }
