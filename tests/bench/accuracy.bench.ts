@@ -1,6 +1,6 @@
 /**
  * `npm run bench:accuracy [-- --models whisper-base,whisper-tiny.en --modes beam5,greedy --weights q8,fp32
- *   --skip-peer --threads 2 --minutes 10 --only <clip regex> --no-long --out <file>]`
+ *   --skip-peer --threads 2 --minutes 10 --only <clip regex> --no-long --out <file> --from <earlier results.json>]`
  *
  * This engine and faster-whisper (same CTranslate2 weights, int8) side by side in one run, on the dev clips,
  * jfk.wav, a ≥ 10-minute file made of the dev clips with pauses, and issue 13's 2 min 51 s concatenation:
@@ -8,6 +8,7 @@
  * faster-whisper, word-timestamp differences to faster-whisper's, coverage of the speech our VAD finds, and
  * how many windows fell back. fp32 weights (dequantised from the 8-bit files) run beam 5, this engine only.
  * Everything goes to --out (default .cache/bench-accuracy/results.json); the last line is one JSON object.
+ * --from scores the transcripts of an earlier run again (the inputs are rebuilt; no engine runs).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,9 +22,10 @@ import { decodeAll, realDecoder } from '../audio/helpers';
 import { REPO_ROOT, SHARED_AUDIO, SHARED_MODELS } from '../support/paths';
 import { buildCoverageFile, buildDevLongFile, loadClips, round, type Clip, type LongFile } from './accuracy/inputs';
 import { compareLogits, type LogitCheck } from './accuracy/logit-check';
-import { runOurs, transcriptText, type EngineRun } from './accuracy/our-engine';
-import { dequantize, peerSegments, runFasterWhisper, score, setupPeers, type PeerRun, type PeerRunRequest, type Peers, type TextItem, type WordItem } from './accuracy/python';
-import { summarize, type ModelPlan, type RunSet } from './accuracy/summary';
+import { runOurs, type EngineRun } from './accuracy/our-engine';
+import { dequantize, peerSegments, runFasterWhisper, score, setupPeers, type PeerRunRequest, type Peers } from './accuracy/python';
+import { scoringItems } from './accuracy/scoring-items';
+import { summarize, type ModelPlan, type ModelSummary, type RunSet } from './accuracy/summary';
 import { printModel } from './accuracy/table';
 
 const { values } = parseArgs({
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'no-long': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(REPO_ROOT, '.cache/bench-accuracy/results.json') },
+    from: { type: 'string' },
   },
 });
 const list = (value: string): string[] => value.split(',').map((item) => item.trim()).filter(Boolean);
@@ -82,7 +85,7 @@ function files(plan: ModelPlan): { id: string; path: string }[] {
   return [...plan.clips, ...(plan.long ? [plan.long] : []), ...(plan.coverage ? [plan.coverage] : [])];
 }
 
-async function runPeer(peers: Peers, plan: ModelPlan, runs: RunSet, peerRaw: Map<string, PeerRun[]>): Promise<void> {
+async function runPeer(peers: Peers, plan: ModelPlan, runs: RunSet): Promise<void> {
   const requests: PeerRunRequest[] = [];
   for (const mode of modes) {
     for (const file of files(plan)) requests.push({ id: `faster-whisper/int8/${mode}|${file.id}`, audio: file.path, beamSize: BEAMS[mode] as number, language: null, multilingual: false });
@@ -100,8 +103,6 @@ async function runPeer(peers: Peers, plan: ModelPlan, runs: RunSet, peerRaw: Map
     const engineRun: EngineRun = run.ok ? { ok: true, wallSeconds: run.wallSeconds, language: run.language, segments: peerSegments(run), windows: [] } : { ok: false, error: run.error };
     if (!runs.has(config)) runs.set(config, new Map());
     runs.get(config)?.set(fileId, engineRun);
-    if (!peerRaw.has(config)) peerRaw.set(config, []);
-    peerRaw.get(config)?.push(run);
   }
 }
 
@@ -141,60 +142,55 @@ async function runOurEngine(plan: ModelPlan, runs: RunSet): Promise<LogitCheck |
   return check;
 }
 
-/** What the scorer reads: every run with a reference, and our words against faster-whisper's per clip. */
-function scoringItems(plan: ModelPlan, runs: RunSet): { texts: TextItem[]; words: WordItem[] } {
-  const texts: TextItem[] = [];
-  const words: WordItem[] = [];
-  for (const [config, results] of runs) {
-    for (const clip of plan.clips) {
-      const run = results.get(clip.id);
-      if (run) texts.push({ key: `${plan.modelId}|${config}|${clip.id}`, language: clip.language, kind: 'clip', reference: clip.reference, hypothesis: run.ok ? transcriptText(run.segments) : '' });
-    }
-    const long = plan.long;
-    const run = long ? results.get(long.id) : undefined;
-    if (long?.reference && run) {
-      // The multilingual long file is scored as one mixed text; the English-only one as English.
-      texts.push({ key: `${plan.modelId}|${config}|${long.id}`, language: plan.multilingual ? 'mul' : 'en', kind: plan.multilingual ? 'mixed' : 'clip', reference: long.reference, hypothesis: run.ok ? transcriptText(run.segments) : '' });
-    }
-    if (!config.startsWith('ours/')) continue;
-    const peer = runs.get(`faster-whisper/int8/${config.split('/')[2]}`);
-    for (const clip of plan.clips) {
-      const ours = results.get(clip.id);
-      const theirs = peer?.get(clip.id);
-      if (ours?.ok && theirs?.ok) {
-        const flat = (segments: typeof ours.segments): WordItem['ours'] => segments.filter((segment) => !segment.inaudible).flatMap((segment) => segment.words);
-        words.push({ key: `${plan.modelId}|${config}|${clip.id}`, language: clip.language, ours: flat(ours.segments), theirs: flat(theirs.segments) });
-      }
-    }
-  }
-  return { texts, words };
+interface SavedModel {
+  plan: ModelPlan;
+  runs: Record<string, Record<string, EngineRun>>;
+  summary: ModelSummary;
+}
+
+/** An earlier run's transcripts, checked against the rebuilt inputs (the long file is built from a seed). */
+function savedRuns(saved: SavedModel | undefined, plan: ModelPlan): { runs: RunSet; fp32Check: LogitCheck | null; summary: ModelSummary } {
+  if (!saved) throw new Error(`--from ${values.from}: no ${plan.modelId} in it`);
+  if (JSON.stringify(saved.plan.long?.parts ?? null) !== JSON.stringify(plan.long?.parts ?? null)) throw new Error(`--from: the rebuilt long file differs from ${values.from}'s (other --minutes or --only?)`);
+  const runs: RunSet = new Map(Object.entries(saved.runs).map(([config, results]) => [config, new Map(Object.entries(results))]));
+  return { runs, fp32Check: saved.summary.fp32Check, summary: saved.summary };
+}
+
+async function speechSpans(file: LongFile): Promise<SpeechSpan[]> {
+  const spans = await speech.findSpeech(file.path, () => undefined);
+  if (!spans.ok) throw new Error(spans.error.message);
+  return spans.value;
 }
 
 try {
   const models = list(values.models);
+  const earlier = values.from ? (JSON.parse(readFileSync(values.from, 'utf8')) as Record<string, SavedModel>) : null;
   // The peers' venv also holds the scorer's normalisers, so it is set up even with --skip-peer.
   const peers = await setupPeers(REPO_ROOT);
   log(`peers: ${peers.python}, ${peers.ct2}`);
   const allClips = (await loadClips(decoder, SHARED_AUDIO)).filter((clip) => !only || only.test(clip.id));
   const coverageFile = values['no-long'] ? null : await buildCoverageFile(decoder, work, SHARED_AUDIO);
-  let vad: SpeechSpan[] = [];
+  const vad = new Map<string, SpeechSpan[]>();
   if (coverageFile) {
-    const spans = await speech.findSpeech(coverageFile.path, () => undefined);
-    if (!spans.ok) throw new Error(spans.error.message);
-    vad = spans.value;
-    log(`${coverageFile.id}: ${coverageFile.seconds.toFixed(1)} s, ${vad.length} VAD spans`);
+    vad.set(coverageFile.id, await speechSpans(coverageFile));
+    log(`${coverageFile.id}: ${coverageFile.seconds.toFixed(1)} s, ${vad.get(coverageFile.id)?.length} VAD spans`);
   }
   const summaries = [];
   const everything: Record<string, unknown> = {};
-  for (const modelId of models) {
+  for (const modelId of models.filter((model) => !earlier || model in earlier)) {
     const plan = await planModel(modelId, allClips, coverageFile);
-    const runs: RunSet = new Map();
-    const peerRaw = new Map<string, PeerRun[]>();
-    if (!values['skip-peer']) await runPeer(peers, plan, runs, peerRaw);
-    const fp32Check = await runOurEngine(plan, runs);
+    if (plan.long && !vad.has(plan.long.id)) vad.set(plan.long.id, await speechSpans(plan.long));
+    let runs: RunSet = new Map();
+    let fp32Check: LogitCheck | null = null;
+    let previous: ModelSummary | undefined;
+    if (earlier) ({ runs, fp32Check, summary: previous } = savedRuns(earlier[modelId], plan));
+    else {
+      if (!values['skip-peer']) await runPeer(peers, plan, runs);
+      fp32Check = await runOurEngine(plan, runs);
+    }
     const { texts, words } = scoringItems(plan, runs);
     const scores = await score(peers, texts, words);
-    const summary = summarize(plan, runs, peerRaw, scores, vad, fp32Check);
+    const summary = summarize(plan, runs, scores, vad, fp32Check, previous);
     printModel(summary);
     summaries.push(summary);
     everything[modelId] = { plan, runs: Object.fromEntries([...runs].map(([config, results]) => [config, Object.fromEntries(results)])), scores, summary };
@@ -206,7 +202,7 @@ try {
   const wallSeconds = round((performance.now() - started) / 1000, 1);
   const loadAverage = load.samples.length > 0 ? round(load.samples.reduce((a, b) => a + b, 0) / load.samples.length, 2) : round(load.start, 2);
   log(`details in ${values.out}`);
-  console.log(JSON.stringify({ bench: 'accuracy', date: new Date().toISOString(), wallSeconds, loadAverage, threads, peer: values['skip-peer'] ? null : 'faster-whisper 1.2.1 int8, cpu_threads 2, VAD on', models: summaries }));
+  console.log(JSON.stringify({ bench: 'accuracy', date: new Date().toISOString(), ...(values.from ? { rescoredFrom: values.from } : {}), wallSeconds, loadAverage, threads, peer: values['skip-peer'] ? null : 'faster-whisper 1.2.1 int8, cpu_threads 2, VAD on', models: summaries }));
 } finally {
   clearInterval(loadTimer);
   await speech.dispose();

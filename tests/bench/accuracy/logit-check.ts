@@ -19,8 +19,11 @@ export interface LogitCheck {
   meanAbsDiff: number;
   /** Spread of the fp32 logits, for scale. */
   fp32LogitStd: number;
-  /** Pearson correlation of all logits compared. */
+  /** Pearson correlation of all logits compared (the whole vocabulary: the unlikely tail dominates it). */
   correlation: number;
+  /** Mean and largest KL(fp32 ‖ q8) of the next-token distributions, in nats: what decoding sees. */
+  meanKl: number;
+  maxKl: number;
   /** Mean log-probability of the reference tokens under each (teacher forcing). */
   referenceLogprob: { q8: number; fp32: number };
   ok: boolean;
@@ -57,12 +60,28 @@ function argmax(row: Float32Array): number {
   return best;
 }
 
-function logprob(row: Float32Array, token: number): number {
+function logNormalizer(row: Float32Array): number {
   let max = -Infinity;
   for (const value of row) max = Math.max(max, value);
   let total = 0;
   for (const value of row) total += Math.exp(value - max);
-  return (row[token] as number) - max - Math.log(total);
+  return max + Math.log(total);
+}
+
+function logprob(row: Float32Array, token: number): number {
+  return (row[token] as number) - logNormalizer(row);
+}
+
+/** KL(p ‖ q) of the softmax distributions of two logit rows. */
+function klDivergence(p: Float32Array, q: Float32Array): number {
+  const zp = logNormalizer(p);
+  const zq = logNormalizer(q);
+  let kl = 0;
+  for (let i = 0; i < p.length; i += 1) {
+    const logP = (p[i] as number) - zp;
+    kl += Math.exp(logP) * (logP - ((q[i] as number) - zq));
+  }
+  return kl;
 }
 
 export async function compareLogits(q8Dir: string, fp32Dir: string, audio: Float32Array, text: string, threads: number): Promise<LogitCheck> {
@@ -77,9 +96,11 @@ export async function compareLogits(q8Dir: string, fp32Dir: string, audio: Float
   let sumAA = 0;
   let sumBB = 0;
   let sumAB = 0;
+  const kls: number[] = [];
   q8.rows.forEach((row, index) => {
     const other = fp32.rows[index] as Float32Array;
     if (argmax(row) === argmax(other)) agree += 1;
+    kls.push(klDivergence(other, row));
     for (let i = 0; i < row.length; i += 1) {
       const a = row[i] as number;
       const b = other[i] as number;
@@ -100,6 +121,7 @@ export async function compareLogits(q8Dir: string, fp32Dir: string, audio: Float
   const meanLogprob = (set: typeof q8): number => set.targets.reduce((total, token, index) => total + logprob(set.rows[index + 1] as Float32Array, token), 0) / set.targets.length;
   const top1Agreement = agree / q8.rows.length;
   const correlation = covariance / (stdA * stdB);
+  const meanKl = kls.reduce((sum, kl) => sum + kl, 0) / kls.length;
   return {
     positions: q8.rows.length,
     top1Agreement,
@@ -107,8 +129,12 @@ export async function compareLogits(q8Dir: string, fp32Dir: string, audio: Float
     meanAbsDiff: sumAbs / count,
     fp32LogitStd: stdB,
     correlation,
+    meanKl,
+    maxKl: Math.max(...kls),
     referenceLogprob: { q8: meanLogprob(q8), fp32: meanLogprob(fp32) },
-    // Same network up to 8-bit rounding: the same choices almost everywhere and nearly proportional logits.
-    ok: top1Agreement >= 0.9 && correlation >= 0.99,
+    // The same network up to 8-bit rounding: the same choice at (almost) every step and next-token
+    // distributions a small fraction of a nat apart. Raw logits differ by more (the per-tensor rounding of the
+    // tied 51k-row output projection moves the unlikely tail), which decoding never sees.
+    ok: top1Agreement >= 0.9 && meanKl <= 0.1,
   };
 }

@@ -159,13 +159,17 @@ export interface PeerFallback {
   over2_4: number;
 }
 
-export function peerFallback(segments: readonly { temperature: number; compressionRatio: number }[]): PeerFallback {
+/** null when the runs carry no decode figures (results saved before they were kept). */
+export function peerFallback(runs: ReadonlyMap<string, EngineRun>): PeerFallback | null {
+  const qualities = [...runs.values()].flatMap((run) => (run.ok ? run.segments.flatMap((segment) => segment.quality ?? []) : []));
+  const segments = [...runs.values()].reduce((sum, run) => sum + (run.ok ? run.segments.length : 0), 0);
+  if (segments > 0 && qualities.length === 0) return null;
   let max: number | null = null;
-  for (const segment of segments) max = max === null ? segment.compressionRatio : Math.max(max, segment.compressionRatio);
+  for (const quality of qualities) max = max === null ? quality.compressionRatio : Math.max(max, quality.compressionRatio);
   return {
-    segments: segments.length,
-    fellBack: segments.filter((segment) => segment.temperature > 0).length,
+    segments,
+    fellBack: qualities.filter((quality) => quality.temperature > 0).length,
     maxCompressionRatio: max === null ? null : round(max, 3),
-    over2_4: segments.filter((segment) => segment.compressionRatio > 2.4).length,
+    over2_4: qualities.filter((quality) => quality.compressionRatio > 2.4).length,
   };
 }

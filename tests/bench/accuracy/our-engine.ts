@@ -17,6 +17,8 @@ export interface EngineSegment {
   language?: string;
   inaudible?: boolean;
   words: EngineWord[];
+  /** faster-whisper's segments carry their window's decode (ours report windows instead). */
+  quality?: { temperature: number; compressionRatio: number };
 }
 
 /** One file through one engine: the same shape for this engine and for faster-whisper. */

@@ -94,6 +94,7 @@ export function peerSegments(run: PeerRun & { ok: true }): EngineSegment[] {
     end: segment.end,
     text: segment.text,
     words: segment.words.map((word) => ({ text: word.text, start: word.start, end: word.end })),
+    quality: { temperature: segment.temperature, compressionRatio: segment.compressionRatio },
   }));
 }
 

@@ -5,7 +5,8 @@ import { round } from './inputs';
 import type { LogitCheck } from './logit-check';
 import { coverage, fallback, peerFallback, ratio, total, wordTiming, type Coverage, type ErrorTotal, type Fallback, type PeerFallback, type WordTiming } from './measures';
 import { transcriptText, type EngineRun } from './our-engine';
-import type { PeerRun, TextScore, WordScore } from './python';
+import type { TextScore, WordScore } from './python';
+import { passageKey } from './scoring-items';
 
 /** config ("ours/q8/beam5", "faster-whisper/int8/greedy", …) → file id → run. */
 export type RunSet = Map<string, Map<string, EngineRun>>;
@@ -29,10 +30,13 @@ export interface ConfigSummary {
   dev: ErrorTotal;
   jfk: ErrorTotal | null;
   long: ErrorTotal | null;
+  /** The long file's errors by the language of its passages (words assigned to clips by time: approximate). */
+  longPerLanguage: Record<string, ErrorTotal>;
   ratios: { perLanguage: Record<string, number | null>; dev: number | null; jfk: number | null; long: number | null; longVsMultilingual: number | null } | null;
   wordTiming: WordTiming | null;
-  coverage: Coverage | null;
-  fallback: Fallback | PeerFallback;
+  /** Per long file (the dev-clip file and the concatenation): the speech our VAD finds that segments cover. */
+  coverage: Record<string, Coverage>;
+  fallback: Fallback | PeerFallback | null;
   failures: { file: string; error: string }[];
   audioSeconds: number;
   wallSeconds: number;
@@ -49,21 +53,47 @@ export interface WorstClip {
   theirsText: string;
 }
 
+export interface WorstPassage {
+  clip: string;
+  /** Where the clip starts in the long file (seconds). */
+  at: number;
+  language: string;
+  ours: number;
+  theirs: number;
+  units: number;
+  oursText: string;
+  theirsText: string;
+}
+
 export interface ModelSummary {
   modelId: string;
   language: string;
   clips: number;
   longFile: { id: string; seconds: number; clips: number } | null;
-  coverageFile: { seconds: number; speechSeconds: number; vadSpans: number } | null;
+  /** The files whose coverage is measured: length, speech our VAD finds in them, and in how many spans. */
+  speechFiles: Record<string, { seconds: number; speechSeconds: number; vadSpans: number }>;
   fp32Check: LogitCheck | null;
   configs: ConfigSummary[];
   worstClips: Record<string, WorstClip[]>;
+  /** Passages of the long file where ours makes the most errors more than faster-whisper (same mode). */
+  worstPassages: Record<string, WorstPassage[]>;
 }
 
-export function summarize(plan: ModelPlan, runs: RunSet, peerRaw: ReadonlyMap<string, PeerRun[]>, scores: { texts: TextScore[]; words: WordScore[] }, vad: readonly SpeechSpan[], fp32Check: LogitCheck | null): ModelSummary {
+export function summarize(
+  plan: ModelPlan,
+  runs: RunSet,
+  scores: { texts: TextScore[]; words: WordScore[] },
+  vad: ReadonlyMap<string, SpeechSpan[]>,
+  fp32Check: LogitCheck | null,
+  previous?: ModelSummary,
+): ModelSummary {
   const textScore = new Map(scores.texts.map((entry) => [entry.key, entry]));
   const scoreOf = (config: string, file: string): TextScore | undefined => textScore.get(`${plan.modelId}|${config}|${file}`);
   const base = new Map<string, Omit<ConfigSummary, 'ratios' | 'wordTiming'>>();
+  const long = plan.long;
+  const speechFiles = [long, plan.coverage].flatMap((file) => (file && vad.has(file.id) ? [file] : []));
+  const passages = (config: string): { index: number; score: TextScore }[] =>
+    long ? long.parts.flatMap((_, index) => { const found = textScore.get(passageKey(plan.modelId, config, long.id, index)); return found ? [{ index, score: found }] : []; }) : [];
   for (const [config, results] of runs) {
     const perLanguage: ConfigSummary['perLanguage'] = {};
     const languages = [...new Set(plan.clips.filter((clip) => clip.dev).map((clip) => clip.language))];
@@ -73,8 +103,19 @@ export function summarize(plan: ModelPlan, runs: RunSet, peerRaw: ReadonlyMap<st
     }
     const dev = total(plan.clips.filter((clip) => clip.dev).flatMap((clip) => scoreOf(config, clip.id) ?? []));
     const jfkScore = scoreOf(config, 'jfk.wav');
-    const longScore = plan.long ? scoreOf(config, plan.long.id) : undefined;
-    const coverageRun = plan.coverage ? results.get(plan.coverage.id) : undefined;
+    const longScore = long ? scoreOf(config, long.id) : undefined;
+    const longPerLanguage: Record<string, ErrorTotal> = {};
+    const byLanguage = new Map<string, TextScore[]>();
+    for (const { index, score } of passages(config)) {
+      const language = plan.clips.find((clip) => clip.id === long?.parts[index]?.clip)?.language ?? '?';
+      byLanguage.set(language, [...(byLanguage.get(language) ?? []), score]);
+    }
+    for (const [language, entries] of byLanguage) longPerLanguage[language] = total(entries);
+    const coverages: Record<string, Coverage> = {};
+    for (const file of speechFiles) {
+      const run = results.get(file.id);
+      if (run?.ok) coverages[file.id] = coverage(vad.get(file.id) ?? [], run.segments);
+    }
     const ok = [...results.values()].filter((run): run is EngineRun & { ok: true } => run.ok);
     const durations = new Map([...plan.clips, ...(plan.long ? [plan.long] : []), ...(plan.coverage ? [plan.coverage] : [])].map((file) => [file.id, file.seconds]));
     base.set(config, {
@@ -84,8 +125,9 @@ export function summarize(plan: ModelPlan, runs: RunSet, peerRaw: ReadonlyMap<st
       dev,
       jfk: jfkScore ? total([jfkScore]) : null,
       long: longScore ? total([longScore]) : null,
-      coverage: coverageRun?.ok ? coverage(vad, coverageRun.segments) : null,
-      fallback: config.startsWith('ours/') ? fallback(results) : peerFallback((peerRaw.get(config) ?? []).flatMap((run) => (run.ok ? run.segments : []))),
+      longPerLanguage,
+      coverage: coverages,
+      fallback: config.startsWith('ours/') ? fallback(results) : (peerFallback(results) ?? previous?.configs.find((entry) => entry.config === config)?.fallback ?? null),
       failures: [...results].flatMap(([file, run]) => (run.ok ? [] : [{ file, error: run.error }])),
       audioSeconds: round([...results].reduce((sum, [file, run]) => sum + (run.ok ? (durations.get(file) ?? 0) : 0), 0), 1),
       wallSeconds: round(ok.reduce((sum, run) => sum + run.wallSeconds, 0), 1),
@@ -94,6 +136,7 @@ export function summarize(plan: ModelPlan, runs: RunSet, peerRaw: ReadonlyMap<st
 
   const configs: ConfigSummary[] = [];
   const worstClips: Record<string, WorstClip[]> = {};
+  const worstPassages: Record<string, WorstPassage[]> = {};
   for (const [config, entry] of base) {
     const mode = config.split('/')[2] as string;
     const peerConfig = config.startsWith('ours/') ? `faster-whisper/int8/${mode}` : null;
@@ -129,15 +172,32 @@ export function summarize(plan: ModelPlan, runs: RunSet, peerRaw: ReadonlyMap<st
       })
       .sort((a, b) => b.ours - b.theirs - (a.ours - a.theirs))
       .slice(0, 6);
+    const theirPassages = new Map(passages(peerConfig).map(({ index, score }) => [index, score]));
+    worstPassages[config] = passages(config)
+      .flatMap(({ index, score }) => {
+        const theirs = theirPassages.get(index);
+        const part = long?.parts[index];
+        if (!theirs || !part || score.errors <= theirs.errors) return [];
+        const language = plan.clips.find((clip) => clip.id === part.clip)?.language ?? '?';
+        return [{ clip: part.clip, at: part.start, language, ours: score.errors, theirs: theirs.errors, units: score.units, oursText: score.normalizedHypothesis, theirsText: theirs.normalizedHypothesis }];
+      })
+      .sort((a, b) => b.ours - b.theirs - (a.ours - a.theirs))
+      .slice(0, 6);
   }
   return {
     modelId: plan.modelId,
     language: plan.language ?? 'auto',
     clips: plan.clips.length,
-    longFile: plan.long ? { id: plan.long.id, seconds: round(plan.long.seconds, 1), clips: plan.long.parts.length } : null,
-    coverageFile: plan.coverage ? { seconds: round(plan.coverage.seconds, 1), speechSeconds: round(vad.reduce((sum, span) => sum + span.end - span.start, 0), 1), vadSpans: vad.length } : null,
+    longFile: long ? { id: long.id, seconds: round(long.seconds, 1), clips: long.parts.length } : null,
+    speechFiles: Object.fromEntries(
+      speechFiles.map((file) => {
+        const spans = vad.get(file.id) ?? [];
+        return [file.id, { seconds: round(file.seconds, 1), speechSeconds: round(spans.reduce((sum, span) => sum + span.end - span.start, 0), 1), vadSpans: spans.length }];
+      }),
+    ),
     fp32Check,
     configs,
     worstClips,
+    worstPassages,
   };
 }

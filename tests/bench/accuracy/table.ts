@@ -55,6 +55,12 @@ export function printModel(summary: ModelSummary): void {
     console.log(`${short(config.config)} on the long file: ${cell(config.long)}; ours ${ourSame ? `${short(ourSame.config)} ratio ${num(ourSame.ratios?.longVsMultilingual)}` : ''}`);
   }
 
+  const longLanguages = [...new Set(summary.configs.flatMap((config) => Object.keys(config.longPerLanguage)))];
+  if (summary.longFile && longLanguages.length > 1) {
+    console.log(`\n${summary.longFile.id} by the language of its passages (words assigned to clips by their times, so approximate at the edges):`);
+    console.log(table(['config', ...longLanguages], summary.configs.map((config) => [short(config.config), ...longLanguages.map((language) => cell(config.longPerLanguage[language]))])));
+  }
+
   console.log('\nWord timestamps against faster-whisper (same mode), per clip, matched words:');
   console.log(
     table(
@@ -66,14 +72,17 @@ export function printModel(summary: ModelSummary): void {
     ),
   );
 
-  if (summary.coverageFile) {
-    console.log(`\nCoverage of the speech our VAD finds in the coverage file (${summary.coverageFile.seconds} s, ${summary.coverageFile.speechSeconds} s of speech in ${summary.coverageFile.vadSpans} spans):`);
+  for (const [file, figures] of Object.entries(summary.speechFiles)) {
+    console.log(`\nCoverage of the speech our VAD finds in ${file} (${figures.seconds} s, ${figures.speechSeconds} s of speech in ${figures.vadSpans} spans):`);
     console.log(
       table(
         ['config', 'covered', 'with [inaudible]', 'uncovered stretches > 2 s'],
-        summary.configs.flatMap((config) =>
-          config.coverage ? [[short(config.config), `${config.coverage.percent.toFixed(2)} %`, `${config.coverage.percentWithInaudible.toFixed(2)} %`, config.coverage.uncovered.map((gap) => `${gap.start.toFixed(1)}–${gap.end.toFixed(1)} s (${gap.seconds.toFixed(1)} s)`).join(', ') || 'none']] : [],
-        ),
+        summary.configs.flatMap((config) => {
+          const covered = config.coverage[file];
+          if (!covered) return [];
+          const gaps = covered.uncovered.map((gap) => `${gap.start.toFixed(1)}–${gap.end.toFixed(1)} s (${gap.seconds.toFixed(1)} s)`);
+          return [[short(config.config), `${covered.percent.toFixed(2)} %`, `${covered.percentWithInaudible.toFixed(2)} %`, gaps.length > 8 ? `${gaps.length} stretches, ${covered.uncovered.reduce((sum, gap) => sum + gap.seconds, 0).toFixed(1)} s: ${gaps.slice(0, 6).join(', ')}, …` : gaps.join(', ') || 'none']];
+        }),
       ),
     );
   }
@@ -84,6 +93,7 @@ export function printModel(summary: ModelSummary): void {
       ['config', 'windows / segments', 'fell back', 'all temperatures failed', 'no-speech', '[inaudible]', 'max compression ratio', '> 2.4', 'where'],
       summary.configs.map((config) => {
         const figures = config.fallback;
+        if (!figures) return [short(config.config), 'not recorded', '', '', '', '', '', '', ''];
         if ('windows' in figures) return [short(config.config), String(figures.windows), String(figures.fellBack), String(figures.failedChecks), String(figures.noSpeech), String(figures.inaudible), num(figures.maxCompressionRatio, 3), String(figures.over2_4), figures.maxAt ?? ''];
         return [short(config.config), `${figures.segments} segments`, `${figures.fellBack} segments at T > 0`, '', '', '', num(figures.maxCompressionRatio, 3), String(figures.over2_4), ''];
       }),
@@ -101,6 +111,15 @@ export function printModel(summary: ModelSummary): void {
       console.log(`    reference: ${clip.reference.slice(0, 240)}`);
       console.log(`    ours:      ${clip.oursText.slice(0, 240)}`);
       console.log(`    fw:        ${clip.theirsText.slice(0, 240)}`);
+    }
+  }
+  for (const [config, worst] of Object.entries(summary.worstPassages)) {
+    if (worst.length === 0) continue;
+    console.log(`\nWorst passages of ${summary.longFile?.id ?? 'the long file'}, ${short(config)} (our errors − faster-whisper's; normalised text):`);
+    for (const passage of worst) {
+      console.log(`  ${passage.clip} at ${passage.at.toFixed(1)} s [${passage.language}] ours ${passage.ours} vs ${passage.theirs} of ${passage.units}`);
+      console.log(`    ours: ${passage.oursText.slice(0, 200)}`);
+      console.log(`    fw:   ${passage.theirsText.slice(0, 200)}`);
     }
   }
   if (summary.fp32Check) console.log(`\nfp32 vs q8 logits (jfk.wav, teacher-forced): ${JSON.stringify(summary.fp32Check)}`);
