@@ -108,7 +108,8 @@ async function runPeer(peers: Peers, plan: ModelPlan, runs: RunSet): Promise<voi
 
 async function runOurEngine(plan: ModelPlan, runs: RunSet): Promise<LogitCheck | null> {
   let check: LogitCheck | null = null;
-  for (const dtype of weights) {
+  // fp32 runs only where it has a configuration (beam 5 among the modes).
+  for (const dtype of weights.filter((weight) => ourConfigs().some((entry) => entry.dtype === weight))) {
     let modelDir = plan.dir;
     if (dtype === 'fp32') {
       modelDir = path.join(fp32Root, plan.modelId);
