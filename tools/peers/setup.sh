@@ -8,8 +8,12 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 venv="${VERBATIM_PEERS_VENV:-$root/.cache/peers-venv}"
 ct2="${VERBATIM_CT2_DIR:-$root/.cache/ct2}"
 
-if [ ! -x "$venv/bin/python" ] || ! cmp -s "$root/tools/peers/requirements.txt" "$venv/requirements.txt"; then
+# The venv is made once (python3 -m venv refuses a symlinked folder, as a worktree's .cache/peers-venv may be);
+# a changed requirements.txt is installed into it.
+if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
+fi
+if ! cmp -s "$root/tools/peers/requirements.txt" "$venv/requirements.txt"; then
   "$venv/bin/pip" install -q -r "$root/tools/peers/requirements.txt" >&2
   cp "$root/tools/peers/requirements.txt" "$venv/requirements.txt"
 fi
