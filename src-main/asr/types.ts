@@ -11,6 +11,8 @@ export interface RecognizedSegment {
   text: string;
   /** Word times, relative to the window start like the segment's. */
   words?: TranscriptWord[];
+  /** This segment's decoded tokens (model-specific), for conditioning a later window on the segments kept. */
+  tokens?: number[];
 }
 
 /** How sure the model was of a window, as the fallback judged it. */

@@ -151,7 +151,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       const segments = parsed.segments.map((segment, index) => {
         const times = timed[index] as TimedSegment;
         const words = times.words?.map((word) => ({ text: word.word, start: word.start, end: word.end, probability: word.probability }));
-        return { start: times.start, end: times.end, text: segment.text, ...(words ? { words } : {}) };
+        return { start: times.start, end: times.end, text: segment.text, tokens: segment.tokens, ...(words ? { words } : {}) };
       });
       const tokens = parsed.segments.flatMap((segment) => segment.tokens);
       return ok({ ...base, segments, resumeAt, tokens });

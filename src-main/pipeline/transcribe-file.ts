@@ -7,6 +7,7 @@ import { LanguageFollower } from './language-follower';
 import { PackedAudio } from './packed-audio';
 import { SpeechTimeline } from './speech-timeline';
 import { chooseWindowLanguage } from './window-language';
+import { findUnheardSpeech } from './unheard-speech';
 import { MAX_WINDOW_SECONDS, type SpeechSpan } from './window-planner';
 
 export type TranscribeStage = 'vad' | 'transcribe' | 'done';
@@ -104,6 +105,8 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
   let lastSpeechEnd = 0;
   let seek = 0;
   let windowIndex = 0;
+  /** Set when the model passed over the speech at a window's start: hear up to here alone first. */
+  let windowLimit: number | null = null;
 
   const toSeconds = (virtual: number, edge: 'start' | 'end'): number => toMilliseconds(timeline.toReal(virtual, edge) / SR);
   const place = (windowStart: number, segment: RecognizedSegment, windowSamples: number): { start: number; end: number; words?: TranscriptWord[] } => {
@@ -120,7 +123,9 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
   try {
     while (seek < timeline.length) {
       if (options.signal?.aborted) return cancelled(path);
-      const end = Math.min(seek + WINDOW_SAMPLES, timeline.length);
+      const limited = windowLimit !== null;
+      const end = Math.min(seek + WINDOW_SAMPLES, timeline.length, windowLimit ?? Number.POSITIVE_INFINITY);
+      windowLimit = null;
       const failure = await audio.fill(end);
       if (failure) return options.signal?.aborted ? cancelled(path) : { ok: false, error: { ...failure, subject: path } };
       let samples = audio.slice(seek, end);
@@ -155,7 +160,6 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
       }
       const window = recognized.value;
       const windowSeconds = samples.length / SR;
-      languages.set(window.language, (languages.get(window.language) ?? 0) + samples.length);
       let resumeAt = Math.round(Math.min(window.resumeAt ?? windowSeconds, windowSeconds) * SR);
       let inaudible = false;
       let resumedEarly = false;
@@ -163,6 +167,17 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
       const overSpeech = (segment: RecognizedSegment): boolean =>
         timeline.speechWithin(seek + Math.round(segment.start * SR), seek + Math.round((segment.end ?? windowSeconds) * SR)) > 0;
       let kept = window.segments.filter((segment) => segment.text.trim() !== '' && overSpeech(segment));
+      const unheard = findUnheardSpeech(kept, (from, to) => timeline.speechWithin(seek + from, seek + to), SR, UNHEARD_SPEECH_SAMPLES);
+      if (unheard?.kind === 'leading' && !limited && unheard.end >= MIN_PROGRESS_SAMPLES) {
+        windowLimit = seek + unheard.end;
+        continue;
+      }
+      if (unheard?.kind === 'between') {
+        kept = kept.slice(0, unheard.keep);
+        resumeAt = Math.min(resumeAt, unheard.resumeAt);
+        resumedEarly = true;
+      }
+      languages.set(window.language, (languages.get(window.language) ?? 0) + samples.length);
       // A last segment the model left open, or closed right at a cut through speech, may hold half a word:
       // drop it and start the next window at its start, so it is heard whole, once.
       const last = kept.at(-1);
@@ -204,7 +219,7 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
         resumedEarly,
       });
       if ((window.quality?.temperature ?? 0) > PROMPT_RESET_TEMPERATURE) previousTokens = [];
-      else previousTokens = [...previousTokens, ...(window.tokens ?? [])].slice(-PREVIOUS_TOKENS_KEPT);
+      else previousTokens = [...previousTokens, ...keptTokens(kept, window.tokens)].slice(-PREVIOUS_TOKENS_KEPT);
       seek += resumeAt;
       windowIndex += 1;
       audio.dropBefore(seek);
@@ -223,6 +238,12 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
     duration: duration ?? audio.decodedSamples / SR,
     segments,
   });
+}
+
+/** The tokens of the segments kept (what the next window follows on from), or the window's when segments carry none. */
+function keptTokens(kept: readonly RecognizedSegment[], windowTokens: readonly number[] | undefined): number[] {
+  if (kept.every((segment) => segment.tokens !== undefined)) return kept.flatMap((segment) => segment.tokens ?? []);
+  return [...(windowTokens ?? [])];
 }
 
 function mostHeard(languages: ReadonlyMap<string, number>): string | null {

@@ -13,7 +13,7 @@ import { startBridge, type RunningBridge } from '../../src-main/bridge/bridge-se
 import { audioFile, decodeAll, makeTempDir, realDecoder } from '../audio/helpers';
 import { startPrivatePulse, type PrivatePulse } from '../setup/pulse';
 import { parseSrtCues, parseVttCues } from '../export/parsers';
-import { TINY_DIARIZATION, TINY_MULTILINGUAL } from '../support/paths';
+import { realModelDir, TINY_DIARIZATION, TINY_MULTILINGUAL } from '../support/paths';
 import { chromiumAvailable, launchChromium, RENDERER_BUILT, screenshot, speakInto } from './e2e-helpers';
 
 const RATE = 16_000;
@@ -21,6 +21,9 @@ const started = chromiumAvailable() && RENDERER_BUILT ? await startPrivatePulse(
 const pulse: PrivatePulse | null = started.ok ? started.pulse : null;
 if (!started.ok && process.env.VERBATIM_REQUIRE_AUDIO === '1') throw new Error(`the app's end-to-end test cannot run: ${started.reason}`);
 if (pulse) process.env.PULSE_SERVER = pulse.server;
+
+// The real whisper-tiny.en when ../shared/models has it (CI does): a random-weight model's live commits are noise.
+const SPEECH_MODEL = realModelDir('whisper-tiny.en') ?? TINY_MULTILINGUAL;
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let services: AppServices;
@@ -45,7 +48,7 @@ describe.skipIf(!pulse)('the app in a browser, on the real engine', () => {
     moduleId = (await pulse!.pactl('load-module', 'module-pipe-source', 'source_name=vmic', `file=${fifo}`, 'format=float32le', `rate=${RATE}`, 'channels=1')).trim();
     await pulse!.pactl('set-default-source', 'vmic');
     speech = await decodeAll(realDecoder(), audioFile('jfk.wav'));
-    const opened = await createAppServices({ dataDir: path.join(temp.dir, 'data'), localModelDir: TINY_MULTILINGUAL, extraModelDirs: [TINY_DIARIZATION], sharedModelDirs: [], device: 'cpu' });
+    const opened = await createAppServices({ dataDir: path.join(temp.dir, 'data'), localModelDir: SPEECH_MODEL, extraModelDirs: [TINY_DIARIZATION], sharedModelDirs: [], device: 'cpu' });
     if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
     services = opened.value;
     bridge = await startBridge({ services });
