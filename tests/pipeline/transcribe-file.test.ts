@@ -4,7 +4,23 @@ import { MemoryAudioDecoder } from '../../src-main/audio/memory-decoder';
 import type { AudioProbeInfo } from '../../src-main/audio/types';
 import { transcribeFile } from '../../src-main/pipeline/transcribe-file';
 import type { SpeechSpan } from '../../src-main/pipeline/window-planner';
+import type { AsrErrorCode, WindowTranscription } from '../../src-main/asr/types';
+import type { Result } from '../../src-shared/result';
 import { concatAudio, RATE, toneSpeech, ToneWordRecognizer } from '../support/tone-words';
+
+/**
+ * Passes over "foreign" words (tones 30 and up) as Whisper passes over speech in another language than the
+ * window's: their segment vanishes, its neighbours stay. Heard only in a window that holds nothing else.
+ */
+class SkippingRecognizer extends ToneWordRecognizer {
+  override async transcribeWindow(audio: Float32Array): Promise<Result<WindowTranscription, AsrErrorCode>> {
+    const heard = await super.transcribeWindow(audio);
+    if (!heard.ok) return heard;
+    const isForeign = (text: string): boolean => text.split(' ').every((word) => Number(word.slice(1)) >= 30);
+    if (heard.value.segments.every((segment) => isForeign(segment.text))) return heard;
+    return ok({ ...heard.value, segments: heard.value.segments.filter((segment) => !isForeign(segment.text)) });
+  }
+}
 
 /** Speech spans straight from the signal (the VAD stage has its own tests). */
 function spansOf(audio: Float32Array, minPauseSeconds = 0.3): SpeechSpan[] {
@@ -24,9 +40,8 @@ function spansOf(audio: Float32Array, minPauseSeconds = 0.3): SpeechSpan[] {
   return spans;
 }
 
-async function run(audio: Float32Array, nameOf: (frequencyIndex: number, start: number) => string) {
+async function run(audio: Float32Array, nameOf: (frequencyIndex: number, start: number) => string, recognizer = new ToneWordRecognizer(nameOf)) {
   const decoder = new MemoryAudioDecoder({ '/meeting.wav': audio });
-  const recognizer = new ToneWordRecognizer(nameOf);
   const probe = (await decoder.probe('/meeting.wav')) as { ok: true; value: AudioProbeInfo };
   const stages: string[] = [];
   const result = await transcribeFile(
@@ -69,6 +84,18 @@ describe('transcribeFile long-form stitching', () => {
     expect(thirdBlock?.start).toBeCloseTo(35.8, 1);
     expect(transcript.duration).toBeCloseTo(audio.length / RATE, 3);
     expect(stages.at(-1)).toBe('done');
+  });
+
+  it('hears again the speech a window passed over, between its segments or before the first', async () => {
+    // Ten words, five "foreign" ones, ten more: one 13 s window that holds all of them.
+    const audio = concatAudio(toneSpeech(10), toneSpeech(5, 30), toneSpeech(10, 10));
+    const { transcript, recognizer } = await run(audio, (frequencyIndex) => `w${frequencyIndex}`, new SkippingRecognizer((frequencyIndex) => `w${frequencyIndex}`));
+    const heard = transcript.segments.flatMap((segment) => words(segment.text));
+    const expected = [...Array.from({ length: 10 }, (_, word) => `w${word}`), 'w30', 'w31', 'w32', 'w33', 'w34', ...Array.from({ length: 10 }, (_, word) => `w${word + 10}`)];
+    expect(heard).toEqual(expected);
+    // The whole file, then from the passed-over words (passed over again, now at the window's start), those
+    // words alone, and the rest.
+    expect(recognizer.windows.map((seconds) => Math.round(seconds))).toEqual([13, 8, 3, 5]);
   });
 
   it('skips silence entirely and returns an empty transcript for a silent file', async () => {

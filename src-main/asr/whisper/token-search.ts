@@ -57,8 +57,9 @@ interface Row {
   finished: boolean;
 }
 
+/** A view, not a copy: each step's logits are fresh, and the rules write into their own row only. */
 function rowOf(logits: Float32Array, index: number, vocab: number): Float32Array {
-  return logits.slice(index * vocab, (index + 1) * vocab);
+  return logits.subarray(index * vocab, (index + 1) * vocab);
 }
 
 function softmaxAt(row: Float32Array, token: number): number {
@@ -117,7 +118,8 @@ export async function passPrompt(context: SearchContext): Promise<PromptPass> {
   const vocab = sessions.vocabSize;
   const first = await sessions.step([prompt], context.cross, null);
   return {
-    lastRow: rowOf(first.logits, prompt.length - 1, vocab),
+    // A copy: a view would keep the whole prompt's logits (up to 46 MB) alive for the window.
+    lastRow: rowOf(first.logits, prompt.length - 1, vocab).slice(),
     cache: first.cache,
     noSpeechProb: context.noSpeechToken === null ? null : softmaxAt(rowOf(first.logits, context.sotIndex, vocab), context.noSpeechToken),
   };
