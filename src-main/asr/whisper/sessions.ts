@@ -66,6 +66,7 @@ export class WhisperSessions {
   private readonly selfNames: { past: string; present: string }[];
   private readonly crossNames: { past: string; present: string }[];
   private readonly timings: SessionTimings = { encoder: { totalMs: 0, runs: 0 }, decoder: { totalMs: 0, runs: 0 } };
+  private scratch = new Float32Array(0);
   private released = false;
 
   private constructor(
@@ -158,7 +159,7 @@ export class WhisperSessions {
     return { logits: (out.logits as Tensor).data as Float32Array, attention, frames };
   }
 
-  /** The cache with its rows taken from `rows` (beam reordering, or one row expanded to several). */
+  /** The cache with its rows taken from `rows` (beam reordering, or one row expanded to several): a new cache. */
   selectRows(cache: SelfAttentionCache, rows: readonly number[]): SelfAttentionCache {
     const rowSize = this.heads * cache.length * this.headDim;
     const tensors = cache.tensors.map((data) => {
@@ -167,6 +168,31 @@ export class WhisperSessions {
       return out;
     });
     return { batch: rows.length, length: cache.length, tensors };
+  }
+
+  /**
+   * Beam reordering in place, for a cache the caller owns outright (a step's output, never the prompt's cache,
+   * which every temperature starts from): only rows that change are copied, and rows still needed as a source
+   * are saved first. Saves a whole new cache (≈ 30 MB at 250 tokens, beam 5) each step.
+   */
+  reorderRowsInPlace(cache: SelfAttentionCache, rows: readonly number[]): SelfAttentionCache {
+    if (rows.length !== cache.batch) return this.selectRows(cache, rows);
+    const rowSize = this.heads * cache.length * this.headDim;
+    const changed = rows.flatMap((source, target) => (source === target ? [] : [target]));
+    if (changed.length === 0) return cache;
+    // Rows read by a changed target that are themselves overwritten: keep a copy before writing.
+    const saved = [...new Set(changed.map((target) => rows[target] as number))].filter((source) => rows[source] !== source);
+    if (this.scratch.length < saved.length * rowSize) this.scratch = new Float32Array(saved.length * rowSize);
+    for (const data of cache.tensors) {
+      saved.forEach((source, slot) => this.scratch.set(data.subarray(source * rowSize, (source + 1) * rowSize), slot * rowSize));
+      for (const target of changed) {
+        const source = rows[target] as number;
+        const slot = saved.indexOf(source);
+        const from = slot >= 0 ? this.scratch.subarray(slot * rowSize, (slot + 1) * rowSize) : data.subarray(source * rowSize, (source + 1) * rowSize);
+        data.set(from, target * rowSize);
+      }
+    }
+    return cache;
   }
 
   async release(): Promise<void> {

@@ -217,7 +217,8 @@ async function beamSearch(
       break;
     }
     const sources = next.map((candidate) => candidate.source);
-    const reordered = sources.every((source, index) => source === index) && sources.length === cache.batch ? cache : context.sessions.selectRows(cache, sources);
+    // The prompt's cache is shared by every temperature: copied, never reordered in place.
+    const reordered = cache === promptCache ? context.sessions.selectRows(cache, sources) : context.sessions.reorderRowsInPlace(cache, sources);
     const pass = await context.sessions.step(
       next.map((candidate) => [candidate.token]),
       context.cross,
