@@ -39,7 +39,11 @@ export function carryEdits(previous: readonly TranscriptSegment[], next: readonl
   const chosenSpeakers = previous.filter((segment) => segment.edited?.text !== true && segment.edited?.speaker === true);
   if (correctedLines.length === 0 && chosenSpeakers.length === 0) return next.map((segment) => ({ ...segment }));
 
-  const kept = next.flatMap((segment) => carryInto(segment, correctedLines, chosenSpeakers));
+  const chosenAt = (time: number): TranscriptSegment | undefined => {
+    const line = lineAt(previous, time);
+    return line !== undefined && chosenSpeakers.includes(line) ? line : undefined;
+  };
+  const kept = next.flatMap((segment) => carryInto(segment, correctedLines, chosenAt));
   const merged = [...kept, ...correctedLines.map((line) => ({ ...line, edited: { ...line.edited } }))];
   merged.sort((left, right) => left.start - right.start || left.end - right.end);
   return merged.map((segment, index) => ({ ...segment, id: index }));
@@ -52,11 +56,11 @@ export function carryEdits(previous: readonly TranscriptSegment[], next: readonl
  * words: the whole segment is dropped when centred in a corrected line, else takes the speaker of the chosen
  * line it is centred in.
  */
-function carryInto(segment: TranscriptSegment, correctedLines: readonly TranscriptSegment[], chosenSpeakers: readonly TranscriptSegment[]): TranscriptSegment[] {
+function carryInto(segment: TranscriptSegment, correctedLines: readonly TranscriptSegment[], chosenAt: (time: number) => TranscriptSegment | undefined): TranscriptSegment[] {
   const words = segment.words;
   if (words === undefined || words.length === 0) {
     if (correctedLines.some((line) => covers(line, centre(segment)))) return [];
-    return [withChosenSpeaker(segment, chosenSpeakers.find((line) => covers(line, centre(segment))))];
+    return [withChosenSpeaker(segment, chosenAt(centre(segment)))];
   }
   const runs: { words: TranscriptWord[]; chosen: TranscriptSegment | undefined }[] = [];
   let previousKey: TranscriptSegment | null | undefined;
@@ -65,7 +69,7 @@ function carryInto(segment: TranscriptSegment, correctedLines: readonly Transcri
       previousKey = undefined;
       continue;
     }
-    const chosen = chosenSpeakers.find((line) => covers(line, centre(word)));
+    const chosen = chosenAt(centre(word));
     const key = chosen ?? null;
     const run = runs.at(-1);
     if (run !== undefined && previousKey !== undefined && previousKey === key) run.words.push(word);
@@ -85,6 +89,24 @@ function carryInto(segment: TranscriptSegment, correctedLines: readonly Transcri
       run.chosen,
     ),
   );
+}
+
+/** Farther than this from every old line, a moment belongs to none (a new model heard speech the old one did not). */
+const NEAREST_LINE_SECONDS = 1;
+
+/**
+ * The old line a moment belongs to: the one said at that time, else the nearest within a second (two models
+ * place the same word a few tenths apart, and a word may fall in the pause between two old lines).
+ */
+function lineAt(lines: readonly TranscriptSegment[], time: number): TranscriptSegment | undefined {
+  let nearest: TranscriptSegment | undefined;
+  let distance = NEAREST_LINE_SECONDS;
+  for (const line of lines) {
+    if (covers(line, time)) return line;
+    const away = time < line.start ? line.start - time : time - line.end;
+    if (away <= distance) [nearest, distance] = [line, away];
+  }
+  return nearest;
 }
 
 function withChosenSpeaker(segment: TranscriptSegment, chosen: TranscriptSegment | undefined): TranscriptSegment {

@@ -5,7 +5,7 @@
  * (Space, one tab stop for the transcript, Ctrl+F, dialogs that keep focus), a broken file (its reason, no
  * Retry, no export), renaming and deleting with undo, clearing finished jobs. Every screen passes axe.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,8 +55,16 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
   beforeAll(async () => {
     temp = await makeTempDir('e2e-lifecycle');
     await mkdir(path.join(temp.dir, 'in'));
-    // Three minutes of speech: sixteen times JFK, long enough to watch the job run.
-    longFile = (await concatClips(Array.from({ length: 16 }, () => audioFile('jfk.wav')), 0.6, path.join(temp.dir, 'in', 'Inaugural rehearsal.wav'))).path;
+    // Three minutes of different speech, long enough to watch the job run: jfk, the sixteen English dev clips,
+    // the two-speaker conversation, jfk again. (One sentence said sixteen times over reads to Whisper's
+    // repetition check as a loop, and every window then falls back through all six temperatures.)
+    const englishClips = (await readFile(audioFile('dev/references.tsv'), 'utf8'))
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .filter((fields) => fields[1] === 'en')
+      .map((fields) => audioFile(`dev/${fields[0]}`));
+    const clips = [audioFile('jfk.wav'), ...englishClips, audioFile('two-speakers.wav'), audioFile('jfk.wav')];
+    longFile = (await concatClips(clips, 0.6, path.join(temp.dir, 'in', 'Inaugural rehearsal.wav'))).path;
     brokenFile = path.join(temp.dir, 'in', 'Budget notes.m4a');
     await writeFile(brokenFile, 'These are meeting notes typed by hand, not a recording.\n'.repeat(40));
     const opened = await createAppServices({ dataDir: path.join(temp.dir, 'data'), localModelDir: TINY_EN as string, sharedModelDirs: [], autoDiarize: false, device: 'cpu' });

@@ -102,10 +102,28 @@ describe('hand edits across a re-transcription', () => {
     const carried = carryEdits([diane, sheila], [long]);
     expect(carried.map((line) => [line.start, line.text, line.speaker, line.edited?.speaker ?? false])).toEqual([
       [0, 'Hello.', 'SPEAKER_02', true],
-      [1, 'Hello.', 'SPEAKER_03', true],
-      [2, 'Oh, hello. I did not know you were there.', 'SPEAKER_00', false],
+      // "Oh," (2–2.8 s) is within a second of Sheila's line; what follows is near no line the user touched.
+      [1, 'Hello. Oh,', 'SPEAKER_03', true],
+      [3, 'hello. I did not know you were there.', 'SPEAKER_00', false],
     ]);
     expect(carried.map((line) => line.id)).toEqual([0, 1, 2]);
+  });
+
+  it('gives a word said in the pause between two old lines the speaker of the nearer one', () => {
+    // The new model places "Hello." at 0.95–1.35 s, between the old lines (0–0.9 s Diane, 1.5–2 s Sheila).
+    const words = [
+      { start: 0.1, end: 0.5, text: ' Hi.' },
+      { start: 0.95, end: 1.35, text: ' Hello.' },
+      { start: 1.6, end: 1.9, text: ' Yes.' },
+    ];
+    const long: TranscriptSegment = { ...segment(0, 0.1, 1.9, 'Hi. Hello. Yes.', null), words };
+    const diane = { ...segment(0, 0, 0.9, 'Hi.', 'SPEAKER_02'), edited: { speaker: true } };
+    const sheila = { ...segment(1, 1.5, 2, 'Yes.', 'SPEAKER_03'), edited: { speaker: true } };
+    const carried = carryEdits([diane, sheila], [long]);
+    expect(carried.map((line) => [line.text, line.speaker])).toEqual([
+      ['Hi. Hello.', 'SPEAKER_02'],
+      ['Yes.', 'SPEAKER_03'],
+    ]);
   });
 
   it('carryEdits leaves the new transcript alone when nothing was edited, and places a corrected line where nothing overlaps it', () => {
