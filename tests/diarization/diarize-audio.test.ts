@@ -83,4 +83,51 @@ describe('diarizeSamples with the generated models', () => {
     const short = await diarizeSamples(conversation.audio.subarray(0, 3 * SR), models);
     expect(short.ok && short.value.windowCount).toBe(1);
   }, 120_000);
+
+  it('segments the next batch while the previous one is embedded, and reports a model failure as a value', async () => {
+    const events: string[] = [];
+    let active = 0;
+    let overlapped = false;
+    const track = async <T,>(name: string, work: () => Promise<T>): Promise<T> => {
+      events.push(`${name} start`);
+      active += 1;
+      if (active > 1) overlapped = true;
+      try {
+        return await work();
+      } finally {
+        active -= 1;
+        events.push(`${name} end`);
+      }
+    };
+    const watched: DiarizationModels = {
+      segmenter: { segment: (windows) => track('segment', () => models.segmenter.segment(windows)), dispose: () => Promise.resolve() },
+      embedder: {
+        dimension: models.embedder.dimension,
+        frontEnd: models.embedder.frontEnd,
+        embed: (clips) => models.embedder.embed(clips),
+        embedFeatures: (features) => track('embed', () => models.embedder.embedFeatures(features)),
+        dispose: () => Promise.resolve(),
+      },
+    };
+    const plain = await diarizeSamples(conversation.audio, models, { batchWindows: 2 });
+    const pipelined = await diarizeSamples(conversation.audio, watched, { batchWindows: 2 });
+    expect(pipelined).toEqual(plain);
+    expect(events.filter((event) => event === 'segment start').length).toBeGreaterThan(2);
+    expect(overlapped).toBe(true);
+
+    let calls = 0;
+    const failing: DiarizationModels = {
+      ...watched,
+      embedder: {
+        ...watched.embedder,
+        embedFeatures: (features) => {
+          calls += 1;
+          return calls === 2 ? Promise.reject(new Error('embedding exploded')) : models.embedder.embedFeatures(features);
+        },
+      },
+    };
+    const failed = await diarizeSamples(conversation.audio, failing, { batchWindows: 2 });
+    expect(failed).toMatchObject({ ok: false, error: { code: 'DIARIZATION_FAILED' } });
+    expect(!failed.ok && failed.error.message).toContain('embedding exploded');
+  }, 120_000);
 });
