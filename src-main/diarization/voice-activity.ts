@@ -25,10 +25,11 @@ export const WARM_UP_FRAMES = 16;
 /**
  * A voice-activity detector run over the diarization's audio stream, answering "is this segmentation frame's
  * centre inside a speech region?". Audio is buffered as it arrives and scored by `scoreBuffered` in lanes of
- * about 2 s, all in one batch (see silero-lanes.ts); each lane's detector state is warmed up on the half second
+ * about 2 s on a fixed grid, all lanes of a call in one batch (see silero-lanes.ts); each lane's detector state is warmed up on the half second
  * before it, so the probabilities follow a single stream's closely at a fraction of the model calls. Regions are
  * kept until `forgetBefore` says no earlier frame will be asked about: memory is the unscored audio, the
- * warm-up tail and the regions still needed.
+ * warm-up tail and the regions still needed. The caller asks only about frames at least one lane behind the
+ * audio pushed (the diarization's settled frames are 10 s behind).
  */
 export class StreamingVoicedFrames implements VoicedFrames {
   private readonly segmenter: SpeechSegmenter;
@@ -55,10 +56,14 @@ export class StreamingVoicedFrames implements VoicedFrames {
     this.totalSamples += samples.length;
   }
 
-  /** Scores every whole frame buffered so far. */
+  /**
+   * Scores every whole lane buffered so far (less than one lane, 2 s, stays for later). Lanes lie on a fixed grid
+   * from the start of the stream, so the result does not depend on how the audio was chunked or when this is called.
+   */
   async scoreBuffered(): Promise<void> {
     const frames = Math.floor((this.buffer.length - this.warmUpSamples) / VAD_FRAME_SAMPLES);
-    if (frames > 0) await this.score(frames);
+    const lanes = Math.floor(frames / LANE_FRAMES);
+    if (lanes > 0) await this.score(lanes * LANE_FRAMES);
   }
 
   /** The end of the audio: the last partial frame is zero-padded, the open region closed. */
@@ -67,10 +72,11 @@ export class StreamingVoicedFrames implements VoicedFrames {
     await this.scoreBuffered();
     const rest = this.buffer.length - this.warmUpSamples;
     if (rest > 0) {
-      const padded = new Float32Array(this.warmUpSamples + VAD_FRAME_SAMPLES);
+      const frames = Math.ceil(rest / VAD_FRAME_SAMPLES);
+      const padded = new Float32Array(this.warmUpSamples + frames * VAD_FRAME_SAMPLES);
       padded.set(this.buffer);
       this.buffer = padded;
-      await this.score(1);
+      await this.score(frames);
     }
     this.finished = true;
     this.regions.push(...this.segmenter.finish(this.totalSamples));

@@ -111,6 +111,24 @@ describe('SileroLaneVad (the bundled Silero model)', () => {
     await expect(lanes.scoreLanes([new Float32Array(100)])).rejects.toThrow(RangeError);
   });
 
+  it('answers the same however the audio was chunked and whenever it was scored (lanes on a fixed grid)', async () => {
+    const whole = new StreamingVoicedFrames(lanes);
+    whole.push(speech);
+    await whole.finish();
+    const chunked = new StreamingVoicedFrames(lanes);
+    for (let start = 0; start < speech.length; start += 12_345) {
+      chunked.push(speech.subarray(start, Math.min(speech.length, start + 12_345)));
+      await chunked.scoreBuffered();
+    }
+    await chunked.finish();
+    let voiced = 0;
+    for (let frame = 0; centre(frame) < speech.length / SR; frame += 1) {
+      expect(chunked.isVoiced(frame), `${centre(frame).toFixed(2)} s`).toBe(whole.isVoiced(frame));
+      if (whole.isVoiced(frame)) voiced += 1;
+    }
+    expect(voiced).toBeGreaterThan(100);
+  });
+
   it('agrees with one continuous Silero stream on where jfk.wav is speech when run in warmed-up lanes', async () => {
     const lanesVoice = new StreamingVoicedFrames(lanes);
     lanesVoice.push(speech);
