@@ -119,7 +119,7 @@ class DiarizationState {
     this.voice?.push(chunk);
   }
 
-  /** Runs the segmentation model on a batch of windows (no state is touched: may overlap `consume`). */
+  /** Runs the segmentation model on a batch of windows. */
   segment(batch: readonly AudioWindow[]): Promise<Float32Array[]> {
     return batch.length === 0 ? Promise.resolve([]) : this.models.segmenter.segment(batch.map((window) => window.samples));
   }
@@ -207,46 +207,26 @@ export async function diarizeChunks(
   const state = new DiarizationState(models, options.pieces);
   const cancelled = (): Result<never, DiarizeErrorCode> => fail('CANCELLED', 'Diarization was cancelled.');
   let pending: AudioWindow[] = [];
-  // Two stages overlap: the segmentation of one batch runs while the previous batch's pieces are embedded (each
-  // model on its own onnxruntime thread), so two cores share the work without intra-op threads waiting on each other.
-  let consuming: Promise<void> = Promise.resolve();
-  let failure: { error: unknown } | null = null;
-  const next = async (batch: AudioWindow[]): Promise<void> => {
-    const segmenting = state.segment(batch);
-    // Handled below, after the previous batch: not an unhandled rejection meanwhile.
-    segmenting.catch(() => undefined);
-    await consuming;
-    if (failure !== null) throw failure.error;
-    const logProbs = await segmenting;
-    consuming = state.consume(batch, logProbs).catch((error: unknown) => {
-      failure = { error };
-    });
-  };
+  // One batch after the other: onnxruntime-node (1.30) runs a session synchronously on the main thread, so two
+  // models cannot overlap within one process; each uses its own intra-op threads instead.
+  const next = async (batch: AudioWindow[]): Promise<void> => state.consume(batch, await state.segment(batch));
   try {
-    try {
-      for await (const chunk of chunks) {
-        if (options.signal?.aborted) return cancelled();
-        state.push(chunk);
-        pending.push(...windower.push(chunk));
-        if (pending.length >= batchSize) {
-          await next(pending);
-          pending = [];
-          options.onProgress?.(windower.totalSamples / SEGMENTATION_SAMPLE_RATE);
-        }
-      }
+    for await (const chunk of chunks) {
       if (options.signal?.aborted) return cancelled();
-      await consuming;
-      await state.endOfAudio();
-      pending.push(...windower.finish());
-      await next(pending);
-      await consuming;
-      if (failure !== null) throw (failure as { error: unknown }).error;
-      await state.finish();
-      options.onProgress?.(windower.totalSamples / SEGMENTATION_SAMPLE_RATE);
-    } finally {
-      // Nothing of this run may still be using the models when the caller disposes of them.
-      await consuming;
+      state.push(chunk);
+      pending.push(...windower.push(chunk));
+      if (pending.length >= batchSize) {
+        await next(pending);
+        pending = [];
+        options.onProgress?.(windower.totalSamples / SEGMENTATION_SAMPLE_RATE);
+      }
     }
+    if (options.signal?.aborted) return cancelled();
+    await state.endOfAudio();
+    pending.push(...windower.finish());
+    await next(pending);
+    await state.finish();
+    options.onProgress?.(windower.totalSamples / SEGMENTATION_SAMPLE_RATE);
   } catch (error) {
     return fail('DIARIZATION_FAILED', `Diarization failed: ${error instanceof Error ? error.message : String(error)}`);
   }

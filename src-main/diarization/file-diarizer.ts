@@ -41,10 +41,7 @@ export interface OnnxFileDiarizerDeps {
   /** Finds (or downloads) the two models; called per run. */
   models(signal?: AbortSignal): Promise<Result<DiarizationModelPaths>>;
   device?: ExecutionPreference;
-  /**
-   * onnxruntime intra-op threads per model (default 1): segmentation and embedding run at the same time on
-   * different batches (see diarizeChunks), so one thread each keeps two cores busy without threads waiting.
-   */
+  /** onnxruntime intra-op threads per model (default 2). */
   threads?: number;
 }
 
@@ -53,7 +50,7 @@ async function loadModels(
   deps: OnnxFileDiarizerDeps,
 ): Promise<Result<DiarizationModels & { execution: FileDiarization['execution']; threshold?: number }>> {
   const execution = deps.device ?? 'auto';
-  const threads = deps.threads ?? 1;
+  const threads = deps.threads ?? 2;
   const segmentation = await loadOnnxSegmenter({ modelPath: paths.segmentation, execution, threads });
   if (!segmentation.ok) return segmentation;
   const embedding = await loadOnnxEmbedder({ modelPath: paths.embedding, execution, threads, ...(paths.embeddingProfile ? { frontEnd: paths.embeddingProfile.frontEnd } : {}) });

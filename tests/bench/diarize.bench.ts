@@ -1,5 +1,5 @@
 /**
- * `npm run bench:diarize [-- --minutes 10 --hours 2 --no-peer --no-vad --threads 1]`: who spoke when, ours beside sherpa-onnx on the
+ * `npm run bench:diarize [-- --minutes 10 --hours 2 --no-peer --no-vad --threads 2]`: who spoke when, ours beside sherpa-onnx on the
  * same two ONNX files (../shared/models: pyannote segmentation-3.0 and 3D-Speaker CAM++).
  *
  * 1. Accuracy: DER on two-speakers.wav and the ami-dev excerpts, collar 0 with overlap scored (as pyannote
@@ -31,7 +31,7 @@ import { ensureTinyDiarizationModels } from '../setup/generate-models';
 import { REAL_EMBEDDING_MODEL, REAL_SEGMENTATION_MODEL, REPO_ROOT, SHARED_AUDIO, TINY_DIARIZATION } from '../support/paths';
 import { existsSync } from 'node:fs';
 
-const { values } = parseArgs({ options: { hours: { type: 'string', default: '2' }, minutes: { type: 'string', default: '10' }, 'no-peer': { type: 'boolean', default: false }, 'no-vad': { type: 'boolean', default: false }, threads: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { hours: { type: 'string', default: '2' }, minutes: { type: 'string', default: '10' }, 'no-peer': { type: 'boolean', default: false }, 'no-vad': { type: 'boolean', default: false }, threads: { type: 'string', default: '2' } } });
 const hours = Number(values.hours);
 const minutes = Number(values.minutes);
 const real = existsSync(REAL_SEGMENTATION_MODEL) && existsSync(REAL_EMBEDDING_MODEL);
@@ -43,7 +43,7 @@ const profile = embeddingProfile('campplus-3dspeaker-zh_en-common');
 const decoderResult = FfmpegAudioDecoder.create();
 if (!decoderResult.ok) throw new Error(decoderResult.error.message);
 const decoder = decoderResult.value;
-// One intra-op thread per model, as the app loads them: the pipeline overlaps segmentation and embedding.
+// Intra-op threads per model (the app loads them with 2).
 const threads = Number(values.threads);
 const segmentation = await loadOnnxSegmenter({ modelPath: segmentationPath, execution: 'cpu', threads });
 const embedding = await loadOnnxEmbedder({ modelPath: embeddingPath, execution: 'cpu', threads, frontEnd: profile.frontEnd });
