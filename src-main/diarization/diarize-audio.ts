@@ -16,6 +16,8 @@ import { FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, modelFrameCount, SEGMENTATI
 import { SpeakerPieceTracker, type SpeakerPiece, type SpeakerPieceOptions } from './speaker-pieces';
 import { StreamingFbank } from './streaming-fbank';
 import { StreamingWindower, type AudioWindow } from './streaming-windows';
+import { StreamingVoicedFrames } from './voice-activity';
+import type { LaneVad } from './silero-lanes';
 import type { SpeakerTurn } from './types';
 
 export interface SpeakerCountHint {
@@ -39,8 +41,18 @@ export interface DiarizeAudioOptions {
   minSpeakerSeconds?: number;
   pieces?: SpeakerPieceOptions;
   signal?: AbortSignal;
+  /** Called once with what was clustered (for calibration tools and benches). */
+  onClustering?: (inspection: ClusteringInspection) => void;
   /** Seconds of audio processed so far (called after every batch). */
   onProgress?: (processedSeconds: number) => void;
+}
+
+/** The pieces, their embeddings (each piece's `embedding` indexes them, −1 for none) and the speaker of each embedding. */
+export interface ClusteringInspection {
+  pieces: readonly { track: number; frames: Int32Array; embedding: number }[];
+  embeddings: readonly Float32Array[];
+  weights: readonly number[];
+  labels: Int32Array;
 }
 
 export interface DiarizationResult {
@@ -56,6 +68,11 @@ export type DiarizeErrorCode = 'CANCELLED' | 'DIARIZATION_FAILED';
 export interface DiarizationModels {
   segmenter: SpeakerSegmenter;
   embedder: SpeakerEmbedder;
+  /**
+   * Silero VAD (or a double): where it hears pauses the pieces are cut, and speech it does not hear at all is
+   * dropped (see speaker-pieces.ts). Without it the segmentation model alone decides.
+   */
+  vad?: LaneVad;
 }
 
 /** Fewer fbank rows than this (0.2 s) give no embedding: the piece takes its neighbour's speaker. */
@@ -85,17 +102,33 @@ class DiarizationState {
   readonly fbank: StreamingFbank;
   private readonly tracker: SpeakerPieceTracker;
 
+  readonly voice: StreamingVoicedFrames | undefined;
+
   constructor(
     private readonly models: DiarizationModels,
     pieceOptions: SpeakerPieceOptions = {},
   ) {
     this.fbank = new StreamingFbank(models.embedder.frontEnd);
-    this.tracker = new SpeakerPieceTracker(pieceOptions);
+    this.voice = models.vad === undefined ? undefined : new StreamingVoicedFrames(models.vad);
+    this.tracker = new SpeakerPieceTracker(pieceOptions, this.voice);
   }
 
-  async process(batch: readonly AudioWindow[]): Promise<void> {
+  /** Audio in: the fbank and the voice-activity detector follow the stream. */
+  push(chunk: Float32Array): void {
+    this.fbank.push(chunk);
+    this.voice?.push(chunk);
+  }
+
+  /** Runs the segmentation model on a batch of windows. */
+  segment(batch: readonly AudioWindow[]): Promise<Float32Array[]> {
+    return batch.length === 0 ? Promise.resolve([]) : this.models.segmenter.segment(batch.map((window) => window.samples));
+  }
+
+  /** A segmented batch, in order: the detector catches up, the windows settle frames, finished pieces are embedded. */
+  async consume(batch: readonly AudioWindow[], logProbs: readonly Float32Array[]): Promise<void> {
     if (batch.length === 0) return;
-    const logProbs = await this.models.segmenter.segment(batch.map((window) => window.samples));
+    // The detector must have heard every frame the windows can settle.
+    await this.voice?.scoreBuffered();
     const finished: SpeakerPiece[] = [];
     batch.forEach((window, index) => {
       const output = logProbs[index];
@@ -105,6 +138,11 @@ class DiarizationState {
       finished.push(...this.tracker.push(window.startSample, activity));
     });
     await this.embed(finished);
+  }
+
+  /** The end of the audio: the detector settles its last region before the last windows are read. */
+  async endOfAudio(): Promise<void> {
+    await this.voice?.finish();
   }
 
   async finish(): Promise<void> {
@@ -131,7 +169,9 @@ class DiarizationState {
         this.embeddings.push(vectors[k]!);
       });
     }
-    this.fbank.dropBefore(firstRowOf(this.tracker.earliestFrameNeeded()));
+    const earliest = this.tracker.earliestFrameNeeded();
+    this.fbank.dropBefore(firstRowOf(earliest));
+    this.voice?.forgetBefore(earliest);
   }
 
   /** The fbank rows whose segmentation frame is one of `frames` (sorted), or null when they are not held. */
@@ -167,20 +207,24 @@ export async function diarizeChunks(
   const state = new DiarizationState(models, options.pieces);
   const cancelled = (): Result<never, DiarizeErrorCode> => fail('CANCELLED', 'Diarization was cancelled.');
   let pending: AudioWindow[] = [];
+  // One batch after the other: onnxruntime-node (1.30) runs a session synchronously on the main thread, so two
+  // models cannot overlap within one process; each uses its own intra-op threads instead.
+  const next = async (batch: AudioWindow[]): Promise<void> => state.consume(batch, await state.segment(batch));
   try {
     for await (const chunk of chunks) {
       if (options.signal?.aborted) return cancelled();
-      state.fbank.push(chunk);
+      state.push(chunk);
       pending.push(...windower.push(chunk));
       if (pending.length >= batchSize) {
-        await state.process(pending);
+        await next(pending);
         pending = [];
         options.onProgress?.(windower.totalSamples / SEGMENTATION_SAMPLE_RATE);
       }
     }
     if (options.signal?.aborted) return cancelled();
+    await state.endOfAudio();
     pending.push(...windower.finish());
-    await state.process(pending);
+    await next(pending);
     await state.finish();
     options.onProgress?.(windower.totalSamples / SEGMENTATION_SAMPLE_RATE);
   } catch (error) {
@@ -237,6 +281,12 @@ function speakerTurnsOf(state: DiarizationState, totalSamples: number, options: 
     ...(options.minSpeakerSeconds !== undefined ? { minSpeakerSeconds: options.minSpeakerSeconds } : {}),
   });
   const labels = borrowedLabels(state.pieces, clustering.labels);
+  options.onClustering?.({
+    pieces: state.pieces.map((piece) => ({ track: piece.track, frames: piece.frames, embedding: piece.embedding })),
+    embeddings: state.embeddings,
+    weights: state.weights,
+    labels: clustering.labels,
+  });
   const bySpeaker = new Map<number, [number, number][]>();
   state.pieces.forEach((piece, index) => {
     const label = labels[index]!;

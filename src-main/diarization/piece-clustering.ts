@@ -15,6 +15,12 @@ import { averageLinkage, cutAverageLinkage, labelsAfterMerges } from './average-
 export const CAMPPLUS_SPEAKER_THRESHOLD = 0.3;
 /** A speaker needs this much speech (seconds) to stand on its own (pyannote folds small clusters alike). */
 export const DEFAULT_MIN_SPEAKER_SECONDS = 3;
+/**
+ * Pieces embedded from less speech than this (seconds) do not shape the clusters: a short piece's embedding is
+ * noisy (a breath, a laugh, a word), and a handful of them form a "speaker" of their own. They still get a
+ * speaker, the nearest. pyannote does the same with its too-short (chunk, speaker) embeddings.
+ */
+export const DEFAULT_MIN_CLUSTERED_SECONDS = 0.5;
 /** Largest input clustered directly: the distance matrix is 2·n² bytes (8 MB at 2000). */
 export const DEFAULT_MAX_AGGLOMERATIVE = 2000;
 
@@ -25,6 +31,8 @@ export interface PieceClusteringOptions {
   min?: number;
   max?: number;
   minSpeakerSeconds?: number;
+  /** Pieces with less speech than this are left out of the clustering and given the nearest speaker. */
+  minClusteredSeconds?: number;
   maxAgglomerative?: number;
 }
 
@@ -136,7 +144,11 @@ export function clusterPieces(embeddings: readonly Float32Array[], weights: read
   });
   const points = unitRows(embeddings, dimension);
   const limit = Math.max(2, options.maxAgglomerative ?? DEFAULT_MAX_AGGLOMERATIVE);
-  const rows = n > limit ? evenlySpaced(n, limit) : Array.from({ length: n }, (_, i) => i);
+  const minClustered = options.minClusteredSeconds ?? DEFAULT_MIN_CLUSTERED_SECONDS;
+  const long = weights.flatMap((seconds, index) => (seconds >= minClustered ? [index] : []));
+  // Too few long pieces to say anything on their own: all of them.
+  const eligible = long.length >= 2 ? long : Array.from({ length: n }, (_, i) => i);
+  const rows = eligible.length > limit ? evenlySpaced(eligible.length, limit).map((k) => eligible[k]!) : eligible;
   const subset = new Float64Array(rows.length * dimension);
   rows.forEach((row, index) => subset.set(points.subarray(row * dimension, (row + 1) * dimension), index * dimension));
   const tree = averageLinkage(subset, rows.length, dimension);

@@ -1,20 +1,21 @@
-import { LOCAL_SPEAKERS } from './powerset';
-import { DEFAULT_WINDOW_SAMPLES, FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, SEGMENTATION_SAMPLE_RATE, windowStartFrame } from './segmentation-windows';
+import { FrameSpeakerReconstructor, type FrameSpeakers } from './frame-speakers';
+import { FRAME_STEP_SAMPLES, SEGMENTATION_SAMPLE_RATE } from './segmentation-windows';
 
 /**
  * Turns the segmentation windows into speech pieces of one speaker each, streamed:
  *
- * 1. Each global frame is read from one window only: the one whose centre is nearest (with windows every
- *    5 s, its middle 5 s), where the model has context on both sides.
- * 2. A window's three local speakers are linked to the previous window's by their agreement on the frames
- *    the two windows share (the best of the 6 permutations), so a speaker's activity continues as one
- *    track across windows.
- * 3. A track's activity is cut into runs at pauses, each run into pieces of about `pieceSeconds`.
+ * 1. Who talks in each frame (frame-speakers.ts): tracks linked across windows, pyannote's speaker count over
+ *    the windows covering the frame, the tracks of the window whose centre is nearest.
+ * 2. A track's activity is cut into runs at its pauses (≥ `pauseSeconds`).
+ * 3. With a voice-activity detector (Silero), a run is cut again wherever the detector hears a pause, even a
+ *    short one the segmentation model bridges: people take turns at pauses, so a piece cut there rarely holds
+ *    two voices (the segmentation model, on far-field meeting audio, often gives two people the same local
+ *    speaker). The frames of a pause go to the nearer side. A run in which the detector hears no speech at all
+ *    (faint background talk, breathing, noise the segmentation model takes for a voice) is dropped.
+ * 4. Each part is cut into pieces of about `pieceSeconds`, embedded from the frames where the speaker talks
+ *    alone and the detector hears speech (falling back to fewer conditions when that is too little).
  *
- * The segmentation model is good at who talks when within a window but, on far-field meeting audio, often
- * gives two people the same local speaker; short pieces keep such a mix out of most embeddings, and the
- * embeddings then tell the voices apart. Memory: the open runs (at most `maxRunSeconds` each) and one
- * pending window.
+ * Memory: the open runs (at most `maxRunSeconds` each) and the windows that cover unsettled frames.
  */
 
 export interface SpeakerPieceOptions {
@@ -24,10 +25,15 @@ export interface SpeakerPieceOptions {
   pieceSeconds?: number;
   /** A run is closed once it spans this long (seconds), so that memory stays bounded. Default 10. */
   maxRunSeconds?: number;
-  /** Below this much talking-alone speech (seconds) a piece's embedding uses its overlapped frames too. Default 0.5. */
+  /** Below this much speech (seconds) under a condition, a piece's embedding drops the condition. Default 0.5. */
   minCleanSeconds?: number;
   /** Two local speakers of consecutive windows are the same track when they agree on this share of frames. Default 0.3. */
   minAgreement?: number;
+}
+
+/** Where a voice-activity detector hears speech, by segmentation frame; asked only about frames it has settled. */
+export interface VoicedFrames {
+  isVoiced(frame: number): boolean;
 }
 
 /** One piece of one speaker's speech. Frames are global segmentation frames (16.875 ms apart). */
@@ -35,55 +41,39 @@ export interface SpeakerPiece {
   track: number;
   /** Frames where the speaker talks: sorted. */
   frames: Int32Array;
-  /** The frames to embed: where the speaker talks alone, or all of `frames` when that is too little. */
+  /** The frames to embed: where the speaker talks alone and is heard, or a looser choice when that is too little. */
   embeddingFrames: Int32Array;
-}
-
-interface PendingWindow {
-  startSample: number;
-  firstFrame: number;
-  activity: Uint8Array;
-  tracks: number[];
 }
 
 interface OpenRun {
   track: number;
   frames: number[];
-  clean: number[];
+  /** Per frame: 1 when the speaker talks alone. */
+  alone: number[];
+  /** Per frame: 1 when the detector hears speech (all 1 without a detector). */
+  voiced: number[];
   last: number;
 }
 
 const secondsToFrames = (seconds: number): number => Math.max(1, Math.round((seconds * SEGMENTATION_SAMPLE_RATE) / FRAME_STEP_SAMPLES));
-
-/** The 6 ways to pair 3 local speakers with 3 others. */
-const PERMUTATIONS: readonly (readonly number[])[] = [
-  [0, 1, 2],
-  [0, 2, 1],
-  [1, 0, 2],
-  [1, 2, 0],
-  [2, 0, 1],
-  [2, 1, 0],
-];
 
 export class SpeakerPieceTracker {
   private readonly pauseFrames: number;
   private readonly pieceFrames: number;
   private readonly maxRunFrames: number;
   private readonly minCleanFrames: number;
-  private readonly minAgreement: number;
-  private pending: PendingWindow | null = null;
-  private previous: PendingWindow | null = null;
-  /** Centre (in samples) below which frames belong to windows already processed. */
-  private ownedFrom = -Infinity;
-  private nextTrack = 0;
+  private readonly reconstructor: FrameSpeakerReconstructor;
   private readonly runs = new Map<number, OpenRun>();
 
-  constructor(options: SpeakerPieceOptions = {}) {
+  constructor(
+    options: SpeakerPieceOptions = {},
+    private readonly voice?: VoicedFrames,
+  ) {
     this.pauseFrames = secondsToFrames(options.pauseSeconds ?? 0.3);
     this.pieceFrames = secondsToFrames(options.pieceSeconds ?? 2);
     this.maxRunFrames = secondsToFrames(options.maxRunSeconds ?? 10);
     this.minCleanFrames = secondsToFrames(options.minCleanSeconds ?? 0.5);
-    this.minAgreement = options.minAgreement ?? 0.3;
+    this.reconstructor = new FrameSpeakerReconstructor(options.minAgreement === undefined ? {} : { minAgreement: options.minAgreement });
   }
 
   /**
@@ -91,42 +81,29 @@ export class SpeakerPieceTracker {
    * completed so far.
    */
   push(startSample: number, activity: Uint8Array): SpeakerPiece[] {
-    const window: PendingWindow = { startSample, firstFrame: windowStartFrame(startSample), activity, tracks: [] };
-    const pieces = this.pending === null ? [] : this.process(this.pending, centre(this.pending, window));
-    this.pending = window;
-    return pieces;
+    return this.consume(this.reconstructor.push(startSample, activity));
   }
 
-  /** The last window, then every run still open. */
+  /** The frames still unsettled, then every run still open. */
   finish(): SpeakerPiece[] {
-    const pieces = this.pending === null ? [] : this.process(this.pending, Infinity);
-    this.pending = null;
+    const pieces = this.consume(this.reconstructor.finish());
     for (const run of [...this.runs.values()]) pieces.push(...this.close(run));
     this.runs.clear();
     return pieces;
   }
 
-  /** The earliest frame an open run or the pending window may still need features for. */
+  /** The earliest frame an open run or an unsettled frame may still need features for. */
   earliestFrameNeeded(): number {
-    let earliest = this.pending?.firstFrame ?? Infinity;
+    let earliest = this.reconstructor.settledUntil;
     for (const run of this.runs.values()) earliest = Math.min(earliest, run.frames[0] ?? Infinity);
     return earliest;
   }
 
-  private process(window: PendingWindow, ownedUntil: number): SpeakerPiece[] {
-    window.tracks = this.link(window);
-    const frames = window.activity.length / LOCAL_SPEAKERS;
+  private consume(frames: readonly FrameSpeakers[]): SpeakerPiece[] {
     const pieces: SpeakerPiece[] = [];
-    for (let local = 0; local < frames; local += 1) {
-      const frame = window.firstFrame + local;
-      const frameCentre = frame * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES / 2;
-      if (frameCentre < this.ownedFrom || frameCentre >= ownedUntil) continue;
-      let talking = 0;
-      for (let speaker = 0; speaker < LOCAL_SPEAKERS; speaker += 1) talking += window.activity[local * LOCAL_SPEAKERS + speaker]!;
-      for (let speaker = 0; speaker < LOCAL_SPEAKERS; speaker += 1) {
-        if (window.activity[local * LOCAL_SPEAKERS + speaker] === 0) continue;
-        pieces.push(...this.extend(window.tracks[speaker]!, frame, talking === 1));
-      }
+    for (const { frame, tracks } of frames) {
+      const voiced = this.voice === undefined || tracks.length === 0 ? 1 : Number(this.voice.isVoiced(frame));
+      for (const track of tracks) pieces.push(...this.extend(track, frame, tracks.length === 1, voiced));
       // Runs silent for a whole pause are over.
       for (const run of [...this.runs.values()]) {
         if (frame - run.last > this.pauseFrames) {
@@ -135,48 +112,10 @@ export class SpeakerPieceTracker {
         }
       }
     }
-    this.ownedFrom = ownedUntil;
-    this.previous = window;
     return pieces;
   }
 
-  /** Track ids for the window's local speakers: the previous window's where they agree, new ones elsewhere. */
-  private link(window: PendingWindow): number[] {
-    const tracks = [-1, -1, -1];
-    const previous = this.previous;
-    if (previous !== null) {
-      const from = Math.max(window.firstFrame, previous.firstFrame);
-      const to = Math.min(window.firstFrame + window.activity.length / LOCAL_SPEAKERS, previous.firstFrame + previous.activity.length / LOCAL_SPEAKERS);
-      const agree = new Float64Array(9);
-      const activeNow = new Float64Array(3);
-      const activeBefore = new Float64Array(3);
-      for (let frame = from; frame < to; frame += 1) {
-        const now = (frame - window.firstFrame) * LOCAL_SPEAKERS;
-        const before = (frame - previous.firstFrame) * LOCAL_SPEAKERS;
-        for (let i = 0; i < LOCAL_SPEAKERS; i += 1) {
-          activeBefore[i]! += previous.activity[before + i]!;
-          activeNow[i]! += window.activity[now + i]!;
-          for (let j = 0; j < LOCAL_SPEAKERS; j += 1) agree[i * 3 + j]! += previous.activity[before + i]! * window.activity[now + j]!;
-        }
-      }
-      let best = PERMUTATIONS[0]!;
-      let bestScore = -1;
-      for (const permutation of PERMUTATIONS) {
-        const score = permutation.reduce((sum, j, i) => sum + agree[i * 3 + j]!, 0);
-        if (score > bestScore) {
-          bestScore = score;
-          best = permutation;
-        }
-      }
-      best.forEach((j, i) => {
-        const shared = agree[i * 3 + j]!;
-        if (shared > 0 && shared >= this.minAgreement * Math.min(activeBefore[i]!, activeNow[j]!)) tracks[j] = previous.tracks[i]!;
-      });
-    }
-    return tracks.map((track) => (track >= 0 ? track : this.nextTrack++));
-  }
-
-  private extend(track: number, frame: number, alone: boolean): SpeakerPiece[] {
+  private extend(track: number, frame: number, alone: boolean, voiced: number): SpeakerPiece[] {
     const pieces: SpeakerPiece[] = [];
     let run = this.runs.get(track);
     if (run !== undefined && (frame - run.last > this.pauseFrames || frame - run.frames[0]! >= this.maxRunFrames)) {
@@ -185,35 +124,70 @@ export class SpeakerPieceTracker {
       run = undefined;
     }
     if (run === undefined) {
-      run = { track, frames: [], clean: [], last: frame };
+      run = { track, frames: [], alone: [], voiced: [], last: frame };
       this.runs.set(track, run);
     }
     run.frames.push(frame);
-    if (alone) run.clean.push(frame);
+    run.alone.push(alone ? 1 : 0);
+    run.voiced.push(voiced);
     run.last = frame;
     return pieces;
   }
 
-  /** A finished run as pieces of about pieceFrames (numpy's array_split: sizes differ by at most one). */
+  /** A finished run: dropped when nothing in it is heard, else cut at the detector's pauses and into pieces. */
   private close(run: OpenRun): SpeakerPiece[] {
-    const total = run.frames.length;
-    if (total === 0) return [];
+    if (run.frames.length === 0 || !run.voiced.includes(1)) return [];
+    return voicedParts(run.voiced).flatMap(([from, to]) => this.split(run, from, to));
+  }
+
+  /** Frames [from, to) of a run as pieces of about pieceFrames (numpy's array_split: sizes differ by at most one). */
+  private split(run: OpenRun, from: number, to: number): SpeakerPiece[] {
+    const total = to - from;
     const parts = Math.max(1, Math.round(total / this.pieceFrames));
-    const clean = new Set(run.clean);
     const pieces: SpeakerPiece[] = [];
-    let start = 0;
+    let start = from;
     for (let part = 0; part < parts; part += 1) {
       const length = Math.floor(total / parts) + (part < total % parts ? 1 : 0);
-      const frames = Int32Array.from(run.frames.slice(start, start + length));
+      const indices = Array.from({ length }, (_, k) => start + k);
       start += length;
-      const cleanFrames = frames.filter((frame) => clean.has(frame));
-      pieces.push({ track: run.track, frames, embeddingFrames: cleanFrames.length >= this.minCleanFrames ? cleanFrames : frames });
+      pieces.push({
+        track: run.track,
+        frames: Int32Array.from(indices, (index) => run.frames[index]!),
+        embeddingFrames: Int32Array.from(this.embeddingChoice(run, indices), (index) => run.frames[index]!),
+      });
     }
     return pieces;
   }
+
+  /** Heard and alone; else heard; else alone; else all: the first choice with at least minCleanFrames. */
+  private embeddingChoice(run: OpenRun, indices: readonly number[]): readonly number[] {
+    const heard = indices.filter((index) => run.voiced[index] === 1);
+    const candidates = heard.length >= this.minCleanFrames ? heard : indices;
+    const alone = candidates.filter((index) => run.alone[index] === 1);
+    return alone.length >= this.minCleanFrames ? alone : candidates;
+  }
 }
 
-/** Halfway between two windows' centres: frames before it belong to the first. */
-function centre(first: PendingWindow, second: PendingWindow): number {
-  return (first.startSample + second.startSample + DEFAULT_WINDOW_SAMPLES) / 2;
+/**
+ * A run's frames as [from, to) index ranges split at the detector's pauses: each stretch of unheard frames
+ * between heard ones is divided at its middle, leading and trailing ones join the first and last part.
+ */
+export function voicedParts(voiced: readonly number[]): [number, number][] {
+  const parts: [number, number][] = [];
+  let partStart = 0;
+  let index = voiced.indexOf(1);
+  if (index < 0) return [[0, voiced.length]];
+  while (index < voiced.length) {
+    // Skip the heard stretch.
+    while (index < voiced.length && voiced[index] === 1) index += 1;
+    const pauseStart = index;
+    while (index < voiced.length && voiced[index] === 0) index += 1;
+    if (index >= voiced.length) break;
+    // An inner pause [pauseStart, index): cut at its middle.
+    const cut = pauseStart + Math.floor((index - pauseStart) / 2);
+    parts.push([partStart, cut]);
+    partStart = cut;
+  }
+  parts.push([partStart, voiced.length]);
+  return parts;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:diarize [-- --minutes 10 --hours 2 --no-peer]`: who spoke when, ours beside sherpa-onnx on the
+ * `npm run bench:diarize [-- --minutes 10 --hours 2 --no-peer --no-vad --threads 2]`: who spoke when, ours beside sherpa-onnx on the
  * same two ONNX files (../shared/models: pyannote segmentation-3.0 and 3D-Speaker CAM++).
  *
  * 1. Accuracy: DER on two-speakers.wav and the ami-dev excerpts, collar 0 with overlap scored (as pyannote
@@ -24,13 +24,14 @@ import { embeddingProfile } from '../../src-main/diarization/diarization-models'
 import { diarizeChunks, diarizeSamples, type DiarizationModels } from '../../src-main/diarization/diarize-audio';
 import { loadOnnxEmbedder } from '../../src-main/diarization/embedding-model';
 import { parseRttm } from '../../src-main/diarization/rttm';
+import { SileroLaneVad } from '../../src-main/diarization/silero-lanes';
 import { loadOnnxSegmenter } from '../../src-main/diarization/segmentation-model';
 import type { SpeakerTurn } from '../../src-main/diarization/types';
 import { ensureTinyDiarizationModels } from '../setup/generate-models';
 import { REAL_EMBEDDING_MODEL, REAL_SEGMENTATION_MODEL, REPO_ROOT, SHARED_AUDIO, TINY_DIARIZATION } from '../support/paths';
 import { existsSync } from 'node:fs';
 
-const { values } = parseArgs({ options: { hours: { type: 'string', default: '2' }, minutes: { type: 'string', default: '10' }, 'no-peer': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { hours: { type: 'string', default: '2' }, minutes: { type: 'string', default: '10' }, 'no-peer': { type: 'boolean', default: false }, 'no-vad': { type: 'boolean', default: false }, threads: { type: 'string', default: '2' } } });
 const hours = Number(values.hours);
 const minutes = Number(values.minutes);
 const real = existsSync(REAL_SEGMENTATION_MODEL) && existsSync(REAL_EMBEDDING_MODEL);
@@ -42,10 +43,14 @@ const profile = embeddingProfile('campplus-3dspeaker-zh_en-common');
 const decoderResult = FfmpegAudioDecoder.create();
 if (!decoderResult.ok) throw new Error(decoderResult.error.message);
 const decoder = decoderResult.value;
-const segmentation = await loadOnnxSegmenter({ modelPath: segmentationPath, execution: 'cpu', threads: 2 });
-const embedding = await loadOnnxEmbedder({ modelPath: embeddingPath, execution: 'cpu', threads: 2, frontEnd: profile.frontEnd });
+// Intra-op threads per model (the app loads them with 2).
+const threads = Number(values.threads);
+const segmentation = await loadOnnxSegmenter({ modelPath: segmentationPath, execution: 'cpu', threads });
+const embedding = await loadOnnxEmbedder({ modelPath: embeddingPath, execution: 'cpu', threads, frontEnd: profile.frontEnd });
 if (!segmentation.ok || !embedding.ok) throw new Error('diarization models did not load');
-const models: DiarizationModels = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder };
+const vad = values['no-vad'] ? null : await SileroLaneVad.load();
+if (vad && !vad.ok) throw new Error(vad.error.message);
+const models: DiarizationModels = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder, ...(vad?.ok ? { vad: vad.value } : {}) };
 const options = { clusteringThreshold: profile.speakerThreshold };
 
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
@@ -233,7 +238,7 @@ if (long && !long.ok) throw new Error(long.error.message);
 if (long?.ok) {
   console.log(`verbatim   ${(long.value.durationSeconds / 3600).toFixed(2)} h streamed: ${long.value.speakerCount} speakers, ${long.value.embeddingCount} embeddings in ${longSeconds.toFixed(1)} s (${(long.value.durationSeconds / longSeconds).toFixed(0)}× real time, ${longCpuSeconds.toFixed(1)} CPU s), RSS ${mb(rssBeforeLong)} → peak ${mb(peakRss)} MB`);
 }
-await Promise.all([models.segmenter.dispose(), models.embedder.dispose()]);
+await Promise.all([models.segmenter.dispose(), models.embedder.dispose(), models.vad?.dispose()]);
 
 const compact = (scores: Record<string, ClipScore>): Record<string, unknown> =>
   Object.fromEntries(
@@ -243,6 +248,7 @@ const meetingSeconds = meeting.length / 16_000;
 console.log(
   JSON.stringify({
     models: real ? 'real (segmentation-3.0 + CAM++)' : 'generated stand-ins',
+    voiceActivity: models.vad ? 'silero' : 'none',
     derUnit: 'percent',
     verbatim: {
       clips: compact(ours),

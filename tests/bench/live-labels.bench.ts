@@ -20,6 +20,7 @@ import { diarizeSamples } from '../../src-main/diarization/diarize-audio';
 import { loadOnnxEmbedder } from '../../src-main/diarization/embedding-model';
 import { parseRttm } from '../../src-main/diarization/rttm';
 import { loadOnnxSegmenter } from '../../src-main/diarization/segmentation-model';
+import { SileroLaneVad } from '../../src-main/diarization/silero-lanes';
 import type { CaptureBackend } from '../../src-main/record/capture-types';
 import { SyntheticSource } from '../../src-main/record/capture/synthetic-source';
 import { createEngine } from '../../src-main/wiring';
@@ -51,8 +52,10 @@ async function decode(file: string): Promise<Float32Array> {
 const profile = embeddingProfile('campplus-3dspeaker-zh_en-common');
 const segmentation = await loadOnnxSegmenter({ modelPath: REAL_SEGMENTATION_MODEL, execution: 'cpu', threads: 2 });
 const embedding = await loadOnnxEmbedder({ modelPath: REAL_EMBEDDING_MODEL, execution: 'cpu', threads: 2, frontEnd: profile.frontEnd });
-if (!segmentation.ok || !embedding.ok) throw new Error('the real diarization models did not load');
-const models = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder };
+const vad = await SileroLaneVad.load();
+if (!segmentation.ok || !embedding.ok || !vad.ok) throw new Error('the real diarization models did not load');
+// The final diarization as the app runs it (OnnxFileDiarizer): with Silero.
+const models = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder, vad: vad.value };
 
 /** Seconds each speaker of `turns` talks during [start, end). */
 function talkers(turns: readonly SpeakerTurn[], start: number, end: number): Map<string, number> {
@@ -135,7 +138,7 @@ for (const clip of clips) {
     committed: totals.committed + segments.length,
   };
 }
-await Promise.all([models.segmenter.dispose(), models.embedder.dispose()]);
+await Promise.all([models.segmenter.dispose(), models.embedder.dispose(), models.vad.dispose()]);
 const share = (part: { agreed: number; labelled: number }): number => Number(((100 * part.agreed) / Math.max(1e-9, part.labelled)).toFixed(1));
 console.log(`all clips: live label agrees with the final diarization on ${share(totals.final)} % of labelled speech (live vs reference ${share(totals.liveVsReference)} %, final vs reference ${share(totals.finalVsReference)} %)`);
 console.log(JSON.stringify({ whisper: path.basename(modelDir), liveThreshold: profile.speakerThreshold, agreementWithFinal: share(totals.final), liveVsReference: share(totals.liveVsReference), finalVsReference: share(totals.finalVsReference), committedSegments: totals.committed, clips: results }));

@@ -8,6 +8,7 @@ import { diarizeSamples, type DiarizationModels } from '../../src-main/diarizati
 import { scoreDiarization } from '../../src-main/diarization/der';
 import { loadOnnxEmbedder } from '../../src-main/diarization/embedding-model';
 import { loadOnnxSegmenter } from '../../src-main/diarization/segmentation-model';
+import { SileroLaneVad } from '../../src-main/diarization/silero-lanes';
 import type { SpeakerTurn } from '../../src-main/diarization/types';
 import { TINY_EMBEDDING_MODEL, TINY_SEGMENTATION_MODEL } from '../support/paths';
 import { converse, EspeakSpeech, SENTENCES } from './espeak-speech';
@@ -82,5 +83,36 @@ describe('diarizeSamples with the generated models', () => {
     expect(empty).toMatchObject({ ok: true, value: { turns: [], windowCount: 0 } });
     const short = await diarizeSamples(conversation.audio.subarray(0, 3 * SR), models);
     expect(short.ok && short.value.windowCount).toBe(1);
+  }, 120_000);
+
+  it('reports a model failing mid-stream as a coded value', async () => {
+    let calls = 0;
+    const failing: DiarizationModels = {
+      segmenter: models.segmenter,
+      embedder: {
+        dimension: models.embedder.dimension,
+        frontEnd: models.embedder.frontEnd,
+        embed: (clips) => models.embedder.embed(clips),
+        embedFeatures: (features) => {
+          calls += 1;
+          return calls === 2 ? Promise.reject(new Error('embedding exploded')) : models.embedder.embedFeatures(features);
+        },
+        dispose: () => Promise.resolve(),
+      },
+    };
+    const failed = await diarizeSamples(conversation.audio, failing, { batchWindows: 2 });
+    expect(failed).toMatchObject({ ok: false, error: { code: 'DIARIZATION_FAILED' } });
+    expect(!failed.ok && failed.error.message).toContain('embedding exploded');
+    // Batch size changes nothing but how often the models are called, Silero's lanes included.
+    const vad = await SileroLaneVad.load();
+    if (!vad.ok) throw new Error(vad.error.message);
+    try {
+      const withVad: DiarizationModels = { ...models, vad: vad.value };
+      const one = await diarizeSamples(conversation.audio, withVad, { batchWindows: 1 });
+      expect(one.ok && one.value.turns.length).toBeGreaterThan(0);
+      expect(await diarizeSamples(conversation.audio, withVad, { batchWindows: 3 })).toEqual(one);
+    } finally {
+      await vad.value.dispose();
+    }
   }, 120_000);
 });

@@ -83,6 +83,20 @@ describe('clusterPieces', () => {
     expect(clusterPieces(embeddings, pieceSeconds, { threshold: 0.3, max: 1 }).count).toBe(1);
   });
 
+  it('leaves pieces of under half a second out of the clustering: a dozen short noises make no speaker, yet get one', () => {
+    const { embeddings, labels } = speakerClouds(15, 192, [20, 20, 12], 0.8);
+    // The third "voice" is 12 pieces of 0.4 s (4.8 s in all, enough for a speaker were they clustered).
+    const pieceSeconds = labels.map((label) => (label === 2 ? 0.4 : 2));
+    const withShort = clusterPieces(embeddings, pieceSeconds, { threshold: 0.3, minClusteredSeconds: 0 });
+    expect(withShort.count).toBe(3);
+    const result = clusterPieces(embeddings, pieceSeconds, { threshold: 0.3 });
+    expect(result.count).toBe(2);
+    expect(result.labels.length).toBe(embeddings.length);
+    // The long pieces keep their own speakers.
+    const long = labels.flatMap((label, index) => (label === 2 ? [] : [index]));
+    expect(canonical(long.map((index) => result.labels[index]!))).toEqual(canonical(long.map((index) => labels[index]!)));
+  });
+
   it('clusters a spread-out subset above maxAgglomerative and gives every piece a speaker', () => {
     const { embeddings, labels } = speakerClouds(13, 64, [600, 400], 0.8);
     const result = clusterPieces(embeddings, weights(embeddings.length), { threshold: 0.3, maxAgglomerative: 200 });

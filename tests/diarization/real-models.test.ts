@@ -3,7 +3,8 @@
  * ../shared/models). CI sets VERBATIM_REQUIRE_MODELS=1: a missing model then fails this file instead of
  * skipping it. Thresholds: sherpa-onnx 2.0.1 on the same two files scores two-speakers.wav 14.8 % (collar 0)
  * / 2.5 % (collar 0.25) and ami-dev 36.4 % + 67.7 % (collar 0), finding 3 and 4 speakers where there are 2
- * (`npm run bench:diarize`); the bounds below hold us to clearly better than that. The two channels of
+ * (`npm run bench:diarize`); the bounds below hold us to clearly better than that (we measure 5.2 % and 0.0 % on
+ * two-speakers.wav, 18.4 % pooled on ami-dev, with Silero VAD; the issue's targets are 5 % and 20 %). The two channels of
  * stereo-two-speakers.wav overlap in time, so their mono mix cannot be transcribed; the job-level test
  * (tests/jobs/integration/channel-speakers.test.ts) transcribes each channel on its own instead.
  */
@@ -17,6 +18,7 @@ import { diarizeSamples, type DiarizationModels } from '../../src-main/diarizati
 import { loadOnnxEmbedder } from '../../src-main/diarization/embedding-model';
 import { parseRttm } from '../../src-main/diarization/rttm';
 import { loadOnnxSegmenter } from '../../src-main/diarization/segmentation-model';
+import { SileroLaneVad } from '../../src-main/diarization/silero-lanes';
 import type { SpeakerTurn } from '../../src-main/diarization/types';
 import { decodeAll, makeTempDir, realDecoder } from '../audio/helpers';
 import { realDiarizationModels, SHARED_AUDIO } from '../support/paths';
@@ -36,11 +38,13 @@ describe.runIf(real !== null)('real diarization models (segmentation-3.0 + CAM++
     if (!segmentation.ok) throw new Error(segmentation.error.message);
     if (!embedding.ok) throw new Error(embedding.error.message);
     expect(embedding.value.embedder.dimension).toBe(192);
-    models = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder };
+    const vad = await SileroLaneVad.load();
+    if (!vad.ok) throw new Error(vad.error.message);
+    models = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder, vad: vad.value };
     temp = await makeTempDir('real-diarization');
   }, 120_000);
   afterAll(async () => {
-    await Promise.all([models?.segmenter.dispose(), models?.embedder.dispose(), temp?.cleanup()]);
+    await Promise.all([models?.segmenter.dispose(), models?.embedder.dispose(), models?.vad?.dispose(), temp?.cleanup()]);
   });
 
   async function diarize(file: string, reference: SpeakerTurn[], collar: number): Promise<{ speakers: number; der: number; errors: number; speech: number }> {
@@ -53,17 +57,17 @@ describe.runIf(real !== null)('real diarization models (segmentation-3.0 + CAM++
     return { speakers: result.value.speakerCount, der, errors: missed + falseAlarm + confusion, speech: scoredSpeech };
   }
 
-  it('diarizes two-speakers.wav: 2 speakers, DER ≤ 10 % with no collar and ≤ 2 % with 0.25 s', async () => {
+  it('diarizes two-speakers.wav: 2 speakers, DER ≤ 7 % with no collar and ≤ 2 % with 0.25 s', async () => {
     const reference = parseRttm(await readFile(path.join(SHARED_AUDIO, 'two-speakers.rttm'), 'utf8'));
     if (!reference.ok) throw new Error(reference.error.message);
     const strict = await diarize(path.join(SHARED_AUDIO, 'two-speakers.wav'), reference.value, 0);
     const forgiving = await diarize(path.join(SHARED_AUDIO, 'two-speakers.wav'), reference.value, 0.25);
     expect(strict.speakers).toBe(2);
-    expect(strict.der).toBeLessThanOrEqual(0.1);
+    expect(strict.der).toBeLessThanOrEqual(0.07);
     expect(forgiving.der).toBeLessThanOrEqual(0.02);
   }, 300_000);
 
-  it('diarizes the ami-dev meeting excerpts: the right number of speakers in each, pooled DER ≤ 30 % (collar 0, overlap scored)', async () => {
+  it('diarizes the ami-dev meeting excerpts: the right number of speakers in each, pooled DER ≤ 20 % (collar 0, overlap scored)', async () => {
     const rttm = await readFile(path.join(AMI, 'debug.development.rttm'), 'utf8');
     let errors = 0;
     let speech = 0;
@@ -76,7 +80,7 @@ describe.runIf(real !== null)('real diarization models (segmentation-3.0 + CAM++
       speech += scored.speech;
     }
     console.log(`ami-dev pooled DER ${((100 * errors) / speech).toFixed(1)} %`);
-    expect(errors / speech).toBeLessThanOrEqual(0.3);
+    expect(errors / speech).toBeLessThanOrEqual(0.2);
   }, 300_000);
 
   it('keeps one speaker to one label on a single-speaker file (jfk.wav)', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOCAL_SPEAKERS } from '../../src-main/diarization/powerset';
 import { FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, FRAMES_PER_WINDOW, windowStartFrame } from '../../src-main/diarization/segmentation-windows';
-import { SpeakerPieceTracker, type SpeakerPiece } from '../../src-main/diarization/speaker-pieces';
+import { SpeakerPieceTracker, voicedParts, type SpeakerPiece, type VoicedFrames } from '../../src-main/diarization/speaker-pieces';
 
 const SR = 16_000;
 const STEP = 80_000;
@@ -75,5 +75,54 @@ describe('SpeakerPieceTracker', () => {
   it('finds nothing in silence', () => {
     expect(run([[0, {}], [STEP, {}]])).toEqual([]);
     expect(new SpeakerPieceTracker().finish()).toEqual([]);
+  });
+});
+
+describe('SpeakerPieceTracker with a voice-activity detector', () => {
+  /** Hears speech where the frame centre falls in one of `spans` (seconds). */
+  const detector = (spans: [number, number][]): VoicedFrames => ({ isVoiced: (frame) => spans.some(([from, to]) => centre(frame) >= from && centre(frame) < to) });
+
+  function runWith(voice: VoicedFrames, windows: [number, Record<number, [number, number][]>][]): SpeakerPiece[] {
+    const tracker = new SpeakerPieceTracker({}, voice);
+    const pieces: SpeakerPiece[] = [];
+    for (const [start, speakers] of windows) pieces.push(...tracker.push(start, window(start, speakers)));
+    pieces.push(...tracker.finish());
+    return pieces;
+  }
+
+  it('cuts a run where the detector hears a pause the segmentation bridged, and embeds only heard frames', () => {
+    // One local speaker talks 1–5 s without a pause; the detector hears 1–2.8 s and 3.2–5 s.
+    const pieces = runWith(detector([[1, 2.8], [3.2, 5]]), [[0, { 0: [[1, 5]] }], [STEP, {}]]);
+    expect(pieces).toHaveLength(2);
+    const [first, second] = pieces.map(seconds);
+    expect(first![0]).toBeCloseTo(1, 1);
+    expect(first![1]).toBeCloseTo(3, 1);
+    expect(second![0]).toBeCloseTo(3, 1);
+    expect(second![1]).toBeCloseTo(5, 1);
+    // The pause's frames go to the nearer side, and no piece is embedded from them.
+    for (const piece of pieces) {
+      for (const frame of piece.embeddingFrames) expect(centre(frame) < 2.8 || centre(frame) >= 3.2).toBe(true);
+    }
+  });
+
+  it('drops a run in which the detector hears nothing at all', () => {
+    const pieces = runWith(detector([[1, 3]]), [[0, { 0: [[1, 3]], 1: [[6, 8]] }], [STEP, {}]]);
+    expect(pieces.map(seconds).map(([from]) => Math.round(from))).toEqual([1]);
+  });
+});
+
+describe('voicedParts', () => {
+  it('splits at the middle of each inner pause; leading and trailing unheard frames join the nearest part', () => {
+    expect(voicedParts([0, 1, 1, 0, 0, 0, 0, 1, 1, 0])).toEqual([
+      [0, 5],
+      [5, 10],
+    ]);
+    expect(voicedParts([1, 1, 1])).toEqual([[0, 3]]);
+    expect(voicedParts([0, 0])).toEqual([[0, 2]]);
+    expect(voicedParts([1, 0, 1, 0, 1])).toEqual([
+      [0, 1],
+      [1, 3],
+      [3, 5],
+    ]);
   });
 });
