@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { fail, ok, type Result } from '../../src-shared/result';
+import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import { ok, type Result } from '../../src-shared/result';
 import { sileroModelPath } from '../vad/silero-model';
+import { openSileroSession } from '../vad/silero-session';
 import { VAD_FRAME_SAMPLES, type VadErrorCode } from '../vad/silero-vad';
 
 /** Silero v5/v6 feeds each 512-sample frame with the last 64 samples of the previous one. */
@@ -32,23 +32,9 @@ export class SileroLaneVad implements LaneVad {
   }
 
   static async load(modelPath: string = sileroModelPath()): Promise<Result<SileroLaneVad, VadErrorCode>> {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(modelPath);
-    } catch {
-      return fail('VAD_MODEL_NOT_FOUND', `Silero VAD model not found at ${modelPath}`, modelPath);
-    }
-    let session: InferenceSession;
-    try {
-      session = await InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 });
-    } catch (error) {
-      return fail('VAD_MODEL_INVALID', `cannot load ${modelPath}: ${String(error)}`, modelPath);
-    }
-    if (!['input', 'state', 'sr'].every((name) => session.inputNames.includes(name)) || !session.outputNames.includes('output') || !session.outputNames.includes('stateN')) {
-      await session.release();
-      return fail('VAD_MODEL_INVALID', `${modelPath} is not a Silero v5/v6 model (inputs: ${session.inputNames.join(', ')})`, modelPath);
-    }
-    return ok(new SileroLaneVad(session));
+    const opened = await openSileroSession(modelPath);
+    if (!opened.ok) return opened;
+    return ok(new SileroLaneVad(opened.value));
   }
 
   async scoreLanes(lanes: readonly Float32Array[]): Promise<Float32Array[]> {

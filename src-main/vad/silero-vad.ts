@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { fail, ok, type Result } from '../../src-shared/result';
+import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import { ok, type Result } from '../../src-shared/result';
 import { sileroModelPath } from './silero-model';
+import { openSileroSession } from './silero-session';
 
 export type VadErrorCode = 'VAD_MODEL_NOT_FOUND' | 'VAD_MODEL_INVALID';
 
@@ -11,7 +11,6 @@ export const VAD_FRAME_SAMPLES = 512;
 const CONTEXT_SAMPLES = 64;
 const STATE_SIZE = 2 * 1 * 128;
 const SAMPLE_RATE = 16000;
-const EXPECTED_INPUTS = ['input', 'state', 'sr'];
 
 export interface SileroVadOptions {
   modelPath?: string;
@@ -32,33 +31,9 @@ export class SileroVad {
   }
 
   static async load(options: SileroVadOptions = {}): Promise<Result<SileroVad, VadErrorCode>> {
-    const modelPath = options.modelPath ?? sileroModelPath();
-    let bytes: Uint8Array;
-    try {
-      // Read through fs (not a path handed to ORT) so it also works from inside an Electron asar.
-      bytes = await readFile(modelPath);
-    } catch {
-      return fail('VAD_MODEL_NOT_FOUND', `Silero VAD model not found at ${modelPath}`, modelPath);
-    }
-    let session: InferenceSession;
-    try {
-      // The model is tiny: one thread avoids thread-pool overhead per 32 ms frame.
-      session = await InferenceSession.create(bytes, {
-        intraOpNumThreads: 1,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 3,
-      });
-    } catch (error) {
-      return fail('VAD_MODEL_INVALID', `cannot load ${modelPath}: ${String(error)}`, modelPath);
-    }
-    const missing = EXPECTED_INPUTS.filter((name) => !session.inputNames.includes(name));
-    if (missing.length > 0 || !session.outputNames.includes('output') || !session.outputNames.includes('stateN')) {
-      await session.release();
-      return fail('VAD_MODEL_INVALID', `${modelPath} is not a Silero v5/v6 model (inputs: ${session.inputNames.join(', ')})`, modelPath);
-    }
-    return ok(new SileroVad(session));
+    const opened = await openSileroSession(options.modelPath ?? sileroModelPath());
+    if (!opened.ok) return opened;
+    return ok(new SileroVad(opened.value));
   }
 
   /** Speech probability in [0, 1] for the next 512 samples of the stream. */

@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FrameSpeakerReconstructor, type FrameSpeakers } from '../../src-main/diarization/frame-speakers';
-import { LOCAL_SPEAKERS } from '../../src-main/diarization/powerset';
-import { FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, FRAMES_PER_WINDOW, windowStartFrame } from '../../src-main/diarization/segmentation-windows';
-
-const SR = 16_000;
-const STEP = 80_000;
-const centre = (frame: number): number => (frame * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES / 2) / SR;
-
-/** A window's activity: `speakers[local]` lists the [from, to) seconds (file time) the local speaker talks. */
-function window(startSample: number, speakers: Record<number, [number, number][]>): Uint8Array {
-  const activity = new Uint8Array(FRAMES_PER_WINDOW * LOCAL_SPEAKERS);
-  const first = windowStartFrame(startSample);
-  for (let local = 0; local < FRAMES_PER_WINDOW; local += 1) {
-    const time = centre(first + local);
-    for (const [speaker, spans] of Object.entries(speakers)) {
-      if (spans.some(([from, to]) => time >= from && time < to)) activity[local * LOCAL_SPEAKERS + Number(speaker)] = 1;
-    }
-  }
-  return activity;
-}
+import { FRAME_STEP_SAMPLES } from '../../src-main/diarization/segmentation-windows';
+import { centre, SR, STEP, windowActivity } from './window-activity';
 
 function reconstruct(windows: [number, Record<number, [number, number][]>][]): FrameSpeakers[] {
   const reconstructor = new FrameSpeakerReconstructor();
   const frames: FrameSpeakers[] = [];
   for (const [start, speakers] of windows) {
-    const settled = reconstructor.push(start, window(start, speakers));
+    const settled = reconstructor.push(start, windowActivity(start, speakers));
     // Whatever is returned is settled for good: nothing before settledUntil comes back later.
     if (settled.length > 0) expect(settled.at(-1)!.frame).toBeLessThan(reconstructor.settledUntil);
     frames.push(...settled);
@@ -85,8 +68,8 @@ describe('FrameSpeakerReconstructor', () => {
 
   it('refuses windows out of order or of partial frames', () => {
     const reconstructor = new FrameSpeakerReconstructor();
-    reconstructor.push(STEP, window(STEP, {}));
-    expect(() => reconstructor.push(0, window(0, {}))).toThrow(RangeError);
+    reconstructor.push(STEP, windowActivity(STEP, {}));
+    expect(() => reconstructor.push(0, windowActivity(0, {}))).toThrow(RangeError);
     expect(() => reconstructor.push(2 * STEP, new Uint8Array(4))).toThrow(RangeError);
   });
 });

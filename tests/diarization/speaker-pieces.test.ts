@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { LOCAL_SPEAKERS } from '../../src-main/diarization/powerset';
-import { FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, FRAMES_PER_WINDOW, windowStartFrame } from '../../src-main/diarization/segmentation-windows';
 import { SpeakerPieceTracker, voicedParts, type SpeakerPiece, type VoicedFrames } from '../../src-main/diarization/speaker-pieces';
-
-const SR = 16_000;
-const STEP = 80_000;
-const centre = (frame: number): number => (frame * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES / 2) / SR;
-
-/** A window's activity: `speakers[local]` lists the [from, to) seconds (file time) the local speaker talks. */
-function window(startSample: number, speakers: Record<number, [number, number][]>): Uint8Array {
-  const activity = new Uint8Array(FRAMES_PER_WINDOW * LOCAL_SPEAKERS);
-  const first = windowStartFrame(startSample);
-  for (let local = 0; local < FRAMES_PER_WINDOW; local += 1) {
-    const time = centre(first + local);
-    for (const [speaker, spans] of Object.entries(speakers)) {
-      if (spans.some(([from, to]) => time >= from && time < to)) activity[local * LOCAL_SPEAKERS + Number(speaker)] = 1;
-    }
-  }
-  return activity;
-}
+import { centre, STEP, windowActivity } from './window-activity';
 
 function run(windows: [number, Record<number, [number, number][]>][]): SpeakerPiece[] {
   const tracker = new SpeakerPieceTracker();
   const pieces: SpeakerPiece[] = [];
-  for (const [start, speakers] of windows) pieces.push(...tracker.push(start, window(start, speakers)));
+  for (const [start, speakers] of windows) pieces.push(...tracker.push(start, windowActivity(start, speakers)));
   pieces.push(...tracker.finish());
   return pieces;
 }
@@ -85,7 +67,7 @@ describe('SpeakerPieceTracker with a voice-activity detector', () => {
   function runWith(voice: VoicedFrames, windows: [number, Record<number, [number, number][]>][]): SpeakerPiece[] {
     const tracker = new SpeakerPieceTracker({}, voice);
     const pieces: SpeakerPiece[] = [];
-    for (const [start, speakers] of windows) pieces.push(...tracker.push(start, window(start, speakers)));
+    for (const [start, speakers] of windows) pieces.push(...tracker.push(start, windowActivity(start, speakers)));
     pieces.push(...tracker.finish());
     return pieces;
   }

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { FfmpegAudioDecoder } from '../../../src-main/audio/decoder';
+import { seededRandom } from '../../../src-main/asr/whisper/fallback';
 
 const run = promisify(execFile);
 
@@ -61,18 +62,6 @@ export async function loadClips(decoder: FfmpegAudioDecoder, sharedAudio: string
   return clips;
 }
 
-/** mulberry32: a small seeded generator, so the long file is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i -= 1) {
@@ -88,7 +77,8 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
  * ffmpeg's concat demuxer.
  */
 export async function buildDevLongFile(decoder: FfmpegAudioDecoder, dir: string, id: string, clips: readonly Clip[], minSeconds: number, seed = 13): Promise<LongFile> {
-  const random = seeded(seed);
+  // Seeded, so the long file is the same on every run.
+  const random = seededRandom(seed);
   const normalized = new Map<string, string>();
   for (const [index, clip] of clips.entries()) {
     const out = path.join(dir, `${id}-clip${index}.wav`);
