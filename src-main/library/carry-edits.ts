@@ -5,7 +5,8 @@
  *   win, with the speaker they had): with word times, the new words said inside it; without, every new
  *   segment centred inside it;
  * - a speaker the user chose goes to what the new transcript says during that line (with word times, the words
- *   said inside it, splitting a new segment where the chosen speaker changes; without, every segment centred in it).
+ *   said inside it or nearer to it than to any other line, within a second, splitting a new segment where the
+ *   chosen speaker changes; without, every segment centred there).
  * What the new transcript has elsewhere stands. Segment ids are renumbered 0..n-1 in time order.
  */
 import type { TranscriptSegment, TranscriptWord } from '../../src-shared/transcript';

@@ -76,8 +76,9 @@ function cancelled(path: string): { ok: false; error: CodedError } {
  * Long-form transcription of one probed file with bounded memory. A VAD pass finds the speech; a second
  * streamed decode lays it out with long silences shortened (SpeechTimeline) and Whisper hears it window by
  * window, each window starting where the previous one's transcript ends, as openai-whisper seeks. No detected
- * speech is dropped without a trace: where the model stops early the next window starts there, and speech
- * that yields no text after the fallback is marked [inaudible] with its times.
+ * speech is dropped without a trace: where the model stops early or passes over speech (unheard-speech.ts) the
+ * next window starts there, and speech that yields no text after the fallback is marked [inaudible] with its
+ * times.
  */
 export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFileDeps, options: TranscribeFileOptions): Promise<Result<Transcript>> {
   const report = options.onProgress ?? (() => undefined);
