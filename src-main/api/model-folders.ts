@@ -3,13 +3,12 @@
  * was given with --model-dir, …), kept in `<dataDir>/model-folders.json`. Each is offered as an installed
  * model named after its folder; one named like a catalog model stands in for it.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { availableDtypes } from '../models/model-store';
 import { localModelFrom, type LocalModel } from './model-list';
+import { writeJsonFile } from './json-file';
 
 export const MODEL_FOLDERS_FILE = 'model-folders.json';
 
@@ -58,20 +57,5 @@ function readFolders(path: string): string[] {
 }
 
 async function writeFolders(path: string, folders: readonly string[]): Promise<Result<void>> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(`${JSON.stringify(folders, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-    return ok(undefined);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    return fail('SETTINGS_WRITE_FAILED', `Could not save the model folders to ${path}: ${(error as Error).message}`, path);
-  }
+  return writeJsonFile(path, folders, 'the model folders');
 }

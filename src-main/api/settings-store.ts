@@ -3,14 +3,14 @@
  * over the old one, so a crash leaves the old settings or the new ones, never half a file. A file that is
  * missing, unreadable or partly invalid yields the defaults for what it lacks.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AppSettings } from '../../src-shared/ipc-contract';
 import { parseSettingsPatch } from '../../src-shared/ipc-validation';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { DEFAULT_USER_NAME } from '../jobs/channel-speakers';
 import { DEFAULT_MODEL_ID } from '../models/catalog';
+import { writeJsonFile } from './json-file';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -101,20 +101,5 @@ async function readStored(path: string): Promise<Record<string, unknown>> {
 }
 
 async function writeSettings(path: string, settings: AppSettings): Promise<Result<void>> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(`${JSON.stringify(settings, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-    return ok(undefined);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    return fail('SETTINGS_WRITE_FAILED', `Could not save the settings to ${path}: ${(error as Error).message}`, path);
-  }
+  return writeJsonFile(path, settings, 'the settings');
 }
