@@ -4,7 +4,7 @@ import { endianness } from 'node:os';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { ChunkAssembler } from './chunk-assembler';
 import { locateFfmpeg, type FfmpegBinaries, type LocateOptions } from './ffmpeg-locator';
-import { ffmpegInputArg, probeAudio } from './probe';
+import { ffmpegInputArg, PROBE_TIMEOUT_MS, probeAudio } from './probe';
 import type { AudioDecoder, AudioProbeInfo, DecodeItem, DecodeOptions, ProbeErrorCode } from './types';
 import { ENGINE_SAMPLE_RATE } from './types';
 
@@ -113,7 +113,7 @@ export async function* decodeWithFfmpeg(
 export class FfmpegAudioDecoder implements AudioDecoder {
   constructor(
     readonly binaries: FfmpegBinaries,
-    private readonly probeTimeoutMs = 5000,
+    private readonly probeTimeoutMs = PROBE_TIMEOUT_MS,
   ) {}
 
   /** Locates the binaries (explicit → env → bundled → PATH) and builds a decoder on them. */

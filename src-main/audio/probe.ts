@@ -9,7 +9,7 @@ export interface ProbeOptions {
   ffprobePath: string;
   /** Needed for the spot decode; without it the probe relies on ffprobe alone. */
   ffmpegPath?: string;
-  /** Budget for the whole probe, ffprobe plus spot decode (default 5000 ms). */
+  /** Budget for the whole probe, ffprobe plus spot decode (default PROBE_TIMEOUT_MS). */
   timeoutMs?: number;
   audioStreamIndex?: number;
 }
@@ -30,6 +30,9 @@ interface FfprobeOutput {
 }
 
 const SPOT_DECODE_SECONDS = '0.5';
+// A hung ffprobe must end, but a good file must never be refused because the machine is busy:
+// a 5 s budget refused jfk.wav once while two Whisper decodes held both cores.
+export const PROBE_TIMEOUT_MS = 20_000;
 // Formats ffprobe "recognises" in arbitrary text; none of them carry audio we could transcribe.
 const TEXT_PSEUDO_FORMATS = new Set(['tty', 'txt', 'srt', 'webvtt', 'ass', 'subviewer', 'microdvd']);
 
@@ -68,7 +71,7 @@ async function checkFile(filePath: string): Promise<Result<number, ProbeErrorCod
  * accepted: the decoder yields the prefix that exists. WAV reports this as `truncated: true`.
  */
 export async function probeAudio(filePath: string, options: ProbeOptions): Promise<ProbeResult> {
-  const deadline = Date.now() + (options.timeoutMs ?? 5000);
+  const deadline = Date.now() + (options.timeoutMs ?? PROBE_TIMEOUT_MS);
   const streamIndex = options.audioStreamIndex ?? 0;
   const size = await checkFile(filePath);
   if (!size.ok) return size;
