@@ -30,7 +30,7 @@ function asMap(detected: { language: string; probability: number; probabilities?
  * language begins, so one window never mixes two languages (Whisper would translate the second).
  */
 export async function chooseWindowLanguage(
-  recognizer: SpeechRecognizer,
+  recognizer: Pick<SpeechRecognizer, 'detectLanguage'>,
   follower: LanguageFollower,
   samples: Float32Array,
   seek: number,
@@ -56,7 +56,8 @@ export async function chooseWindowLanguage(
       break;
     }
   }
-  // The whole window's detection encoded last is the one the decoder reuses; decide on it when no stretch spoke.
-  if (language === null) return ok({ language: follower.choose(probabilities), probabilities, cutAt: null });
+  // No stretch long enough to tell: keep the language being followed (a short tail or reply does not switch
+  // it); a first window decides on the whole window's detection, the one the decoder reuses.
+  if (language === null) return ok({ language: current ?? follower.choose(probabilities), probabilities, cutAt: null });
   return ok({ language, probabilities, cutAt });
 }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ok } from '../../src-shared/result';
+import type { SpeechRecognizer } from '../../src-main/asr/types';
+import { LanguageFollower } from '../../src-main/pipeline/language-follower';
+import { SpeechTimeline } from '../../src-main/pipeline/speech-timeline';
+import { chooseWindowLanguage } from '../../src-main/pipeline/window-language';
+
+const SR = 16_000;
+
+/** A detector that hears `language` with `probability` in any audio, and counts its calls. */
+function detector(language: string, probability: number): Pick<SpeechRecognizer, 'detectLanguage'> & { calls: number } {
+  const stub = {
+    calls: 0,
+    detectLanguage: (audio: Float32Array) => {
+      stub.calls += 1;
+      const probabilities = new Map([[language, probability], ['es', audio.length > 0 ? 1 - probability : 0]]);
+      return Promise.resolve(ok({ language, probability, probabilities }));
+    },
+  };
+  return stub;
+}
+
+function windowOf(spans: { start: number; end: number }[], seconds: number): { samples: Float32Array; timeline: SpeechTimeline } {
+  return { samples: new Float32Array(seconds * SR), timeline: SpeechTimeline.fromSpans(spans, seconds, 0) };
+}
+
+describe('chooseWindowLanguage', () => {
+  it('keeps the language being followed when no stretch of speech is long enough to tell (a 1.3 s tail)', async () => {
+    const follower = new LanguageFollower();
+    follower.choose(new Map([['es', 0.9]]));
+    const { samples, timeline } = windowOf([{ start: 0.1, end: 1.4 }], 1.5);
+    const chosen = await chooseWindowLanguage(detector('en', 0.79), follower, samples, 0, timeline);
+    expect(chosen.ok && chosen.value.language).toBe('es');
+    expect(follower.current).toBe('es');
+  });
+
+  it('switches when a stretch of at least 2 s is clearly another language', async () => {
+    const follower = new LanguageFollower();
+    follower.choose(new Map([['es', 0.9]]));
+    const { samples, timeline } = windowOf([{ start: 0.5, end: 4 }], 5);
+    const chosen = await chooseWindowLanguage(detector('en', 0.79), follower, samples, 0, timeline);
+    expect(chosen.ok && chosen.value.language).toBe('en');
+  });
+
+  it('lets a first window with only short speech decide on the whole window', async () => {
+    const follower = new LanguageFollower();
+    const { samples, timeline } = windowOf([{ start: 0.1, end: 1.4 }], 1.5);
+    const chosen = await chooseWindowLanguage(detector('en', 0.6), follower, samples, 0, timeline);
+    expect(chosen.ok && chosen.value.language).toBe('en');
+    expect(follower.current).toBe('en');
+  });
+});
