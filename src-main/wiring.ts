@@ -8,7 +8,7 @@ import type { TranscribeFileRequest, TranscribeProgress } from './pipeline/trans
 import type { RecordingEvent } from '../src-shared/recording-events';
 import { fail, ok, type Result } from '../src-shared/result';
 import type { Transcript } from '../src-shared/transcript';
-import { planExecution, type ExecutionPreference } from './asr/execution-provider';
+import { planExecution, type ExecutionPreference } from './onnx/execution-provider';
 import { WarmRecognizer } from './asr/warm-recognizer';
 import { loadWhisperRecognizer } from './asr/whisper-recognizer';
 import { channelDecoder } from './audio/channel-decoder';

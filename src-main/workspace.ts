@@ -8,7 +8,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { DiarizeJobPayload, ExportJobPayload, JobSummary, TranscriptionChoice } from '../src-shared/jobs';
 import { ok, type CodedError, type Result } from '../src-shared/result';
-import type { ExecutionPreference } from './asr/execution-provider';
+import type { ExecutionPreference } from './onnx/execution-provider';
 import { FfmpegAudioDecoder } from './audio/decoder';
 import type { AudioDecoder } from './audio/types';
 import type { FileDiarizer } from './diarization/file-diarizer';

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fail, ok, type Result } from '../../src-shared/result';
-import type { ExecutionPreference } from '../asr/execution-provider';
+import type { ExecutionPreference } from '../onnx/execution-provider';
 import { FfmpegAudioDecoder } from '../audio/decoder';
 import type { SpeakerCountHint } from '../diarization/diarize-audio';
 import { DEFAULT_EMBEDDING_MODEL_ID, findDiarizationModel, resolveDiarizationModels } from '../diarization/diarization-models';

@@ -8,7 +8,7 @@ import { checkModelArgs, MODEL_ARG_OPTIONS } from './model-args';
 import { resolve } from 'node:path';
 import type { JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
-import type { ExecutionPreference } from '../asr/execution-provider';
+import type { ExecutionPreference } from '../onnx/execution-provider';
 import type { ModelDtype } from '../models/catalog';
 import { defaultUserDataDir } from '../models/model-store';
 import { openWorkspace, type Workspace } from '../workspace';

@@ -6,7 +6,7 @@
 import type { TranscribeProgress } from '../pipeline/transcribe-request';
 import { fail, type Result } from '../../src-shared/result';
 import type { AsrTask, Transcript, TranscriptSegment } from '../../src-shared/transcript';
-import type { ExecutionPreference } from '../asr/execution-provider';
+import type { ExecutionPreference } from '../onnx/execution-provider';
 import type { ModelDtype } from '../models/catalog';
 import type { Engine } from '../wiring';
 

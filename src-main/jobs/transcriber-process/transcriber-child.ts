@@ -9,7 +9,7 @@
  */
 import { fail, type Result } from '../../../src-shared/result';
 import type { Transcript } from '../../../src-shared/transcript';
-import type { ExecutionPreference } from '../../asr/execution-provider';
+import type { ExecutionPreference } from '../../onnx/execution-provider';
 import { FfmpegAudioDecoder } from '../../audio/decoder';
 import { resolveDiarizationModels } from '../../diarization/diarization-models';
 import { OnnxFileDiarizer, type FileDiarization } from '../../diarization/file-diarizer';
