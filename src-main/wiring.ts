@@ -15,7 +15,7 @@ import { channelDecoder } from './audio/channel-decoder';
 import { FfmpegAudioDecoder } from './audio/decoder';
 import type { AudioProbeInfo } from './audio/types';
 import type { AudioDecoder } from './audio/types';
-import { DEFAULT_EMBEDDING_MODEL_ID, findInstalledDiarizationModel } from './diarization/diarization-models';
+import { DEFAULT_EMBEDDING_MODEL_ID, findInstalledDiarizationModel } from './models/diarization-catalog';
 import { DEFAULT_MODEL_ID, type ModelDtype } from './models/catalog';
 import { defaultUserModelsDir, resolveModel } from './models/model-store';
 import { createSpeechFinder, type SpeechFinder } from './pipeline/find-speech';
