@@ -7,7 +7,7 @@ import type { AsrTask, TranscriptSegment } from '../../src-shared/transcript';
 import type { ExecutionPreference } from '../onnx/execution-provider';
 import { fileExtension, writeTranscriptFile, EXPORT_FORMATS, type ExportFormat } from '../export/index';
 import type { ModelDtype } from '../models/catalog';
-import { createEngine } from '../wiring';
+import { createEngine } from '../app/engine';
 import { inBackground } from '../util/background';
 
 export interface RecordCommand {
