@@ -1,6 +1,8 @@
 /**
- * The one place where real adapters are chosen and joined: ffmpeg decoder, Silero VAD, Whisper on
- * onnxruntime-node, the model store. The CLI and the Electron main process both start here.
+ * The in-process engine: the real adapters for file transcription and recording chosen and joined (ffmpeg
+ * decoder, Silero VAD, Whisper on onnxruntime-node, the model store, the capture backend, the crash-safe
+ * WAV writer, the live ASR worker). src-main/app/ is the one folder where adapters are chosen; the CLI,
+ * the transcriber child and (through services.ts) the Electron main process and the bridge start here.
  */
 import { basename, join, resolve } from 'node:path';
 import type { EngineInfo } from '../../src-shared/ipc-contract';
