@@ -10,9 +10,9 @@ export default defineConfig({
           // The headless CLI is built from the same engine, without Electron.
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           // Live transcription runs in a worker thread (onnxruntime-node blocks the thread it runs on).
-          'live-asr-worker': resolve(__dirname, 'src-main/record/asr-worker/live-asr-worker.ts'),
+          'live-asr-worker': resolve(__dirname, 'src-main/app/live-asr-worker.ts'),
           // File transcription (import jobs) runs in a child process, off the main event loop.
-          'transcriber-child': resolve(__dirname, 'src-main/jobs/transcriber-process/transcriber-child.ts'),
+          'transcriber-child': resolve(__dirname, 'src-main/app/transcriber-child.ts'),
         },
       },
     },

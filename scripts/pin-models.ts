@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { pinCatalogModels, pinDiarizationModels } from '../src-main/models/pin-catalog';
-import type { DiarizationCatalogModel } from '../src-main/diarization/diarization-models';
+import type { DiarizationCatalogModel } from '../src-main/models/diarization-catalog';
 import type { CatalogModel } from '../src-main/models/catalog';
 
 const catalogPath = fileURLToPath(new URL('../models/catalog.json', import.meta.url));

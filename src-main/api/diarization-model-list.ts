@@ -8,7 +8,7 @@ import {
   findInstalledDiarizationModel,
   listDiarizationModels,
   type DiarizationCatalogModel,
-} from '../diarization/diarization-models';
+} from '../models/diarization-catalog';
 import { searchDirs, type ModelPlaces } from './model-list';
 
 const ROLE_LABELS: Record<DiarizationCatalogModel['role'], string> = {

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelDownloadProgress } from '../../src-shared/ipc-contract';
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
-import { findDiarizationModel, type DiarizationCatalogModel } from '../diarization/diarization-models';
+import { findDiarizationModel, type DiarizationCatalogModel } from '../models/diarization-catalog';
 import { filesForDtype, findCatalogModel, type CatalogModel } from '../models/catalog';
 import { downloadModelFiles } from '../models/downloader';
 import { resolveModel } from '../models/model-store';

@@ -4,7 +4,7 @@ import { parseId, parsePaths, parseSpeakerCountChoice, parseTranscriptionChoice 
 import type { JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { JobQueue } from '../jobs/job-queue';
-import type { Workspace } from '../workspace';
+import type { Workspace } from '../jobs/workspace';
 import { guarded } from './handler-guard';
 
 export interface QueueHandlerDeps {

@@ -2,13 +2,12 @@
  * Every wire method, answered from the engine and the workspace. Arguments are checked here (the page is
  * not trusted); what the page leaves out (model, language, devices) comes from the user's settings.
  */
-import type { AppSettings, WireHandlers } from '../../src-shared/ipc-contract';
+import type { AppSettings, EngineInfo, WireHandlers } from '../../src-shared/ipc-contract';
 import { parseId, parseRecordingStartRequest } from '../../src-shared/ipc-validation';
 import type { RecordingStartRequest } from '../../src-shared/recording-events';
-import { fail, ok } from '../../src-shared/result';
-import type { StartRecordingRequest } from '../record/recorder';
-import type { Engine } from '../wiring';
-import type { Workspace } from '../workspace';
+import { fail, ok, type Result } from '../../src-shared/result';
+import type { Recorder, StartRecordingRequest } from '../record/recorder';
+import type { Workspace } from '../jobs/workspace';
 import { listDiarizationModelEntries } from './diarization-model-list';
 import { guarded } from './handler-guard';
 import { createLibraryHandlers } from './library-handlers';
@@ -18,8 +17,14 @@ import { listModels, localModelDir, type ModelPlaces } from './model-list';
 import { createQueueHandlers } from './queue-handlers';
 import type { SettingsStore } from './settings-store';
 
+/** What the wire handlers use of the engine (app/engine.ts builds it). */
+export interface WireEngine {
+  info(): Promise<Result<EngineInfo>>;
+  readonly recorder: Recorder;
+}
+
 export interface WireHandlerDeps {
-  engine: Pick<Engine, 'info' | 'recorder'>;
+  engine: WireEngine;
   workspace: Pick<Workspace, 'library' | 'jobs' | 'drafts' | 'importFiles' | 'retranscribe' | 'diarize'>;
   settings: SettingsStore;
   places: ModelPlaces;

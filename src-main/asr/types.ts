@@ -1,6 +1,6 @@
 import type { Result } from '../../src-shared/result';
 import type { AsrTask, TranscriptWord } from '../../src-shared/transcript';
-import type { ExecutionReport } from './execution-provider';
+import type { ExecutionReport } from '../onnx/execution-provider';
 import type { SessionTimings } from './session-timing';
 
 /** A segment with times relative to the start of the window it came from. */

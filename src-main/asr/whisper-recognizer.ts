@@ -1,7 +1,7 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ModelDtype } from '../models/catalog';
-import type { ExecutionPreference, ExecutionReport } from './execution-provider';
+import type { ExecutionPreference, ExecutionReport } from '../onnx/execution-provider';
 import type { SessionTimings } from './session-timing';
 import type { AsrErrorCode, DecodingOptions, DetectedLanguage, LanguageProbabilities, RecognizeOptions, SpeechRecognizer, WindowTranscription } from './types';
 import { WhisperFeatures } from './whisper/fast-features';

@@ -3,7 +3,7 @@
  * the app in a browser on this machine. Prints one line with the URL (it carries the run's token) once
  * listening; Ctrl+C (or SIGTERM) stops the server and finalizes a running recording before exiting.
  */
-import { createAppServices } from '../api/app-services';
+import { createAppServices } from '../app/services';
 import { DEFAULT_RENDERER_DIR, startBridge } from './bridge-server';
 import { parseServeArgs, SERVE_USAGE } from './serve-args';
 import { openFailureLine } from '../cli/library-choice';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { checkModelArgs, MODEL_ARG_OPTIONS } from './model-args';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AsrTask } from '../../src-shared/transcript';
-import type { ExecutionPreference } from '../asr/execution-provider';
+import type { ExecutionPreference } from '../onnx/execution-provider';
 import type { ModelDtype } from '../models/catalog';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/index';
 

@@ -8,11 +8,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fail, ok, type Result } from '../../src-shared/result';
-import type { ExecutionPreference } from '../asr/execution-provider';
-import { FfmpegAudioDecoder } from '../audio/decoder';
+import type { ExecutionPreference } from '../onnx/execution-provider';
+import { createFileDiarizer } from '../app/diarizer';
 import type { SpeakerCountHint } from '../diarization/diarize-audio';
-import { DEFAULT_EMBEDDING_MODEL_ID, findDiarizationModel, resolveDiarizationModels } from '../diarization/diarization-models';
-import { OnnxFileDiarizer, type FileDiarization } from '../diarization/file-diarizer';
+import { DEFAULT_EMBEDDING_MODEL_ID, findDiarizationModel } from '../models/diarization-catalog';
+import type { FileDiarization } from '../diarization/file-diarizer';
 import { formatRttm } from '../diarization/rttm';
 import { defaultUserModelsDir } from '../models/model-store';
 import { ProgressBar } from './progress-bar';
@@ -133,31 +133,25 @@ export function diarizationJson(file: string, result: FileDiarization): string {
 }
 
 export async function runDiarize(command: DiarizeCommand): Promise<number> {
-  const decoder = FfmpegAudioDecoder.create();
-  if (!decoder.ok) {
-    process.stderr.write(`error ${decoder.error.code}: ${decoder.error.message}\n`);
-    return 1;
-  }
   const modelsDir = resolve(command.modelsDir ?? defaultUserModelsDir());
   const bar = new ProgressBar(process.stderr, !command.quiet);
-  const diarizer = new OnnxFileDiarizer({
-    decoder: decoder.value,
+  const created = createFileDiarizer({
     device: command.device,
-    models: (signal) =>
-      resolveDiarizationModels({
-        searchDirs: [modelsDir],
-        downloadDir: modelsDir,
-        embeddingModelId: command.embeddingModelId,
-        ...(signal ? { signal } : {}),
-        onProgress: (download) => bar.update(download.modelId, 'download', download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : 0),
-      }),
+    modelsDir,
+    embeddingModelId: command.embeddingModelId,
+    onDownload: (download) => bar.update(download.modelId, 'download', download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : 0),
   });
+  if (!created.ok) {
+    process.stderr.write(`error ${created.error.code}: ${created.error.message}\n`);
+    return 1;
+  }
+  const { decoder, diarizer } = created.value;
   let failures = 0;
   // Bad input is named at once, before any model loads or downloads.
   const good: string[] = [];
   for (const file of command.files) {
     const path = resolve(file);
-    const probe = await decoder.value.probe(path);
+    const probe = await decoder.probe(path);
     if (probe.ok) good.push(path);
     else {
       failures += 1;

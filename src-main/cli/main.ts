@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { safeFileName } from '../util/safe-file-name';
 import type { CodedError, Result } from '../../src-shared/result';
-import { createEngine, type Engine } from '../wiring';
+import { createEngine, type Engine } from '../app/engine';
 import { fileExtension, writeTranscriptFile } from '../export/index';
 import { parseTranscribeArgs, USAGE, type TranscribeCommand } from './args';
 import { ProgressBar } from './progress-bar';

@@ -2,7 +2,7 @@
 import { MAX_PROMPT_LENGTH } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AsrTask } from '../../src-shared/transcript';
-import type { ExecutionPreference } from '../asr/execution-provider';
+import type { ExecutionPreference } from '../onnx/execution-provider';
 import { isModelDtype, type ModelDtype } from '../models/catalog';
 
 export const MODEL_ARG_OPTIONS = {

@@ -4,10 +4,10 @@ import { dirname, join, basename } from 'node:path';
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AsrTask, TranscriptSegment } from '../../src-shared/transcript';
-import type { ExecutionPreference } from '../asr/execution-provider';
+import type { ExecutionPreference } from '../onnx/execution-provider';
 import { fileExtension, writeTranscriptFile, EXPORT_FORMATS, type ExportFormat } from '../export/index';
 import type { ModelDtype } from '../models/catalog';
-import { createEngine } from '../wiring';
+import { createEngine } from '../app/engine';
 import { inBackground } from '../util/background';
 
 export interface RecordCommand {

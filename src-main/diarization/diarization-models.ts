@@ -1,56 +1,21 @@
 /**
  * Where the two diarization models come from: a folder per model id (`<dir>/<id>/<file>`) in the user's
  * models folder or any extra folder (../shared/models in CI), else a verified download from the hub, as for
- * Whisper. The catalog lists them in models/catalog.json under "diarization".
+ * Whisper. The catalog's entries are models/diarization-catalog.ts.
  */
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import catalogJson from '../../models/catalog.json';
 import { fail, ok, type Result } from '../../src-shared/result';
-import type { CatalogFile } from '../models/catalog';
+import { DEFAULT_EMBEDDING_MODEL_ID, DEFAULT_SEGMENTATION_MODEL_ID, findDiarizationModel, findInstalledDiarizationModel } from '../models/diarization-catalog';
 import { downloadModelFiles, type DownloadProgress } from '../models/downloader';
 import { WESPEAKER_FBANK } from './embedding-model';
 import type { FbankOptions } from './fbank';
 import { CAMPPLUS_SPEAKER_THRESHOLD } from './piece-clustering';
-
-export type DiarizationModelRole = 'segmentation' | 'embedding';
-
-export interface DiarizationCatalogModel {
-  id: string;
-  role: DiarizationModelRole;
-  repo: string;
-  revision: string;
-  license: string;
-  file: CatalogFile;
-  approxDownloadMB: number;
-  /** Embedding models: values per embedding. */
-  dimension?: number;
-  /** Embedding models: the fbank the model was trained with. */
-  frontEnd?: FbankOptions;
-  /** Embedding models: cosine similarity below which two groups of ~2 s pieces are different speakers. */
-  speakerThreshold?: number;
-  /** Embedding models: whether `speakerThreshold` was measured on this model's own trials (see docs/diarization.md). */
-  calibrated?: boolean;
-}
 
 /** What the pipeline needs to know about an embedding model besides its file. */
 export interface EmbeddingProfile {
   modelId: string;
   frontEnd: FbankOptions;
   speakerThreshold: number;
-}
-
-const catalog = catalogJson as unknown as { diarization: DiarizationCatalogModel[] };
-
-export const DEFAULT_SEGMENTATION_MODEL_ID = 'pyannote-segmentation-3.0';
-export const DEFAULT_EMBEDDING_MODEL_ID = 'campplus-3dspeaker-zh_en-common';
-
-export function listDiarizationModels(): readonly DiarizationCatalogModel[] {
-  return catalog.diarization;
-}
-
-export function findDiarizationModel(id: string): DiarizationCatalogModel | undefined {
-  return catalog.diarization.find((model) => model.id === id);
 }
 
 /** The front end and clustering threshold of a catalog embedding model (WeSpeaker's front end for unknown ids). */
@@ -81,24 +46,6 @@ export interface ResolveDiarizationRequest {
   baseUrl?: string;
   signal?: AbortSignal;
   onProgress?: (progress: DownloadProgress & { modelId: string }) => void;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** The installed file of a catalog model in one of `searchDirs`, or null (never downloads). */
-export async function findInstalledDiarizationModel(modelId: string, searchDirs: readonly string[]): Promise<string | null> {
-  const model = findDiarizationModel(modelId);
-  if (!model) return null;
-  for (const searchDir of searchDirs) {
-    const candidate = join(searchDir, model.id, model.file.path);
-    if (await exists(candidate)) return candidate;
-  }
-  return null;
 }
 
 async function resolveOne(modelId: string, request: ResolveDiarizationRequest): Promise<Result<string>> {

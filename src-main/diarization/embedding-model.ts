@@ -1,6 +1,6 @@
 import { Tensor } from 'onnxruntime-node';
 import { fail, ok, type Result } from '../../src-shared/result';
-import type { ExecutionReport } from '../asr/execution-provider';
+import type { ExecutionReport } from '../onnx/execution-provider';
 import { FBANK_BINS, FBANK_FRAME_LENGTH, KaldiFbank, subtractFrameMean, type FbankOptions } from './fbank';
 import {
   declaredDimension,

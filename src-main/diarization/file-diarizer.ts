@@ -4,7 +4,7 @@
  * audio is streamed from ffmpeg, so memory stays bounded for recordings of any length.
  */
 import { fail, ok, type Result } from '../../src-shared/result';
-import type { ExecutionPreference, ExecutionReport } from '../asr/execution-provider';
+import type { ExecutionPreference, ExecutionReport } from '../onnx/execution-provider';
 import type { AudioDecoder } from '../audio/types';
 import { diarizeChunks, type DiarizationModels, type DiarizationResult, type SpeakerCountHint } from './diarize-audio';
 import type { DiarizationModelPaths } from './diarization-models';

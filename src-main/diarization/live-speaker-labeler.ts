@@ -6,7 +6,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { ok, type Result } from '../../src-shared/result';
-import type { ExecutionPreference } from '../asr/execution-provider';
+import type { ExecutionPreference } from '../onnx/execution-provider';
 import { embeddingProfile } from './diarization-models';
 import { loadOnnxEmbedder, type SpeakerEmbedder } from './embedding-model';
 import { OnlineSpeakerTracker } from './online-speakers';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InferenceSession } from 'onnxruntime-node';
 import { fail, ok, type Result } from '../../src-shared/result';
-import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from '../asr/execution-provider';
+import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from '../onnx/execution-provider';
 
 export type DiarizationModelErrorCode = 'DIARIZATION_MODEL_NOT_FOUND' | 'DIARIZATION_MODEL_INVALID';
 

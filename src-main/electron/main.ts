@@ -15,7 +15,7 @@ import {
   type Session,
 } from 'electron';
 import { basename, extname, join } from 'node:path';
-import { createAppServices } from '../api/app-services';
+import { createAppServices } from '../app/services';
 import { installLastResortHandlers } from '../util/last-resort';
 import type { AppServices } from '../api/types';
 import { writeFileAtomic } from '../export/write-file';

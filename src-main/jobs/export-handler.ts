@@ -13,7 +13,7 @@ import type { Transcript } from '../../src-shared/transcript';
 import { fileExtension, isExportFormat, renderTranscriptBytes, type ExportFormat, type ExportOptions } from '../export';
 import { syncFolder } from '../export/write-file';
 import { speakerTurnsWithNames, transcriptWithSpeakerNames } from '../library/named-transcript';
-import type { JobHandlerDeps } from './handlers';
+import type { JobHandlerDeps } from './handler-deps';
 import { safeFileName, tempFileName } from '../util/safe-file-name';
 import { jobCancelled } from './transcription-steps';
 import type { JobContext, JobHandler } from './types';

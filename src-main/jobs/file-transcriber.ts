@@ -6,9 +6,8 @@
 import type { TranscribeProgress } from '../pipeline/transcribe-request';
 import { fail, type Result } from '../../src-shared/result';
 import type { AsrTask, Transcript, TranscriptSegment } from '../../src-shared/transcript';
-import type { ExecutionPreference } from '../asr/execution-provider';
+import type { ExecutionPreference } from '../onnx/execution-provider';
 import type { ModelDtype } from '../models/catalog';
-import type { Engine } from '../wiring';
 
 export interface FileTranscribeRequest {
   path: string;
@@ -50,11 +49,17 @@ export interface FileTranscriber {
   dispose(): Promise<void>;
 }
 
+/** What InProcessFileTranscriber needs of the in-process engine (app/engine.ts builds it). */
+export interface InProcessEngine {
+  transcribeFile(request: Omit<FileTranscribeRequest, 'device'>, onProgress?: (progress: TranscribeProgress) => void, signal?: AbortSignal): Promise<Result<Transcript>>;
+  dispose(): Promise<void>;
+}
+
 /** The engine in this process: simple, but its inference blocks this thread while it runs. */
 export class InProcessFileTranscriber implements FileTranscriber {
   private disposed = false;
 
-  constructor(private readonly engine: Pick<Engine, 'transcribeFile' | 'dispose'>) {}
+  constructor(private readonly engine: InProcessEngine) {}
 
   async transcribe(request: FileTranscribeRequest, onProgress: FileTranscribeProgressListener = () => undefined, signal?: AbortSignal): Promise<Result<Transcript>> {
     if (this.disposed) return fail('ENGINE_DISPOSED', 'The transcriber has been disposed.', request.path);

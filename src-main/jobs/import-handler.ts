@@ -11,7 +11,7 @@ import { fail, ok, type Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
 import { DEFAULT_USER_NAME, storeSeparated, transcribeChannelsForJob, type SeparatedTranscription } from './channel-speakers';
 import { extractPlayableAudio } from './extract-audio';
-import type { JobHandlerDeps } from './handlers';
+import type { JobHandlerDeps } from './handler-deps';
 import { moveFileAtomic } from './media-files';
 import { jobCancelled, markTranscribing, settleMeetingAfterFailure, storeTranscript, transcribeForJob, transcribeRequest } from './transcription-steps';
 import type { JobContext, JobHandler } from './types';

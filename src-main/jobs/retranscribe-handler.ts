@@ -6,7 +6,7 @@
 import type { JobResult, RetranscribeJobPayload } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { DEFAULT_USER_NAME, isChannelSeparated, storeSeparated, transcribeChannelsForJob } from './channel-speakers';
-import type { JobHandlerDeps } from './handlers';
+import type { JobHandlerDeps } from './handler-deps';
 import { jobCancelled, markTranscribing, settleMeetingAfterFailure, storeTranscript, transcribeForJob, transcribeRequest } from './transcription-steps';
 import type { JobContext, JobHandler } from './types';
 

@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../../src-shared/result';
-import type { DiarizationCatalogModel } from '../diarization/diarization-models';
+import type { DiarizationCatalogModel } from './diarization-catalog';
 import type { CatalogFile, CatalogModel } from './catalog';
 import { fetchMetadata, fileUrl } from './downloader';
 

@@ -5,7 +5,7 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppServices } from '../../src-main/api/app-services';
+import { createAppServices } from '../../src-main/app/services';
 import type { AppServices, AppServicesOptions } from '../../src-main/api/types';
 import { makeTempDir } from '../audio/helpers';
 import { realModelDir, REQUIRE_MODELS, TINY_DIARIZATION, TINY_MULTILINGUAL } from '../support/paths';

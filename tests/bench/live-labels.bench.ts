@@ -23,7 +23,7 @@ import { loadOnnxSegmenter } from '../../src-main/diarization/segmentation-model
 import { SileroLaneVad } from '../../src-main/diarization/silero-lanes';
 import type { CaptureBackend } from '../../src-main/record/capture-types';
 import { SyntheticSource } from '../../src-main/record/capture/synthetic-source';
-import { createEngine } from '../../src-main/wiring';
+import { createEngine } from '../../src-main/app/engine';
 import { anyRealWhisper, REAL_EMBEDDING_MODEL, REAL_SEGMENTATION_MODEL, SHARED_AUDIO, SHARED_MODELS } from '../support/paths';
 
 const { values } = parseArgs({ options: { 'model-dir': { type: 'string' } } });

@@ -16,7 +16,7 @@ import { FfmpegAudioDecoder } from '../../src-main/audio/decoder';
 import type { AudioSource, CaptureBackend } from '../../src-main/record/capture-types';
 import { StreamingResampler } from '../../src-main/record/capture/resampler';
 import { SyntheticSource } from '../../src-main/record/capture/synthetic-source';
-import { createEngine } from '../../src-main/wiring';
+import { createEngine } from '../../src-main/app/engine';
 import { ensureTinyModels } from '../setup/generate-models';
 import { anyRealWhisper, SHARED_AUDIO, TINY_MULTILINGUAL } from '../support/paths';
 

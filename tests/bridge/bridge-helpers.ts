@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import type { BridgeServerMessage } from '../../src-shared/bridge-protocol';
 import type { WireEvent } from '../../src-shared/ipc-contract';
 import type { Result } from '../../src-shared/result';
-import { createAppServices } from '../../src-main/api/app-services';
+import { createAppServices } from '../../src-main/app/services';
 import type { AppServices, AppServicesOptions } from '../../src-main/api/types';
 import type { RunningBridge } from '../../src-main/bridge/bridge-server';
 import { TINY_MULTILINGUAL } from '../support/paths';

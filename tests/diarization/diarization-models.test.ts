@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findInstalledDiarizationModel, resolveDiarizationModels } from '../../src-main/diarization/diarization-models';
+import { resolveDiarizationModels } from '../../src-main/diarization/diarization-models';
+import { findInstalledDiarizationModel } from '../../src-main/models/diarization-catalog';
 import { makeTempDir } from '../audio/helpers';
 import { LocalHub } from '../support/local-hub';
 import { TINY_DIARIZATION, TINY_EMBEDDING_MODEL, TINY_SEGMENTATION_MODEL } from '../support/paths';

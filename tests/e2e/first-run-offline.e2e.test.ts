@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppServices } from '../../src-main/api/app-services';
+import { createAppServices } from '../../src-main/app/services';
 import type { AppServices } from '../../src-main/api/types';
 import { startBridge, type RunningBridge } from '../../src-main/bridge/bridge-server';
 import { listCatalogModels } from '../../src-main/models/catalog';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppServices } from '../../src-main/api/app-services';
+import { createAppServices } from '../../src-main/app/services';
 import type { AppServices } from '../../src-main/api/types';
 import { startBridge, type RunningBridge } from '../../src-main/bridge/bridge-server';
 import { DEFAULT_MODEL_ID, filesForDtype, findCatalogModel } from '../../src-main/models/catalog';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import mammoth from 'mammoth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppServices } from '../../src-main/api/app-services';
+import { createAppServices } from '../../src-main/app/services';
 import type { AppServices } from '../../src-main/api/types';
 import { startBridge, type RunningBridge } from '../../src-main/bridge/bridge-server';
 import { openLibrary } from '../../src-main/library/sqlite-library-store';

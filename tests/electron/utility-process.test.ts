@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_SERVICE_NAME, utilityProcessLauncher, type UtilityProcessLike, type UtilityProcessModule } from '../../src-main/electron/utility-process-launcher';
 import { ChildTranscriber } from '../../src-main/jobs/transcriber-process/child-transcriber';
 import { forkLauncher } from '../../src-main/jobs/transcriber-process/engine-child-process';
-import { openWorkspace } from '../../src-main/workspace';
+import { openWorkspace } from '../../src-main/app/workspace';
 import { audioFile, ffmpeg, makeTempDir, realDecoder } from '../audio/helpers';
 import { eventually, isRunning } from '../jobs/handlers/handler-fixtures';
 import { untilFinal } from '../jobs/integration/workspace-helpers';

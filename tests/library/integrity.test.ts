@@ -15,7 +15,7 @@ import { checkLibraryIntegrity } from '../../src-main/library/library-integrity'
 import { LOCATION_FILE_NAME } from '../../src-main/library/library-location';
 import { libraryPath, openLibraryDatabase } from '../../src-main/library/open-library-database';
 import { SqliteLibraryStore } from '../../src-main/library/sqlite-library-store';
-import { openWorkspace } from '../../src-main/workspace';
+import { openWorkspace } from '../../src-main/app/workspace';
 import { makeTempDir } from '../audio/helpers';
 import { seededRandom } from '../export/fixtures';
 import { REPO_ROOT } from '../support/paths';

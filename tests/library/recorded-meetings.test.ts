@@ -9,8 +9,9 @@ import type { RecordingEvent } from '../../src-shared/recording-events';
 import type { TranscriptSegment } from '../../src-shared/transcript';
 import type { FileTranscriber } from '../../src-main/jobs/file-transcriber';
 import { storeRecordedMeetings } from '../../src-main/library/recorded-meetings';
-import { openWorkspace, type Workspace } from '../../src-main/workspace';
-import { createEngine, type Engine } from '../../src-main/wiring';
+import { openWorkspace } from '../../src-main/app/workspace';
+import type { Workspace } from '../../src-main/jobs/workspace';
+import { createEngine, type Engine } from '../../src-main/app/engine';
 import { makeTempDir } from '../audio/helpers';
 import { doubleLiveModels, MONO_16K, ScriptedCapture, utteranceSchedule } from '../support/session-doubles';
 

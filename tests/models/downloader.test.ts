@@ -113,7 +113,7 @@ describe('pinCatalogModels', () => {
 
   it('pins the diarization models from the real catalog the same way', async () => {
     const { pinDiarizationModels } = await import('../../src-main/models/pin-catalog');
-    const { listDiarizationModels } = await import('../../src-main/diarization/diarization-models');
+    const { listDiarizationModels } = await import('../../src-main/models/diarization-catalog');
     const catalog = listDiarizationModels().map((model) => ({ ...model, repo: 'org/model' }));
     expect(catalog.map((model) => model.role).sort()).toEqual(['embedding', 'embedding', 'segmentation']);
     const onnx = randomBytes(50_000);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import { SystemCaptureBackend } from '../../src-main/record/capture/system-capture-backend';
-import { createEngine, type Engine } from '../../src-main/wiring';
+import { createEngine, type Engine } from '../../src-main/app/engine';
 import { audioFile, decodeAll, makeTempDir, realDecoder } from '../audio/helpers';
 import { startPrivatePulse, type PrivatePulse } from '../setup/pulse';
 import { anyRealWhisper, TINY_MULTILINGUAL } from '../support/paths';

@@ -59,8 +59,10 @@ export async function startPrivatePulse(): Promise<PulseStart> {
       '-F',
       path.join(dir, 'default.pa'),
       '--daemonize=no',
-      // An orphan (its worker killed by a signal) exits by itself a minute after its last client left.
-      '--exit-idle-time=60',
+      // An orphan (its worker killed by a signal) exits by itself ten minutes after its last client left. Not
+      // sooner: a suite's tests without audio can outlast a minute under load (the app e2e's import ran 99 s
+      // after its recording on a loaded machine, and the daemon was gone when its afterAll unloaded the mic).
+      '--exit-idle-time=600',
       '--use-pid-file=no',
       '--log-target=stderr',
       '--log-level=error',

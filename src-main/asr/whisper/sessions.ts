@@ -1,5 +1,5 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from '../execution-provider';
+import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from '../../onnx/execution-provider';
 import type { SessionTimings } from '../session-timing';
 import type { WhisperArchitecture } from './model-files';
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail, type Result } from '../../../src-shared/result';
 import type { Transcript } from '../../../src-shared/transcript';
-import type { ExecutionPreference } from '../../asr/execution-provider';
+import type { ExecutionPreference } from '../../onnx/execution-provider';
 import type { FileDiarization, FileDiarizeProgress, FileDiarizeRequest, FileDiarizer } from '../../diarization/file-diarizer';
 import type { FileTranscribeProgressListener, FileTranscribeRequest, FileTranscriber } from '../file-transcriber';
 import type { FromTranscriberChild, ToTranscriberChild, TranscriberChildOptions } from './protocol';

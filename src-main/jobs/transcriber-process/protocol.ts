@@ -5,7 +5,7 @@
  */
 import type { Result } from '../../../src-shared/result';
 import type { AsrTask, Transcript, TranscriptSegment } from '../../../src-shared/transcript';
-import type { ExecutionPreference } from '../../asr/execution-provider';
+import type { ExecutionPreference } from '../../onnx/execution-provider';
 import type { SpeakerCountHint } from '../../diarization/diarize-audio';
 import type { FileDiarization, FileDiarizeProgress } from '../../diarization/file-diarizer';
 import type { ModelDtype } from '../../models/catalog';

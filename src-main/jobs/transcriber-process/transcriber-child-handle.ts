@@ -16,14 +16,14 @@ const STDERR_TAIL_CHARS = 2000;
 
 /**
  * From source (this module is a .ts file: tests, tsx), a small .mjs bootstrap registers tsx and imports
- * transcriber-child.ts. Bundled, this module sits in out/main (or out/main/chunks) and the entry is
- * out/main/transcriber-child.js.
+ * app/transcriber-child.ts (the child's composition root). Bundled, this module sits in out/main (or
+ * out/main/chunks) and the entry is out/main/transcriber-child.js.
  */
 export function transcriberChildTarget(): Result<ChildEntry> {
   const here = fileURLToPath(import.meta.url);
   const dir = dirname(here);
   if (here.endsWith('.ts')) {
-    return ok({ modulePath: join(dir, 'dev-bootstrap.mjs'), args: [pathToFileURL(join(dir, 'transcriber-child.ts')).href] });
+    return ok({ modulePath: join(dir, 'dev-bootstrap.mjs'), args: [pathToFileURL(join(dir, '..', '..', 'app', 'transcriber-child.ts')).href] });
   }
   const candidates = [join(dir, 'transcriber-child.js'), join(dir, '..', 'transcriber-child.js')];
   const entry = candidates.find((candidate) => existsSync(candidate));

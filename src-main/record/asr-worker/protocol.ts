@@ -1,7 +1,7 @@
 import type { RecordingEvent } from '../../../src-shared/recording-events';
 import type { CodedError } from '../../../src-shared/result';
 import type { AsrTask } from '../../../src-shared/transcript';
-import type { ExecutionPreference } from '../../asr/execution-provider';
+import type { ExecutionPreference } from '../../onnx/execution-provider';
 import type { ModelDtype } from '../../models/catalog';
 
 /** What the live ASR worker loads and how it transcribes (given as workerData). */

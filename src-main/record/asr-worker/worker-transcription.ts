@@ -9,11 +9,11 @@ import type { FromLiveAsrWorker, LiveAsrWorkerConfig, ToLiveAsrWorker } from './
 
 const RELEASE_TIMEOUT_MS = 15_000;
 
-/** The worker entry: the TypeScript source through tsx when running from source, the bundled .js otherwise. */
+/** The worker entry (app/live-asr-worker.ts): the TypeScript source through tsx when running from source, the bundled .js otherwise. */
 function spawnWorker(config: LiveAsrWorkerConfig): Result<Worker> {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) {
-    const entry = pathToFileURL(join(dirname(here), 'live-asr-worker.ts')).href;
+    const entry = pathToFileURL(join(dirname(here), '..', '..', 'app', 'live-asr-worker.ts')).href;
     return ok(new Worker(join(dirname(here), 'dev-bootstrap.mjs'), { workerData: { entry, config } }));
   }
   // Bundled: this module sits in out/main or out/main/chunks, the entry in out/main.

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMeetingExport } from '../../../src-main/api/export-rendering';
 import { createExportHandler } from '../../../src-main/jobs/export-handler';
-import type { JobHandlerDeps } from '../../../src-main/jobs/handlers';
+import type { JobHandlerDeps } from '../../../src-main/jobs/handler-deps';
 import type { SqliteLibraryStore } from '../../../src-main/library/sqlite-library-store';
 import { safeFileName } from '../../../src-main/util/safe-file-name';
 import { makeTempDir } from '../../audio/helpers';

@@ -14,7 +14,7 @@ import { InProcessFileTranscriber } from '../../../src-main/jobs/file-transcribe
 import { createJobHandlers } from '../../../src-main/jobs/handlers';
 import type { JobHandler, JobHandlers } from '../../../src-main/jobs/types';
 import type { SqliteLibraryStore } from '../../../src-main/library/sqlite-library-store';
-import { createEngine } from '../../../src-main/wiring';
+import { createEngine } from '../../../src-main/app/engine';
 import { audioFile, makeTempDir, realDecoder } from '../../audio/helpers';
 import { parseSrtCues, parseVttCues } from '../../export/parsers';
 import { TINY_MULTILINGUAL } from '../../support/paths';

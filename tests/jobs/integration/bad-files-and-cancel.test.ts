@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent, JobSummary } from '../../../src-shared/jobs';
 import { ChildTranscriber } from '../../../src-main/jobs/transcriber-process/child-transcriber';
-import type { Workspace } from '../../../src-main/workspace';
+import type { Workspace } from '../../../src-main/jobs/workspace';
 import { audioFile, ffmpeg, makeTempDir, realDecoder } from '../../audio/helpers';
 import { enqueuedIds, openTestWorkspace, untilFinal } from './workspace-helpers';
 

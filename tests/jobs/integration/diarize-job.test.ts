@@ -11,7 +11,7 @@ import { renderMeetingExport } from '../../../src-main/api/export-rendering';
 import { scoreDiarization } from '../../../src-main/diarization/der';
 import { parseRttm } from '../../../src-main/diarization/rttm';
 import type { SpeakerTurn } from '../../../src-main/diarization/types';
-import type { Workspace } from '../../../src-main/workspace';
+import type { Workspace } from '../../../src-main/jobs/workspace';
 import { ffmpeg, makeTempDir, realDecoder } from '../../audio/helpers';
 import { converse, EspeakSpeech, SENTENCES } from '../../diarization/espeak-speech';
 import { TINY_DIARIZATION } from '../../support/paths';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Workspace } from '../../../src-main/workspace';
+import type { Workspace } from '../../../src-main/jobs/workspace';
 import { makeTempDir, realDecoder } from '../../audio/helpers';
 import { buildImportFolder } from './import-fixtures';
 import { enqueuedIds, openTestWorkspace, untilFinal } from './workspace-helpers';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent, JobSummary } from '../../../src-shared/jobs';
-import type { Workspace } from '../../../src-main/workspace';
+import type { Workspace } from '../../../src-main/jobs/workspace';
 import { audioFile, ffmpeg, makeTempDir, realDecoder } from '../../audio/helpers';
 import { REPO_ROOT, TINY_MULTILINGUAL } from '../../support/paths';
 import { enqueuedIds, openTestWorkspace, untilFinal } from './workspace-helpers';

@@ -1,6 +1,7 @@
 /** Opening a real workspace (SQLite, ffmpeg, the transcriber child on the generated tiny Whisper) and waiting on its jobs. */
 import type { JobState, JobSummary } from '../../../src-shared/jobs';
-import { openWorkspace, type Workspace, type WorkspaceOptions } from '../../../src-main/workspace';
+import { openWorkspace, type WorkspaceOptions } from '../../../src-main/app/workspace';
+import type { Workspace } from '../../../src-main/jobs/workspace';
 import { TINY_MULTILINGUAL } from '../../support/paths';
 
 export const FINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];

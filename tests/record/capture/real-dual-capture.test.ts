@@ -15,7 +15,7 @@ import type { CaptureBackend } from '../../../src-main/record/capture-types';
 import { DualSource } from '../../../src-main/record/capture/dual-source';
 import { StreamingResampler } from '../../../src-main/record/capture/resampler';
 import { SystemCaptureBackend } from '../../../src-main/record/capture/system-capture-backend';
-import { createEngine, type Engine } from '../../../src-main/wiring';
+import { createEngine, type Engine } from '../../../src-main/app/engine';
 import { audioFile, decodeAll, makeTempDir, realDecoder } from '../../audio/helpers';
 import { startPrivatePulse, type PrivatePulse } from '../../setup/pulse';
 import { TINY_MULTILINGUAL } from '../../support/paths';

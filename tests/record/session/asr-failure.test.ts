@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../../src-shared/recording-events';
-import { createEngine } from '../../../src-main/wiring';
+import { createEngine } from '../../../src-main/app/engine';
 import { makeTempDir } from '../../audio/helpers';
 import { EnergyVad } from '../../support/energy-vad';
 import { doubleLiveModels, MONO_16K, ScriptedCapture, utteranceSchedule } from '../../support/session-doubles';

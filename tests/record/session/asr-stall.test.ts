@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../../src-shared/recording-events';
-import { createEngine, type Engine } from '../../../src-main/wiring';
+import { createEngine, type Engine } from '../../../src-main/app/engine';
 import { makeTempDir } from '../../audio/helpers';
 import { seededRandom } from '../disk/wav-test-helpers';
 import { doubleLiveModels, MONO_16K, ScriptedCapture, settledMemory, StalledRecognizer, utteranceSchedule } from '../../support/session-doubles';

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../../src-shared/recording-events';
-import { createEngine } from '../../../src-main/wiring';
+import { createEngine } from '../../../src-main/app/engine';
 import { makeTempDir, realDecoder } from '../../audio/helpers';
 import { FastToneRecognizer } from '../../support/fast-tone-recognizer';
 import { doubleLiveModels, leastSquaresSlope, MONO_16K, ScriptedCapture, settledMemory, utteranceSchedule, type SettledMemory } from '../../support/session-doubles';

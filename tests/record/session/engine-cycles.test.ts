@@ -14,7 +14,7 @@ import type { SyntheticSource } from '../../../src-main/record/capture/synthetic
 import { loadLiveModels } from '../../../src-main/record/live-models';
 import type { LiveModels } from '../../../src-main/record/recorder';
 import { SileroVad } from '../../../src-main/vad/silero-vad';
-import { createEngine, type Engine } from '../../../src-main/wiring';
+import { createEngine, type Engine } from '../../../src-main/app/engine';
 import type { SignalGenerator } from '../../../src-main/record/capture/synthetic-source';
 import { audioFile, decodeAll, makeTempDir, realDecoder } from '../../audio/helpers';
 import { TINY_MULTILINGUAL } from '../../support/paths';

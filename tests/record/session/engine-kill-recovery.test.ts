@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../../src-shared/recording-events';
 import type { RecordingSidecar } from '../../../src-main/record/disk/recording-sidecar';
-import { createEngine } from '../../../src-main/wiring';
+import { createEngine } from '../../../src-main/app/engine';
 import { decodeAll, makeTempDir, realDecoder } from '../../audio/helpers';
 import { seededRandom } from '../disk/wav-test-helpers';
 import { readHeader, runCleanups, tempFilesIn } from './session-helpers';

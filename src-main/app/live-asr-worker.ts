@@ -4,12 +4,12 @@
  * the capture callbacks and the disk writer; here it stalls nothing but itself.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadWhisperRecognizer } from '../../asr/whisper-recognizer';
-import { loadLiveSpeakerLabeler, type LiveSpeakerLabeler } from '../../diarization/live-speaker-labeler';
-import { SileroVad } from '../../vad/silero-vad';
-import { LiveTranscriber } from '../live-transcriber';
-import { loadLiveModels } from '../live-models';
-import type { FromLiveAsrWorker, LiveAsrWorkerConfig, ToLiveAsrWorker } from './protocol';
+import { loadWhisperRecognizer } from '../asr/whisper-recognizer';
+import { loadLiveSpeakerLabeler, type LiveSpeakerLabeler } from '../diarization/live-speaker-labeler';
+import { SileroVad } from '../vad/silero-vad';
+import { LiveTranscriber } from '../record/live-transcriber';
+import { loadLiveModels } from '../record/live-models';
+import type { FromLiveAsrWorker, LiveAsrWorkerConfig, ToLiveAsrWorker } from '../record/asr-worker/protocol';
 
 const port = parentPort;
 if (!port) throw new Error('live-asr-worker must run as a worker thread');

@@ -1,3 +1,9 @@
+/**
+ * Where an onnxruntime session runs: the execution-provider choice (GPU first when wanted and present, CPU
+ * always last) shared by every ONNX model the engine opens (Whisper's sessions, the diarization models).
+ * The Silero VAD stays on one CPU thread by design (a tiny model called every 32 ms), so it opens its session
+ * without a plan.
+ */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

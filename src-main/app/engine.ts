@@ -1,31 +1,33 @@
 /**
- * The one place where real adapters are chosen and joined: ffmpeg decoder, Silero VAD, Whisper on
- * onnxruntime-node, the model store. The CLI and the Electron main process both start here.
+ * The in-process engine: the real adapters for file transcription and recording chosen and joined (ffmpeg
+ * decoder, Silero VAD, Whisper on onnxruntime-node, the model store, the capture backend, the crash-safe
+ * WAV writer, the live ASR worker). src-main/app/ is the one folder where adapters are chosen; the CLI,
+ * the transcriber child and (through services.ts) the Electron main process and the bridge start here.
  */
 import { basename, join, resolve } from 'node:path';
-import type { EngineInfo } from '../src-shared/ipc-contract';
-import type { TranscribeFileRequest, TranscribeProgress } from './pipeline/transcribe-request';
-import type { RecordingEvent } from '../src-shared/recording-events';
-import { fail, ok, type Result } from '../src-shared/result';
-import type { Transcript } from '../src-shared/transcript';
-import { planExecution, type ExecutionPreference } from './asr/execution-provider';
-import { WarmRecognizer } from './asr/warm-recognizer';
-import { loadWhisperRecognizer } from './asr/whisper-recognizer';
-import { channelDecoder } from './audio/channel-decoder';
-import { FfmpegAudioDecoder } from './audio/decoder';
-import type { AudioProbeInfo } from './audio/types';
-import type { AudioDecoder } from './audio/types';
-import { DEFAULT_EMBEDDING_MODEL_ID, findInstalledDiarizationModel } from './diarization/diarization-models';
-import { DEFAULT_MODEL_ID, type ModelDtype } from './models/catalog';
-import { defaultUserModelsDir, resolveModel } from './models/model-store';
-import { createSpeechFinder, type SpeechFinder } from './pipeline/find-speech';
-import { transcribeFile } from './pipeline/transcribe-file';
-import type { CaptureBackend } from './record/capture-types';
-import { createEngineResampler } from './record/capture/engine-resampler';
-import { SystemCaptureBackend } from './record/capture/system-capture-backend';
-import { CrashSafeWavWriter, recoverInterruptedRecordings } from './record/disk';
-import { openWorkerTranscription } from './record/asr-worker/worker-transcription';
-import { inProcessTranscription, Recorder, type LiveModels, type StartRecordingRequest } from './record/recorder';
+import type { EngineInfo } from '../../src-shared/ipc-contract';
+import type { TranscribeFileRequest, TranscribeProgress } from '../pipeline/transcribe-request';
+import type { RecordingEvent } from '../../src-shared/recording-events';
+import { fail, ok, type Result } from '../../src-shared/result';
+import type { Transcript } from '../../src-shared/transcript';
+import { planExecution, type ExecutionPreference } from '../onnx/execution-provider';
+import { WarmRecognizer } from '../asr/warm-recognizer';
+import { loadWhisperRecognizer } from '../asr/whisper-recognizer';
+import { channelDecoder } from '../audio/channel-decoder';
+import { FfmpegAudioDecoder } from '../audio/decoder';
+import type { AudioProbeInfo } from '../audio/types';
+import type { AudioDecoder } from '../audio/types';
+import { DEFAULT_EMBEDDING_MODEL_ID, findInstalledDiarizationModel } from '../models/diarization-catalog';
+import { DEFAULT_MODEL_ID, type ModelDtype } from '../models/catalog';
+import { defaultUserModelsDir, resolveModel } from '../models/model-store';
+import { createSpeechFinder, type SpeechFinder } from '../pipeline/find-speech';
+import { transcribeFile } from '../pipeline/transcribe-file';
+import type { CaptureBackend } from '../record/capture-types';
+import { createEngineResampler } from '../record/capture/engine-resampler';
+import { SystemCaptureBackend } from '../record/capture/system-capture-backend';
+import { CrashSafeWavWriter, recoverInterruptedRecordings } from '../record/disk';
+import { openWorkerTranscription } from '../record/asr-worker/worker-transcription';
+import { inProcessTranscription, Recorder, type LiveModels, type StartRecordingRequest } from '../record/recorder';
 
 export const ENGINE_VERSION = '0.1.0';
 

@@ -7,16 +7,16 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { WireEvent } from '../../src-shared/ipc-contract';
 import { fail, ok, type Result } from '../../src-shared/result';
-import { createEngine } from '../wiring';
-import { openWorkspace } from '../workspace';
+import { createEngine } from './engine';
+import { openWorkspace } from './workspace';
 import { defaultUserModelsDir } from '../models/model-store';
-import { createModelDownloads } from './model-downloads';
-import { openModelFolders } from './model-folders';
-import { isKnownModel, isModelInstalled, localModelDir, localModelFrom, type ModelPlaces } from './model-list';
-import { openSettingsStore } from './settings-store';
-import type { AppServices, AppServicesOptions } from './types';
-import { forgetFinishedUpload, importsInUse, sweepUploads, SWEEP_INTERVAL_MS } from './upload-sweeper';
-import { createWireHandlers } from './wire-handlers';
+import { createModelDownloads } from '../api/model-downloads';
+import { openModelFolders } from '../api/model-folders';
+import { isKnownModel, isModelInstalled, localModelDir, localModelFrom, type ModelPlaces } from '../api/model-list';
+import { openSettingsStore } from '../api/settings-store';
+import type { AppServices, AppServicesOptions } from '../api/types';
+import { forgetFinishedUpload, importsInUse, sweepUploads, SWEEP_INTERVAL_MS } from '../api/upload-sweeper';
+import { createWireHandlers } from '../api/wire-handlers';
 
 export async function createAppServices(options: AppServicesOptions): Promise<Result<AppServices>> {
   const dataDir = resolve(options.dataDir);

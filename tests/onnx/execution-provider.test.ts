@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadWithFallback, planExecution } from '../../src-main/asr/execution-provider';
+import { loadWithFallback, planExecution } from '../../src-main/onnx/execution-provider';
 
 describe('execution provider selection', () => {
   it('plans the platform GPU first and CPU last', () => {

@@ -6,29 +6,29 @@
 import { randomUUID } from 'node:crypto';
 import { basename, extname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { DiarizeJobPayload, ExportJobPayload, JobSummary, TranscriptionChoice } from '../src-shared/jobs';
-import { ok, type CodedError, type Result } from '../src-shared/result';
-import type { ExecutionPreference } from './asr/execution-provider';
-import { FfmpegAudioDecoder } from './audio/decoder';
-import type { AudioDecoder } from './audio/types';
-import type { FileDiarizer } from './diarization/file-diarizer';
-import { wavChannelCount } from './jobs/channel-speakers';
-import { systemClock } from './jobs/clock';
-import { isTransientJobError } from './jobs/transient-errors';
-import type { FileTranscriber } from './jobs/file-transcriber';
-import { createJobHandlers } from './jobs/handlers';
-import { JobQueue, type JobQueueOptions } from './jobs/job-queue';
-import { SqliteJobStore } from './jobs/sqlite-job-store';
-import { TranscriptDrafts } from './jobs/transcript-drafts';
-import { ChildTranscriber } from './jobs/transcriber-process/child-transcriber';
-import type { EngineChildLauncher } from './jobs/transcriber-process/engine-child-process';
-import type { TranscriptionDefaults } from './jobs/transcription-steps';
-import type { Clock } from './jobs/types';
-import type { LibraryStore } from './library/library-store';
-import { openVerifiedLibraryDatabase, type DamagedLibraryChoice } from './library/open-library-database';
-import { storeRecordedMeetings } from './library/recorded-meetings';
-import { SqliteLibraryStore } from './library/sqlite-library-store';
-import type { Engine } from './wiring';
+import type { DiarizeJobPayload, JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
+import { ok, type Result } from '../../src-shared/result';
+import type { ExecutionPreference } from '../onnx/execution-provider';
+import { FfmpegAudioDecoder } from '../audio/decoder';
+import type { AudioDecoder } from '../audio/types';
+import type { FileDiarizer } from '../diarization/file-diarizer';
+import { wavChannelCount } from '../jobs/channel-speakers';
+import { systemClock } from '../jobs/clock';
+import { isTransientJobError } from '../jobs/transient-errors';
+import type { FileTranscriber } from '../jobs/file-transcriber';
+import { createJobHandlers } from '../jobs/handlers';
+import { JobQueue, type JobQueueOptions } from '../jobs/job-queue';
+import { SqliteJobStore } from '../jobs/sqlite-job-store';
+import { TranscriptDrafts } from '../jobs/transcript-drafts';
+import { ChildTranscriber } from '../jobs/transcriber-process/child-transcriber';
+import type { EngineChildLauncher } from '../jobs/transcriber-process/engine-child-process';
+import type { TranscriptionDefaults } from '../jobs/transcription-steps';
+import type { Clock } from '../jobs/types';
+import type { Workspace } from '../jobs/workspace';
+import type { LibraryStore } from '../library/library-store';
+import { openVerifiedLibraryDatabase, type DamagedLibraryChoice } from '../library/open-library-database';
+import { storeRecordedMeetings } from '../library/recorded-meetings';
+import { SqliteLibraryStore } from '../library/sqlite-library-store';
 
 export interface WorkspaceOptions {
   /** The user data folder: `library.sqlite3`, `media/`, `tmp/`. */
@@ -64,29 +64,6 @@ export interface WorkspaceAdapters {
   transcriber?: FileTranscriber;
   diarizer?: FileDiarizer;
   decoder?: AudioDecoder & { binaries: { ffmpeg: { path: string } } };
-}
-
-export interface Workspace {
-  readonly library: LibraryStore;
-  /** Set when a recovered copy or a new library was opened instead of a damaged one (one sentence). */
-  readonly libraryNotice: string | null;
-  readonly jobs: JobQueue;
-  /** Segments of imports still running, for a meeting opened meanwhile. */
-  readonly drafts: Pick<TranscriptDrafts, 'get' | 'onDraft'>;
-  /** One import job per file, acknowledged at once; each meeting shows in the library as `queued`. */
-  importFiles(paths: readonly string[], choice?: TranscriptionChoice): Result<JobSummary>[];
-  /** `keepEdits` (default true): lines and speakers the user corrected stay where they were said. */
-  retranscribe(meetingId: string, choice?: TranscriptionChoice, keepEdits?: boolean): Result<JobSummary>;
-  exportMeeting(meetingId: string, formats: ExportJobPayload['formats'], outDir: string): Result<JobSummary>;
-  /** Who spoke when; a diarize job already waiting for the meeting is returned instead of a second one. */
-  diarize(meetingId: string, speakers?: DiarizeJobPayload['speakers']): Result<JobSummary>;
-  /**
-   * Stores every recording the engine saves as a meeting with its live transcript, and imports the ones
-   * repaired after a crash. Returns the unsubscribe function.
-   */
-  attachRecorder(engine: Pick<Engine, 'onRecordingEvent'>, onError?: (error: CodedError) => void): () => void;
-  /** Stops the queue (running jobs go back to queued, resumable), ends the transcriber, closes the database. */
-  close(): Promise<void>;
 }
 
 /** Opens the data folder and starts the queue: jobs left running by a crash resume once their lease expires. */

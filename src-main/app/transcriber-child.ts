@@ -7,16 +7,14 @@
  * channel closes (the app exited or was killed), so it never outlives the app. In the Electron app it runs
  * as a utilityProcess (Electron ends it with the app) and talks through process.parentPort.
  */
-import { fail, type Result } from '../../../src-shared/result';
-import type { Transcript } from '../../../src-shared/transcript';
-import type { ExecutionPreference } from '../../asr/execution-provider';
-import { FfmpegAudioDecoder } from '../../audio/decoder';
-import { resolveDiarizationModels } from '../../diarization/diarization-models';
-import { OnnxFileDiarizer, type FileDiarization } from '../../diarization/file-diarizer';
-import { defaultUserModelsDir } from '../../models/model-store';
-import { createEngine, type Engine } from '../../wiring';
-import { decodeChildOptions, isToTranscriberChild, type DiarizeRequestMessage, type FromTranscriberChild, type TranscribeRequestMessage } from './protocol';
-import { inBackground } from '../../util/background';
+import { fail, type Result } from '../../src-shared/result';
+import type { Transcript } from '../../src-shared/transcript';
+import type { ExecutionPreference } from '../onnx/execution-provider';
+import type { FileDiarization } from '../diarization/file-diarizer';
+import { createFileDiarizer } from './diarizer';
+import { createEngine, type Engine } from './engine';
+import { decodeChildOptions, isToTranscriberChild, type DiarizeRequestMessage, type FromTranscriberChild, type TranscribeRequestMessage } from '../jobs/transcriber-process/protocol';
+import { inBackground } from '../util/background';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -116,23 +114,16 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
 
 /** The models are loaded for each run and disposed after it (OnnxFileDiarizer does both). */
 async function diarize(request: DiarizeRequestMessage, signal: AbortSignal): Promise<Result<FileDiarization>> {
-  const decoder = FfmpegAudioDecoder.create({
+  const created = createFileDiarizer({
+    device: request.device,
+    ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
+    ...(options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {}),
+    ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
     ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
     ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
   });
-  if (!decoder.ok) return decoder;
-  const modelsDir = options.modelsDir ?? defaultUserModelsDir();
-  const diarizer = new OnnxFileDiarizer({
-    decoder: decoder.value,
-    device: request.device,
-    models: (abort) =>
-      resolveDiarizationModels({
-        searchDirs: [modelsDir, ...(options.extraModelDirs ?? [])],
-        downloadDir: modelsDir,
-        ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
-        ...(abort ? { signal: abort } : {}),
-      }),
-  });
+  if (!created.ok) return created;
+  const { diarizer } = created.value;
   let lastSentAt = 0;
   return diarizer.diarize(
     { path: request.path, ...(request.speakers ? { speakers: request.speakers } : {}), ...(request.channel !== undefined ? { channel: request.channel } : {}) },
