@@ -85,7 +85,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       return fail('LANGUAGE_UNSUPPORTED', `${this.modelId} is English-only; pick a multilingual model for "${options.language}".`);
     }
     const { signal } = options;
-    if (signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled before it started.');
+    if (signal?.aborted) return fail('CANCELLED', 'Whisper: the window was cancelled before it started.');
     const decoding: DecodingOptions = { ...DEFAULT_DECODING, ...options.decoding };
     try {
       const { cross } = await this.encode(audio);
@@ -124,7 +124,7 @@ class WhisperRecognizer implements SpeechRecognizer {
           ...(signal ? { signal } : {}),
         },
       ));
-      if (decoded.cancelled || signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled while it was being decoded.');
+      if (decoded.cancelled || signal?.aborted) return fail('CANCELLED', 'Whisper: the window was cancelled while it was being decoded.');
       const quality = {
         avgLogprob: decoded.avgLogprob,
         compressionRatio: decoded.compressionRatio,
@@ -156,7 +156,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       const tokens = parsed.segments.flatMap((segment) => segment.tokens);
       return ok({ ...base, segments, resumeAt, tokens });
     } catch (error) {
-      if (signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled while it was being decoded.');
+      if (signal?.aborted) return fail('CANCELLED', 'Whisper: the window was cancelled while it was being decoded.');
       return fail('ASR_FAILED', `Whisper failed on a window: ${(error as Error).message}`);
     }
   }

@@ -37,7 +37,7 @@ export async function* decodeWithFfmpeg(
   // A function, not a property read, so TypeScript does not narrow it to false after the first check.
   const isAborted = (): boolean => signal?.aborted === true;
   if (isAborted()) {
-    yield fail('ABORTED', `decoding ${filePath} was aborted`, filePath);
+    yield fail('CANCELLED', `decoding ${filePath} was cancelled`, filePath);
     return;
   }
   try {
@@ -87,7 +87,7 @@ export async function* decodeWithFfmpeg(
     if (isAborted()) {
       killChild();
       await exited;
-      yield fail('ABORTED', `decoding ${filePath} was aborted`, filePath);
+      yield fail('CANCELLED', `decoding ${filePath} was cancelled`, filePath);
       return;
     }
     const exitCode = await exited;

@@ -7,7 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { ImportJobPayload, JobResult } from '../../src-shared/jobs';
 import type { MeetingSummary } from '../../src-shared/library';
-import { fail, ok, type Result } from '../../src-shared/result';
+import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
 import { DEFAULT_USER_NAME, storeSeparated, transcribeChannelsForJob, type SeparatedTranscription } from './channel-speakers';
 import { extractPlayableAudio } from './extract-audio';
@@ -121,7 +121,7 @@ async function storeImport(
 }
 
 /** Errors about the extracted copy are reported against the file the user imported. */
-function naming<T>(failure: { ok: false; error: { code: string; message: string; subject?: string } }, audioPath: string, sourcePath: string): Result<T> {
+function naming<T>(failure: { ok: false; error: CodedError }, audioPath: string, sourcePath: string): Result<T> {
   const { code, message, subject } = failure.error;
   const described = message.split(audioPath).join(`the audio of ${sourcePath}`);
   return fail(code, described, subject === undefined || subject === audioPath ? sourcePath : subject);

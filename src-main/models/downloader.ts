@@ -12,7 +12,7 @@ export type DownloadErrorCode =
   | 'DOWNLOAD_NOT_FOUND'
   | 'DOWNLOAD_CHECKSUM_MISMATCH'
   | 'DOWNLOAD_SIZE_MISMATCH'
-  | 'DOWNLOAD_CANCELLED';
+  | 'CANCELLED';
 
 export interface DownloadProgress {
   file: string;
@@ -117,7 +117,7 @@ async function downloadOnce(
     const headers: Record<string, string> = received > 0 ? { range: `bytes=${received}-` } : {};
     response = await fetchImpl(url, { headers, redirect: 'follow', signal: request.signal ?? null });
   } catch (error) {
-    if (request.signal?.aborted) return fail('DOWNLOAD_CANCELLED', `Download of ${file.path} was cancelled.`, file.path);
+    if (request.signal?.aborted) return fail('CANCELLED', `Download of ${file.path} was cancelled.`, file.path);
     return fail('DOWNLOAD_NETWORK', `Could not reach ${url}: ${(error as Error).message}`, url);
   }
   const httpError = classifyStatus(response.status, url);
@@ -138,7 +138,7 @@ async function downloadOnce(
     }
     await handle.sync();
   } catch (error) {
-    if (request.signal?.aborted) return fail('DOWNLOAD_CANCELLED', `Download of ${file.path} was cancelled.`, file.path);
+    if (request.signal?.aborted) return fail('CANCELLED', `Download of ${file.path} was cancelled.`, file.path);
     return fail('DOWNLOAD_NETWORK', `Connection lost while downloading ${file.path}: ${(error as Error).message}`, url);
   } finally {
     await handle.close();

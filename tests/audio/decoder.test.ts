@@ -89,7 +89,7 @@ describe('FfmpegAudioDecoder on real files', () => {
       if (items.length === 2) controller.abort();
     }
     expect(items.slice(0, 2)).toEqual(['chunk', 'chunk']);
-    expect(items[items.length - 1]).toBe('ABORTED');
+    expect(items[items.length - 1]).toBe('CANCELLED');
     expect(items.length).toBeLessThan(5);
     expect(ffmpegChildren()).toEqual([]);
   });
@@ -106,6 +106,6 @@ describe('FfmpegAudioDecoder on real files', () => {
     const items = [];
     for await (const item of decoder.decode(audioFile('jfk.wav'), { signal: AbortSignal.abort() })) items.push(item);
     expect(items).toHaveLength(1);
-    expect(items[0]?.ok === false && items[0].error.code).toBe('ABORTED');
+    expect(items[0]?.ok === false && items[0].error.code).toBe('CANCELLED');
   });
 });

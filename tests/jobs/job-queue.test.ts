@@ -213,7 +213,7 @@ describe('JobQueue: cancel', () => {
         export: async (ctx) => {
           context = ctx;
           await aborted(ctx.signal);
-          return fail('JOB_CANCELLED', 'stopped');
+          return fail('CANCELLED', 'stopped');
         },
       },
     });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteJobStore } from '../../src-main/jobs/sqlite-job-store';
 import { errorCode, exportResult, newJob, openDatabase, openJobStore, tempDir, T0, unwrap } from './job-fixtures';
+import type { CodedError } from '../../src-shared/result';
 
 const LEASE = 30_000;
-const busy = { code: 'ENGINE_PROCESS_DIED', message: 'the engine process exited' };
+const busy: CodedError = { code: 'ENGINE_PROCESS_DIED', message: 'the engine process exited' };
 
 describe('SqliteJobStore: enqueue, get, list', () => {
   it('stores a queued job in the library database and reads it back from another connection', () => {
@@ -128,7 +129,7 @@ describe('SqliteJobStore: lease-holding transitions', () => {
 
   it('fails with the error recorded', () => {
     const { store, id } = claimedJob();
-    const error = { code: 'NOT_MEDIA', message: 'not a media file', subject: '/x.txt' };
+    const error: CodedError = { code: 'NOT_MEDIA', message: 'not a media file', subject: '/x.txt' };
     expect(unwrap(store.fail(id, 'owner', error, T0 + 1))).toMatchObject({ state: 'failed', lastError: error, attempts: 1 });
   });
 

@@ -107,7 +107,7 @@ describe('export handler', () => {
       if (progress > 0) controller.abort();
     });
     const result = await (handlers.export as JobHandler)(context);
-    expect(result.ok ? 'ok' : result.error.code).toBe('JOB_CANCELLED');
+    expect(result.ok ? 'ok' : result.error.code).toBe('CANCELLED');
     expect(await filesIn(outDir)).toEqual([]);
   });
 
