@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import type { WireEvent } from '../../src-shared/ipc-contract';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { createEngine } from '../wiring';
@@ -23,7 +24,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
   try {
     await mkdir(dataDir, { recursive: true });
   } catch (error) {
-    return fail('DATA_DIR_UNAVAILABLE', `Cannot create the data folder ${dataDir}: ${(error as Error).message}`, dataDir);
+    return fail('DATA_DIR_UNAVAILABLE', `Cannot create the data folder ${dataDir}: ${errorMessage(error)}`, dataDir);
   }
   const modelsDir = resolve(options.modelsDir ?? join(dataDir, 'models'));
   const folders = openModelFolders(dataDir);

@@ -1,4 +1,5 @@
 import { Tokenizer } from '@huggingface/tokenizers';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ModelDtype } from '../models/catalog';
 import type { ExecutionPreference, ExecutionReport } from './execution-provider';
@@ -75,7 +76,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       const [language, probability] = [...probabilities].reduce((a, b) => (b[1] > a[1] ? b : a));
       return ok({ language, probability, probabilities });
     } catch (error) {
-      return fail('ASR_FAILED', `Language detection failed: ${(error as Error).message}`);
+      return fail('ASR_FAILED', `Language detection failed: ${errorMessage(error)}`);
     }
   }
 
@@ -157,7 +158,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       return ok({ ...base, segments, resumeAt, tokens });
     } catch (error) {
       if (signal?.aborted) return fail('CANCELLED', 'Whisper: the window was cancelled while it was being decoded.');
-      return fail('ASR_FAILED', `Whisper failed on a window: ${(error as Error).message}`);
+      return fail('ASR_FAILED', `Whisper failed on a window: ${errorMessage(error)}`);
     }
   }
 
@@ -299,6 +300,6 @@ export async function loadWhisperRecognizer(options: WhisperLoadOptions): Promis
     });
     return ok(new WhisperRecognizer(options.modelId, files.multilingual, files, sessions, vocabulary, tokenizer, features));
   } catch (error) {
-    return fail('MODEL_LOAD_FAILED', `Could not load ${options.modelId} from ${options.modelDir}: ${(error as Error).message}`, options.modelDir);
+    return fail('MODEL_LOAD_FAILED', `Could not load ${options.modelId} from ${options.modelDir}: ${errorMessage(error)}`, options.modelDir);
   }
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { endianness } from 'node:os';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { ChunkAssembler } from './chunk-assembler';
 import { locateFfmpeg, type FfmpegBinaries, type LocateOptions } from './ffmpeg-locator';
@@ -82,7 +83,7 @@ export async function* decodeWithFfmpeg(
         if (isAborted()) break;
       }
     } catch (error) {
-      readError = error instanceof Error ? error.message : String(error);
+      readError = errorMessage(error);
     }
     if (isAborted()) {
       killChild();

@@ -9,6 +9,7 @@ import { parseServeArgs, SERVE_USAGE } from './serve-args';
 import { openFailureLine } from '../cli/library-choice';
 import { installLastResortHandlers } from '../util/last-resort';
 import { rendererBuilt, RENDERER_MISSING } from './static-files';
+import { errorMessage } from '../../src-shared/errors';
 
 async function main(argv: string[]): Promise<number> {
   const command = parseServeArgs(argv);
@@ -35,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     bridge = await startBridge({ services: services.value, port: command.value.port });
   } catch (error) {
-    process.stderr.write(`Could not listen on 127.0.0.1:${command.value.port}: ${(error as Error).message}\n`);
+    process.stderr.write(`Could not listen on 127.0.0.1:${command.value.port}: ${errorMessage(error)}\n`);
     await services.value.dispose();
     return 1;
   }

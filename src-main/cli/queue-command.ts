@@ -6,8 +6,9 @@
 import { parseArgs } from 'node:util';
 import { checkModelArgs, MODEL_ARG_OPTIONS } from './model-args';
 import { resolve } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import type { JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
-import { fail, ok, type Result } from '../../src-shared/result';
+import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import type { ExecutionPreference } from '../asr/execution-provider';
 import type { ModelDtype } from '../models/catalog';
 import { defaultUserDataDir } from '../models/model-store';
@@ -62,7 +63,7 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
       },
     });
   } catch (error) {
-    return fail('CLI_BAD_ARGS', (error as Error).message);
+    return fail('CLI_BAD_ARGS', errorMessage(error));
   }
   const { values, positionals } = parsed;
   if (command === 'import' && positionals.length === 0) return fail('CLI_BAD_ARGS', 'import: name at least one file.');
@@ -198,7 +199,7 @@ function timecode(seconds: number): string {
   return `${hours > 0 ? `${hours}:` : ''}${String(minutes).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
 }
 
-function reportError(error: { code: string; message: string }): number {
+function reportError(error: CodedError): number {
   process.stderr.write(`error ${error.code}: ${error.message}\n`);
   return 1;
 }

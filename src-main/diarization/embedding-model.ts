@@ -1,4 +1,5 @@
 import { Tensor } from 'onnxruntime-node';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ExecutionReport } from '../asr/execution-provider';
 import { FBANK_BINS, FBANK_FRAME_LENGTH, KaldiFbank, subtractFrameMean, type FbankOptions } from './fbank';
@@ -163,7 +164,7 @@ export async function loadOnnxEmbedder(
       dimension = await probeDimension(session);
     } catch (error) {
       await session.dispose();
-      return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${(error as Error).message.split('\n')[0]}`, options.modelPath);
+      return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${errorMessage(error).split('\n')[0]}`, options.modelPath);
     }
   }
   if (dimension === null) {

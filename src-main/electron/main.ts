@@ -30,6 +30,7 @@ import { utilityProcessLauncher } from './utility-process-launcher';
 import { guardAllWebContents, isPermissionAllowed, isTrustedSender, permissionCheckQuery, permissionRequestQuery } from './security';
 import { mainWindowOptions } from './window-options';
 import { inBackground } from '../util/background';
+import { errorMessage } from '../../src-shared/errors';
 
 const DISPOSE_TIMEOUT_MS = 60_000;
 
@@ -158,7 +159,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      dialog.showErrorBox('Verbatim could not start', error instanceof Error ? error.message : String(error));
+      dialog.showErrorBox('Verbatim could not start', errorMessage(error));
       app.quit();
       return null;
     });

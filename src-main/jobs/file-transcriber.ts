@@ -4,6 +4,7 @@
  * runs the engine in this process (tests, the CLI).
  */
 import type { TranscribeProgress } from '../pipeline/transcribe-request';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, type Result } from '../../src-shared/result';
 import type { AsrTask, Transcript, TranscriptSegment } from '../../src-shared/transcript';
 import type { ExecutionPreference } from '../asr/execution-provider';
@@ -68,7 +69,7 @@ export class InProcessFileTranscriber implements FileTranscriber {
         signal,
       );
     } catch (error) {
-      return fail('ASR_FAILED', `Transcribing ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`, request.path);
+      return fail('ASR_FAILED', `Transcribing ${request.path} failed: ${errorMessage(error)}`, request.path);
     }
   }
 

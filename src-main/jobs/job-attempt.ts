@@ -3,8 +3,9 @@
  * and the handler's outcome as a value (a throwing handler becomes JOB_HANDLER_THREW).
  */
 import { mkdir, rm } from 'node:fs/promises';
+import { errorMessage } from '../../src-shared/errors';
 import type { JobEvent, JobResult, JobSummary } from '../../src-shared/jobs';
-import { fail, type Result } from '../../src-shared/result';
+import { fail, type ErrorCode, type Result } from '../../src-shared/result';
 import { clampProgress } from './job-rows';
 import { attemptTempDir } from './job-temp-dirs';
 import { ProgressThrottle } from './progress-throttle';
@@ -52,7 +53,7 @@ export async function runAttempt(run: RunningJob, handler: JobHandler, deps: Att
     try {
       await mkdir(tempDir, { recursive: true });
     } catch (error) {
-      return fail('JOB_TEMP_DIR_FAILED', `cannot create the job's temporary folder: ${messageOf(error)}`, tempDir);
+      return fail('JOB_TEMP_DIR_FAILED', `cannot create the job's temporary folder: ${errorMessage(error)}`, tempDir);
     }
     return await callHandler(handler, {
       job: run.job,
@@ -74,7 +75,7 @@ async function callHandler(handler: JobHandler, context: Parameters<JobHandler>[
   try {
     return await handler(context);
   } catch (error) {
-    return fail('JOB_HANDLER_THREW', `the ${context.job.kind} handler threw: ${messageOf(error)}`, context.job.id);
+    return fail('JOB_HANDLER_THREW', `the ${context.job.kind} handler threw: ${errorMessage(error)}`, context.job.id);
   }
 }
 
@@ -106,10 +107,6 @@ function startHeartbeat(run: RunningJob, deps: AttemptDeps): { stop(): void } {
   };
 }
 
-function isLeaseGone(code: string): boolean {
+function isLeaseGone(code: ErrorCode): boolean {
   return code === 'JOB_LEASE_LOST' || code === 'JOB_NOT_FOUND';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -81,7 +81,7 @@ describe('FfmpegAudioDecoder on real files', () => {
     expect(sizes).toEqual([48000, 48000, 48000, 176000 - 144000]);
   });
 
-  it('stops ffmpeg when aborted mid-stream and reports ABORTED', async () => {
+  it('stops ffmpeg when aborted mid-stream and reports CANCELLED', async () => {
     const controller = new AbortController();
     const items: string[] = [];
     for await (const item of decoder.decode(audioFile('jfk.flac'), { chunkSamples: 1600, signal: controller.signal })) {
@@ -102,7 +102,7 @@ describe('FfmpegAudioDecoder on real files', () => {
     expect(ffmpegChildren()).toEqual([]);
   });
 
-  it('yields ABORTED without starting ffmpeg when the signal is already aborted', async () => {
+  it('yields CANCELLED without starting ffmpeg when the signal is already aborted', async () => {
     const items = [];
     for await (const item of decoder.decode(audioFile('jfk.wav'), { signal: AbortSignal.abort() })) items.push(item);
     expect(items).toHaveLength(1);

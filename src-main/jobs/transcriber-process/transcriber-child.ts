@@ -7,6 +7,7 @@
  * channel closes (the app exited or was killed), so it never outlives the app. In the Electron app it runs
  * as a utilityProcess (Electron ends it with the app) and talks through process.parentPort.
  */
+import { errorMessage } from '../../../src-shared/errors';
 import { fail, type Result } from '../../../src-shared/result';
 import type { Transcript } from '../../../src-shared/transcript';
 import type { ExecutionPreference } from '../../asr/execution-provider';
@@ -162,13 +163,11 @@ function enqueue<T>(requestId: string, run: (signal: AbortSignal) => Promise<Res
   });
 }
 
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 function handleTranscribe(request: TranscribeRequestMessage): void {
   enqueue<Transcript>(
     request.requestId,
     (signal) => transcribe(request, signal),
-    (error) => fail('ASR_FAILED', `Transcribing ${request.path} failed: ${reason(error)}`, request.path),
+    (error) => fail('ASR_FAILED', `Transcribing ${request.path} failed: ${errorMessage(error)}`, request.path),
     (result) => post({ type: 'result', requestId: request.requestId, result }),
   );
 }
@@ -177,7 +176,7 @@ function handleDiarize(request: DiarizeRequestMessage): void {
   enqueue<FileDiarization>(
     request.requestId,
     (signal) => diarize(request, signal),
-    (error) => fail('DIARIZATION_FAILED', `Diarizing ${request.path} failed: ${reason(error)}`, request.path),
+    (error) => fail('DIARIZATION_FAILED', `Diarizing ${request.path} failed: ${errorMessage(error)}`, request.path),
     (result) => post({ type: 'diarized', requestId: request.requestId, result }),
   );
 }

@@ -4,6 +4,7 @@
  * the capture callbacks and the disk writer; here it stalls nothing but itself.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../../../src-shared/errors';
 import { loadWhisperRecognizer } from '../../asr/whisper-recognizer';
 import { loadLiveSpeakerLabeler, type LiveSpeakerLabeler } from '../../diarization/live-speaker-labeler';
 import { SileroVad } from '../../vad/silero-vad';
@@ -69,7 +70,7 @@ if (!models.ok) {
     queue = queue.then(() =>
       handle(message).catch((error: unknown) => {
         const id = message.type === 'push' || message.type === 'flush' ? message.id : -1;
-        post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });
+        post({ type: 'failed', id, message: errorMessage(error) });
       }),
     );
   });
