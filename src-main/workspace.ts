@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { basename, extname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { DiarizeJobPayload, ExportJobPayload, JobSummary, TranscriptionChoice } from '../src-shared/jobs';
+import { consoleLogger, type Logger } from '../src-shared/logger';
 import { ok, type CodedError, type Result } from '../src-shared/result';
 import type { ExecutionPreference } from './asr/execution-provider';
 import { FfmpegAudioDecoder } from './audio/decoder';
@@ -57,6 +58,8 @@ export interface WorkspaceOptions {
   libraryCheckBudgetMs?: number;
   /** How the engine's child process starts: child_process.fork (default, Node), or Electron's utilityProcess in the app. */
   engineProcess?: EngineChildLauncher;
+  /** Where what nobody returns is reported (a listener that threw, a cleanup that failed); default: stderr. */
+  logger?: Logger;
 }
 
 export interface WorkspaceAdapters {
@@ -92,6 +95,7 @@ export interface Workspace {
 /** Opens the data folder and starts the queue: jobs left running by a crash resume once their lease expires. */
 export async function openWorkspace(options: WorkspaceOptions): Promise<Result<Workspace>> {
   const dataDir = resolve(options.dataDir);
+  const logger = options.logger ?? consoleLogger();
   const decoderResult = options.adapters?.decoder ? ok(options.adapters.decoder) : FfmpegAudioDecoder.create();
   if (!decoderResult.ok) return decoderResult;
   const opened = await openVerifiedLibraryDatabase(dataDir, {
@@ -109,10 +113,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
     ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
     ...(options.engineProcess ? { launcher: options.engineProcess } : {}),
+    logger,
   });
   const transcriber = options.adapters?.transcriber ?? engineChild;
   const diarizer = options.adapters?.diarizer ?? engineChild;
-  const drafts = new TranscriptDrafts();
+  const drafts = new TranscriptDrafts(logger);
   const disposeEngines = async (): Promise<void> => {
     await transcriber.dispose();
     if (transcriber !== engineChild) await engineChild.dispose();
@@ -132,6 +137,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       drafts,
     }),
     tempRoot: join(dataDir, 'tmp', 'jobs'),
+    logger,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),

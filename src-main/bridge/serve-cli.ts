@@ -10,6 +10,7 @@ import { openFailureLine } from '../cli/library-choice';
 import { installLastResortHandlers } from '../util/last-resort';
 import { rendererBuilt, RENDERER_MISSING } from './static-files';
 import { errorMessage } from '../../src-shared/errors';
+import { consoleLogger } from '../../src-shared/logger';
 
 async function main(argv: string[]): Promise<number> {
   const command = parseServeArgs(argv);
@@ -26,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   // A defect that escapes a request is reported, never the end of a running recording.
   installLastResortHandlers(process, (problem) => process.stderr.write(`error ${problem.code}: ${problem.message}\n`));
   if (!rendererBuilt(DEFAULT_RENDERER_DIR)) process.stderr.write(`${RENDERER_MISSING}\n`);
-  const services = await createAppServices(command.value.services);
+  const services = await createAppServices({ ...command.value.services, logger: consoleLogger() });
   if (!services.ok) {
     process.stderr.write(openFailureLine(services.error));
     return 1;

@@ -8,6 +8,7 @@ import { checkModelArgs, MODEL_ARG_OPTIONS } from './model-args';
 import { resolve } from 'node:path';
 import { errorMessage } from '../../src-shared/errors';
 import type { JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
+import { consoleLogger } from '../../src-shared/logger';
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import type { ExecutionPreference } from '../asr/execution-provider';
 import type { ModelDtype } from '../models/catalog';
@@ -97,6 +98,7 @@ export async function runQueueCommand(command: QueueCommand): Promise<number> {
     device: command.device,
     autoDiarize: command.diarize,
     onDamagedLibrary: command.onDamagedLibrary,
+    logger: consoleLogger(),
     ...(command.userName !== null ? { userName: () => command.userName ?? '' } : {}),
     ...(command.modelsDir ? { modelsDir: resolve(command.modelsDir) } : {}),
     defaults: {

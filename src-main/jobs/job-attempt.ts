@@ -10,6 +10,7 @@ import { clampProgress } from './job-rows';
 import { attemptTempDir } from './job-temp-dirs';
 import { ProgressThrottle } from './progress-throttle';
 import type { Clock, ClockTimer, JobHandler, JobStore } from './types';
+import type { Logger } from '../../src-shared/logger';
 
 /** Why the queue aborted a handler; several can apply (a cancel, then the app quits). */
 export type AbortCause = 'cancel' | 'lease-lost' | 'stop';
@@ -40,6 +41,7 @@ export interface AttemptDeps {
   heartbeatMs: number;
   progressThrottleMs: number;
   emit(event: JobEvent): void;
+  logger: Logger;
 }
 
 export async function runAttempt(run: RunningJob, handler: JobHandler, deps: AttemptDeps): Promise<Result<JobResult>> {
@@ -67,7 +69,8 @@ export async function runAttempt(run: RunningJob, handler: JobHandler, deps: Att
     live = false;
     heartbeat.stop();
     throttle.dispose();
-    await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
+    // What is left is swept at the next start.
+    await rm(tempDir, { recursive: true, force: true }).catch((error: unknown) => deps.logger.warn(`Could not remove the job's temporary folder ${tempDir}`, error));
   }
 }
 
