@@ -32,6 +32,14 @@ describe('SqliteJobStore: enqueue, get, list', () => {
     expect(tables).toEqual(expect.arrayContaining(['meetings', 'jobs']));
   });
 
+  it('reads a last error stored by an older version with its cancellation code as CANCELLED', () => {
+    const dir = tempDir();
+    const job = unwrap(openJobStore(dir).enqueue(newJob(), T0));
+    const stored = { code: 'JOB_CANCELLED', message: 'Importing /a.mp3 was cancelled.', subject: '/a.mp3' };
+    openDatabase(dir).prepare(`UPDATE jobs SET state = 'failed', last_error = ? WHERE id = ?`).run(JSON.stringify(stored), job.id);
+    expect(unwrap(openJobStore(dir).get(job.id)).lastError).toEqual({ ...stored, code: 'CANCELLED' });
+  });
+
   it('refuses invalid jobs and reports unknown ids', () => {
     const store = openJobStore();
     expect(errorCode(store.enqueue(newJob({ title: '  ' }), T0))).toBe('JOB_INVALID');
