@@ -3,6 +3,7 @@
  * onnxruntime-node, the model store. The CLI and the Electron main process both start here.
  */
 import { basename, join, resolve } from 'node:path';
+import { version } from '../package.json';
 import type { EngineInfo } from '../src-shared/ipc-contract';
 import type { TranscribeFileRequest, TranscribeProgress } from './pipeline/transcribe-request';
 import type { RecordingEvent } from '../src-shared/recording-events';
@@ -27,7 +28,8 @@ import { CrashSafeWavWriter, recoverInterruptedRecordings } from './record/disk'
 import { openWorkerTranscription } from './record/asr-worker/worker-transcription';
 import { inProcessTranscription, Recorder, type LiveModels, type StartRecordingRequest } from './record/recorder';
 
-export const ENGINE_VERSION = '0.1.0';
+/** The app's version, from package.json (inlined by the bundler; read by tsx and vitest). */
+const ENGINE_VERSION: string = version;
 
 export interface EngineOptions {
   /** Electron's userData folder; models go to `<userDataDir>/models` when given. */

@@ -16,8 +16,6 @@ export const JOB_KINDS: readonly JobKind[] = ['import', 'retranscribe', 'export'
  */
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
-export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-
 /** Formats an export job can write (the same list as the exporters'). */
 export type JobExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md' | 'rttm' | 'docx';
 

@@ -1,15 +1,13 @@
 /**
- * What the job handlers need from speech recognition: one whole file in, one transcript out. The app
- * uses ChildTranscriber (inference in a child process, off the main event loop); InProcessFileTranscriber
- * runs the engine in this process (tests, the CLI).
+ * What the job handlers need from speech recognition: one whole file in, one transcript out. The app, the
+ * bridge and the CLI all use ChildTranscriber (inference in a child process, off the main event loop);
+ * tests pass doubles.
  */
 import type { TranscribeProgress } from '../pipeline/transcribe-request';
-import { errorMessage } from '../../src-shared/errors';
-import { fail, type Result } from '../../src-shared/result';
+import type { Result } from '../../src-shared/result';
 import type { AsrTask, Transcript, TranscriptSegment } from '../../src-shared/transcript';
 import type { ExecutionPreference } from '../asr/execution-provider';
 import type { ModelDtype } from '../models/catalog';
-import type { Engine } from '../wiring';
 
 export interface FileTranscribeRequest {
   path: string;
@@ -49,33 +47,4 @@ export interface FileTranscriber {
   transcribe(request: FileTranscribeRequest, onProgress?: FileTranscribeProgressListener, signal?: AbortSignal): Promise<Result<Transcript>>;
   /** Releases the models (and any process holding them); later calls fail with ENGINE_DISPOSED. */
   dispose(): Promise<void>;
-}
-
-/** The engine in this process: simple, but its inference blocks this thread while it runs. */
-export class InProcessFileTranscriber implements FileTranscriber {
-  private disposed = false;
-
-  constructor(private readonly engine: Pick<Engine, 'transcribeFile' | 'dispose'>) {}
-
-  async transcribe(request: FileTranscribeRequest, onProgress: FileTranscribeProgressListener = () => undefined, signal?: AbortSignal): Promise<Result<Transcript>> {
-    if (this.disposed) return fail('ENGINE_DISPOSED', 'The transcriber has been disposed.', request.path);
-    if (signal?.aborted) return fail('CANCELLED', `Transcription of ${request.path} was cancelled.`, request.path);
-    // The engine was built for one device; the request's is for transcribers that can switch.
-    const { path, modelId, modelDir, dtype, language, task, prompt, channel } = request;
-    try {
-      return await this.engine.transcribeFile(
-        { path, modelId, modelDir, dtype, language, task, prompt, ...(channel !== undefined ? { channel } : {}) },
-        ({ stage, percent, segments }) => onProgress({ stage, percent, ...(segments ? { segments } : {}) }),
-        signal,
-      );
-    } catch (error) {
-      return fail('ASR_FAILED', `Transcribing ${request.path} failed: ${errorMessage(error)}`, request.path);
-    }
-  }
-
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await this.engine.dispose();
-  }
 }
