@@ -7,7 +7,7 @@ import { errorMessage } from './errors';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 export interface Logger {
   /** `cause` is what was caught (an Error or anything thrown); its message follows the text. */

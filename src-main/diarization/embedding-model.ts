@@ -17,11 +17,6 @@ const OUTPUT = 'embs';
 
 /** WeSpeaker's front end: Kaldi fbank with a Hamming window on int16-scaled samples (then per-clip mean removal). */
 export const WESPEAKER_FBANK: FbankOptions = { window: 'hamming', inputScale: 32768 };
-/**
- * 3D-Speaker's front end (CAM++): Kaldi's default povey window on samples in [-1, 1], as
- * torchaudio.compliance.kaldi.fbank computes it in 3D-Speaker's `FBank`, then per-utterance mean removal.
- */
-export const CAMPPLUS_FBANK: FbankOptions = { window: 'povey', inputScale: 1 };
 
 /** The shortest clip an embedding can be computed for: one 25 ms fbank frame at 16 kHz. */
 export const EMBEDDING_MIN_SAMPLES = FBANK_FRAME_LENGTH;
