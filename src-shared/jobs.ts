@@ -2,6 +2,7 @@
  * Background jobs as the renderer sees them: imports, re-transcriptions, exports (and later diarization).
  * Times are ISO 8601 UTC strings; progress is 0–100 over the whole job.
  */
+import type { ErrorCodeOf } from './errors';
 import type { CodedError } from './result';
 import type { AsrTask } from './transcript';
 
@@ -14,8 +15,6 @@ export const JOB_KINDS: readonly JobKind[] = ['import', 'retranscribe', 'export'
  * the last three are final (a failed or cancelled job can be retried by the user, which queues it again).
  */
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 /** Formats an export job can write (the same list as the exporters'). */
 export type JobExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md' | 'rttm' | 'docx';
@@ -117,20 +116,5 @@ export type JobEvent =
   /** Finished jobs cleared from the list. */
   | { type: 'removed'; jobIds: string[] };
 
-export type JobErrorCode =
-  | 'JOB_NOT_FOUND'
-  | 'JOB_INVALID'
-  | 'JOB_NOT_CANCELLABLE'
-  | 'JOB_NOT_RETRYABLE'
-  | 'JOB_NOT_REJECTABLE'
-  | 'JOB_STORE_FAILED'
-  | 'JOB_QUEUE_STOPPED'
-  | 'JOB_NO_HANDLER'
-  | 'JOB_CANCELLED'
-  | 'JOB_LEASE_LOST'
-  | 'JOB_CRASHED'
-  /** A handler threw instead of returning a Result (a bug): a permanent failure, the queue goes on. */
-  | 'JOB_HANDLER_THREW'
-  /** The attempt's temporary folder could not be created. */
-  | 'JOB_TEMP_DIR_FAILED'
-  | 'ENGINE_PROCESS_DIED';
+/** The queue's and its handlers' own codes (see ERROR_CODES.jobs); a handler also returns its stages' codes. */
+export type JobErrorCode = ErrorCodeOf<'jobs'>;

@@ -1,4 +1,5 @@
 /** Rows of the meeting library that cross to the renderer. Times are seconds; dates are ISO 8601 UTC strings. */
+import type { ErrorCodeOf } from './errors';
 import type { CodedError } from './result';
 
 /**
@@ -61,21 +62,5 @@ export interface SearchHit {
   snippet: SnippetPart[];
 }
 
-export type LibraryErrorCode =
-  | 'LIBRARY_OPEN_FAILED'
-  /** The library's file failed its integrity check (or is empty); nothing was written to it. */
-  | 'LIBRARY_DAMAGED'
-  | 'LIBRARY_RECOVERY_FAILED'
-  | 'LIBRARY_MIGRATION_FAILED'
-  /** The database was written by a newer Verbatim; this one will not touch it. */
-  | 'LIBRARY_TOO_NEW'
-  | 'LIBRARY_CLOSED'
-  | 'LIBRARY_READ_FAILED'
-  | 'LIBRARY_WRITE_FAILED'
-  | 'MEETING_NOT_FOUND'
-  | 'MEETING_EXISTS'
-  | 'SEGMENT_NOT_FOUND'
-  | 'SPEAKER_NOT_FOUND'
-  | 'PREVIOUS_TRANSCRIPT_NOT_FOUND'
-  | 'INVALID_INPUT'
-  | 'INVALID_TRANSCRIPT';
+/** The library's codes (see ERROR_CODES.library), and INVALID_INPUT for a value it refuses. */
+export type LibraryErrorCode = ErrorCodeOf<'library'> | 'INVALID_INPUT';

@@ -1,12 +1,17 @@
 /** Errors as values at every boundary: callers branch on `ok`, never catch. */
-export interface CodedError<Code extends string = string> {
+import type { ErrorCode } from './errors';
+
+export type { ErrorCode } from './errors';
+
+/** `Code` narrows the vocabulary for one module (ProbeErrorCode, …); it is always a part of ErrorCode. */
+export interface CodedError<Code extends ErrorCode = ErrorCode> {
   code: Code;
   message: string;
   /** The input the error is about (a file path, a model id), when there is one. */
   subject?: string;
 }
 
-export type Result<T, Code extends string = string> =
+export type Result<T, Code extends ErrorCode = ErrorCode> =
   | { ok: true; value: T }
   | { ok: false; error: CodedError<Code> };
 
@@ -14,7 +19,7 @@ export function ok<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };
 }
 
-export function fail<Code extends string>(
+export function fail<Code extends ErrorCode>(
   code: Code,
   message: string,
   subject?: string,

@@ -1,4 +1,5 @@
 /** Every wire handler runs behind this guard: too many arguments are refused, and nothing thrown escapes. */
+import { errorMessage } from '../../src-shared/errors';
 import type { WireMethod, WireRequests } from '../../src-shared/ipc-contract';
 import { checkArity } from '../../src-shared/ipc-validation';
 import { fail, type Result } from '../../src-shared/result';
@@ -18,7 +19,7 @@ export function guarded<M extends WireMethod>(
       return await run(args);
     } catch (error) {
       // A handler that throws is a bug; the caller still gets an answer it can show.
-      return fail('HANDLER_FAILED', `${method} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+      return fail('HANDLER_FAILED', `${method} failed unexpectedly: ${errorMessage(error)}`);
     }
   };
 }

@@ -10,6 +10,7 @@ import type { TranscriptDrafts } from '../jobs/transcript-drafts';
 import type { LibraryStore } from '../library/library-store';
 import { renderMeetingExport } from './export-rendering';
 import { guarded } from './handler-guard';
+import type { Logger } from '../../src-shared/logger';
 
 export interface LibraryHandlerDeps {
   library: LibraryStore;
@@ -18,6 +19,7 @@ export interface LibraryHandlerDeps {
   drafts?: Pick<TranscriptDrafts, 'get'>;
   /** The library's own media copies live here; a deleted meeting's copy goes with it (recordings stay). */
   mediaDir: string;
+  logger: Logger;
 }
 
 /** The library shows every meeting; the store's default page is for callers that page. */
@@ -107,7 +109,10 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): Pick<WireHandle
       const deleted = library.deleteMeeting(id.value);
       if (!deleted.ok) return deleted;
       const media = meeting.value.recordingPath;
-      if (media !== null && isInside(deps.mediaDir, media)) await rm(media, { force: true }).catch(() => undefined);
+      if (media !== null && isInside(deps.mediaDir, media)) {
+        // The meeting is gone either way; a copy left behind only costs disk space.
+        await rm(media, { force: true }).catch((error: unknown) => deps.logger.warn(`Could not remove the deleted meeting's media ${media}`, error));
+      }
       return ok(undefined);
     }),
     renderExport: guarded('renderExport', 2, ([meetingId, format]) => {

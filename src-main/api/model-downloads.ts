@@ -4,6 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import type { ModelDownloadProgress } from '../../src-shared/ipc-contract';
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import { findDiarizationModel, type DiarizationCatalogModel } from '../models/diarization-catalog';
@@ -105,7 +106,7 @@ async function download(model: CatalogModel, signal: AbortSignal, options: Model
     });
   } catch (error) {
     // The downloader reports its faults as values; anything thrown (a full disk on rename) still ends as `failed`.
-    result = fail('DOWNLOAD_FAILED', `Downloading ${model.id} failed: ${(error as Error).message}`, model.id);
+    result = fail('DOWNLOAD_FAILED', `Downloading ${model.id} failed: ${errorMessage(error)}`, model.id);
   }
   options.onProgress(result.ok ? progress('done', null) : progress('failed', result.error));
 }
@@ -142,7 +143,7 @@ async function downloadDiarization(model: DiarizationCatalogModel, signal: Abort
       },
     });
   } catch (error) {
-    result = fail('DOWNLOAD_FAILED', `Downloading ${model.id} failed: ${(error as Error).message}`, model.id);
+    result = fail('DOWNLOAD_FAILED', `Downloading ${model.id} failed: ${errorMessage(error)}`, model.id);
   }
   options.onProgress(result.ok ? progress('done', null) : progress('failed', result.error));
 }

@@ -3,12 +3,12 @@
  * was given with --model-dir, …), kept in `<dataDir>/model-folders.json`. Each is offered as an installed
  * model named after its folder; one named like a catalog model stands in for it.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { Logger } from '../../src-shared/logger';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { availableDtypes } from '../models/model-store';
 import { localModelFrom, type LocalModel } from './model-list';
-import { writeJsonFile } from './json-file';
+import { readJsonFile, writeJsonFile } from './json-file';
 
 export const MODEL_FOLDERS_FILE = 'model-folders.json';
 
@@ -18,9 +18,9 @@ export interface ModelFolders {
   add(dir: string): Promise<Result<LocalModel>>;
 }
 
-export function openModelFolders(dataDir: string): ModelFolders {
+export function openModelFolders(dataDir: string, logger: Logger): ModelFolders {
   const path = join(dataDir, MODEL_FOLDERS_FILE);
-  let folders = readFolders(path);
+  let folders = readFolders(path, logger);
   let writing: Promise<unknown> = Promise.resolve();
 
   return {
@@ -47,13 +47,9 @@ export function openModelFolders(dataDir: string): ModelFolders {
   };
 }
 
-function readFolders(path: string): string[] {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return Array.isArray(parsed) ? parsed.filter((entry): entry is string => typeof entry === 'string' && isAbsolute(entry)) : [];
-  } catch {
-    return [];
-  }
+function readFolders(path: string, logger: Logger): string[] {
+  const stored = readJsonFile(path, { what: 'the model folders', isValid: Array.isArray, logger });
+  return Array.isArray(stored) ? stored.filter((entry): entry is string => typeof entry === 'string' && isAbsolute(entry)) : [];
 }
 
 async function writeFolders(path: string, folders: readonly string[]): Promise<Result<void>> {

@@ -1,16 +1,17 @@
 /**
  * The user's settings, kept as `<dataDir>/settings.json`. Writes go to a temporary file that is renamed
  * over the old one, so a crash leaves the old settings or the new ones, never half a file. A file that is
- * missing, unreadable or partly invalid yields the defaults for what it lacks.
+ * missing, unreadable or partly invalid yields the defaults for what it lacks; a damaged one is kept aside
+ * (see readJsonFile) and every value dropped is logged.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppSettings } from '../../src-shared/ipc-contract';
 import { parseSettingsPatch } from '../../src-shared/ipc-validation';
+import type { Logger } from '../../src-shared/logger';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { DEFAULT_USER_NAME } from '../jobs/channel-speakers';
 import { DEFAULT_MODEL_ID } from '../models/catalog';
-import { writeJsonFile } from './json-file';
+import { readJsonFile, writeJsonFile } from './json-file';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -22,6 +23,8 @@ export interface SettingsStoreOptions {
   isKnownModel: (modelId: string) => boolean;
   /** Whether a model is ready to use without a download. */
   isInstalled: (modelId: string) => Promise<boolean>;
+  logger: Logger;
+  now?: () => Date;
 }
 
 export interface SettingsStore {
@@ -74,12 +77,18 @@ export async function openSettingsStore(options: SettingsStoreOptions): Promise<
 }
 
 async function loadSettings(path: string, defaults: AppSettings, options: SettingsStoreOptions): Promise<AppSettings> {
-  const stored = await readStored(path);
+  const stored = readJsonFile(path, {
+    what: 'the settings',
+    isValid: (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    logger: options.logger,
+    ...(options.now ? { now: options.now } : {}),
+  }) as Record<string, unknown> | undefined;
   const settings: AppSettings = { ...defaults };
   // Field by field: one bad value (an edited file, a model since removed) costs only that field.
-  for (const [key, value] of Object.entries(stored)) {
+  for (const [key, value] of Object.entries(stored ?? {})) {
     const single = parseSettingsPatch({ [key]: value });
     if (single.ok) Object.assign(settings, single.value);
+    else options.logger.warn(`${path}: the stored value of "${key}" is not valid and is ignored (${single.error.message})`);
   }
   // The folder is the one the app was started with, whatever an old file says.
   settings.storageDir = defaults.storageDir;
@@ -89,15 +98,6 @@ async function loadSettings(path: string, defaults: AppSettings, options: Settin
     settings.modelId = options.localModelId;
   }
   return settings;
-}
-
-async function readStored(path: string): Promise<Record<string, unknown>> {
-  try {
-    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 async function writeSettings(path: string, settings: AppSettings): Promise<Result<void>> {

@@ -7,6 +7,7 @@ import type { Result } from '../../src-shared/result';
 import type { ExecutionPreference } from '../onnx/execution-provider';
 import type { EngineChildLauncher } from '../jobs/transcriber-process/engine-child-process';
 import type { DamagedLibraryChoice } from '../library/open-library-database';
+import type { Logger } from '../../src-shared/logger';
 
 export interface AppServicesOptions {
   /** The user data folder: library, media, recordings, settings, models (unless modelsDir). */
@@ -35,6 +36,8 @@ export interface AppServicesOptions {
    * already downloaded is used rather than downloaded again. Default: the CLI's models folder.
    */
   sharedModelDirs?: string[];
+  /** Where what nobody returns is reported (a listener that threw, a damaged settings file); default: stderr. */
+  logger?: Logger;
 }
 
 export interface AppServices {

@@ -16,6 +16,7 @@ import type { ModelFolders } from './model-folders';
 import { listModels, localModelDir, type ModelPlaces } from './model-list';
 import { createQueueHandlers } from './queue-handlers';
 import type { SettingsStore } from './settings-store';
+import type { Logger } from '../../src-shared/logger';
 
 /** What the wire handlers use of the engine (app/engine.ts builds it). */
 export interface WireEngine {
@@ -33,6 +34,7 @@ export interface WireHandlerDeps {
   downloads: Pick<ModelDownloads, 'start'>;
   /** The library's media folder (`<dataDir>/media`). */
   mediaDir: string;
+  logger: Logger;
 }
 
 export function createWireHandlers(deps: WireHandlerDeps): WireHandlers {
@@ -67,7 +69,7 @@ export function createWireHandlers(deps: WireHandlerDeps): WireHandlers {
     pauseRecording: guarded('pauseRecording', 0, () => recorder.pause()),
     resumeRecording: guarded('resumeRecording', 0, () => recorder.resume()),
     stopRecording: guarded('stopRecording', 0, () => recorder.stop()),
-    ...createLibraryHandlers({ library: deps.workspace.library, jobs: deps.workspace.jobs, drafts: deps.workspace.drafts, mediaDir: deps.mediaDir }),
+    ...createLibraryHandlers({ library: deps.workspace.library, jobs: deps.workspace.jobs, drafts: deps.workspace.drafts, mediaDir: deps.mediaDir, logger: deps.logger }),
     ...createQueueHandlers({ workspace: deps.workspace, jobs: deps.workspace.jobs, settings }),
   };
 }

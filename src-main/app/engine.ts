@@ -28,8 +28,10 @@ import { SystemCaptureBackend } from '../record/capture/system-capture-backend';
 import { CrashSafeWavWriter, recoverInterruptedRecordings } from '../record/disk';
 import { openWorkerTranscription } from '../record/asr-worker/worker-transcription';
 import { inProcessTranscription, Recorder, type LiveModels, type StartRecordingRequest } from '../record/recorder';
+import { version } from '../../package.json';
 
-export const ENGINE_VERSION = '0.1.0';
+/** The app's version, from package.json (inlined by the bundler; read by tsx and vitest). */
+const ENGINE_VERSION: string = version;
 
 export interface EngineOptions {
   /** Electron's userData folder; models go to `<userDataDir>/models` when given. */

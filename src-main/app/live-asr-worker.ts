@@ -10,6 +10,7 @@ import { SileroVad } from '../vad/silero-vad';
 import { LiveTranscriber } from '../record/live-transcriber';
 import { loadLiveModels } from '../record/live-models';
 import type { FromLiveAsrWorker, LiveAsrWorkerConfig, ToLiveAsrWorker } from '../record/asr-worker/protocol';
+import { errorMessage } from '../../src-shared/errors';
 
 const port = parentPort;
 if (!port) throw new Error('live-asr-worker must run as a worker thread');
@@ -69,7 +70,7 @@ if (!models.ok) {
     queue = queue.then(() =>
       handle(message).catch((error: unknown) => {
         const id = message.type === 'push' || message.type === 'flush' ? message.id : -1;
-        post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });
+        post({ type: 'failed', id, message: errorMessage(error) });
       }),
     );
   });

@@ -5,7 +5,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import type { WireEvent } from '../../src-shared/ipc-contract';
+import { consoleLogger } from '../../src-shared/logger';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { createEngine } from './engine';
 import { openWorkspace } from './workspace';
@@ -17,16 +19,18 @@ import { openSettingsStore } from '../api/settings-store';
 import type { AppServices, AppServicesOptions } from '../api/types';
 import { forgetFinishedUpload, importsInUse, sweepUploads, SWEEP_INTERVAL_MS } from '../api/upload-sweeper';
 import { createWireHandlers } from '../api/wire-handlers';
+import { inBackground } from '../util/background';
 
 export async function createAppServices(options: AppServicesOptions): Promise<Result<AppServices>> {
   const dataDir = resolve(options.dataDir);
+  const logger = options.logger ?? consoleLogger();
   try {
     await mkdir(dataDir, { recursive: true });
   } catch (error) {
-    return fail('DATA_DIR_UNAVAILABLE', `Cannot create the data folder ${dataDir}: ${(error as Error).message}`, dataDir);
+    return fail('DATA_DIR_UNAVAILABLE', `Cannot create the data folder ${dataDir}: ${errorMessage(error)}`, dataDir);
   }
   const modelsDir = resolve(options.modelsDir ?? join(dataDir, 'models'));
-  const folders = openModelFolders(dataDir);
+  const folders = openModelFolders(dataDir, logger);
   // Extra folders, then the places other Verbatim tools keep models (a model the CLI downloaded is used as is).
   const otherDirs = [...new Set([...(options.extraModelDirs ?? []), ...(options.sharedModelDirs ?? [defaultUserModelsDir()])].map((dir) => resolve(dir)))].filter(
     (dir) => dir !== modelsDir,
@@ -37,6 +41,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     localModelId: places.local?.id ?? null,
     isKnownModel: (modelId) => isKnownModel(places, modelId),
     isInstalled: (modelId) => isModelInstalled(places, modelId),
+    logger,
   });
   const device = options.device ?? (settings.current().useGpu ? 'auto' : 'cpu');
   const hub = { ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}) };
@@ -54,6 +59,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     ...(options.onDamagedLibrary ? { onDamagedLibrary: options.onDamagedLibrary } : {}),
     ...(options.engineProcess ? { engineProcess: options.engineProcess } : {}),
     userName: () => settings.current().userName,
+    logger,
     // Jobs naming a model offered by path are transcribed from its folder.
     defaults: {
       ...(places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {}),
@@ -71,8 +77,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     for (const listener of listeners) {
       try {
         listener(event);
-      } catch {
+      } catch (error) {
         // One client's failing listener must not keep the event from the others.
+        logger.warn(`A listener of ${event.channel} events threw`, error);
       }
     }
   };
@@ -82,7 +89,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     engine.onRecordingEvent((payload) => emit({ channel: 'recording', payload })),
     workspace.jobs.onEvent((payload) => {
       emit({ channel: 'job', payload });
-      forgetFinishedUpload(uploadsDir, payload).catch(() => undefined);
+      forgetFinishedUpload(uploadsDir, payload).catch((error: unknown) => logger.warn('Could not remove an imported upload', error));
     }),
     workspace.drafts.onDraft((payload) => emit({ channel: 'transcript-draft', payload })),
     // Recordings land in the library; a failure to store one is shown like any other recorder error.
@@ -94,15 +101,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     const waiting = workspace.jobs.list({ states: ['queued', 'running'], kinds: ['import'] });
     if (waiting.ok) await sweepUploads(uploadsDir, { inUse: importsInUse(waiting.value) });
   };
-  await sweep().catch(() => undefined);
+  const sweepLogged = (): Promise<void> => sweep().catch((error: unknown) => logger.warn(`Could not sweep old uploads in ${uploadsDir}`, error));
+  await sweepLogged();
   const sweeper = setInterval(() => {
-    sweep().catch(() => undefined);
+    inBackground(sweepLogged());
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
   let disposed: Promise<void> | null = null;
   return ok({
-    handlers: createWireHandlers({ engine, workspace, settings, places, folders, downloads, mediaDir: join(dataDir, 'media') }),
+    handlers: createWireHandlers({ engine, workspace, settings, places, folders, downloads, mediaDir: join(dataDir, 'media'), logger }),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

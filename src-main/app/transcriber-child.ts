@@ -15,6 +15,7 @@ import { createFileDiarizer } from './diarizer';
 import { createEngine, type Engine } from './engine';
 import { decodeChildOptions, isToTranscriberChild, type DiarizeRequestMessage, type FromTranscriberChild, type TranscribeRequestMessage } from '../jobs/transcriber-process/protocol';
 import { inBackground } from '../util/background';
+import { errorMessage } from '../../src-shared/errors';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -153,13 +154,11 @@ function enqueue<T>(requestId: string, run: (signal: AbortSignal) => Promise<Res
   });
 }
 
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 function handleTranscribe(request: TranscribeRequestMessage): void {
   enqueue<Transcript>(
     request.requestId,
     (signal) => transcribe(request, signal),
-    (error) => fail('ASR_FAILED', `Transcribing ${request.path} failed: ${reason(error)}`, request.path),
+    (error) => fail('ASR_FAILED', `Transcribing ${request.path} failed: ${errorMessage(error)}`, request.path),
     (result) => post({ type: 'result', requestId: request.requestId, result }),
   );
 }
@@ -168,7 +167,7 @@ function handleDiarize(request: DiarizeRequestMessage): void {
   enqueue<FileDiarization>(
     request.requestId,
     (signal) => diarize(request, signal),
-    (error) => fail('DIARIZATION_FAILED', `Diarizing ${request.path} failed: ${reason(error)}`, request.path),
+    (error) => fail('DIARIZATION_FAILED', `Diarizing ${request.path} failed: ${errorMessage(error)}`, request.path),
     (result) => post({ type: 'diarized', requestId: request.requestId, result }),
   );
 }

@@ -29,6 +29,7 @@ import type { LibraryStore } from '../library/library-store';
 import { openVerifiedLibraryDatabase, type DamagedLibraryChoice } from '../library/open-library-database';
 import { storeRecordedMeetings } from '../library/recorded-meetings';
 import { SqliteLibraryStore } from '../library/sqlite-library-store';
+import { consoleLogger, type Logger } from '../../src-shared/logger';
 
 export interface WorkspaceOptions {
   /** The user data folder: `library.sqlite3`, `media/`, `tmp/`. */
@@ -57,6 +58,8 @@ export interface WorkspaceOptions {
   libraryCheckBudgetMs?: number;
   /** How the engine's child process starts: child_process.fork (default, Node), or Electron's utilityProcess in the app. */
   engineProcess?: EngineChildLauncher;
+  /** Where what nobody returns is reported (a listener that threw, a cleanup that failed); default: stderr. */
+  logger?: Logger;
 }
 
 export interface WorkspaceAdapters {
@@ -69,6 +72,7 @@ export interface WorkspaceAdapters {
 /** Opens the data folder and starts the queue: jobs left running by a crash resume once their lease expires. */
 export async function openWorkspace(options: WorkspaceOptions): Promise<Result<Workspace>> {
   const dataDir = resolve(options.dataDir);
+  const logger = options.logger ?? consoleLogger();
   const decoderResult = options.adapters?.decoder ? ok(options.adapters.decoder) : FfmpegAudioDecoder.create();
   if (!decoderResult.ok) return decoderResult;
   const opened = await openVerifiedLibraryDatabase(dataDir, {
@@ -86,10 +90,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
     ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
     ...(options.engineProcess ? { launcher: options.engineProcess } : {}),
+    logger,
   });
   const transcriber = options.adapters?.transcriber ?? engineChild;
   const diarizer = options.adapters?.diarizer ?? engineChild;
-  const drafts = new TranscriptDrafts();
+  const drafts = new TranscriptDrafts(logger);
   const disposeEngines = async (): Promise<void> => {
     await transcriber.dispose();
     if (transcriber !== engineChild) await engineChild.dispose();
@@ -109,6 +114,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       drafts,
     }),
     tempRoot: join(dataDir, 'tmp', 'jobs'),
+    logger,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),

@@ -73,7 +73,7 @@ export interface RecognizeOptions {
   /** ISO 639-1 code, or null to detect it on this window. */
   language: string | null;
   task: AsrTask;
-  /** Aborting stops decoding after the current token; the result is then ASR_CANCELLED. */
+  /** Aborting stops decoding after the current token; the result is then CANCELLED. */
   signal?: AbortSignal;
   /** Picks the language from this window's probabilities when `language` is null (default: the likeliest). */
   chooseLanguage?: (probabilities: LanguageProbabilities) => string;
@@ -88,7 +88,7 @@ export interface RecognizeOptions {
   seed?: number;
 }
 
-export type AsrErrorCode = 'MODEL_LOAD_FAILED' | 'ASR_FAILED' | 'ASR_CANCELLED' | 'LANGUAGE_UNSUPPORTED' | 'RECOGNIZER_DISPOSED';
+export type AsrErrorCode = 'MODEL_LOAD_FAILED' | 'ASR_FAILED' | 'CANCELLED' | 'LANGUAGE_UNSUPPORTED' | 'RECOGNIZER_DISPOSED';
 
 /** One warm model instance; serves many windows until `dispose()`. */
 export interface SpeechRecognizer {

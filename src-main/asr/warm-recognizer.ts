@@ -9,9 +9,8 @@ export class WarmRecognizer {
   private current: { key: string; recognizer: SpeechRecognizer } | null = null;
   private pending: Promise<unknown> = Promise.resolve();
 
-  /** Error codes are the recognizer's (AsrErrorCode) or a model resolver's. */
-  acquire(key: string, load: () => Promise<Result<SpeechRecognizer, string>>): Promise<Result<SpeechRecognizer, string>> {
-    const next = this.pending.then(async (): Promise<Result<SpeechRecognizer, string>> => {
+  acquire(key: string, load: () => Promise<Result<SpeechRecognizer>>): Promise<Result<SpeechRecognizer>> {
+    const next = this.pending.then(async (): Promise<Result<SpeechRecognizer>> => {
       if (this.current?.key === key) return { ok: true, value: this.current.recognizer };
       await this.release();
       const loaded = await load();

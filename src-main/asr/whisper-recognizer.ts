@@ -1,4 +1,5 @@
 import { Tokenizer } from '@huggingface/tokenizers';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ModelDtype } from '../models/catalog';
 import type { ExecutionPreference, ExecutionReport } from '../onnx/execution-provider';
@@ -75,7 +76,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       const [language, probability] = [...probabilities].reduce((a, b) => (b[1] > a[1] ? b : a));
       return ok({ language, probability, probabilities });
     } catch (error) {
-      return fail('ASR_FAILED', `Language detection failed: ${(error as Error).message}`);
+      return fail('ASR_FAILED', `Language detection failed: ${errorMessage(error)}`);
     }
   }
 
@@ -85,7 +86,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       return fail('LANGUAGE_UNSUPPORTED', `${this.modelId} is English-only; pick a multilingual model for "${options.language}".`);
     }
     const { signal } = options;
-    if (signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled before it started.');
+    if (signal?.aborted) return fail('CANCELLED', 'Whisper: the window was cancelled before it started.');
     const decoding: DecodingOptions = { ...DEFAULT_DECODING, ...options.decoding };
     try {
       const { cross } = await this.encode(audio);
@@ -124,7 +125,7 @@ class WhisperRecognizer implements SpeechRecognizer {
           ...(signal ? { signal } : {}),
         },
       ));
-      if (decoded.cancelled || signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled while it was being decoded.');
+      if (decoded.cancelled || signal?.aborted) return fail('CANCELLED', 'Whisper: the window was cancelled while it was being decoded.');
       const quality = {
         avgLogprob: decoded.avgLogprob,
         compressionRatio: decoded.compressionRatio,
@@ -156,8 +157,8 @@ class WhisperRecognizer implements SpeechRecognizer {
       const tokens = parsed.segments.flatMap((segment) => segment.tokens);
       return ok({ ...base, segments, resumeAt, tokens });
     } catch (error) {
-      if (signal?.aborted) return fail('ASR_CANCELLED', 'The window was cancelled while it was being decoded.');
-      return fail('ASR_FAILED', `Whisper failed on a window: ${(error as Error).message}`);
+      if (signal?.aborted) return fail('CANCELLED', 'Whisper: the window was cancelled while it was being decoded.');
+      return fail('ASR_FAILED', `Whisper failed on a window: ${errorMessage(error)}`);
     }
   }
 
@@ -299,6 +300,6 @@ export async function loadWhisperRecognizer(options: WhisperLoadOptions): Promis
     });
     return ok(new WhisperRecognizer(options.modelId, files.multilingual, files, sessions, vocabulary, tokenizer, features));
   } catch (error) {
-    return fail('MODEL_LOAD_FAILED', `Could not load ${options.modelId} from ${options.modelDir}: ${(error as Error).message}`, options.modelDir);
+    return fail('MODEL_LOAD_FAILED', `Could not load ${options.modelId} from ${options.modelDir}: ${errorMessage(error)}`, options.modelDir);
   }
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { endianness } from 'node:os';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { ChunkAssembler } from './chunk-assembler';
 import { locateFfmpeg, type FfmpegBinaries, type LocateOptions } from './ffmpeg-locator';
@@ -37,7 +38,7 @@ export async function* decodeWithFfmpeg(
   // A function, not a property read, so TypeScript does not narrow it to false after the first check.
   const isAborted = (): boolean => signal?.aborted === true;
   if (isAborted()) {
-    yield fail('ABORTED', `decoding ${filePath} was aborted`, filePath);
+    yield fail('CANCELLED', `decoding ${filePath} was cancelled`, filePath);
     return;
   }
   try {
@@ -82,12 +83,12 @@ export async function* decodeWithFfmpeg(
         if (isAborted()) break;
       }
     } catch (error) {
-      readError = error instanceof Error ? error.message : String(error);
+      readError = errorMessage(error);
     }
     if (isAborted()) {
       killChild();
       await exited;
-      yield fail('ABORTED', `decoding ${filePath} was aborted`, filePath);
+      yield fail('CANCELLED', `decoding ${filePath} was cancelled`, filePath);
       return;
     }
     const exitCode = await exited;

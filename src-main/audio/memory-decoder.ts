@@ -42,7 +42,7 @@ export class MemoryAudioDecoder implements AudioDecoder {
       // A macrotask boundary, like a real pipe, so consumers cannot rely on synchronous delivery.
       await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted === true) {
-        yield fail('ABORTED', `decoding ${path} was aborted`, path);
+        yield fail('CANCELLED', `decoding ${path} was cancelled`, path);
         return;
       }
       yield ok({ samples: samples.slice(start, start + chunkSamples), startSample: start });

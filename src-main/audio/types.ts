@@ -13,7 +13,7 @@ export type ProbeErrorCode =
   | 'UNSUPPORTED_CODEC'
   | 'PROBE_TIMEOUT';
 
-export type DecodeErrorCode = 'FFMPEG_NOT_FOUND' | 'FILE_NOT_FOUND' | 'DECODE_FAILED' | 'ABORTED';
+export type DecodeErrorCode = 'FFMPEG_NOT_FOUND' | 'FILE_NOT_FOUND' | 'DECODE_FAILED' | 'CANCELLED';
 
 /** What the probe learned about the (first) audio stream of a file. */
 export interface AudioProbeInfo {

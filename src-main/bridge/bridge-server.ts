@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorMessage } from '../../src-shared/errors';
 import { BRIDGE_ROUTES } from '../../src-shared/bridge-protocol';
 import type { AppServices } from '../api/types';
 import { hostAllowed, isAuthorized, newBridgeToken, originAllowed, sessionCookie, tokenMatches, type BridgeIdentity } from './bridge-auth';
@@ -51,7 +52,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     for (const [name, value] of Object.entries(securityHeaders(port))) response.setHeader(name, value);
     route(request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendError(response, 500, { code: 'BRIDGE_FAILED', message: error instanceof Error ? error.message : String(error) });
+      if (!response.headersSent) sendError(response, 500, { code: 'BRIDGE_FAILED', message: errorMessage(error) });
       else response.destroy();
     });
   });

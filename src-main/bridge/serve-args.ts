@@ -1,5 +1,6 @@
 /** Arguments of `npm run serve`. */
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AppServicesOptions } from '../api/types';
 import { LIBRARY_CHOICE_OPTIONS, LIBRARY_CHOICE_USAGE, libraryChoice } from '../cli/library-choice';
@@ -41,7 +42,7 @@ export function parseServeArgs(argv: string[]): Result<ServeCommand> {
       },
     }));
   } catch (error) {
-    return fail('CLI_BAD_ARGS', (error as Error).message);
+    return fail('CLI_BAD_ARGS', errorMessage(error));
   }
   if (values.help) return fail('CLI_HELP', SERVE_USAGE);
   const device = values.device;

@@ -9,6 +9,8 @@ import { parseServeArgs, SERVE_USAGE } from './serve-args';
 import { openFailureLine } from '../cli/library-choice';
 import { installLastResortHandlers } from '../util/last-resort';
 import { rendererBuilt, RENDERER_MISSING } from './static-files';
+import { errorMessage } from '../../src-shared/errors';
+import { consoleLogger } from '../../src-shared/logger';
 
 async function main(argv: string[]): Promise<number> {
   const command = parseServeArgs(argv);
@@ -25,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   // A defect that escapes a request is reported, never the end of a running recording.
   installLastResortHandlers(process, (problem) => process.stderr.write(`error ${problem.code}: ${problem.message}\n`));
   if (!rendererBuilt(DEFAULT_RENDERER_DIR)) process.stderr.write(`${RENDERER_MISSING}\n`);
-  const services = await createAppServices(command.value.services);
+  const services = await createAppServices({ ...command.value.services, logger: consoleLogger() });
   if (!services.ok) {
     process.stderr.write(openFailureLine(services.error));
     return 1;
@@ -35,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     bridge = await startBridge({ services: services.value, port: command.value.port });
   } catch (error) {
-    process.stderr.write(`Could not listen on 127.0.0.1:${command.value.port}: ${(error as Error).message}\n`);
+    process.stderr.write(`Could not listen on 127.0.0.1:${command.value.port}: ${errorMessage(error)}\n`);
     await services.value.dispose();
     return 1;
   }

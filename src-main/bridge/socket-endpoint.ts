@@ -5,6 +5,7 @@
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { errorMessage } from '../../src-shared/errors';
 import type { BridgeRequest, BridgeResponse, BridgeServerMessage } from '../../src-shared/bridge-protocol';
 import type { WireHandlers } from '../../src-shared/ipc-contract';
 import { checkWireCall } from '../../src-shared/ipc-validation';
@@ -59,7 +60,7 @@ async function answer(socket: WebSocket, handlers: WireHandlers, data: RawData, 
     result = await dispatch(handlers, request);
   } catch (error) {
     // The handlers answer errors as values; this is a defect, and the page still gets an answer.
-    result = fail('HANDLER_FAILED', `${request.method.slice(0, 100)} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+    result = fail('HANDLER_FAILED', `${request.method.slice(0, 100)} failed unexpectedly: ${errorMessage(error)}`);
   }
   if (socket.readyState === socket.OPEN) send(socket, { id: request.id, result } satisfies BridgeResponse);
 }
@@ -67,7 +68,7 @@ async function answer(socket: WebSocket, handlers: WireHandlers, data: RawData, 
 /** The last resort of a message: whatever went wrong answering it, the socket hears a coded error, the process goes on. */
 function answerFailure(socket: WebSocket, error: unknown): void {
   try {
-    if (socket.readyState === socket.OPEN) send(socket, { id: null, result: fail('BRIDGE_FAILED', `The request could not be answered: ${error instanceof Error ? error.message : String(error)}`) });
+    if (socket.readyState === socket.OPEN) send(socket, { id: null, result: fail('BRIDGE_FAILED', `The request could not be answered: ${errorMessage(error)}`) });
   } catch {
     socket.terminate();
   }

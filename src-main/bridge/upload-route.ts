@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { pendingUploadBytes } from '../api/upload-sweeper';
 import { safeFileName } from '../util/safe-file-name';
 import { sendError, sendJson } from './http-responses';
+import { errorMessage } from '../../src-shared/errors';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 /**
@@ -81,7 +82,7 @@ export async function handleUpload(request: IncomingMessage, response: ServerRes
   } catch (error) {
     await rm(folder, { recursive: true, force: true }).catch(() => undefined);
     if (request.destroyed && !request.complete) return void response.destroy();
-    return sendError(response, 500, { code: 'UPLOAD_FAILED', message: `The upload could not be stored: ${(error as Error).message}` });
+    return sendError(response, 500, { code: 'UPLOAD_FAILED', message: `The upload could not be stored: ${errorMessage(error)}` });
   }
   if (limit.exceeded) {
     await rm(folder, { recursive: true, force: true }).catch(() => undefined);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkModelArgs, MODEL_ARG_OPTIONS } from './model-args';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AsrTask } from '../../src-shared/transcript';
 import type { ExecutionPreference } from '../onnx/execution-provider';
@@ -54,7 +55,7 @@ export function parseTranscribeArgs(argv: string[]): Result<TranscribeCommand> {
       },
     });
   } catch (error) {
-    return fail('CLI_BAD_ARGS', (error as Error).message);
+    return fail('CLI_BAD_ARGS', errorMessage(error));
   }
   const { values, positionals } = parsed;
   if (positionals.length === 0) return fail('CLI_BAD_ARGS', 'Give at least one file to transcribe.');

@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ExecutionPreference } from '../onnx/execution-provider';
 import { createFileDiarizer } from '../app/diarizer';
@@ -76,7 +77,7 @@ export function parseDiarizeArgs(argv: string[]): Result<DiarizeCommand> {
       },
     });
   } catch (error) {
-    return fail('CLI_BAD_ARGS', (error as Error).message);
+    return fail('CLI_BAD_ARGS', errorMessage(error));
   }
   const { values, positionals } = parsed;
   if (positionals.length === 0) return fail('CLI_BAD_ARGS', 'Give at least one file to diarize.');
@@ -182,7 +183,7 @@ export async function runDiarize(command: DiarizeCommand): Promise<number> {
       }
     } catch (error) {
       failures += 1;
-      bar.finish(`error EXPORT_WRITE_FAILED: ${outDir}: ${(error as Error).message}`);
+      bar.finish(`error EXPORT_WRITE_FAILED: ${outDir}: ${errorMessage(error)}`);
       continue;
     }
     const seconds = (performance.now() - started) / 1000;

@@ -6,9 +6,11 @@
 import { parseArgs } from 'node:util';
 import { checkModelArgs, MODEL_ARG_OPTIONS } from './model-args';
 import { resolve } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import type { JobSummary, TranscriptionChoice } from '../../src-shared/jobs';
-import { fail, ok, type Result } from '../../src-shared/result';
+import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import type { ExecutionPreference } from '../onnx/execution-provider';
+import { consoleLogger } from '../../src-shared/logger';
 import type { ModelDtype } from '../models/catalog';
 import { defaultUserDataDir } from '../models/model-store';
 import { openWorkspace } from '../app/workspace';
@@ -63,7 +65,7 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
       },
     });
   } catch (error) {
-    return fail('CLI_BAD_ARGS', (error as Error).message);
+    return fail('CLI_BAD_ARGS', errorMessage(error));
   }
   const { values, positionals } = parsed;
   if (command === 'import' && positionals.length === 0) return fail('CLI_BAD_ARGS', 'import: name at least one file.');
@@ -97,6 +99,7 @@ export async function runQueueCommand(command: QueueCommand): Promise<number> {
     device: command.device,
     autoDiarize: command.diarize,
     onDamagedLibrary: command.onDamagedLibrary,
+    logger: consoleLogger(),
     ...(command.userName !== null ? { userName: () => command.userName ?? '' } : {}),
     ...(command.modelsDir ? { modelsDir: resolve(command.modelsDir) } : {}),
     defaults: {
@@ -199,7 +202,7 @@ function timecode(seconds: number): string {
   return `${hours > 0 ? `${hours}:` : ''}${String(minutes).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
 }
 
-function reportError(error: { code: string; message: string }): number {
+function reportError(error: CodedError): number {
   process.stderr.write(`error ${error.code}: ${error.message}\n`);
   return 1;
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkModelArgs, MODEL_ARG_OPTIONS } from './model-args';
 import { dirname, join, basename } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AsrTask, TranscriptSegment } from '../../src-shared/transcript';
@@ -57,7 +58,7 @@ export function parseRecordArgs(argv: string[]): Result<RecordCommand> {
       },
     }));
   } catch (error) {
-    return fail('CLI_BAD_ARGS', (error as Error).message);
+    return fail('CLI_BAD_ARGS', errorMessage(error));
   }
   const formats = (values.format ?? '').split(',').map((format) => format.trim()).filter(Boolean);
   if (formats.some((format) => !(EXPORT_FORMATS as readonly string[]).includes(format))) return fail('CLI_BAD_ARGS', `--format: choose from ${EXPORT_FORMATS.join(', ')}.`);

@@ -5,6 +5,7 @@
  * labelled with its speaker. Memory: one window of audio, the fbank of the open pieces, and one small
  * record (frames + embedding) per piece, never the whole file's audio.
  */
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { SpeakerEmbedder } from './embedding-model';
 import { FBANK_BINS, FBANK_FRAME_LENGTH, FBANK_FRAME_SHIFT } from './fbank';
@@ -228,7 +229,7 @@ export async function diarizeChunks(
     await state.finish();
     options.onProgress?.(windower.totalSamples / SEGMENTATION_SAMPLE_RATE);
   } catch (error) {
-    return fail('DIARIZATION_FAILED', `Diarization failed: ${error instanceof Error ? error.message : String(error)}`);
+    return fail('DIARIZATION_FAILED', `Diarization failed: ${errorMessage(error)}`);
   }
   if (options.signal?.aborted) return cancelled();
 
@@ -238,7 +239,7 @@ export async function diarizeChunks(
     turns = speakerTurnsOf(state, totalSamples, options);
   } catch (error) {
     // A model that returned unusable embeddings (NaN) or impossible speaker counts end here, as a value.
-    return fail('DIARIZATION_FAILED', `Clustering speakers failed: ${error instanceof Error ? error.message : String(error)}`);
+    return fail('DIARIZATION_FAILED', `Clustering speakers failed: ${errorMessage(error)}`);
   }
   return ok({
     turns,

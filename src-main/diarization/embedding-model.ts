@@ -1,4 +1,5 @@
 import { Tensor } from 'onnxruntime-node';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ExecutionReport } from '../onnx/execution-provider';
 import { FBANK_BINS, FBANK_FRAME_LENGTH, KaldiFbank, subtractFrameMean, type FbankOptions } from './fbank';
@@ -16,11 +17,6 @@ const OUTPUT = 'embs';
 
 /** WeSpeaker's front end: Kaldi fbank with a Hamming window on int16-scaled samples (then per-clip mean removal). */
 export const WESPEAKER_FBANK: FbankOptions = { window: 'hamming', inputScale: 32768 };
-/**
- * 3D-Speaker's front end (CAM++): Kaldi's default povey window on samples in [-1, 1], as
- * torchaudio.compliance.kaldi.fbank computes it in 3D-Speaker's `FBank`, then per-utterance mean removal.
- */
-export const CAMPPLUS_FBANK: FbankOptions = { window: 'povey', inputScale: 1 };
 
 /** The shortest clip an embedding can be computed for: one 25 ms fbank frame at 16 kHz. */
 export const EMBEDDING_MIN_SAMPLES = FBANK_FRAME_LENGTH;
@@ -163,7 +159,7 @@ export async function loadOnnxEmbedder(
       dimension = await probeDimension(session);
     } catch (error) {
       await session.dispose();
-      return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${(error as Error).message.split('\n')[0]}`, options.modelPath);
+      return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${errorMessage(error).split('\n')[0]}`, options.modelPath);
     }
   }
   if (dimension === null) {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InferenceSession } from 'onnxruntime-node';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from '../onnx/execution-provider';
 
@@ -85,7 +86,7 @@ function isMissingFile(error: unknown): boolean {
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  return errorMessage(error).split('\n')[0] ?? '';
 }
 
 /**

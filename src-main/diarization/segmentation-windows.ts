@@ -17,7 +17,6 @@ export const DEFAULT_STEP_SAMPLES = 16_000;
 export const FRAME_STEP_SAMPLES = 270;
 export const FRAME_DURATION_SAMPLES = 991;
 export const FRAME_STEP_SECONDS = FRAME_STEP_SAMPLES / SEGMENTATION_SAMPLE_RATE;
-export const FRAME_DURATION_SECONDS = FRAME_DURATION_SAMPLES / SEGMENTATION_SAMPLE_RATE;
 
 /** numpy's `rint`: halves go to the even neighbour, which pyannote relies on for frame indices and counts. */
 export function roundHalfEven(value: number): number {

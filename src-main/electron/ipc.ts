@@ -3,6 +3,7 @@
  * events forwarded to the window. Electron is injected (ipcMain, the dialog, the window's send) so the
  * wiring is tested without it. Every handler answers a Result; nothing throws across the IPC boundary.
  */
+import { errorMessage } from '../../src-shared/errors';
 import { IPC_CHANNELS, SAVE_EXPORT_ARITY, WIRE_METHODS, type ExportOutcome, type WireEvent, type WireHandlers } from '../../src-shared/ipc-contract';
 import { checkArity, checkWireCall } from '../../src-shared/ipc-validation';
 import { fail, ok, type Result } from '../../src-shared/result';
@@ -18,7 +19,7 @@ async function guarded<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
     return await run();
   } catch (error) {
     // Handlers return errors as values; this only catches a defect, so the page gets a Result either way.
-    return fail('IPC_HANDLER_FAILED', error instanceof Error ? error.message : String(error));
+    return fail('IPC_HANDLER_FAILED', errorMessage(error));
   }
 }
 

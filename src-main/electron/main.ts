@@ -30,8 +30,12 @@ import { utilityProcessLauncher } from './utility-process-launcher';
 import { guardAllWebContents, isPermissionAllowed, isTrustedSender, permissionCheckQuery, permissionRequestQuery } from './security';
 import { mainWindowOptions } from './window-options';
 import { inBackground } from '../util/background';
+import { errorMessage } from '../../src-shared/errors';
+import { consoleLogger } from '../../src-shared/logger';
 
 const DISPOSE_TIMEOUT_MS = 60_000;
+// What nobody returns (a listener that threw, a damaged settings file) goes to stderr.
+const logger = consoleLogger();
 
 const appPage = resolveAppPage({
   isPackaged: app.isPackaged,
@@ -127,7 +131,7 @@ async function start(): Promise<AppServices | null> {
   // The engine's child runs as a utilityProcess: forking one would need the RunAsNode fuse, which is off.
   const engineProcess = utilityProcessLauncher(utilityProcess);
   const created = await startWithLibraryChoice(
-    (onDamagedLibrary) => createAppServices({ dataDir: app.getPath('userData'), onDamagedLibrary, engineProcess }),
+    (onDamagedLibrary) => createAppServices({ dataDir: app.getPath('userData'), onDamagedLibrary, engineProcess, logger }),
     damagedLibraryPrompt,
   );
   if (created === null) {
@@ -158,7 +162,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      dialog.showErrorBox('Verbatim could not start', error instanceof Error ? error.message : String(error));
+      dialog.showErrorBox('Verbatim could not start', errorMessage(error));
       app.quit();
       return null;
     });
@@ -169,7 +173,7 @@ if (!app.requestSingleInstanceLock()) {
       dispose: async () => (await servicesReady)?.dispose(),
       quit: () => app.quit(),
       timeoutMs: DISPOSE_TIMEOUT_MS,
-      onTimeout: () => console.error('Verbatim: the engine did not shut down in time; quitting anyway.'),
+      onTimeout: () => logger.error('The engine did not shut down in time; quitting anyway.'),
     }),
   );
 

@@ -6,6 +6,7 @@
  * tested with a double.
  */
 import type { ChildExit, EngineChildLauncher } from '../jobs/transcriber-process/engine-child-process';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok } from '../../src-shared/result';
 
 /** The part of Electron's UtilityProcess used here. */
@@ -33,7 +34,7 @@ export function utilityProcessLauncher(utilityProcess: UtilityProcessModule): En
       // stdout is not read; stderr is kept for the error message when the child dies.
       child = utilityProcess.fork(entry.modulePath, entry.args, { stdio: ['ignore', 'ignore', 'pipe'], serviceName: ENGINE_SERVICE_NAME, execArgv: [] });
     } catch (error) {
-      return fail('ENGINE_PROCESS_DIED', `The transcription process could not start: ${error instanceof Error ? error.message : String(error)}`);
+      return fail('ENGINE_PROCESS_DIED', `The transcription process could not start: ${errorMessage(error)}`);
     }
     let exited = false;
     const exitListeners: ((exit: ChildExit) => void)[] = [];

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { AsrTask, Transcript, TranscriptSegment, TranscriptWord } from '../../src-shared/transcript';
 
@@ -32,7 +33,7 @@ export function parseTranscriptJson(text: string): Result<Transcript, Transcript
   try {
     parsed = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
-    return fail('TRANSCRIPT_JSON_SYNTAX', `Not valid JSON: ${(error as Error).message}`);
+    return fail('TRANSCRIPT_JSON_SYNTAX', `Not valid JSON: ${errorMessage(error)}`);
   }
   if (!isRecord(parsed) || parsed.format !== TRANSCRIPT_JSON_FORMAT) {
     return fail('TRANSCRIPT_JSON_NOT_VERBATIM', `Not a transcript export: "format" must be "${TRANSCRIPT_JSON_FORMAT}".`);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { tempFileName } from '../util/safe-file-name';
 
@@ -31,7 +32,7 @@ export async function writeFileAtomic(outPath: string, content: string | Uint8Ar
     await rename(tempPath, outPath);
   } catch (error) {
     await rm(tempPath, { force: true }).catch(() => undefined);
-    return fail(errorCode(error), `Could not write ${outPath}: ${(error as Error).message}`, outPath);
+    return fail(errorCode(error), `Could not write ${outPath}: ${errorMessage(error)}`, outPath);
   }
   await syncFolder(folder);
   return ok({ path: outPath, bytes: data.length });

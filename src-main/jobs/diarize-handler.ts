@@ -4,6 +4,7 @@
  * so a rerun replaces rather than doubles, and a half-done run is never visible. Speaker names the user gave
  * stay with their label.
  */
+import { errorMessage } from '../../src-shared/errors';
 import type { DiarizeJobPayload, JobResult } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { assignSpeakers } from '../diarization/assign-speakers';
@@ -31,7 +32,7 @@ export function createDiarizeHandler(deps: DiarizeHandlerDeps): JobHandler {
     try {
       return await diarize(deps, context, payload);
     } catch (error) {
-      return fail('JOB_HANDLER_FAILED', `Diarizing meeting ${payload.meetingId} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, payload.meetingId);
+      return fail('JOB_HANDLER_FAILED', `Diarizing meeting ${payload.meetingId} failed unexpectedly: ${errorMessage(error)}`, payload.meetingId);
     }
   };
 }

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import type { ExportJobPayload, JobResult } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
@@ -30,7 +31,7 @@ export function createExportHandler(deps: JobHandlerDeps): JobHandler {
     try {
       return await exportMeeting(deps, context, payload);
     } catch (error) {
-      return fail('JOB_HANDLER_FAILED', `Exporting meeting ${payload.meetingId} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, payload.meetingId);
+      return fail('JOB_HANDLER_FAILED', `Exporting meeting ${payload.meetingId} failed unexpectedly: ${errorMessage(error)}`, payload.meetingId);
     }
   };
 }
@@ -53,7 +54,7 @@ async function exportMeeting(deps: JobHandlerDeps, context: JobContext, payload:
   try {
     await mkdir(outDir, { recursive: true });
   } catch (error) {
-    return fail('EXPORT_DIR_NOT_FOUND', `Cannot create ${outDir}: ${(error as Error).message}`, outDir);
+    return fail('EXPORT_DIR_NOT_FOUND', `Cannot create ${outDir}: ${errorMessage(error)}`, outDir);
   }
   const staged: StagedFile[] = [];
   for (const [index, format] of (formats as ExportFormat[]).entries()) {
@@ -69,7 +70,7 @@ async function exportMeeting(deps: JobHandlerDeps, context: JobContext, payload:
     try {
       await rename(file.temp, file.final);
     } catch (error) {
-      return discard(staged.slice(index), fail('EXPORT_WRITE_FAILED', `Could not write ${file.final}: ${(error as Error).message}`, file.final));
+      return discard(staged.slice(index), fail('EXPORT_WRITE_FAILED', `Could not write ${file.final}: ${errorMessage(error)}`, file.final));
     }
   }
   await syncFolder(outDir);
@@ -93,7 +94,7 @@ async function stage(transcript: Transcript, format: ExportFormat, options: Expo
     await rm(temp, { force: true }).catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;
     const errorCode = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'EXPORT_PERMISSION_DENIED' : 'EXPORT_WRITE_FAILED';
-    return fail(errorCode, `Could not write ${final}: ${(error as Error).message}`, final);
+    return fail(errorCode, `Could not write ${final}: ${errorMessage(error)}`, final);
   }
 }
 

@@ -84,14 +84,14 @@ function runFfmpeg(options: ExtractAudioOptions, encoder: Encoder): Promise<Ffmp
 /** Writes the playable copy to `outPath`; on any failure or cancel, nothing is left there. */
 export async function extractPlayableAudio(options: ExtractAudioOptions): Promise<Result<void>> {
   const { input, outPath, signal } = options;
-  if (signal.aborted) return fail('JOB_CANCELLED', `Extracting the audio of ${input.path} was cancelled.`, input.path);
+  if (signal.aborted) return fail('CANCELLED', `Extracting the audio of ${input.path} was cancelled.`, input.path);
   let run = await runFfmpeg(options, 'libopus');
   if (!run.aborted && run.exitCode !== 0 && /Unknown encoder 'libopus'|Encoder libopus not found/i.test(run.stderr)) {
     run = await runFfmpeg(options, 'opus');
   }
   if (run.aborted || run.exitCode !== 0 || run.spawnError !== null) {
     await rm(outPath, { force: true });
-    if (run.aborted) return fail('JOB_CANCELLED', `Extracting the audio of ${input.path} was cancelled.`, input.path);
+    if (run.aborted) return fail('CANCELLED', `Extracting the audio of ${input.path} was cancelled.`, input.path);
     if (run.spawnError !== null) return fail('FFMPEG_NOT_FOUND', `cannot run ffmpeg at ${options.ffmpegPath}: ${run.spawnError}`, input.path);
     const detail = run.stderr.split('\n').slice(-3).join(' | ') || `exit code ${run.exitCode}`;
     return fail('DECODE_FAILED', `ffmpeg could not extract the audio of ${input.path}: ${detail}`, input.path);

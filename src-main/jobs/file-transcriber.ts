@@ -1,10 +1,10 @@
 /**
- * What the job handlers need from speech recognition: one whole file in, one transcript out. The app
- * uses ChildTranscriber (inference in a child process, off the main event loop); InProcessFileTranscriber
- * runs the engine in this process (tests, the CLI).
+ * What the job handlers need from speech recognition: one whole file in, one transcript out. The app, the
+ * bridge and the CLI all use ChildTranscriber (inference in a child process, off the main event loop);
+ * tests pass doubles.
  */
 import type { TranscribeProgress } from '../pipeline/transcribe-request';
-import { fail, type Result } from '../../src-shared/result';
+import type { Result } from '../../src-shared/result';
 import type { AsrTask, Transcript, TranscriptSegment } from '../../src-shared/transcript';
 import type { ExecutionPreference } from '../onnx/execution-provider';
 import type { ModelDtype } from '../models/catalog';
@@ -47,39 +47,4 @@ export interface FileTranscriber {
   transcribe(request: FileTranscribeRequest, onProgress?: FileTranscribeProgressListener, signal?: AbortSignal): Promise<Result<Transcript>>;
   /** Releases the models (and any process holding them); later calls fail with ENGINE_DISPOSED. */
   dispose(): Promise<void>;
-}
-
-/** What InProcessFileTranscriber needs of the in-process engine (app/engine.ts builds it). */
-export interface InProcessEngine {
-  transcribeFile(request: Omit<FileTranscribeRequest, 'device'>, onProgress?: (progress: TranscribeProgress) => void, signal?: AbortSignal): Promise<Result<Transcript>>;
-  dispose(): Promise<void>;
-}
-
-/** The engine in this process: simple, but its inference blocks this thread while it runs. */
-export class InProcessFileTranscriber implements FileTranscriber {
-  private disposed = false;
-
-  constructor(private readonly engine: InProcessEngine) {}
-
-  async transcribe(request: FileTranscribeRequest, onProgress: FileTranscribeProgressListener = () => undefined, signal?: AbortSignal): Promise<Result<Transcript>> {
-    if (this.disposed) return fail('ENGINE_DISPOSED', 'The transcriber has been disposed.', request.path);
-    if (signal?.aborted) return fail('CANCELLED', `Transcription of ${request.path} was cancelled.`, request.path);
-    // The engine was built for one device; the request's is for transcribers that can switch.
-    const { path, modelId, modelDir, dtype, language, task, prompt, channel } = request;
-    try {
-      return await this.engine.transcribeFile(
-        { path, modelId, modelDir, dtype, language, task, prompt, ...(channel !== undefined ? { channel } : {}) },
-        ({ stage, percent, segments }) => onProgress({ stage, percent, ...(segments ? { segments } : {}) }),
-        signal,
-      );
-    } catch (error) {
-      return fail('ASR_FAILED', `Transcribing ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`, request.path);
-    }
-  }
-
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await this.engine.dispose();
-  }
 }

@@ -5,9 +5,10 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import type { ImportJobPayload, JobResult } from '../../src-shared/jobs';
 import type { MeetingSummary } from '../../src-shared/library';
-import { fail, ok, type Result } from '../../src-shared/result';
+import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import type { Transcript } from '../../src-shared/transcript';
 import { DEFAULT_USER_NAME, storeSeparated, transcribeChannelsForJob, type SeparatedTranscription } from './channel-speakers';
 import { extractPlayableAudio } from './extract-audio';
@@ -36,7 +37,7 @@ export function createImportHandler(deps: JobHandlerDeps): JobHandler {
     try {
       result = await importFile(deps, context, payload, meetingId, audioPath);
     } catch (error) {
-      result = fail('JOB_HANDLER_FAILED', `Importing ${payload.path} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, payload.path);
+      result = fail('JOB_HANDLER_FAILED', `Importing ${payload.path} failed unexpectedly: ${errorMessage(error)}`, payload.path);
     } finally {
       deps.drafts?.end(meetingId);
     }
@@ -105,7 +106,7 @@ async function storeImport(
   try {
     await mkdir(mediaDir, { recursive: true });
   } catch (error) {
-    return fail('MEDIA_WRITE_FAILED', `Cannot create the media folder ${mediaDir}: ${(error as Error).message}`, mediaDir);
+    return fail('MEDIA_WRITE_FAILED', `Cannot create the media folder ${mediaDir}: ${errorMessage(error)}`, mediaDir);
   }
   const mediaPath = join(mediaDir, `${meetingId}.ogg`);
   const moved = await moveFileAtomic(audioPath, mediaPath);
@@ -121,7 +122,7 @@ async function storeImport(
 }
 
 /** Errors about the extracted copy are reported against the file the user imported. */
-function naming<T>(failure: { ok: false; error: { code: string; message: string; subject?: string } }, audioPath: string, sourcePath: string): Result<T> {
+function naming<T>(failure: { ok: false; error: CodedError }, audioPath: string, sourcePath: string): Result<T> {
   const { code, message, subject } = failure.error;
   const described = message.split(audioPath).join(`the audio of ${sourcePath}`);
   return fail(code, described, subject === undefined || subject === audioPath ? sourcePath : subject);

@@ -3,12 +3,14 @@
  * and the handler's outcome as a value (a throwing handler becomes JOB_HANDLER_THREW).
  */
 import { mkdir, rm } from 'node:fs/promises';
+import { errorMessage } from '../../src-shared/errors';
 import type { JobEvent, JobResult, JobSummary } from '../../src-shared/jobs';
-import { fail, type Result } from '../../src-shared/result';
+import { fail, type ErrorCode, type Result } from '../../src-shared/result';
 import { clampProgress } from './job-rows';
 import { attemptTempDir } from './job-temp-dirs';
 import { ProgressThrottle } from './progress-throttle';
 import type { Clock, ClockTimer, JobHandler, JobStore } from './types';
+import type { Logger } from '../../src-shared/logger';
 
 /** Why the queue aborted a handler; several can apply (a cancel, then the app quits). */
 export type AbortCause = 'cancel' | 'lease-lost' | 'stop';
@@ -39,6 +41,7 @@ export interface AttemptDeps {
   heartbeatMs: number;
   progressThrottleMs: number;
   emit(event: JobEvent): void;
+  logger: Logger;
 }
 
 export async function runAttempt(run: RunningJob, handler: JobHandler, deps: AttemptDeps): Promise<Result<JobResult>> {
@@ -52,7 +55,7 @@ export async function runAttempt(run: RunningJob, handler: JobHandler, deps: Att
     try {
       await mkdir(tempDir, { recursive: true });
     } catch (error) {
-      return fail('JOB_TEMP_DIR_FAILED', `cannot create the job's temporary folder: ${messageOf(error)}`, tempDir);
+      return fail('JOB_TEMP_DIR_FAILED', `cannot create the job's temporary folder: ${errorMessage(error)}`, tempDir);
     }
     return await callHandler(handler, {
       job: run.job,
@@ -66,7 +69,8 @@ export async function runAttempt(run: RunningJob, handler: JobHandler, deps: Att
     live = false;
     heartbeat.stop();
     throttle.dispose();
-    await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
+    // What is left is swept at the next start.
+    await rm(tempDir, { recursive: true, force: true }).catch((error: unknown) => deps.logger.warn(`Could not remove the job's temporary folder ${tempDir}`, error));
   }
 }
 
@@ -74,7 +78,7 @@ async function callHandler(handler: JobHandler, context: Parameters<JobHandler>[
   try {
     return await handler(context);
   } catch (error) {
-    return fail('JOB_HANDLER_THREW', `the ${context.job.kind} handler threw: ${messageOf(error)}`, context.job.id);
+    return fail('JOB_HANDLER_THREW', `the ${context.job.kind} handler threw: ${errorMessage(error)}`, context.job.id);
   }
 }
 
@@ -106,10 +110,6 @@ function startHeartbeat(run: RunningJob, deps: AttemptDeps): { stop(): void } {
   };
 }
 
-function isLeaseGone(code: string): boolean {
+function isLeaseGone(code: ErrorCode): boolean {
   return code === 'JOB_LEASE_LOST' || code === 'JOB_NOT_FOUND';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -12,6 +12,7 @@ import { applySettlement, settle, type SettleRules } from './job-settlement';
 import { sweepTempRoot } from './job-temp-dirs';
 import { isTransientJobError } from './transient-errors';
 import type { Clock, ClockTimer, JobHandlers, JobListOptions, JobStore } from './types';
+import type { Logger } from '../../src-shared/logger';
 
 export const DEFAULT_JOB_BACKOFF: BackoffPolicy = { maxAttempts: 4, baseDelayMs: 2_000, maxDelayMs: 60_000 };
 export const DEFAULT_LEASE_MS = 30_000;
@@ -34,6 +35,8 @@ export interface JobQueueOptions {
   /** A folder only this queue uses: attempts get `<tempRoot>/<jobId>-<attempt>`; leftovers are swept at start. */
   tempRoot: string;
   progressThrottleMs?: number;
+  /** Where a listener that threw, or a cleanup that failed, is reported. */
+  logger: Logger;
 }
 
 export interface EnqueueOptions {
@@ -60,6 +63,7 @@ export class JobQueue {
   /** Keyed by lease owner: unique per claim, even if a stalled attempt's job was reclaimed and claimed again. */
   private readonly running = new Map<string, RunningJob>();
   private readonly listeners = new Set<JobListener>();
+  private readonly logger: Logger;
   private idleWaiters: Array<() => void> = [];
   private phase: Phase = 'new';
   private wakeTimer: ClockTimer | null = null;
@@ -70,6 +74,7 @@ export class JobQueue {
     this.store = options.store;
     this.clock = options.clock;
     this.handlers = options.handlers;
+    this.logger = options.logger;
     this.ownerId = options.ownerId ?? `${randomUUID().slice(0, 8)}-${process.pid}`;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
     this.backoff = options.backoff ?? DEFAULT_JOB_BACKOFF;
@@ -82,6 +87,7 @@ export class JobQueue {
       heartbeatMs: Math.max(1, options.heartbeatMs ?? Math.floor(leaseMs / 3)),
       progressThrottleMs: Math.max(0, options.progressThrottleMs ?? DEFAULT_PROGRESS_THROTTLE_MS),
       emit: (event) => this.emit(event),
+      logger: options.logger,
     };
     this.rules = { backoff: this.backoff, isTransient: options.isTransient ?? isTransientJobError };
   }
@@ -247,7 +253,8 @@ export class JobQueue {
     this.running.set(owner, run);
     this.emitChanged(job);
     run.done = this.execute(run)
-      .catch(() => undefined) // execute returns values only; this keeps stop() from ever rejecting
+      // execute returns values only: a throw is a defect, reported, and stop() never rejects.
+      .catch((error: unknown) => this.logger.error(`The queue could not settle job ${job.id}`, error))
       .finally(() => {
         this.running.delete(owner);
         this.schedulePump();
@@ -287,8 +294,9 @@ export class JobQueue {
     for (const listener of this.listeners) {
       try {
         listener(event);
-      } catch {
+      } catch (error) {
         // A listener's bug must not stop the queue or the other listeners.
+        this.logger.warn(`A job event listener threw on ${event.type}`, error);
       }
     }
   }

@@ -1,5 +1,6 @@
 /** Jobs as rows: the column layout, the mapping to JobSummary, and the checks on a new job. */
 import { JOB_KINDS, type JobKind, type JobPayload, type JobResult, type JobState, type JobSummary } from '../../src-shared/jobs';
+import { readStoredError } from '../../src-shared/errors';
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import type { NewJob } from './types';
 
@@ -43,7 +44,8 @@ export function toSummary(row: JobRow): JobSummary {
     stage: row.stage,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
-    lastError: row.last_error === null ? null : (JSON.parse(row.last_error) as CodedError),
+    // An older version's code reads in today's vocabulary (its cancellation codes as CANCELLED).
+    lastError: row.last_error === null ? null : readStoredError(JSON.parse(row.last_error)),
     result: row.result === null ? null : (JSON.parse(row.result) as JobResult),
     cancelRequested: row.cancel_requested === 1,
     createdAt: row.created_at,

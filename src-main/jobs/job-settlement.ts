@@ -1,4 +1,5 @@
 /** What an attempt's outcome means for its job, and writing that down under the attempt's lease. */
+import { isCancelled } from '../../src-shared/errors';
 import type { JobResult, JobSummary } from '../../src-shared/jobs';
 import type { CodedError, Result } from '../../src-shared/result';
 import { backoffDelayMs, type BackoffPolicy } from '../util/retry';
@@ -25,7 +26,7 @@ export function settle(run: RunningJob, outcome: Result<JobResult>, rules: Settl
   const stopping = run.causes.has('stop');
   // A handler that ignored the signal still ends cancelled: the user asked, and the result is unwanted.
   if (run.causes.has('cancel')) return { action: 'cancel' };
-  if (!outcome.ok && outcome.error.code === 'JOB_CANCELLED' && !stopping) return { action: 'cancel' };
+  if (!outcome.ok && isCancelled(outcome.error) && !stopping) return { action: 'cancel' };
   if (outcome.ok) return { action: 'succeed', result: outcome.value };
   if (stopping) return { action: 'release' };
   const { error } = outcome;

@@ -1,6 +1,7 @@
 /** Per-attempt temporary folders under one root that only this queue uses. */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import type { JobSummary } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 
@@ -16,6 +17,6 @@ export async function sweepTempRoot(tempRoot: string): Promise<Result<void>> {
     await Promise.all(entries.map((entry) => rm(path.join(tempRoot, entry), { recursive: true, force: true })));
     return ok(undefined);
   } catch (error) {
-    return fail('JOB_TEMP_DIR_FAILED', `cannot clear the jobs' temporary folder: ${error instanceof Error ? error.message : String(error)}`, tempRoot);
+    return fail('JOB_TEMP_DIR_FAILED', `cannot clear the jobs' temporary folder: ${errorMessage(error)}`, tempRoot);
   }
 }

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { tempFileName } from '../util/safe-file-name';
 
@@ -14,7 +15,7 @@ export async function moveFileAtomic(from: string, to: string): Promise<Result<v
     await rename(from, to);
     return ok(undefined);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') return fail('MEDIA_WRITE_FAILED', `Could not move ${from} to ${to}: ${(error as Error).message}`, to);
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') return fail('MEDIA_WRITE_FAILED', `Could not move ${from} to ${to}: ${errorMessage(error)}`, to);
   }
   const temp = join(dirname(to), tempFileName(basename(to), `${process.pid}.${randomBytes(4).toString('hex')}`));
   try {
@@ -28,7 +29,7 @@ export async function moveFileAtomic(from: string, to: string): Promise<Result<v
     await rename(temp, to);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
-    return fail('MEDIA_WRITE_FAILED', `Could not copy ${from} to ${to}: ${(error as Error).message}`, to);
+    return fail('MEDIA_WRITE_FAILED', `Could not copy ${from} to ${to}: ${errorMessage(error)}`, to);
   }
   await rm(from, { force: true }).catch(() => undefined);
   return ok(undefined);

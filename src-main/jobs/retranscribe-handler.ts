@@ -3,6 +3,7 @@
  * replaces the old one in one transaction (until then, readers keep seeing the old one). Without a prompt of
  * its own, the job uses the one the meeting was transcribed with.
  */
+import { errorMessage } from '../../src-shared/errors';
 import type { JobResult, RetranscribeJobPayload } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { DEFAULT_USER_NAME, isChannelSeparated, storeSeparated, transcribeChannelsForJob } from './channel-speakers';
@@ -25,7 +26,7 @@ export function createRetranscribeHandler(deps: JobHandlerDeps): JobHandler {
       const prompt = payload.prompt ?? meeting.value.prompt ?? undefined;
       result = await retranscribe(deps, context, { ...payload, ...(prompt !== undefined ? { prompt } : {}) }, meeting.value.recordingPath, meeting.value.title);
     } catch (error) {
-      result = fail('JOB_HANDLER_FAILED', `Re-transcribing meeting ${payload.meetingId} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, payload.meetingId);
+      result = fail('JOB_HANDLER_FAILED', `Re-transcribing meeting ${payload.meetingId} failed unexpectedly: ${errorMessage(error)}`, payload.meetingId);
     }
     if (!result.ok) settleMeetingAfterFailure(deps.library, payload.meetingId, result.error, statusBefore);
     return result;

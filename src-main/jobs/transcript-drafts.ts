@@ -5,10 +5,13 @@
  */
 import type { TranscriptDraft } from '../../src-shared/ipc-contract';
 import type { TranscriptSegment } from '../../src-shared/transcript';
+import type { Logger } from '../../src-shared/logger';
 
 export class TranscriptDrafts {
   private readonly drafts = new Map<string, { jobId: string; segments: TranscriptSegment[] }>();
   private readonly listeners = new Set<(draft: TranscriptDraft) => void>();
+
+  constructor(private readonly logger: Logger) {}
 
   /** Starts the meeting's draft afresh (a retried attempt transcribes from the beginning again). */
   begin(meetingId: string, jobId: string): void {
@@ -26,8 +29,9 @@ export class TranscriptDrafts {
     for (const listener of this.listeners) {
       try {
         listener({ meetingId, jobId, segments: copies });
-      } catch {
+      } catch (error) {
         // A failing listener must not stop the transcription that feeds it.
+        this.logger.warn(`A transcript draft listener threw for meeting ${meetingId}`, error);
       }
     }
   }

@@ -4,6 +4,7 @@
  */
 import type { TranscriptionChoice } from '../../src-shared/jobs';
 import type { MeetingStatus, MeetingSummary } from '../../src-shared/library';
+import { isCancelled } from '../../src-shared/errors';
 import { fail, type CodedError, type Result } from '../../src-shared/result';
 import type { Transcript, TranscriptSegment } from '../../src-shared/transcript';
 import { assignSpeakers } from '../diarization/assign-speakers';
@@ -22,8 +23,8 @@ export interface TranscriptionDefaults {
   modelDirFor?: (modelId: string) => string | undefined;
 }
 
-export function jobCancelled(what: string, subject?: string): { ok: false; error: CodedError<'JOB_CANCELLED'> } {
-  return fail('JOB_CANCELLED', `${what} was cancelled.`, subject);
+export function jobCancelled(what: string, subject?: string): { ok: false; error: CodedError<'CANCELLED'> } {
+  return fail('CANCELLED', `${what} was cancelled.`, subject);
 }
 
 /**
@@ -114,7 +115,7 @@ export function markTranscribing(library: LibraryStore, meetingId: string): Meet
 export function settleMeetingAfterFailure(library: LibraryStore, meetingId: string, error: CodedError, statusBefore: MeetingStatus | null): void {
   const meeting = library.getMeeting(meetingId);
   if (!meeting.ok) return;
-  if (error.code === 'JOB_CANCELLED') {
+  if (isCancelled(error)) {
     const fallback: MeetingStatus = meeting.value.transcribedAt !== null ? 'ready' : 'queued';
     const status = statusBefore === null || statusBefore === 'transcribing' ? fallback : statusBefore;
     library.updateMeeting(meetingId, { status });

@@ -83,7 +83,7 @@ export interface JobContext {
   reportProgress(progress: number, stage: string): void;
 }
 
-/** Does one job's work. Must return (not throw); a cancelled job returns JOB_CANCELLED promptly. */
+/** Does one job's work. Must return (not throw); a cancelled job returns CANCELLED promptly. */
 export type JobHandler = (context: JobContext) => Promise<Result<JobResult>>;
 
 export type JobHandlers = Partial<Record<JobKind, JobHandler>>;

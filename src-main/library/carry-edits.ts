@@ -11,21 +11,6 @@
  */
 import type { TranscriptSegment, TranscriptWord } from '../../src-shared/transcript';
 
-export interface EditCounts {
-  text: number;
-  speaker: number;
-}
-
-export function countEdits(segments: readonly TranscriptSegment[]): EditCounts {
-  let text = 0;
-  let speaker = 0;
-  for (const segment of segments) {
-    if (segment.edited?.text === true) text += 1;
-    else if (segment.edited?.speaker === true) speaker += 1;
-  }
-  return { text, speaker };
-}
-
 function centre(segment: Pick<TranscriptSegment, 'start' | 'end'>): number {
   return (segment.start + segment.end) / 2;
 }

@@ -17,6 +17,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { errorMessage } from '../../src-shared/errors';
 import type { LibraryErrorCode } from '../../src-shared/library';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { latestVersion, type Migration } from './migrations';
@@ -40,7 +41,7 @@ export function salvageLibrary(sourceFile: string, targetFile: string, migration
   try {
     source = new Database(sourceFile, { readonly: true, fileMustExist: true });
   } catch (error) {
-    return fail('LIBRARY_RECOVERY_FAILED', `The damaged library ${sourceFile} cannot be read at all: ${(error as Error).message}`, sourceFile);
+    return fail('LIBRARY_RECOVERY_FAILED', `The damaged library ${sourceFile} cannot be read at all: ${errorMessage(error)}`, sourceFile);
   }
   let target: SqliteDatabase | null = null;
   try {
@@ -78,7 +79,7 @@ export function salvageLibrary(sourceFile: string, targetFile: string, migration
     rmSync(targetFile, { force: true });
     rmSync(`${targetFile}-wal`, { force: true });
     rmSync(`${targetFile}-shm`, { force: true });
-    return fail('LIBRARY_RECOVERY_FAILED', `No copy could be recovered from ${sourceFile}: ${(error as Error).message}`, sourceFile);
+    return fail('LIBRARY_RECOVERY_FAILED', `No copy could be recovered from ${sourceFile}: ${errorMessage(error)}`, sourceFile);
   } finally {
     source.close();
   }

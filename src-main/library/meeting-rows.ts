@@ -1,5 +1,6 @@
 /** Meetings and speakers as rows: the SELECTs, and the mapping to the shared types. */
 import type { Database } from 'better-sqlite3';
+import { readStoredError } from '../../src-shared/errors';
 import type { MeetingStatus, MeetingSummary, Speaker } from '../../src-shared/library';
 import type { CodedError } from '../../src-shared/result';
 import type { AsrTask } from '../../src-shared/transcript';
@@ -62,11 +63,8 @@ export function toSummary(row: MeetingRow): MeetingSummary {
 function parseFailure(json: string | null): CodedError | null {
   if (json === null) return null;
   try {
-    const parsed: unknown = JSON.parse(json);
-    if (typeof parsed === 'object' && parsed !== null && 'code' in parsed && 'message' in parsed) {
-      const { code, message, subject } = parsed as { code: unknown; message: unknown; subject?: unknown };
-      if (typeof code === 'string' && typeof message === 'string') return { code, message, ...(typeof subject === 'string' ? { subject } : {}) };
-    }
+    // An older version's code reads in today's vocabulary (its cancellation codes as CANCELLED).
+    return readStoredError(JSON.parse(json));
   } catch {
     // A damaged value reads as no reason: the status still says the meeting failed.
   }

@@ -4,6 +4,7 @@
  * exactly at the previous version.
  */
 import type { Database } from 'better-sqlite3';
+import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 
 export interface Migration {
@@ -52,7 +53,7 @@ export function migrate(db: Database, migrations: readonly Migration[]): Result<
         db.pragma(`user_version = ${migration.version}`);
       }).immediate();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       return fail('LIBRARY_MIGRATION_FAILED', `migration ${migration.version} (${migration.description}) failed: ${reason}`);
     }
   }

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { errorMessage } from '../../src-shared/errors';
 import type { LibraryErrorCode } from '../../src-shared/library';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { checkLibraryIntegrity, type IntegrityVerdict } from './library-integrity';
@@ -138,5 +139,5 @@ function closeAnd<T extends { ok: false }>(db: SqliteDatabase, failure: T): T {
 
 export function reasonOf(error: unknown): string {
   if (error instanceof Database.SqliteError) return `${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -4,7 +4,7 @@
  * repaired after a crash (its live transcript died with the process) is imported like a dropped file.
  */
 import type { RecordingEvent } from '../../src-shared/recording-events';
-import type { Result } from '../../src-shared/result';
+import type { CodedError, Result } from '../../src-shared/result';
 import type { TranscriptSegment } from '../../src-shared/transcript';
 import type { LibraryStore } from './library-store';
 
@@ -18,7 +18,7 @@ export interface RecordedMeetingsDeps {
   /** Imports a recovered recording's file (an import job). */
   importRecording(path: string): Result<unknown>;
   /** Where a failure to store is reported (the store returns errors; nothing throws). */
-  onError(error: { code: string; message: string }): void;
+  onError(error: CodedError): void;
   now?: () => Date;
 }
 

@@ -113,10 +113,6 @@ export function updateSegmentSpeaker(db: Database, meetingId: string, segmentId:
   return toSegment(row, words.length > 0 ? words.map(toWord) : undefined);
 }
 
-export function countSegments(db: Database, meetingId: string): number {
-  return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM segments WHERE meeting_id = ?').get(meetingId)?.n ?? 0;
-}
-
 function toSegment(row: SegmentRow, words: TranscriptWord[] | undefined): TranscriptSegment {
   const segment: TranscriptSegment = { id: row.segmentId, start: row.start, end: row.end, text: row.text, speaker: row.speaker };
   if (words !== undefined) segment.words = words;

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
+import { errorMessage } from '../../src-shared/errors';
+import { fail, ok, type CodedError, type ErrorCode, type Result } from '../../src-shared/result';
 import { retryWithBackoff, type BackoffPolicy } from '../util/retry';
 import type { CatalogFile } from './catalog';
 
@@ -12,7 +13,7 @@ export type DownloadErrorCode =
   | 'DOWNLOAD_NOT_FOUND'
   | 'DOWNLOAD_CHECKSUM_MISMATCH'
   | 'DOWNLOAD_SIZE_MISMATCH'
-  | 'DOWNLOAD_CANCELLED';
+  | 'CANCELLED';
 
 export interface DownloadProgress {
   file: string;
@@ -45,7 +46,7 @@ export interface DownloadedFile {
   verifiedAgainst: 'catalog' | 'hub' | 'unverified';
 }
 
-const TRANSIENT: ReadonlySet<string> = new Set(['DOWNLOAD_NETWORK', 'DOWNLOAD_HTTP_TRANSIENT', 'DOWNLOAD_SIZE_MISMATCH']);
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['DOWNLOAD_NETWORK', 'DOWNLOAD_HTTP_TRANSIENT', 'DOWNLOAD_SIZE_MISMATCH']);
 
 export const HUGGING_FACE_HUB = 'https://huggingface.co';
 
@@ -65,7 +66,7 @@ export async function fetchMetadata(fetchImpl: typeof fetch, url: string, signal
   try {
     response = await fetchImpl(url, { method: 'HEAD', redirect: 'manual', signal: signal ?? null });
   } catch (error) {
-    return fail('DOWNLOAD_NETWORK', `Could not reach ${url}: ${(error as Error).message}`, url);
+    return fail('DOWNLOAD_NETWORK', `Could not reach ${url}: ${errorMessage(error)}`, url);
   }
   const httpError = classifyStatus(response.status, url);
   if (httpError) return httpError;
@@ -117,8 +118,8 @@ async function downloadOnce(
     const headers: Record<string, string> = received > 0 ? { range: `bytes=${received}-` } : {};
     response = await fetchImpl(url, { headers, redirect: 'follow', signal: request.signal ?? null });
   } catch (error) {
-    if (request.signal?.aborted) return fail('DOWNLOAD_CANCELLED', `Download of ${file.path} was cancelled.`, file.path);
-    return fail('DOWNLOAD_NETWORK', `Could not reach ${url}: ${(error as Error).message}`, url);
+    if (request.signal?.aborted) return fail('CANCELLED', `Download of ${file.path} was cancelled.`, file.path);
+    return fail('DOWNLOAD_NETWORK', `Could not reach ${url}: ${errorMessage(error)}`, url);
   }
   const httpError = classifyStatus(response.status, url);
   if (httpError) return httpError;
@@ -138,8 +139,8 @@ async function downloadOnce(
     }
     await handle.sync();
   } catch (error) {
-    if (request.signal?.aborted) return fail('DOWNLOAD_CANCELLED', `Download of ${file.path} was cancelled.`, file.path);
-    return fail('DOWNLOAD_NETWORK', `Connection lost while downloading ${file.path}: ${(error as Error).message}`, url);
+    if (request.signal?.aborted) return fail('CANCELLED', `Download of ${file.path} was cancelled.`, file.path);
+    return fail('DOWNLOAD_NETWORK', `Connection lost while downloading ${file.path}: ${errorMessage(error)}`, url);
   } finally {
     await handle.close();
   }

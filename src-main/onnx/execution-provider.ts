@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { errorMessage } from '../../src-shared/errors';
 
 export type ExecutionPreference = 'auto' | 'cpu' | 'gpu';
 export type ExecutionDevice = 'cpu' | 'cuda' | 'dml' | 'coreml';
@@ -83,7 +84,7 @@ export async function loadWithFallback<T>(
       return { value, report: { requested: plan.requested, active: device, fallbackReason } };
     } catch (error) {
       lastError = error;
-      failures.push(`${device} failed: ${(error as Error).message.split('\n')[0]}.`);
+      failures.push(`${device} failed: ${errorMessage(error).split('\n')[0]}.`);
     }
   }
   throw lastError instanceof Error ? lastError : new Error(String(lastError));

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { isCancelled } from '../../src-shared/errors';
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import type { AsrTask, Transcript, TranscriptSegment, TranscriptWord } from '../../src-shared/transcript';
 import { ENGINE_SAMPLE_RATE, type AudioDecoder, type AudioProbeInfo } from '../audio/types';
@@ -156,7 +157,7 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (!recognized.ok) {
-        if (recognized.error.code === 'ASR_CANCELLED' || options.signal?.aborted) return cancelled(path);
+        if (isCancelled(recognized.error) || options.signal?.aborted) return cancelled(path);
         return { ok: false, error: { ...recognized.error, subject: path } };
       }
       const window = recognized.value;

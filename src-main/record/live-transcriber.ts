@@ -1,3 +1,4 @@
+import { errorMessage, isCancelled } from '../../src-shared/errors';
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import type { CodedError } from '../../src-shared/result';
 import type { AsrTask } from '../../src-shared/transcript';
@@ -283,7 +284,7 @@ export class LiveTranscriber {
       ...(this.options.initialPrompt ? { initialPrompt: this.options.initialPrompt } : {}),
       ...(signal ? { signal } : {}),
     });
-    if (!result.ok) return result.error.code === 'ASR_CANCELLED' ? null : this.report(result.error);
+    if (!result.ok) return isCancelled(result.error) ? null : this.report(result.error);
     const window = result.value;
     return { segments: window.segments, resumeAt: window.resumeAt ?? null, tokens: window.tokens ?? [], temperature: window.quality?.temperature ?? 0, language: window.language };
   }
@@ -329,7 +330,7 @@ export class LiveTranscriber {
     } catch (error) {
       if (!this.speakerErrorReported) {
         this.speakerErrorReported = true;
-        this.report({ code: 'LIVE_SPEAKERS_FAILED', message: `Live speaker labels stopped working: ${error instanceof Error ? error.message : String(error)}` });
+        this.report({ code: 'LIVE_SPEAKERS_FAILED', message: `Live speaker labels stopped working: ${errorMessage(error)}` });
       }
       return null;
     }

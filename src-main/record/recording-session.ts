@@ -1,3 +1,4 @@
+import { errorMessage } from '../../src-shared/errors';
 import type { RecordingEvent, RecordingStatus, RecordingSummary } from '../../src-shared/recording-events';
 import { fail, ok, type CodedError, type Result } from '../../src-shared/result';
 import { ENGINE_SAMPLE_RATE } from '../audio/types';
@@ -162,7 +163,7 @@ export class RecordingSession {
     try {
       await this.transcribeFromRing();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.options.emit({ type: 'error', error: { code: 'LIVE_TRANSCRIPTION_FAILED', message: `Live transcription stopped: ${message}` }, fatal: false });
     }
   }

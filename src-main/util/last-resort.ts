@@ -5,9 +5,10 @@
  * unstored; every request already answers its own failures, so what reaches here is a defect to report,
  * not a reason to lose the user's work.
  */
+import type { ErrorCodeOf } from '../../src-shared/errors';
 
 export interface LastResortReport {
-  code: 'UNHANDLED_REJECTION' | 'UNCAUGHT_EXCEPTION';
+  code: ErrorCodeOf<'process'>;
   message: string;
 }
 

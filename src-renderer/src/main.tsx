@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { errorMessage } from '../../src-shared/errors';
 import type { VerbatimApi } from '../../src-shared/ipc-contract';
 import { installBridgeClient } from './api/bridge-client';
 import { App } from './App';
@@ -41,6 +42,6 @@ async function bootstrap(root: HTMLElement): Promise<void> {
 const root = document.getElementById('root');
 if (root !== null) {
   bootstrap(root).catch((error: unknown) => {
-    showFatal(root, `Verbatim could not start: ${error instanceof Error ? error.message : String(error)}`);
+    showFatal(root, `Verbatim could not start: ${errorMessage(error)}`);
   });
 }

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSettings } from '../../src-shared/ipc-contract';
+import { memoryLogger, silentLogger } from '../../src-shared/logger';
 import { openSettingsStore, SETTINGS_FILE, type SettingsStoreOptions } from '../../src-main/api/settings-store';
 import { makeTempDir } from '../audio/helpers';
 import { openTestServices } from '../bridge/bridge-helpers';
@@ -34,6 +35,7 @@ function storeOptions(dataDir: string, overrides: Partial<SettingsStoreOptions> 
     localModelId: null,
     isKnownModel: (modelId) => ['whisper-base', 'whisper-small', 'my-local'].includes(modelId),
     isInstalled: async (modelId) => modelId === 'whisper-small',
+    logger: silentLogger,
     ...overrides,
   };
 }
@@ -73,9 +75,47 @@ describe('the settings store', () => {
     await writeFile(path.join(dataDir, SETTINGS_FILE), JSON.stringify({ modelId: 'whisper-small', language: 'French', useGpu: false, monitorDeviceId: 7 }));
     const store = await openSettingsStore(storeOptions(dataDir));
     expect(store.current()).toMatchObject({ modelId: 'whisper-small', language: null, useGpu: false, monitorDeviceId: null });
-    const garbage = await freshDir();
-    await writeFile(path.join(garbage, SETTINGS_FILE), '{"modelId": "whisper-sm');
-    expect((await openSettingsStore(storeOptions(garbage))).current().modelId).toBe('whisper-base');
+  });
+
+  it('warns about each stored value it drops, naming the file', async () => {
+    const dataDir = await freshDir();
+    await writeFile(path.join(dataDir, SETTINGS_FILE), JSON.stringify({ modelId: 'whisper-small', language: 'French' }));
+    const logger = memoryLogger();
+    await openSettingsStore(storeOptions(dataDir, { logger }));
+    expect(logger.entries).toHaveLength(1);
+    expect(logger.entries[0]).toMatchObject({ level: 'warn' });
+    expect(logger.entries[0]?.message).toContain(path.join(dataDir, SETTINGS_FILE));
+    expect(logger.entries[0]?.message).toContain('"language"');
+  });
+
+  it.each([
+    ['not JSON', '{"modelId": "whisper-sm'],
+    ['not an object', '["whisper-small"]'],
+  ])('keeps a settings file that is %s beside the defaults instead of losing it, and warns naming both files', async (_kind, damaged) => {
+    const dataDir = await freshDir();
+    const file = path.join(dataDir, SETTINGS_FILE);
+    await writeFile(file, damaged);
+    const logger = memoryLogger();
+    const at = new Date('2025-03-04T05:06:07.089Z');
+    const store = await openSettingsStore(storeOptions(dataDir, { logger, now: () => at }));
+    expect(store.current().modelId).toBe('whisper-base');
+    const kept = `${SETTINGS_FILE}.corrupt-2025-03-04T05-06-07-089Z`;
+    expect(await readdir(dataDir)).toEqual([kept]);
+    expect(await readFile(path.join(dataDir, kept), 'utf8')).toBe(damaged);
+    expect(logger.entries.map((entry) => entry.level)).toEqual(['warn']);
+    expect(logger.entries[0]?.message).toContain(file);
+    expect(logger.entries[0]?.message).toContain(path.join(dataDir, kept));
+    // The next change writes a fresh file; the damaged one stays for the user.
+    expect((await store.update({ language: 'en' })).ok).toBe(true);
+    expect((await readdir(dataDir)).sort()).toEqual([SETTINGS_FILE, kept].sort());
+    expect(await readFile(path.join(dataDir, kept), 'utf8')).toBe(damaged);
+  });
+
+  it('starts quietly from the defaults when there is no settings file yet', async () => {
+    const logger = memoryLogger();
+    const store = await openSettingsStore(storeOptions(await freshDir(), { logger }));
+    expect(store.current().modelId).toBe('whisper-base');
+    expect(logger.entries).toEqual([]);
   });
 
   it('prefers the local model over a chosen one that is not installed, and keeps an installed choice', async () => {

@@ -2,6 +2,7 @@
  * The wire handlers trust nothing the page sends: every malformed argument is refused with
  * IPC_BAD_REQUEST before it reaches the engine. What the page leaves out comes from the settings.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WIRE_METHODS, type AppSettings, type WireMethod } from '../../src-shared/ipc-contract';
@@ -81,6 +82,9 @@ describe('wire handler validation', () => {
     expect(stop.ok === false && stop.error.code).toBe('RECORDING_NOT_RUNNING');
     const info = await services.handlers.engineInfo();
     expect(info.ok && info.value.executionProvider.requested).toBe('cpu');
+    // The version is package.json's, not a copy that drifts from it.
+    const packageJson = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(info.ok && info.value.version).toBe(packageJson.version);
   });
 });
 

@@ -81,7 +81,7 @@ describe('FfmpegAudioDecoder on real files', () => {
     expect(sizes).toEqual([48000, 48000, 48000, 176000 - 144000]);
   });
 
-  it('stops ffmpeg when aborted mid-stream and reports ABORTED', async () => {
+  it('stops ffmpeg when aborted mid-stream and reports CANCELLED', async () => {
     const controller = new AbortController();
     const items: string[] = [];
     for await (const item of decoder.decode(audioFile('jfk.flac'), { chunkSamples: 1600, signal: controller.signal })) {
@@ -89,7 +89,7 @@ describe('FfmpegAudioDecoder on real files', () => {
       if (items.length === 2) controller.abort();
     }
     expect(items.slice(0, 2)).toEqual(['chunk', 'chunk']);
-    expect(items[items.length - 1]).toBe('ABORTED');
+    expect(items[items.length - 1]).toBe('CANCELLED');
     expect(items.length).toBeLessThan(5);
     expect(ffmpegChildren()).toEqual([]);
   });
@@ -102,10 +102,10 @@ describe('FfmpegAudioDecoder on real files', () => {
     expect(ffmpegChildren()).toEqual([]);
   });
 
-  it('yields ABORTED without starting ffmpeg when the signal is already aborted', async () => {
+  it('yields CANCELLED without starting ffmpeg when the signal is already aborted', async () => {
     const items = [];
     for await (const item of decoder.decode(audioFile('jfk.wav'), { signal: AbortSignal.abort() })) items.push(item);
     expect(items).toHaveLength(1);
-    expect(items[0]?.ok === false && items[0].error.code).toBe('ABORTED');
+    expect(items[0]?.ok === false && items[0].error.code).toBe('CANCELLED');
   });
 });

@@ -33,6 +33,6 @@ describe('MemoryAudioDecoder', () => {
       codes.push(item.ok ? 'chunk' : item.error.code);
       controller.abort();
     }
-    expect(codes).toEqual(['chunk', 'ABORTED']);
+    expect(codes).toEqual(['chunk', 'CANCELLED']);
   });
 });

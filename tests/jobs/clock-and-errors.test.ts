@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src-main/jobs/clock';
 import { isTransientJobError } from '../../src-main/jobs/transient-errors';
+import type { ErrorCode } from '../../src-shared/errors';
 import { ManualClock } from '../support/manual-clock';
 
 describe('ManualClock', () => {
@@ -40,12 +41,11 @@ describe('systemClock', () => {
 });
 
 describe('isTransientJobError', () => {
-  it.each([
+  it.each<[ErrorCode, string]>([
     ['ENGINE_PROCESS_DIED', ''],
     ['JOB_LEASE_LOST', ''],
     ['JOB_CRASHED', ''],
     ['DOWNLOAD_NETWORK', ''],
-    ['MODEL_DOWNLOAD_NETWORK', ''],
     ['DOWNLOAD_HTTP_TRANSIENT', ''],
     ['JOB_STORE_FAILED', 'SQLITE_BUSY: database is locked'],
     ['LIBRARY_WRITE_FAILED', 'SQLITE_BUSY_SNAPSHOT: database is locked'],
@@ -53,7 +53,7 @@ describe('isTransientJobError', () => {
     expect(isTransientJobError({ code, message })).toBe(true);
   });
 
-  it.each([
+  it.each<[ErrorCode, string]>([
     ['FILE_NOT_FOUND', ''],
     ['FILE_EMPTY', ''],
     ['NOT_MEDIA', ''],
@@ -63,7 +63,7 @@ describe('isTransientJobError', () => {
     ['DOWNLOAD_CHECKSUM_MISMATCH', ''],
     ['DOWNLOAD_NOT_FOUND', ''],
     ['JOB_HANDLER_THREW', ''],
-    ['JOB_CANCELLED', ''],
+    ['CANCELLED', ''],
     ['JOB_STORE_FAILED', 'SQLITE_CORRUPT: database disk image is malformed'],
   ])('%s %s is permanent', (code, message) => {
     expect(isTransientJobError({ code, message })).toBe(false);

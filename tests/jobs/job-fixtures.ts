@@ -10,6 +10,7 @@ import type { JobContext, NewJob } from '../../src-main/jobs/types';
 import { openLibraryDatabase } from '../../src-main/library/open-library-database';
 import type { ExportJobPayload, JobEvent, JobResult } from '../../src-shared/jobs';
 import { ok, type Result } from '../../src-shared/result';
+import { silentLogger } from '../../src-shared/logger';
 import { ManualClock } from '../support/manual-clock';
 
 const dirs: string[] = [];
@@ -77,7 +78,7 @@ export function makeQueue(options: Partial<JobQueueOptions> & { dir?: string } =
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(T0);
   const store = options.store instanceof SqliteJobStore ? options.store : openJobStore(dir);
   const tempRoot = options.tempRoot ?? path.join(dir, 'job-temp');
-  const queue = new JobQueue({ handlers: {}, ...options, store, clock, tempRoot });
+  const queue = new JobQueue({ handlers: {}, logger: silentLogger, ...options, store, clock, tempRoot });
   queues.push(queue);
   const events: JobEvent[] = [];
   queue.onEvent((event) => events.push(event));

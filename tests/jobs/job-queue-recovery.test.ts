@@ -11,7 +11,7 @@ const LEASE = 30_000;
 /** A dead worker's handler: never finishes by itself (the afterEach stop() ends it). */
 async function untilAborted(context: JobContext) {
   await aborted(context.signal);
-  return fail('JOB_CANCELLED', 'aborted');
+  return fail('CANCELLED', 'aborted');
 }
 const options = { title: 'Weekly sync' };
 
@@ -24,7 +24,7 @@ describe('JobQueue: stop', () => {
         export: async (context) => {
           contexts.push(context);
           await aborted(context.signal);
-          return fail('JOB_CANCELLED', 'stopped');
+          return fail('CANCELLED', 'stopped');
         },
       },
     });
@@ -66,7 +66,7 @@ describe('JobQueue: stop', () => {
     await until(() => handler.contexts.length === 1, 'the handler started');
     unwrap(queue.cancel(job.id));
     const stopping = queue.stop();
-    handler.finish(0, fail('JOB_CANCELLED', 'cancelled'));
+    handler.finish(0, fail('CANCELLED', 'cancelled'));
     await stopping;
     expect(unwrap(queue.get(job.id)).state).toBe('cancelled');
   });

@@ -5,6 +5,7 @@ import { JobQueue } from '../../src-main/jobs/job-queue';
 import type { JobContext } from '../../src-main/jobs/types';
 import type { JobEvent, JobResult } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
+import { memoryLogger, silentLogger } from '../../src-shared/logger';
 import { aborted, errorCode, exportPayload, exportResult, GatedHandler, makeQueue, openJobStore, T0, tempDir, unwrap, until } from './job-fixtures';
 
 const options = { title: 'Weekly sync' };
@@ -76,6 +77,21 @@ describe('JobQueue: enqueue and run', () => {
     expect(calls).toBe(2);
   });
 
+  it('reports a listener that throws to the logger, and the other listeners and the job go on', async () => {
+    const logger = memoryLogger();
+    const { queue, events } = makeQueue({ logger, handlers: { export: async () => ok(exportResult()) } });
+    queue.onEvent(() => {
+      throw new Error('listener bug');
+    });
+    unwrap(await queue.start());
+    const job = unwrap(queue.enqueue(exportPayload(), { title: 'x' }));
+    await queue.idle();
+    expect(unwrap(queue.get(job.id))).toMatchObject({ state: 'succeeded' });
+    expect(events.some((event) => event.type === 'changed' && event.job.state === 'succeeded')).toBe(true);
+    expect(logger.entries.length).toBeGreaterThan(0);
+    expect(logger.entries.every((entry) => entry.level === 'warn' && entry.message.includes('listener') && (entry.cause as Error).message === 'listener bug')).toBe(true);
+  });
+
   it('refuses new work after stop', async () => {
     const { queue } = makeQueue();
     unwrap(await queue.start());
@@ -124,6 +140,7 @@ describe('JobQueue: retries', () => {
       store: openJobStore(dir),
       clock: systemClock,
       tempRoot: `${dir}/job-temp`,
+      logger: silentLogger,
       backoff: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 5 },
       leaseMs: 1_000,
       handlers: { export: async () => (++calls < 3 ? fail('ENGINE_PROCESS_DIED', 'died') : ok(exportResult())) },
@@ -213,7 +230,7 @@ describe('JobQueue: cancel', () => {
         export: async (ctx) => {
           context = ctx;
           await aborted(ctx.signal);
-          return fail('JOB_CANCELLED', 'stopped');
+          return fail('CANCELLED', 'stopped');
         },
       },
     });

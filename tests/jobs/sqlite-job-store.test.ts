@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteJobStore } from '../../src-main/jobs/sqlite-job-store';
 import { errorCode, exportResult, newJob, openDatabase, openJobStore, tempDir, T0, unwrap } from './job-fixtures';
+import type { CodedError } from '../../src-shared/result';
 
 const LEASE = 30_000;
-const busy = { code: 'ENGINE_PROCESS_DIED', message: 'the engine process exited' };
+const busy: CodedError = { code: 'ENGINE_PROCESS_DIED', message: 'the engine process exited' };
 
 describe('SqliteJobStore: enqueue, get, list', () => {
   it('stores a queued job in the library database and reads it back from another connection', () => {
@@ -29,6 +30,14 @@ describe('SqliteJobStore: enqueue, get, list', () => {
     expect(unwrap(openJobStore(dir).get(job.id))).toEqual(job);
     const tables = openDatabase(dir).prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
     expect(tables).toEqual(expect.arrayContaining(['meetings', 'jobs']));
+  });
+
+  it('reads a last error stored by an older version with its cancellation code as CANCELLED', () => {
+    const dir = tempDir();
+    const job = unwrap(openJobStore(dir).enqueue(newJob(), T0));
+    const stored = { code: 'JOB_CANCELLED', message: 'Importing /a.mp3 was cancelled.', subject: '/a.mp3' };
+    openDatabase(dir).prepare(`UPDATE jobs SET state = 'failed', last_error = ? WHERE id = ?`).run(JSON.stringify(stored), job.id);
+    expect(unwrap(openJobStore(dir).get(job.id)).lastError).toEqual({ ...stored, code: 'CANCELLED' });
   });
 
   it('refuses invalid jobs and reports unknown ids', () => {
@@ -128,7 +137,7 @@ describe('SqliteJobStore: lease-holding transitions', () => {
 
   it('fails with the error recorded', () => {
     const { store, id } = claimedJob();
-    const error = { code: 'NOT_MEDIA', message: 'not a media file', subject: '/x.txt' };
+    const error: CodedError = { code: 'NOT_MEDIA', message: 'not a media file', subject: '/x.txt' };
     expect(unwrap(store.fail(id, 'owner', error, T0 + 1))).toMatchObject({ state: 'failed', lastError: error, attempts: 1 });
   });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { carryEdits } from '../../src-main/library/carry-edits';
 import type { Transcript, TranscriptSegment } from '../../src-shared/transcript';
-import { expectError, openStore, unwrap } from './library-fixtures';
+import { expectError, openStore, rawConnection, tempDir, unwrap } from './library-fixtures';
 
 function segment(id: number, start: number, end: number, text: string, speaker: string | null = null): TranscriptSegment {
   return { id, start, end, text, speaker };
@@ -190,5 +190,16 @@ describe('a failed transcription', () => {
     expect(unwrap(store.listMeetings())[0]?.failure?.code).toBe('NOT_MEDIA');
     unwrap(store.replaceTranscript(meeting.id, transcript(FIRST)));
     expect(unwrap(store.getMeeting(meeting.id))).toMatchObject({ status: 'ready', failure: null });
+  });
+
+  it('reads a reason stored by an older version in today’s vocabulary', () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    const meeting = unwrap(store.createMeeting({ title: 'Stopped' }));
+    const update = rawConnection(dir).prepare(`UPDATE meetings SET status = 'failed', failure = ? WHERE id = ?`);
+    update.run(JSON.stringify({ code: 'ABORTED', message: 'decoding /a.wav was aborted', subject: '/a.wav' }), meeting.id);
+    expect(unwrap(store.getMeeting(meeting.id)).failure).toEqual({ code: 'CANCELLED', message: 'decoding /a.wav was aborted', subject: '/a.wav' });
+    update.run(JSON.stringify({ code: 'GONE_CODE', message: 'it broke' }), meeting.id);
+    expect(unwrap(store.getMeeting(meeting.id)).failure).toEqual({ code: 'UNKNOWN_ERROR', message: 'GONE_CODE: it broke' });
   });
 });

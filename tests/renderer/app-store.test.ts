@@ -28,7 +28,7 @@ function engineDouble() {
     location: modelInstalled ? '/m/whisper-base' : null,
   });
   const meetings: MeetingSummary[] = [];
-  const notInTest = async () => fail('NOT_IN_TEST', 'not used by this test');
+  const notInTest = async () => fail('INVALID_INPUT', 'not used by this test');
   const subscribe =
     <Listener>(set: Set<Listener>) =>
     (listener: Listener) => {

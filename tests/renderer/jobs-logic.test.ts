@@ -12,7 +12,7 @@ describe('job list events', () => {
   });
 
   it('replaces the whole row on changed, leaving the others alone', () => {
-    const failed = { ...older, state: 'failed' as const, lastError: { code: 'NOT_MEDIA', message: 'not media' } };
+    const failed = { ...older, state: 'failed' as const, lastError: { code: 'NOT_MEDIA' as const, message: 'not media' } };
     const jobs = applyJobEvent([newer, older], { type: 'changed', job: failed });
     expect(jobs).toHaveLength(2);
     expect(jobs.find((job) => job.id === 'a')).toEqual(failed);

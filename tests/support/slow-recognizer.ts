@@ -41,7 +41,7 @@ export class SlowRecognizer implements SpeechRecognizer {
       });
       if (options.signal?.aborted) {
         call.cancelled = true;
-        return fail('ASR_CANCELLED', 'cancelled');
+        return fail('CANCELLED', 'cancelled');
       }
       return await this.inner.transcribeWindow(audio, options);
     } finally {

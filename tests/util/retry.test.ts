@@ -13,8 +13,8 @@ describe('retryWithBackoff', () => {
     const waits: number[] = [];
     let calls = 0;
     const result = await retryWithBackoff<string>(
-      async () => (++calls < 4 ? fail('NET', 'flaky') : ok('done')),
-      { policy, isTransient: (error) => error.code === 'NET', sleep: async (ms) => void waits.push(ms) },
+      async () => (++calls < 4 ? fail('DOWNLOAD_NETWORK', 'flaky') : ok('done')),
+      { policy, isTransient: (error) => error.code === 'DOWNLOAD_NETWORK', sleep: async (ms) => void waits.push(ms) },
     );
     expect(result).toEqual({ ok: true, value: 'done' });
     expect(waits).toEqual([100, 200, 400]);
@@ -22,9 +22,9 @@ describe('retryWithBackoff', () => {
 
   it('does not retry a permanent failure', async () => {
     let calls = 0;
-    const result: Result<string> = await retryWithBackoff<string>(async () => (calls++, fail('BAD_FILE', 'broken')), {
+    const result: Result<string> = await retryWithBackoff<string>(async () => (calls++, fail('NOT_MEDIA', 'broken')), {
       policy,
-      isTransient: (error) => error.code === 'NET',
+      isTransient: (error) => error.code === 'DOWNLOAD_NETWORK',
       sleep: async () => undefined,
     });
     expect(result.ok).toBe(false);
@@ -33,7 +33,7 @@ describe('retryWithBackoff', () => {
 
   it('gives up after the last attempt', async () => {
     let calls = 0;
-    const result = await retryWithBackoff<string>(async () => (calls++, fail('NET', 'down')), {
+    const result = await retryWithBackoff<string>(async () => (calls++, fail('DOWNLOAD_NETWORK', 'down')), {
       policy,
       isTransient: () => true,
       sleep: async () => undefined,

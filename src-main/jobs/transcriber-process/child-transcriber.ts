@@ -14,6 +14,7 @@ import type { FromTranscriberChild, ToTranscriberChild, TranscriberChildOptions 
 import type { EngineChildLauncher } from './engine-child-process';
 import { spawnTranscriberChild, type TranscriberChildHandle } from './transcriber-child-handle';
 import { inBackground } from '../../util/background';
+import { silentLogger, type Logger } from '../../../src-shared/logger';
 
 export interface ChildTranscriberOptions extends TranscriberChildOptions {
   /** An idle child is shut down after this long (default 60 s); the next request starts a new one. */
@@ -24,6 +25,8 @@ export interface ChildTranscriberOptions extends TranscriberChildOptions {
   shutdownTimeoutMs?: number;
   /** How the child is started: child_process.fork (default), or Electron's utilityProcess in the app. */
   launcher?: EngineChildLauncher;
+  /** Where a progress listener that threw is reported (default: nowhere). */
+  logger?: Logger;
 }
 
 /** One request for the child: how to ask, how to read its messages, and whom to answer. */
@@ -58,6 +61,15 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
 
   constructor(private readonly options: ChildTranscriberOptions = {}) {}
 
+  /** A throwing progress listener must not take the request down with it: progress is advisory. */
+  private reportSafely(report: () => void): void {
+    try {
+      report();
+    } catch (error) {
+      (this.options.logger ?? silentLogger).warn('A transcription progress listener threw', error);
+    }
+  }
+
   /** The running child's process id, or null when none runs (diagnostics and tests). */
   get pid(): number | null {
     return this.child?.alive ? this.child.pid : null;
@@ -79,7 +91,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
     }), (message, reportProgress) => {
       if (message.type === 'result') return message.result;
       if (message.type === 'progress' && reportProgress) {
-        reportSafely(() => onProgress({ stage: message.stage, percent: message.percent, ...(message.segments ? { segments: message.segments } : {}) }));
+        this.reportSafely(() => onProgress({ stage: message.stage, percent: message.percent, ...(message.segments ? { segments: message.segments } : {}) }));
       }
       return null;
     });
@@ -95,7 +107,7 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       ...(request.channel !== undefined ? { channel: request.channel } : {}),
     }), (message, reportProgress) => {
       if (message.type === 'diarized') return message.result;
-      if (message.type === 'diarize-progress' && reportProgress) reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));
+      if (message.type === 'diarize-progress' && reportProgress) this.reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));
       return null;
     });
   }
@@ -264,13 +276,4 @@ function childOptionsOf(options: ChildTranscriberOptions): TranscriberChildOptio
   // Every key named: the compiler refuses this when the child gains an option that is not passed on.
   const picked: { [K in keyof Required<TranscriberChildOptions>]: TranscriberChildOptions[K] } = { modelsDir, extraModelDirs, device, ffmpegPath, ffprobePath, hubUrl };
   return picked;
-}
-
-/** A throwing progress listener must not take the request down with it. */
-function reportSafely(report: () => void): void {
-  try {
-    report();
-  } catch {
-    // Progress is advisory.
-  }
 }

@@ -5,6 +5,7 @@
  * needs the RunAsNode fuse, which the packaged app turns off. The composition place picks the launcher.
  */
 import { fork } from 'node:child_process';
+import { errorMessage } from '../../../src-shared/errors';
 import { fail, ok, type Result } from '../../../src-shared/result';
 
 export interface ChildExit {
@@ -107,7 +108,7 @@ export const forkLauncher: EngineChildLauncher = (entry) => {
       },
     });
   } catch (error) {
-    return fail('ENGINE_PROCESS_DIED', `The transcription process could not start: ${error instanceof Error ? error.message : String(error)}`);
+    return fail('ENGINE_PROCESS_DIED', `The transcription process could not start: ${errorMessage(error)}`);
   }
 };
 

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { errorMessage } from '../../../src-shared/errors';
 import type { Result } from '../../../src-shared/result';
 import { fail, ok } from '../../../src-shared/result';
 
@@ -77,7 +78,7 @@ export function loadPortAudio(): Result<PortAudioNative> {
   } catch (error) {
     cached = fail(
       'CAPTURE_BACKEND_UNAVAILABLE',
-      `the PortAudio addon (naudiodon) could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+      `the PortAudio addon (naudiodon) could not be loaded: ${errorMessage(error)}`,
     );
   }
   return cached;

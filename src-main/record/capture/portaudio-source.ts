@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../src-shared/errors';
 import type { CodedError, Result } from '../../../src-shared/result';
 import { fail, ok } from '../../../src-shared/result';
 import type { AudioSource, CaptureFormat } from '../capture-types';
@@ -69,7 +70,7 @@ export class PortAudioSource implements AudioSource {
     } catch (error) {
       return fail(
         'CAPTURE_OPEN_FAILED',
-        `${deviceName}: ${format.sampleRate} Hz × ${format.channels} ch: ${error instanceof Error ? error.message : String(error)}`,
+        `${deviceName}: ${format.sampleRate} Hz × ${format.channels} ch: ${errorMessage(error)}`,
         deviceName,
       );
     }
@@ -83,7 +84,7 @@ export class PortAudioSource implements AudioSource {
     } catch (error) {
       inBackground(this.stop());
       return Promise.resolve(
-        fail('CAPTURE_OPEN_FAILED', `${this.deviceName}: ${error instanceof Error ? error.message : String(error)}`, this.deviceName),
+        fail('CAPTURE_OPEN_FAILED', `${this.deviceName}: ${errorMessage(error)}`, this.deviceName),
       );
     }
     this.state = 'running';
@@ -121,7 +122,7 @@ export class PortAudioSource implements AudioSource {
       try {
         result = await this.io.read(this.chunkBytes);
       } catch (error) {
-        report({ code: 'CAPTURE_DEVICE_LOST', message: `${this.deviceName}: ${error instanceof Error ? error.message : String(error)}` });
+        report({ code: 'CAPTURE_DEVICE_LOST', message: `${this.deviceName}: ${errorMessage(error)}` });
         return;
       }
       if (this.state !== 'running') return;

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../src-shared/errors';
 import type { Result } from '../../../src-shared/result';
 import { fail, ok } from '../../../src-shared/result';
 import type { AudioSource, CaptureBackend, CaptureDevice, CaptureFormat, MonitorCaptureOptions } from '../capture-types';
@@ -58,7 +59,7 @@ export class SystemCaptureBackend implements CaptureBackend {
       devices = native.value.getDevices();
       defaultIndex = defaultInputIndex(native.value);
     } catch (error) {
-      return fail('CAPTURE_BACKEND_UNAVAILABLE', `PortAudio could not list devices: ${error instanceof Error ? error.message : String(error)}`);
+      return fail('CAPTURE_BACKEND_UNAVAILABLE', `PortAudio could not list devices: ${errorMessage(error)}`);
     }
     return ok(
       devices
@@ -89,7 +90,7 @@ export class SystemCaptureBackend implements CaptureBackend {
       const index = deviceId === null ? defaultInputIndex(native.value) : Number(deviceId);
       device = native.value.getDevices().find((candidate) => candidate.id === index && candidate.maxInputChannels > 0);
     } catch (error) {
-      return fail('CAPTURE_BACKEND_UNAVAILABLE', `PortAudio could not list devices: ${error instanceof Error ? error.message : String(error)}`);
+      return fail('CAPTURE_BACKEND_UNAVAILABLE', `PortAudio could not list devices: ${errorMessage(error)}`);
     }
     if (!device) {
       return fail('CAPTURE_DEVICE_NOT_FOUND', deviceId === null ? 'there is no default input device' : `no input device ${deviceId}`, deviceId ?? undefined);

@@ -2,6 +2,7 @@ import { close, closeSync, fdatasync, fsync, openSync, rmSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import path from 'node:path';
+import { errorMessage } from '../../../src-shared/errors';
 import type { CodedError, Result } from '../../../src-shared/result';
 import { fail, ok } from '../../../src-shared/result';
 import type { CaptureFormat } from '../capture-types';
@@ -168,7 +169,7 @@ export class CrashSafeWavWriter {
         rmSync(firstPath, { force: true }); // ours, and empty: a retry with this name must not find it
       }
       if (code === 'EEXIST') return fail('RECORDING_EXISTS', `${firstPath} already exists`, firstPath);
-      return fail('DISK_WRITE_FAILED', `cannot start the recording: ${(error as Error).message}`, dir);
+      return fail('DISK_WRITE_FAILED', `cannot start the recording: ${errorMessage(error)}`, dir);
     }
   }
 
@@ -237,7 +238,7 @@ export class CrashSafeWavWriter {
         await fsyncDirectory(this.dir);
         await writeSidecar(this.dir, this.sidecar(true));
       } catch (error) {
-        this.latch(`cannot finish the recording: ${(error as Error).message}`);
+        this.latch(`cannot finish the recording: ${errorMessage(error)}`);
       }
     }
     // An unfinalized sidecar stays on failure: the next start's recovery repairs from the real length.
@@ -291,7 +292,7 @@ export class CrashSafeWavWriter {
       this.sizeField.writeUInt32LE(dataBytes, 0);
       writeAllSync(segment.fd, this.sizeField, 4, this.header.dataSizeOffset);
     } catch (error) {
-      return this.latch(`cannot write ${segment.path}: ${(error as Error).message}`);
+      return this.latch(`cannot write ${segment.path}: ${errorMessage(error)}`);
     }
     this.unsynced = true;
     return OK_VOID;
@@ -307,7 +308,7 @@ export class CrashSafeWavWriter {
       writeAllSync(fd, this.header.bytes, this.header.bytes.length, 0);
     } catch (error) {
       if (fd !== undefined) closeSync(fd);
-      return this.latch(`cannot start segment ${file}: ${(error as Error).message}`);
+      return this.latch(`cannot start segment ${file}: ${errorMessage(error)}`);
     }
     this.segment = { index, path: file, fd, framesOnDisk: 0 };
     this.paths.push(file);
@@ -339,7 +340,7 @@ export class CrashSafeWavWriter {
 
   private enqueue(task: () => Promise<void>): Promise<void> {
     this.diskQueue = this.diskQueue.then(task).catch((error: unknown) => {
-      this.latch(`disk write failed: ${(error as Error).message}`);
+      this.latch(`disk write failed: ${errorMessage(error)}`);
     });
     return this.diskQueue;
   }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../../src-shared/errors';
 import { fail, ok, type Result } from '../../../src-shared/result';
 import { writeFileAtomic, type ProcessIdentity } from './durable-fs';
 import { validateLayout, type WavSampleFormat } from './wav-format';
@@ -64,7 +65,7 @@ export async function readSidecar(file: string): Promise<Result<RecordingSidecar
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return fail('SIDECAR_UNREADABLE', (error as Error).message, file);
+    return fail('SIDECAR_UNREADABLE', errorMessage(error), file);
   }
   let value: unknown;
   try {

@@ -1,5 +1,6 @@
 import { open, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../../src-shared/errors';
 import type { CodedError } from '../../../src-shared/result';
 import { fail } from '../../../src-shared/result';
 import { fsyncDirectory, isProcessAlive } from './durable-fs';
@@ -74,7 +75,7 @@ async function recoverOne(dir: string, sidecarFile: string, entries: string[]): 
     return await repairRecording(dir, sidecar, entries, report);
   } catch (error) {
     // The sidecar stays unfinalized: the next start tries again.
-    return { ...report, error: fail('RECOVERY_FAILED', (error as Error).message, file).error };
+    return { ...report, error: fail('RECOVERY_FAILED', errorMessage(error), file).error };
   }
 }
 

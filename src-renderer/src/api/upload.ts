@@ -1,4 +1,5 @@
 /** Sends one file to the bridge (streamed by the browser, never read into the page) and gets its path on the engine's disk. */
+import { errorMessage } from '../../../src-shared/errors';
 import { BRIDGE_ROUTES, type BridgeUploadAnswer } from '../../../src-shared/bridge-protocol';
 import { fail, ok, type Result } from '../../../src-shared/result';
 
@@ -18,7 +19,7 @@ export async function uploadFile(file: File, options: UploadOptions): Promise<Re
       headers: { 'Content-Type': 'application/octet-stream' },
     });
   } catch (error) {
-    return fail('UPLOAD_FAILED', `Could not send ${file.name}: ${error instanceof Error ? error.message : String(error)}`, file.name);
+    return fail('UPLOAD_FAILED', `Could not send ${file.name}: ${errorMessage(error)}`, file.name);
   }
   const answer = (await response.json().catch(() => null)) as BridgeUploadAnswer | null;
   if (answer !== null && 'path' in answer && response.ok) return ok(answer.path);

@@ -1,4 +1,5 @@
 /** Pure rules for the job list: applying engine events, ordering, and which actions a job allows. */
+import type { ErrorCode } from '../../../src-shared/errors';
 import type { JobEvent, JobState, JobSummary } from '../../../src-shared/jobs';
 
 const FINAL_STATES: ReadonlySet<JobState> = new Set(['succeeded', 'failed', 'cancelled']);
@@ -15,7 +16,7 @@ export function canCancel(job: Pick<JobSummary, 'state' | 'cancelRequested'>): b
  * Errors about the file itself: running the same job again gives the same answer, so no Retry is offered
  * (the user removes the job, or fixes the file and imports it again).
  */
-const PERMANENT_CODES: ReadonlySet<string> = new Set([
+const PERMANENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'NOT_MEDIA',
   'FILE_EMPTY',
   'NO_AUDIO_STREAM',
@@ -27,7 +28,7 @@ const PERMANENT_CODES: ReadonlySet<string> = new Set([
   'JOB_INVALID',
 ]);
 
-export function isRetryableError(code: string | undefined): boolean {
+export function isRetryableError(code: ErrorCode | undefined): boolean {
   return code === undefined || !PERMANENT_CODES.has(code);
 }
 

@@ -152,7 +152,7 @@ describe('import handler', () => {
     },
   );
 
-  it('cancelled while extracting the audio: JOB_CANCELLED promptly, ffmpeg gone, nothing left behind', async () => {
+  it('cancelled while extracting the audio: CANCELLED promptly, ffmpeg gone, nothing left behind', async () => {
     const meetingId = queuedMeeting('twenty minutes');
     let abortedAt = 0;
     let ffmpegBeforeCancel = 0;
@@ -173,14 +173,14 @@ describe('import handler', () => {
     expect(ffmpegBeforeCancel).toBe(1);
     // ffmpeg is killed, not waited for: the rest of a 20-minute encode would take many seconds.
     expect(cancelMs).toBeLessThan(4000);
-    expect(result.ok ? 'ok' : result.error.code).toBe('JOB_CANCELLED');
+    expect(result.ok ? 'ok' : result.error.code).toBe('CANCELLED');
     expect(await eventually(() => processesMentioning(twentyMinutes).length === 0, 2000)).toBe(true);
     expect(await filesIn(tempDir)).toEqual([]);
     expect((await filesIn(mediaDir)).some((name) => name.includes(meetingId))).toBe(false);
     expect(unwrap(library.getMeeting(meetingId)).status).toBe('queued');
   }, 60_000);
 
-  it('cancelled while transcribing: JOB_CANCELLED promptly, no ffmpeg or temp file left, and the next import works', async () => {
+  it('cancelled while transcribing: CANCELLED promptly, no ffmpeg or temp file left, and the next import works', async () => {
     const meetingId = queuedMeeting('speech');
     let abortedAt = 0;
     const job = jobOf({ kind: 'import', path: speech, language: 'en' }, meetingId);
@@ -196,7 +196,7 @@ describe('import handler', () => {
     console.log(`import handler: cancel during transcription answered in ${cancelMs} ms`);
     expect(abortedAt).toBeGreaterThan(0);
     expect(cancelMs).toBeLessThan(4000);
-    expect(result.ok ? 'ok' : result.error.code).toBe('JOB_CANCELLED');
+    expect(result.ok ? 'ok' : result.error.code).toBe('CANCELLED');
     expect(await eventually(() => processesMentioning(tempDir).length === 0, 2000)).toBe(true);
     expect(await filesIn(tempDir)).toEqual([]);
     expect((await filesIn(mediaDir)).some((name) => name.includes(meetingId))).toBe(false);

@@ -1,6 +1,6 @@
 /**
- * Re-transcribe and export handlers on a real library, with the engine in-process (the FileTranscriber
- * test double): a re-transcription replaces the transcript; an export writes files that independent
+ * Re-transcribe and export handlers on a real library, with tiny Whisper in the real transcriber child
+ * process: a re-transcription replaces the transcript; an export writes files that independent
  * parsers read, all or nothing.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,11 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobResult } from '../../../src-shared/jobs';
 import type { Result } from '../../../src-shared/result';
 import type { FfmpegAudioDecoder } from '../../../src-main/audio/decoder';
-import { InProcessFileTranscriber } from '../../../src-main/jobs/file-transcriber';
+import { ChildTranscriber } from '../../../src-main/jobs/transcriber-process/child-transcriber';
 import { createJobHandlers } from '../../../src-main/jobs/handlers';
 import type { JobHandler, JobHandlers } from '../../../src-main/jobs/types';
 import type { SqliteLibraryStore } from '../../../src-main/library/sqlite-library-store';
-import { createEngine } from '../../../src-main/app/engine';
 import { audioFile, makeTempDir, realDecoder } from '../../audio/helpers';
 import { parseSrtCues, parseVttCues } from '../../export/parsers';
 import { TINY_MULTILINGUAL } from '../../support/paths';
@@ -24,7 +23,7 @@ let root: string;
 let cleanup: () => Promise<void>;
 let decoder: FfmpegAudioDecoder;
 let library: SqliteLibraryStore;
-let transcriber: InProcessFileTranscriber;
+let transcriber: ChildTranscriber;
 let handlers: JobHandlers;
 let meetingId: string;
 
@@ -43,7 +42,7 @@ beforeAll(async () => {
   decoder = realDecoder();
   library = openTestLibrary(path.join(root, 'library'));
   const ffmpegPath = decoder.binaries.ffmpeg.path;
-  transcriber = new InProcessFileTranscriber(createEngine({ modelsDir: path.join(root, 'models'), device: 'cpu', ffmpegPath }));
+  transcriber = new ChildTranscriber({ modelsDir: path.join(root, 'models'), device: 'cpu', ffmpegPath, ffprobePath: decoder.binaries.ffprobe.path });
   handlers = createJobHandlers({ library, decoder, transcriber, mediaDir: path.join(root, 'media'), ffmpegPath, defaults: { modelDir: TINY_MULTILINGUAL } });
   meetingId = randomUUID();
   unwrap((await run('import', jobOf({ kind: 'import', path: audioFile('jfk.wav'), title: 'Ask not: a speech', language: 'en' }, meetingId))).result);
@@ -107,7 +106,7 @@ describe('export handler', () => {
       if (progress > 0) controller.abort();
     });
     const result = await (handlers.export as JobHandler)(context);
-    expect(result.ok ? 'ok' : result.error.code).toBe('JOB_CANCELLED');
+    expect(result.ok ? 'ok' : result.error.code).toBe('CANCELLED');
     expect(await filesIn(outDir)).toEqual([]);
   });
 
