@@ -4,7 +4,6 @@
  * union (ProbeErrorCode, JobErrorCode, …) is checked against this list wherever it is used; a new code is
  * added here first (and the renderer's plain-words table then asks for its words).
  */
-import type { CodedError } from './result';
 
 export const ERROR_CODES = {
   /** Any stage. */
@@ -227,4 +226,12 @@ export function errorMessage(error: unknown): string {
     // An object whose toString throws (or a null-prototype object) still gets a description.
     return Object.prototype.toString.call(error);
   }
+}
+
+/** `Code` narrows the vocabulary for one module (ProbeErrorCode, …); it is always a part of ErrorCode. */
+export interface CodedError<Code extends ErrorCode = ErrorCode> {
+  code: Code;
+  message: string;
+  /** The input the error is about (a file path, a model id), when there is one. */
+  subject?: string;
 }
