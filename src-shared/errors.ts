@@ -4,8 +4,6 @@
  * union (ProbeErrorCode, JobErrorCode, …) is checked against this list wherever it is used; a new code is
  * added here first (and the renderer's plain-words table then asks for its words).
  */
-import type { CodedError } from './result';
-
 export const ERROR_CODES = {
   /** Any stage. */
   common: [
@@ -182,6 +180,14 @@ export const ERROR_CODES = {
 export type ErrorStage = keyof typeof ERROR_CODES;
 export type ErrorCodeOf<Stage extends ErrorStage> = (typeof ERROR_CODES)[Stage][number];
 export type ErrorCode = ErrorCodeOf<ErrorStage>;
+
+/** An error as a value (see result.ts); `Code` narrows the vocabulary for one module (ProbeErrorCode, …). */
+export interface CodedError<Code extends ErrorCode = ErrorCode> {
+  code: Code;
+  message: string;
+  /** The input the error is about (a file path, a model id), when there is one. */
+  subject?: string;
+}
 
 const ALL_CODES: ReadonlySet<string> = new Set(Object.values(ERROR_CODES).flat());
 

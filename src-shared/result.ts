@@ -1,15 +1,8 @@
 /** Errors as values at every boundary: callers branch on `ok`, never catch. */
-import type { ErrorCode } from './errors';
+import type { CodedError, ErrorCode } from './errors';
 
-export type { ErrorCode } from './errors';
-
-/** `Code` narrows the vocabulary for one module (ProbeErrorCode, …); it is always a part of ErrorCode. */
-export interface CodedError<Code extends ErrorCode = ErrorCode> {
-  code: Code;
-  message: string;
-  /** The input the error is about (a file path, a model id), when there is one. */
-  subject?: string;
-}
+// The error types live with the vocabulary; they are re-exported here, beside Result, for every caller.
+export type { CodedError, ErrorCode } from './errors';
 
 export type Result<T, Code extends ErrorCode = ErrorCode> =
   | { ok: true; value: T }
