@@ -4,7 +4,6 @@
  * union (ProbeErrorCode, JobErrorCode, …) is checked against this list wherever it is used; a new code is
  * added here first (and the renderer's plain-words table then asks for its words).
  */
-
 export const ERROR_CODES = {
   /** Any stage. */
   common: [
@@ -182,6 +181,14 @@ export type ErrorStage = keyof typeof ERROR_CODES;
 export type ErrorCodeOf<Stage extends ErrorStage> = (typeof ERROR_CODES)[Stage][number];
 export type ErrorCode = ErrorCodeOf<ErrorStage>;
 
+/** An error as a value (see result.ts); `Code` narrows the vocabulary for one module (ProbeErrorCode, …). */
+export interface CodedError<Code extends ErrorCode = ErrorCode> {
+  code: Code;
+  message: string;
+  /** The input the error is about (a file path, a model id), when there is one. */
+  subject?: string;
+}
+
 const ALL_CODES: ReadonlySet<string> = new Set(Object.values(ERROR_CODES).flat());
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -226,12 +233,4 @@ export function errorMessage(error: unknown): string {
     // An object whose toString throws (or a null-prototype object) still gets a description.
     return Object.prototype.toString.call(error);
   }
-}
-
-/** `Code` narrows the vocabulary for one module (ProbeErrorCode, …); it is always a part of ErrorCode. */
-export interface CodedError<Code extends ErrorCode = ErrorCode> {
-  code: Code;
-  message: string;
-  /** The input the error is about (a file path, a model id), when there is one. */
-  subject?: string;
 }

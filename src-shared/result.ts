@@ -1,6 +1,7 @@
 /** Errors as values at every boundary: callers branch on `ok`, never catch. */
 import type { CodedError, ErrorCode } from './errors';
 
+// The error types live with the vocabulary; they are re-exported here, beside Result, for every caller.
 export type { CodedError, ErrorCode } from './errors';
 
 export type Result<T, Code extends ErrorCode = ErrorCode> =
