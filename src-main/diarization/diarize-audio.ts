@@ -75,6 +75,9 @@ export interface DiarizationModels {
   vad?: LaneVad;
 }
 
+/** Stands in for an embedding still being computed. */
+const NO_EMBEDDING = new Float32Array(0);
+
 /** Fewer fbank rows than this (0.2 s) give no embedding: the piece takes its neighbour's speaker. */
 const MIN_EMBEDDING_ROWS = 20;
 
@@ -103,6 +106,9 @@ class DiarizationState {
   private readonly tracker: SpeakerPieceTracker;
 
   readonly voice: StreamingVoicedFrames | undefined;
+  /** The embeddings being computed (never rejects: a failure is kept in `failure`). */
+  private inFlight: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
 
   constructor(
     private readonly models: DiarizationModels,
@@ -124,7 +130,11 @@ class DiarizationState {
     return batch.length === 0 ? Promise.resolve([]) : this.models.segmenter.segment(batch.map((window) => window.samples));
   }
 
-  /** A segmented batch, in order: the detector catches up, the windows settle frames, finished pieces are embedded. */
+  /**
+   * A segmented batch, in order: the detector catches up, the windows settle frames, finished pieces go to the
+   * embedder. Their embeddings are awaited at the next batch (or at `finish`), so an embedder running on
+   * another thread works while the next batch is segmented; at most one batch of pieces is in flight.
+   */
   async consume(batch: readonly AudioWindow[], logProbs: readonly Float32Array[]): Promise<void> {
     if (batch.length === 0) return;
     // The detector must have heard every frame the windows can settle.
@@ -137,7 +147,8 @@ class DiarizationState {
       this.windowCount += 1;
       finished.push(...this.tracker.push(window.startSample, activity));
     });
-    await this.embed(finished);
+    await this.settleEmbeddings();
+    this.embed(finished);
   }
 
   /** The end of the audio: the detector settles its last region before the last windows are read. */
@@ -146,32 +157,48 @@ class DiarizationState {
   }
 
   async finish(): Promise<void> {
-    await this.embed(this.tracker.finish());
+    await this.settleEmbeddings();
+    this.embed(this.tracker.finish());
+    await this.settleEmbeddings();
   }
 
-  /** One embedding per piece, from the fbank rows of its embedding frames. */
-  private async embed(pieces: readonly SpeakerPiece[]): Promise<void> {
+  /** Waits for the embeddings in flight; a failure of the embedder is thrown here. */
+  private async settleEmbeddings(): Promise<void> {
+    await this.inFlight;
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /**
+   * One embedding per piece, from the fbank rows of its embedding frames: the rows are taken now (and the fbank
+   * no longer needed is dropped), the embedder runs in the background.
+   */
+  private embed(pieces: readonly SpeakerPiece[]): void {
     const features: Float32Array[] = [];
-    const owners: number[] = [];
+    const slots: number[] = [];
     for (const piece of pieces) {
       const rows = this.rowsOf(piece.embeddingFrames);
-      const index = this.pieces.length;
-      this.pieces.push({ track: piece.track, frames: piece.frames, embedding: -1 });
-      if (rows === null || rows.length < MIN_EMBEDDING_ROWS * FBANK_BINS) continue;
-      features.push(rows);
-      owners.push(index);
+      if (rows === null || rows.length < MIN_EMBEDDING_ROWS * FBANK_BINS) {
+        this.pieces.push({ track: piece.track, frames: piece.frames, embedding: -1 });
+        continue;
+      }
+      this.pieces.push({ track: piece.track, frames: piece.frames, embedding: this.embeddings.length });
+      slots.push(this.embeddings.length);
+      this.embeddings.push(NO_EMBEDDING);
       this.weights.push((piece.embeddingFrames.length * FRAME_STEP_SAMPLES) / SEGMENTATION_SAMPLE_RATE);
-    }
-    if (features.length > 0) {
-      const vectors = await this.models.embedder.embedFeatures(features);
-      owners.forEach((pieceIndex, k) => {
-        this.pieces[pieceIndex]!.embedding = this.embeddings.length;
-        this.embeddings.push(vectors[k]!);
-      });
+      features.push(rows);
     }
     const earliest = this.tracker.earliestFrameNeeded();
     this.fbank.dropBefore(firstRowOf(earliest));
     this.voice?.forgetBefore(earliest);
+    if (features.length === 0) return;
+    this.inFlight = this.models.embedder.embedFeatures(features).then(
+      (vectors) => {
+        if (vectors.length !== slots.length) throw new Error(`the embedder returned ${vectors.length} embeddings for ${slots.length} pieces`);
+        slots.forEach((slot, k) => (this.embeddings[slot] = vectors[k]!));
+      },
+    ).catch((error: unknown) => {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+    });
   }
 
   /** The fbank rows whose segmentation frame is one of `frames` (sorted), or null when they are not held. */
@@ -207,8 +234,8 @@ export async function diarizeChunks(
   const state = new DiarizationState(models, options.pieces);
   const cancelled = (): Result<never, DiarizeErrorCode> => fail('CANCELLED', 'Diarization was cancelled.');
   let pending: AudioWindow[] = [];
-  // One batch after the other: onnxruntime-node (1.30) runs a session synchronously on the main thread, so two
-  // models cannot overlap within one process; each uses its own intra-op threads instead.
+  // onnxruntime-node (1.30) runs a session synchronously on the calling thread: the segmentation of a batch
+  // overlaps the previous batch's embeddings only when the embedder runs on another thread (embedding-worker/).
   const next = async (batch: AudioWindow[]): Promise<void> => state.consume(batch, await state.segment(batch));
   try {
     for await (const chunk of chunks) {
