@@ -75,6 +75,12 @@ export interface DiarizationModels {
   vad?: LaneVad;
 }
 
+/**
+ * Embedding requests (one per segmented batch) allowed in flight: two, so that an embedder on another thread
+ * always has the next batch's pieces queued while this thread segments; memory stays a few batches of pieces.
+ */
+const MAX_REQUESTS_IN_FLIGHT = 2;
+
 /** Stands in for an embedding still being computed. */
 const NO_EMBEDDING = new Float32Array(0);
 
@@ -106,8 +112,8 @@ class DiarizationState {
   private readonly tracker: SpeakerPieceTracker;
 
   readonly voice: StreamingVoicedFrames | undefined;
-  /** The embeddings being computed (never rejects: a failure is kept in `failure`). */
-  private inFlight: Promise<void> = Promise.resolve();
+  /** The embedding requests being computed, oldest first (they never reject: a failure is kept in `failure`). */
+  private readonly inFlight: Promise<void>[] = [];
   private failure: Error | null = null;
 
   constructor(
@@ -132,8 +138,8 @@ class DiarizationState {
 
   /**
    * A segmented batch, in order: the detector catches up, the windows settle frames, finished pieces go to the
-   * embedder. Their embeddings are awaited at the next batch (or at `finish`), so an embedder running on
-   * another thread works while the next batch is segmented; at most one batch of pieces is in flight.
+   * embedder. Their embeddings are awaited later (see MAX_REQUESTS_IN_FLIGHT, and `finish`), so an embedder
+   * running on another thread works while the next batches are segmented.
    */
   async consume(batch: readonly AudioWindow[], logProbs: readonly Float32Array[]): Promise<void> {
     if (batch.length === 0) return;
@@ -147,7 +153,7 @@ class DiarizationState {
       this.windowCount += 1;
       finished.push(...this.tracker.push(window.startSample, activity));
     });
-    await this.settleEmbeddings();
+    await this.settleEmbeddings(MAX_REQUESTS_IN_FLIGHT - 1);
     this.embed(finished);
   }
 
@@ -157,14 +163,14 @@ class DiarizationState {
   }
 
   async finish(): Promise<void> {
-    await this.settleEmbeddings();
+    await this.settleEmbeddings(MAX_REQUESTS_IN_FLIGHT - 1);
     this.embed(this.tracker.finish());
-    await this.settleEmbeddings();
+    await this.settleEmbeddings(0);
   }
 
-  /** Waits for the embeddings in flight; a failure of the embedder is thrown here. */
-  private async settleEmbeddings(): Promise<void> {
-    await this.inFlight;
+  /** Waits until at most `left` embedding requests are in flight; a failure of the embedder is thrown here. */
+  private async settleEmbeddings(left: number): Promise<void> {
+    while (this.inFlight.length > left) await this.inFlight.shift();
     if (this.failure !== null) throw this.failure;
   }
 
@@ -191,7 +197,7 @@ class DiarizationState {
     this.fbank.dropBefore(firstRowOf(earliest));
     this.voice?.forgetBefore(earliest);
     if (features.length === 0) return;
-    this.inFlight = this.models.embedder.embedFeatures(features).then(
+    const request = this.models.embedder.embedFeatures(features).then(
       (vectors) => {
         if (vectors.length !== slots.length) throw new Error(`the embedder returned ${vectors.length} embeddings for ${slots.length} pieces`);
         slots.forEach((slot, k) => (this.embeddings[slot] = vectors[k]!));
@@ -199,6 +205,7 @@ class DiarizationState {
     ).catch((error: unknown) => {
       this.failure ??= error instanceof Error ? error : new Error(String(error));
     });
+    this.inFlight.push(request);
   }
 
   /** The fbank rows whose segmentation frame is one of `frames` (sorted), or null when they are not held. */
