@@ -54,6 +54,7 @@ describe('loadWorkerEmbedder', () => {
     expect(await inWorker.embedFeatures(features)).toEqual(await inThread.embedFeatures(features));
     expect(features).toEqual(copies);
     expect(await inWorker.embedFeatures([])).toEqual([]);
+    await expect(inWorker.embed([new Float32Array(399)])).rejects.toThrow(RangeError);
   });
 
   it('diarizes exactly as with the model on the calling thread (embeddings overlap the next segmentation)', async () => {

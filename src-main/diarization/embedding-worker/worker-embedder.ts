@@ -58,9 +58,8 @@ class WorkerSpeakerEmbedder implements SpeakerEmbedder {
 
   embed(clips: readonly Float32Array[]): Promise<Float32Array[]> {
     if (this.releasing) return Promise.reject(new Error('SpeakerEmbedder used after dispose()'));
-    clips.forEach((clip, index) => {
-      if (clip.length < EMBEDDING_MIN_SAMPLES) throw new RangeError(`clip ${index} has ${clip.length} samples, at least ${EMBEDDING_MIN_SAMPLES} are needed`);
-    });
+    const short = clips.findIndex((clip) => clip.length < EMBEDDING_MIN_SAMPLES);
+    if (short >= 0) return Promise.reject(new RangeError(`clip ${short} has ${clips[short]!.length} samples, at least ${EMBEDDING_MIN_SAMPLES} are needed`));
     return this.embedFeatures(clips.map((clip) => this.fbank.compute(clip)));
   }
 
