@@ -11,6 +11,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           // Live transcription runs in a worker thread (onnxruntime-node blocks the thread it runs on).
           'live-asr-worker': resolve(__dirname, 'src-main/app/live-asr-worker.ts'),
+          // Diarization embeds speakers in a worker thread while the next windows are segmented.
+          'embedding-worker': resolve(__dirname, 'src-main/diarization/embedding-worker/embedding-worker.ts'),
           // File transcription (import jobs) runs in a child process, off the main event loop.
           'transcriber-child': resolve(__dirname, 'src-main/app/transcriber-child.ts'),
         },

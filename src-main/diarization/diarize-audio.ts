@@ -76,6 +76,15 @@ export interface DiarizationModels {
   vad?: LaneVad;
 }
 
+/**
+ * Embedding requests (one per segmented batch) allowed in flight: two, so that an embedder on another thread
+ * always has the next batch's pieces queued while this thread segments; memory stays a few batches of pieces.
+ */
+const MAX_REQUESTS_IN_FLIGHT = 2;
+
+/** Stands in for an embedding still being computed. */
+const NO_EMBEDDING = new Float32Array(0);
+
 /** Fewer fbank rows than this (0.2 s) give no embedding: the piece takes its neighbour's speaker. */
 const MIN_EMBEDDING_ROWS = 20;
 
@@ -104,6 +113,9 @@ class DiarizationState {
   private readonly tracker: SpeakerPieceTracker;
 
   readonly voice: StreamingVoicedFrames | undefined;
+  /** The embedding requests being computed, oldest first (they never reject: a failure is kept in `failure`). */
+  private readonly inFlight: Promise<void>[] = [];
+  private failure: Error | null = null;
 
   constructor(
     private readonly models: DiarizationModels,
@@ -125,7 +137,11 @@ class DiarizationState {
     return batch.length === 0 ? Promise.resolve([]) : this.models.segmenter.segment(batch.map((window) => window.samples));
   }
 
-  /** A segmented batch, in order: the detector catches up, the windows settle frames, finished pieces are embedded. */
+  /**
+   * A segmented batch, in order: the detector catches up, the windows settle frames, finished pieces go to the
+   * embedder. Their embeddings are awaited later (see MAX_REQUESTS_IN_FLIGHT, and `finish`), so an embedder
+   * running on another thread works while the next batches are segmented.
+   */
   async consume(batch: readonly AudioWindow[], logProbs: readonly Float32Array[]): Promise<void> {
     if (batch.length === 0) return;
     // The detector must have heard every frame the windows can settle.
@@ -138,7 +154,8 @@ class DiarizationState {
       this.windowCount += 1;
       finished.push(...this.tracker.push(window.startSample, activity));
     });
-    await this.embed(finished);
+    await this.settleEmbeddings(MAX_REQUESTS_IN_FLIGHT - 1);
+    this.embed(finished);
   }
 
   /** The end of the audio: the detector settles its last region before the last windows are read. */
@@ -147,32 +164,49 @@ class DiarizationState {
   }
 
   async finish(): Promise<void> {
-    await this.embed(this.tracker.finish());
+    await this.settleEmbeddings(MAX_REQUESTS_IN_FLIGHT - 1);
+    this.embed(this.tracker.finish());
+    await this.settleEmbeddings(0);
   }
 
-  /** One embedding per piece, from the fbank rows of its embedding frames. */
-  private async embed(pieces: readonly SpeakerPiece[]): Promise<void> {
+  /** Waits until at most `left` embedding requests are in flight; a failure of the embedder is thrown here. */
+  private async settleEmbeddings(left: number): Promise<void> {
+    while (this.inFlight.length > left) await this.inFlight.shift();
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /**
+   * One embedding per piece, from the fbank rows of its embedding frames: the rows are taken now (and the fbank
+   * no longer needed is dropped), the embedder runs in the background.
+   */
+  private embed(pieces: readonly SpeakerPiece[]): void {
     const features: Float32Array[] = [];
-    const owners: number[] = [];
+    const slots: number[] = [];
     for (const piece of pieces) {
       const rows = this.rowsOf(piece.embeddingFrames);
-      const index = this.pieces.length;
-      this.pieces.push({ track: piece.track, frames: piece.frames, embedding: -1 });
-      if (rows === null || rows.length < MIN_EMBEDDING_ROWS * FBANK_BINS) continue;
-      features.push(rows);
-      owners.push(index);
+      if (rows === null || rows.length < MIN_EMBEDDING_ROWS * FBANK_BINS) {
+        this.pieces.push({ track: piece.track, frames: piece.frames, embedding: -1 });
+        continue;
+      }
+      this.pieces.push({ track: piece.track, frames: piece.frames, embedding: this.embeddings.length });
+      slots.push(this.embeddings.length);
+      this.embeddings.push(NO_EMBEDDING);
       this.weights.push((piece.embeddingFrames.length * FRAME_STEP_SAMPLES) / SEGMENTATION_SAMPLE_RATE);
-    }
-    if (features.length > 0) {
-      const vectors = await this.models.embedder.embedFeatures(features);
-      owners.forEach((pieceIndex, k) => {
-        this.pieces[pieceIndex]!.embedding = this.embeddings.length;
-        this.embeddings.push(vectors[k]!);
-      });
+      features.push(rows);
     }
     const earliest = this.tracker.earliestFrameNeeded();
     this.fbank.dropBefore(firstRowOf(earliest));
     this.voice?.forgetBefore(earliest);
+    if (features.length === 0) return;
+    const request = this.models.embedder.embedFeatures(features).then(
+      (vectors) => {
+        if (vectors.length !== slots.length) throw new Error(`the embedder returned ${vectors.length} embeddings for ${slots.length} pieces`);
+        slots.forEach((slot, k) => (this.embeddings[slot] = vectors[k]!));
+      },
+    ).catch((error: unknown) => {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+    });
+    this.inFlight.push(request);
   }
 
   /** The fbank rows whose segmentation frame is one of `frames` (sorted), or null when they are not held. */
@@ -208,8 +242,8 @@ export async function diarizeChunks(
   const state = new DiarizationState(models, options.pieces);
   const cancelled = (): Result<never, DiarizeErrorCode> => fail('CANCELLED', 'Diarization was cancelled.');
   let pending: AudioWindow[] = [];
-  // One batch after the other: onnxruntime-node (1.30) runs a session synchronously on the main thread, so two
-  // models cannot overlap within one process; each uses its own intra-op threads instead.
+  // onnxruntime-node (1.30) runs a session synchronously on the calling thread: the segmentation of a batch
+  // overlaps the previous batch's embeddings only when the embedder runs on another thread (embedding-worker/).
   const next = async (batch: AudioWindow[]): Promise<void> => state.consume(batch, await state.segment(batch));
   try {
     for await (const chunk of chunks) {

@@ -1,14 +1,15 @@
 /**
  * What the diarize job needs: one recording in, speaker turns out. The models are loaded for the run and
- * disposed explicitly when it ends, whatever the outcome; onnxruntime runs them on its own threads, and the
+ * disposed explicitly when it ends, whatever the outcome; the embedding model runs in a worker thread, and the
  * audio is streamed from ffmpeg, so memory stays bounded for recordings of any length.
  */
+import { availableParallelism } from 'node:os';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ExecutionPreference, ExecutionReport } from '../onnx/execution-provider';
 import type { AudioDecoder } from '../audio/types';
 import { diarizeChunks, type DiarizationModels, type DiarizationResult, type SpeakerCountHint } from './diarize-audio';
 import type { DiarizationModelPaths } from './diarization-models';
-import { loadOnnxEmbedder } from './embedding-model';
+import { loadWorkerEmbedder } from './embedding-worker/worker-embedder';
 import { loadOnnxSegmenter } from './segmentation-model';
 import { SileroLaneVad } from './silero-lanes';
 
@@ -41,19 +42,34 @@ export interface OnnxFileDiarizerDeps {
   /** Finds (or downloads) the two models; called per run. */
   models(signal?: AbortSignal): Promise<Result<DiarizationModelPaths>>;
   device?: ExecutionPreference;
-  /** onnxruntime intra-op threads per model (default 2). */
+  /** onnxruntime intra-op threads per model (default: half the cores, see defaultDiarizationThreads). */
   threads?: number;
 }
 
-async function loadModels(
+export interface LoadedDiarizationModels extends DiarizationModels {
+  execution: FileDiarization['execution'];
+  /** The embedding model's calibrated clustering threshold, when the catalog knows it. */
+  threshold?: number;
+}
+
+/** Intra-op threads per model: the segmentation and the embedding model run at the same time, on half the cores each. */
+export function defaultDiarizationThreads(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+/**
+ * The models of one run, as the app loads them: segmentation and Silero on this thread, the embedding model in a
+ * worker thread (so the two overlap, see diarize-audio.ts).
+ */
+export async function loadDiarizationModels(
   paths: DiarizationModelPaths,
-  deps: OnnxFileDiarizerDeps,
-): Promise<Result<DiarizationModels & { execution: FileDiarization['execution']; threshold?: number }>> {
-  const execution = deps.device ?? 'auto';
-  const threads = deps.threads ?? 2;
+  options: { device?: ExecutionPreference; threads?: number } = {},
+): Promise<Result<LoadedDiarizationModels>> {
+  const execution = options.device ?? 'auto';
+  const threads = options.threads ?? defaultDiarizationThreads();
   const segmentation = await loadOnnxSegmenter({ modelPath: paths.segmentation, execution, threads });
   if (!segmentation.ok) return segmentation;
-  const embedding = await loadOnnxEmbedder({ modelPath: paths.embedding, execution, threads, ...(paths.embeddingProfile ? { frontEnd: paths.embeddingProfile.frontEnd } : {}) });
+  const embedding = await loadWorkerEmbedder({ modelPath: paths.embedding, execution, threads, ...(paths.embeddingProfile ? { frontEnd: paths.embeddingProfile.frontEnd } : {}) });
   if (!embedding.ok) {
     await segmentation.value.segmenter.dispose();
     return embedding;
@@ -93,7 +109,7 @@ export class OnnxFileDiarizer implements FileDiarizer {
     const paths = await this.deps.models(signal);
     if (!paths.ok) return paths;
     if (signal?.aborted) return cancelled();
-    const models = await loadModels(paths.value, this.deps);
+    const models = await loadDiarizationModels(paths.value, { ...(this.deps.device ? { device: this.deps.device } : {}), ...(this.deps.threads ? { threads: this.deps.threads } : {}) });
     if (!models.ok) return models;
     const duration = probe.value.durationSeconds;
     const decoderFailure: { error: Result<never> | null } = { error: null };

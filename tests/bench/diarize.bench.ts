@@ -1,12 +1,14 @@
 /**
- * `npm run bench:diarize [-- --minutes 10 --hours 2 --no-peer --no-vad --threads 2]`: who spoke when, ours beside sherpa-onnx on the
- * same two ONNX files (../shared/models: pyannote segmentation-3.0 and 3D-Speaker CAM++).
+ * `npm run bench:diarize [-- --minutes 10 --hours 2 --no-peer --no-vad --no-worker --threads N]`: who spoke when, ours beside
+ * sherpa-onnx on the same two ONNX files (../shared/models: pyannote segmentation-3.0 and 3D-Speaker CAM++). The models load
+ * as in the app (embedding model in a worker thread; `--no-worker` keeps it on the main thread, `--threads` sets the intra-op
+ * threads per model, default half the cores).
  *
  * 1. Accuracy: DER on two-speakers.wav and the ami-dev excerpts, collar 0 with overlap scored (as pyannote
  *    reports it) and collar 0.25 s, with missed / false alarm / confusion and the speaker count.
  * 2. Speed: a meeting of `--minutes` (the clips above looped), diarized by both: wall time, CPU seconds of
- *    the whole process (all threads), × real time. The machine may be shared: CPU seconds are the figure to
- *    re-check on a quiet one.
+ *    the whole process (all threads) per audio second, × real time, and ours' busiest thread with the load
+ *    average. The machine may be shared: CPU seconds are the figure to re-check on a quiet one.
  * 3. Memory: ours on a `--hours` file streamed from ffmpeg (two-speakers.wav looped), peak RSS.
  *
  * The peer runs from the Python venv tools/peers/setup.sh makes (sherpa_diarize.py adds sherpa-onnx's
@@ -14,8 +16,8 @@
  * says nothing about real accuracy) and the peer is skipped. Last line: one JSON object.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FfmpegAudioDecoder } from '../../src-main/audio/decoder';
@@ -24,14 +26,21 @@ import { embeddingProfile } from '../../src-main/diarization/diarization-models'
 import { diarizeChunks, diarizeSamples, type DiarizationModels } from '../../src-main/diarization/diarize-audio';
 import { loadOnnxEmbedder } from '../../src-main/diarization/embedding-model';
 import { parseRttm } from '../../src-main/diarization/rttm';
-import { SileroLaneVad } from '../../src-main/diarization/silero-lanes';
-import { loadOnnxSegmenter } from '../../src-main/diarization/segmentation-model';
+import { defaultDiarizationThreads, loadDiarizationModels } from '../../src-main/diarization/file-diarizer';
 import type { SpeakerTurn } from '../../src-main/diarization/types';
 import { ensureTinyDiarizationModels } from '../setup/generate-models';
 import { REAL_EMBEDDING_MODEL, REAL_SEGMENTATION_MODEL, REPO_ROOT, SHARED_AUDIO, TINY_DIARIZATION } from '../support/paths';
-import { existsSync } from 'node:fs';
 
-const { values } = parseArgs({ options: { hours: { type: 'string', default: '2' }, minutes: { type: 'string', default: '10' }, 'no-peer': { type: 'boolean', default: false }, 'no-vad': { type: 'boolean', default: false }, threads: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    hours: { type: 'string', default: '2' },
+    minutes: { type: 'string', default: '10' },
+    'no-peer': { type: 'boolean', default: false },
+    'no-vad': { type: 'boolean', default: false },
+    'no-worker': { type: 'boolean', default: false },
+    threads: { type: 'string' },
+  },
+});
 const hours = Number(values.hours);
 const minutes = Number(values.minutes);
 const real = existsSync(REAL_SEGMENTATION_MODEL) && existsSync(REAL_EMBEDDING_MODEL);
@@ -43,15 +52,45 @@ const profile = embeddingProfile('campplus-3dspeaker-zh_en-common');
 const decoderResult = FfmpegAudioDecoder.create();
 if (!decoderResult.ok) throw new Error(decoderResult.error.message);
 const decoder = decoderResult.value;
-// Intra-op threads per model (the app loads them with 2).
-const threads = Number(values.threads);
-const segmentation = await loadOnnxSegmenter({ modelPath: segmentationPath, execution: 'cpu', threads });
-const embedding = await loadOnnxEmbedder({ modelPath: embeddingPath, execution: 'cpu', threads, frontEnd: profile.frontEnd });
-if (!segmentation.ok || !embedding.ok) throw new Error('diarization models did not load');
-const vad = values['no-vad'] ? null : await SileroLaneVad.load();
-if (vad && !vad.ok) throw new Error(vad.error.message);
-const models: DiarizationModels = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder, ...(vad?.ok ? { vad: vad.value } : {}) };
+// Loaded as the app loads them (embedding model in a worker thread, intra-op threads: half the cores per model).
+const threads = values.threads === undefined ? defaultDiarizationThreads() : Number(values.threads);
+const loaded = await loadDiarizationModels({ segmentation: segmentationPath, embedding: embeddingPath, embeddingProfile: profile }, { device: 'cpu', threads });
+if (!loaded.ok) throw new Error(loaded.error.message);
+let embedder = loaded.value.embedder;
+if (values['no-worker']) {
+  // The embedding model on the main thread instead: what the worker buys.
+  await embedder.dispose();
+  const inThread = await loadOnnxEmbedder({ modelPath: embeddingPath, execution: 'cpu', threads, frontEnd: profile.frontEnd });
+  if (!inThread.ok) throw new Error(inThread.error.message);
+  embedder = inThread.value.embedder;
+}
+if (values['no-vad']) await loaded.value.vad?.dispose();
+const models: DiarizationModels = { segmenter: loaded.value.segmenter, embedder, ...(values['no-vad'] || !loaded.value.vad ? {} : { vad: loaded.value.vad }) };
 const options = { clusteringThreshold: profile.speakerThreshold };
+
+/**
+ * CPU seconds of each thread of this process (Linux /proc; empty elsewhere). The busiest thread's share of a run
+ * bounds its wall time from below on an idle machine with a core per busy thread: the figure to compare with the
+ * wall time measured on a shared one.
+ */
+function threadCpuSeconds(): Map<string, number> {
+  const seconds = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // Not Linux: no per-thread figure.
+  }
+  return seconds;
+}
+function busiestThreadSeconds(before: Map<string, number>, after: Map<string, number>): number {
+  let busiest = 0;
+  for (const [tid, seconds] of after) busiest = Math.max(busiest, seconds - (before.get(tid) ?? 0));
+  return busiest;
+}
 
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 const cpuSeconds = (): number => {
@@ -149,13 +188,22 @@ for (let offset = 0, k = 0; offset < meetingSamples; k += 1) {
 }
 
 // 2. Speed, ours.
+const loadBefore = loadavg()[0]!;
+const threadsBefore = threadCpuSeconds();
 const startedWall = performance.now();
 const startedCpu = cpuSeconds();
 const meetingRun = await diarizeSamples(meeting, models, options);
 const oursWall = (performance.now() - startedWall) / 1000;
 const oursCpu = cpuSeconds() - startedCpu;
+const busiestThread = busiestThreadSeconds(threadsBefore, threadCpuSeconds());
+const loadAfter = loadavg()[0]!;
 if (!meetingRun.ok) throw new Error(meetingRun.error.message);
-console.log(`verbatim   ${minutes}-minute meeting: ${oursWall.toFixed(1)} s wall (${(meeting.length / 16_000 / oursWall).toFixed(0)}× real time), ${oursCpu.toFixed(1)} CPU s (${(meeting.length / 16_000 / oursCpu).toFixed(0)}× real time per CPU second), ${meetingRun.value.windowCount} windows, ${meetingRun.value.embeddingCount} embeddings, ${meetingRun.value.speakerCount} speakers`);
+console.log(
+  `verbatim   ${minutes}-minute meeting: ${oursWall.toFixed(1)} s wall (${(meeting.length / 16_000 / oursWall).toFixed(0)}× real time), ` +
+    `${oursCpu.toFixed(1)} CPU s (${(oursCpu / (meeting.length / 16_000)).toFixed(4)} CPU s per audio second), busiest thread ${busiestThread.toFixed(1)} CPU s ` +
+    `(${(meeting.length / 16_000 / busiestThread).toFixed(0)}× real time if nothing else ran), load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}, ` +
+    `${meetingRun.value.windowCount} windows, ${meetingRun.value.embeddingCount} embeddings, ${meetingRun.value.speakerCount} speakers`,
+);
 
 // 1 + 2 for the peer.
 interface PeerResult {
@@ -193,7 +241,7 @@ else if (real) {
     const ami = pooled(clips.filter((clip) => clip.ami).map((clip) => scores[clip.name]!));
     const run = parsed.results[clips.length]!;
     console.log(`sherpa     ami-dev pooled DER ${(100 * ami).toFixed(1)} % (collar 0)`);
-    console.log(`sherpa     ${minutes}-minute meeting: ${run.wallSeconds.toFixed(1)} s wall (${(run.durationSeconds / run.wallSeconds).toFixed(0)}× real time), ${run.cpuSeconds.toFixed(1)} CPU s`);
+    console.log(`sherpa     ${minutes}-minute meeting: ${run.wallSeconds.toFixed(1)} s wall (${(run.durationSeconds / run.wallSeconds).toFixed(0)}× real time), ${run.cpuSeconds.toFixed(1)} CPU s (${(run.cpuSeconds / run.durationSeconds).toFixed(4)} CPU s per audio second)`);
     peer = { version: parsed.sherpaOnnx, scores, ami, wall: run.wallSeconds, cpu: run.cpuSeconds };
   } catch (error) {
     peer = { skipped: error instanceof Error ? error.message : String(error) };
@@ -253,12 +301,12 @@ console.log(
     verbatim: {
       clips: compact(ours),
       amiPooledDer: round(100 * oursAmi),
-      speed: { audioSeconds: meetingSeconds, wallSeconds: round(oursWall, 2), cpuSeconds: round(oursCpu, 2), realTimeFactor: round(meetingSeconds / oursWall), cpuRealTimeFactor: round(meetingSeconds / oursCpu) },
+      speed: { audioSeconds: meetingSeconds, wallSeconds: round(oursWall, 2), cpuSeconds: round(oursCpu, 2), cpuSecondsPerAudioSecond: round(oursCpu / meetingSeconds, 4), busiestThreadCpuSeconds: round(busiestThread, 2), realTimeFactor: round(meetingSeconds / oursWall), cpuRealTimeFactor: round(meetingSeconds / oursCpu), idleRealTimeFactorBound: round(meetingSeconds / busiestThread), threads, embeddingInWorker: !values['no-worker'], loadAverage: [round(loadBefore, 2), round(loadAfter, 2)] },
       long: long?.ok ? { hours: round(long.value.durationSeconds / 3600, 2), wallSeconds: round(longSeconds), cpuSeconds: round(longCpuSeconds), realTimeFactor: round(long.value.durationSeconds / longSeconds), embeddings: long.value.embeddingCount, speakers: long.value.speakerCount, rssBeforeMB: mb(rssBeforeLong), peakRssMB: mb(peakRss), growthMB: mb(peakRss - rssBeforeLong) } : null,
     },
     sherpaOnnx:
       'skipped' in peer
         ? peer
-        : { version: peer.version, clips: compact(peer.scores), amiPooledDer: round(100 * peer.ami), speed: { audioSeconds: meetingSeconds, wallSeconds: round(peer.wall, 2), cpuSeconds: round(peer.cpu, 2), realTimeFactor: round(meetingSeconds / peer.wall), cpuRealTimeFactor: round(meetingSeconds / peer.cpu) } },
+        : { version: peer.version, clips: compact(peer.scores), amiPooledDer: round(100 * peer.ami), speed: { audioSeconds: meetingSeconds, wallSeconds: round(peer.wall, 2), cpuSeconds: round(peer.cpu, 2), cpuSecondsPerAudioSecond: round(peer.cpu / meetingSeconds, 4), realTimeFactor: round(meetingSeconds / peer.wall), cpuRealTimeFactor: round(meetingSeconds / peer.cpu) } },
   }),
 );

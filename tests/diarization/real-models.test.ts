@@ -15,10 +15,8 @@ import { channelDecoder } from '../../src-main/audio/channel-decoder';
 import { scoreDiarization } from '../../src-main/diarization/der';
 import { embeddingProfile } from '../../src-main/diarization/diarization-models';
 import { diarizeSamples, type DiarizationModels } from '../../src-main/diarization/diarize-audio';
-import { loadOnnxEmbedder } from '../../src-main/diarization/embedding-model';
+import { loadDiarizationModels } from '../../src-main/diarization/file-diarizer';
 import { parseRttm } from '../../src-main/diarization/rttm';
-import { loadOnnxSegmenter } from '../../src-main/diarization/segmentation-model';
-import { SileroLaneVad } from '../../src-main/diarization/silero-lanes';
 import type { SpeakerTurn } from '../../src-main/diarization/types';
 import { decodeAll, makeTempDir, realDecoder } from '../audio/helpers';
 import { realDiarizationModels, SHARED_AUDIO } from '../support/paths';
@@ -33,14 +31,11 @@ describe.runIf(real !== null)('real diarization models (segmentation-3.0 + CAM++
 
   beforeAll(async () => {
     const paths = real as { segmentation: string; embedding: string };
-    const segmentation = await loadOnnxSegmenter({ modelPath: paths.segmentation, execution: 'auto' });
-    const embedding = await loadOnnxEmbedder({ modelPath: paths.embedding, execution: 'auto', frontEnd: embeddingProfile('campplus-3dspeaker-zh_en-common').frontEnd });
-    if (!segmentation.ok) throw new Error(segmentation.error.message);
-    if (!embedding.ok) throw new Error(embedding.error.message);
-    expect(embedding.value.embedder.dimension).toBe(192);
-    const vad = await SileroLaneVad.load();
-    if (!vad.ok) throw new Error(vad.error.message);
-    models = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder, vad: vad.value };
+    // As the app loads them: the embedding model in a worker thread.
+    const loaded = await loadDiarizationModels({ ...paths, embeddingProfile: embeddingProfile('campplus-3dspeaker-zh_en-common') });
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    expect(loaded.value.embedder.dimension).toBe(192);
+    models = { segmenter: loaded.value.segmenter, embedder: loaded.value.embedder, ...(loaded.value.vad ? { vad: loaded.value.vad } : {}) };
     temp = await makeTempDir('real-diarization');
   }, 120_000);
   afterAll(async () => {
