@@ -14,11 +14,11 @@ import { SileroLaneVad } from './silero-lanes';
 
 export interface FileDiarizeRequest {
   path: string;
-  speakers?: SpeakerCountHint;
+  speakers?: SpeakerCountHint | undefined;
   /** Window step in samples (default 5 s). */
   stepSamples?: number;
   /** Diarize this channel alone (0 = first) instead of the mix: the others' side of a mic + monitor recording. */
-  channel?: number;
+  channel?: number | undefined;
 }
 
 export interface FileDiarizeProgress {
@@ -48,12 +48,12 @@ export interface OnnxFileDiarizerDeps {
 async function loadModels(
   paths: DiarizationModelPaths,
   deps: OnnxFileDiarizerDeps,
-): Promise<Result<DiarizationModels & { execution: FileDiarization['execution']; threshold?: number }>> {
+): Promise<Result<DiarizationModels & { execution: FileDiarization['execution']; threshold?: number | undefined }>> {
   const execution = deps.device ?? 'auto';
   const threads = deps.threads ?? 2;
   const segmentation = await loadOnnxSegmenter({ modelPath: paths.segmentation, execution, threads });
   if (!segmentation.ok) return segmentation;
-  const embedding = await loadOnnxEmbedder({ modelPath: paths.embedding, execution, threads, ...(paths.embeddingProfile ? { frontEnd: paths.embeddingProfile.frontEnd } : {}) });
+  const embedding = await loadOnnxEmbedder({ modelPath: paths.embedding, execution, threads, frontEnd: paths.embeddingProfile?.frontEnd });
   if (!embedding.ok) {
     await segmentation.value.segmenter.dispose();
     return embedding;
@@ -69,7 +69,7 @@ async function loadModels(
     embedder: embedding.value.embedder,
     vad: vad.value,
     execution: { segmentation: segmentation.value.execution, embedding: embedding.value.execution },
-    ...(paths.embeddingProfile ? { threshold: paths.embeddingProfile.speakerThreshold } : {}),
+    threshold: paths.embeddingProfile?.speakerThreshold,
   });
 }
 
@@ -99,7 +99,7 @@ export class OnnxFileDiarizer implements FileDiarizer {
     const decoderFailure: { error: Result<never> | null } = { error: null };
     const decoder = this.deps.decoder;
     async function* chunks(): AsyncGenerator<Float32Array> {
-      for await (const item of decoder.decode(request.path, { ...(signal ? { signal } : {}), ...(request.channel !== undefined ? { channel: request.channel } : {}) })) {
+      for await (const item of decoder.decode(request.path, { signal, channel: request.channel })) {
         if (!item.ok) {
           decoderFailure.error = item;
           return;
@@ -109,10 +109,10 @@ export class OnnxFileDiarizer implements FileDiarizer {
     }
     try {
       const result = await diarizeChunks(chunks(), models.value, {
-        ...(request.speakers ? { speakers: request.speakers } : {}),
-        ...(request.stepSamples ? { stepSamples: request.stepSamples } : {}),
-        ...(models.value.threshold !== undefined ? { clusteringThreshold: models.value.threshold } : {}),
-        ...(signal ? { signal } : {}),
+        speakers: request.speakers,
+        stepSamples: request.stepSamples || undefined,
+        clusteringThreshold: models.value.threshold,
+        signal,
         onProgress: (seconds) => onProgress({ stage: 'diarize', percent: duration ? Math.min(99, (100 * seconds) / duration) : 0 }),
       });
       if (signal?.aborted) return cancelled();
