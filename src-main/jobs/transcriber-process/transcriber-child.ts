@@ -83,11 +83,11 @@ async function engineFor(device: ExecutionPreference): Promise<Engine> {
   await previous?.engine.dispose();
   const engine = createEngine({
     device,
-    ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
-    ...(options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {}),
-    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
-    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
-    ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
+    modelsDir: options.modelsDir || undefined,
+    extraModelDirs: options.extraModelDirs,
+    ffmpegPath: options.ffmpegPath || undefined,
+    ffprobePath: options.ffprobePath || undefined,
+    hubUrl: options.hubUrl || undefined,
   });
   current = { device, engine };
   return engine;
@@ -100,7 +100,7 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
   let lastSentAt = 0;
   const { path, modelId, modelDir, dtype, language, task, prompt, channel } = request;
   return engine.transcribeFile(
-    { path, modelId, modelDir, dtype, language, task, prompt, ...(channel !== undefined ? { channel } : {}) },
+    { path, modelId, modelDir, dtype, language, task, prompt, channel },
     ({ stage, percent, segments }) => {
       const now = Date.now();
       // New segments always go out (a preview shown as they come); bare progress is throttled.
@@ -108,7 +108,7 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
       if (!fresh && stage === lastStage && now - lastSentAt < PROGRESS_INTERVAL_MS) return;
       lastStage = stage;
       lastSentAt = now;
-      post({ type: 'progress', requestId: request.requestId, stage, percent, ...(fresh ? { segments } : {}) });
+      post({ type: 'progress', requestId: request.requestId, stage, percent, segments: fresh ? segments : undefined });
     },
     signal,
   );
@@ -117,8 +117,8 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
 /** The models are loaded for each run and disposed after it (OnnxFileDiarizer does both). */
 async function diarize(request: DiarizeRequestMessage, signal: AbortSignal): Promise<Result<FileDiarization>> {
   const decoder = FfmpegAudioDecoder.create({
-    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
-    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
+    ffmpegPath: options.ffmpegPath || undefined,
+    ffprobePath: options.ffprobePath || undefined,
   });
   if (!decoder.ok) return decoder;
   const modelsDir = options.modelsDir ?? defaultUserModelsDir();
@@ -129,13 +129,13 @@ async function diarize(request: DiarizeRequestMessage, signal: AbortSignal): Pro
       resolveDiarizationModels({
         searchDirs: [modelsDir, ...(options.extraModelDirs ?? [])],
         downloadDir: modelsDir,
-        ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
-        ...(abort ? { signal: abort } : {}),
+        baseUrl: options.hubUrl || undefined,
+        signal: abort,
       }),
   });
   let lastSentAt = 0;
   return diarizer.diarize(
-    { path: request.path, ...(request.speakers ? { speakers: request.speakers } : {}), ...(request.channel !== undefined ? { channel: request.channel } : {}) },
+    { path: request.path, speakers: request.speakers, channel: request.channel },
     ({ stage, percent }) => {
       const now = Date.now();
       if (percent < 100 && now - lastSentAt < PROGRESS_INTERVAL_MS) return;
