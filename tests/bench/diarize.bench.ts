@@ -50,7 +50,7 @@ const embedding = await loadOnnxEmbedder({ modelPath: embeddingPath, execution: 
 if (!segmentation.ok || !embedding.ok) throw new Error('diarization models did not load');
 const vad = values['no-vad'] ? null : await SileroLaneVad.load();
 if (vad && !vad.ok) throw new Error(vad.error.message);
-const models: DiarizationModels = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder, ...(vad?.ok ? { vad: vad.value } : {}) };
+const models: DiarizationModels = { segmenter: segmentation.value.segmenter, embedder: embedding.value.embedder, vad: vad?.ok ? vad.value : undefined };
 const options = { clusteringThreshold: profile.speakerThreshold };
 
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
