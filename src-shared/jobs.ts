@@ -21,19 +21,19 @@ export type JobExportFormat = 'txt' | 'srt' | 'vtt' | 'json' | 'md' | 'rttm' | '
 
 export interface TranscriptionChoice {
   /** Catalog model id; the engine's default when absent. */
-  modelId?: string;
+  modelId?: string | undefined;
   /** ISO 639-1 code, or null/absent for auto-detection. */
-  language?: string | null;
-  task?: AsrTask;
+  language?: string | null | undefined;
+  task?: AsrTask | undefined;
   /** Names and words the speakers use (a vocabulary prompt for Whisper); empty or absent: none. */
-  prompt?: string;
+  prompt?: string | undefined;
   /**
    * 'separate': the first channel is the user alone and the second everybody else (a mic + system-audio
    * monitor recording, or a stereo file whose channels are different people): each channel is transcribed on
    * its own, the first labelled with the user's name, only the second diarized. Default 'mix' (all channels
    * together); a file with one channel is always transcribed as it is.
    */
-  channels?: 'mix' | 'separate';
+  channels?: 'mix' | 'separate' | undefined;
 }
 
 /** The longest vocabulary prompt kept (Whisper reads at most about 110 tokens of it). */
@@ -54,7 +54,7 @@ export interface RetranscribeJobPayload extends TranscriptionChoice {
    * Lines whose text the user corrected, and speakers the user chose, replace what the new transcript
    * says at their times (default true); the transcript replaced is kept either way, for an undo.
    */
-  keepEdits?: boolean;
+  keepEdits?: boolean | undefined;
 }
 
 export interface ExportJobPayload {
@@ -69,7 +69,7 @@ export interface DiarizeJobPayload {
   kind: 'diarize';
   meetingId: string;
   /** Fixed number of speakers, or bounds; automatic when absent. */
-  speakers?: { exact?: number; min?: number; max?: number };
+  speakers?: { exact?: number; min?: number; max?: number } | undefined;
 }
 
 export type JobPayload = ImportJobPayload | RetranscribeJobPayload | ExportJobPayload | DiarizeJobPayload;

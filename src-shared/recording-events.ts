@@ -42,12 +42,12 @@ export interface RecordingStartRequest {
   deviceId?: string | null;
   /** A system-audio monitor recorded as its own channel (Linux), or null. */
   monitorDeviceId?: string | null;
-  modelId?: string;
+  modelId?: string | undefined;
   /** null = detect from the first utterance. */
   language?: string | null;
   task?: AsrTask;
   /** Names and words the speakers use (a vocabulary prompt for Whisper). */
-  prompt?: string;
+  prompt?: string | undefined;
   /** false records without live transcription (default true). */
   transcribe?: boolean;
 }

@@ -19,7 +19,7 @@ export const DOWNLOAD_PROGRESS_INTERVAL_MS = 250;
 export interface ModelDownloadsOptions {
   places: ModelPlaces;
   /** Hub root (a mirror, or a test double); the Hugging Face hub by default. */
-  hubUrl?: string;
+  hubUrl?: string | undefined;
   onProgress: (progress: ModelDownloadProgress) => void;
   progressIntervalMs?: number;
   now?: () => number;
@@ -97,7 +97,7 @@ async function download(model: CatalogModel, signal: AbortSignal, options: Model
       dtype: null,
       searchDirs: [options.places.modelsDir],
       downloadDir: options.places.modelsDir,
-      ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
+      baseUrl: options.hubUrl || undefined,
       signal,
       onProgress: ({ file, receivedBytes }) => {
         receivedByFile.set(file, receivedBytes);
@@ -133,7 +133,7 @@ async function downloadDiarization(model: DiarizationCatalogModel, signal: Abort
       revision: model.revision,
       files: [model.file],
       destDir: join(options.places.modelsDir, model.id),
-      ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
+      baseUrl: options.hubUrl || undefined,
       signal,
       onProgress: ({ receivedBytes }) => {
         received = receivedBytes;

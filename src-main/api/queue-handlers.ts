@@ -63,7 +63,7 @@ export function withSettings(choice: TranscriptionChoice, settings: AppSettings,
     ...choice,
     modelId: choice.modelId ?? settings.modelId,
     language: choice.language !== undefined ? choice.language : settings.language,
-    ...(prompt !== undefined ? { prompt } : {}),
+    prompt,
   };
 }
 

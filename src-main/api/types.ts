@@ -12,30 +12,30 @@ import type { Logger } from '../../src-shared/logger';
 export interface AppServicesOptions {
   /** The user data folder: library, media, recordings, settings, models (unless modelsDir). */
   dataDir: string;
-  modelsDir?: string;
+  modelsDir?: string | undefined;
   /**
    * A local model folder (transformers.js layout) offered as an installed model, e.g. for a headless
    * machine without internet; its id is the folder's name. It becomes the default model when the
    * settings name none that is installed.
    */
-  localModelDir?: string;
+  localModelDir?: string | undefined;
   /** Overrides the settings' useGpu ('auto' when on, 'cpu' when off). */
-  device?: ExecutionPreference;
+  device?: ExecutionPreference | undefined;
   /** Hub root for model downloads (a mirror, or a local test double); the Hugging Face hub by default. */
-  hubUrl?: string;
+  hubUrl?: string | undefined;
   /** More folders searched for installed models (`<dir>/<model id>/…`), e.g. the diarization models. */
-  extraModelDirs?: string[];
+  extraModelDirs?: string[] | undefined;
   /** false: never find speakers automatically, whatever the settings say (`serve --no-diarize`). */
-  autoDiarize?: boolean;
+  autoDiarize?: boolean | undefined;
   /** A damaged library: refuse (default, LIBRARY_DAMAGED), or open a recovered copy or a new library beside it. */
-  onDamagedLibrary?: DamagedLibraryChoice;
+  onDamagedLibrary?: DamagedLibraryChoice | undefined;
   /** How the engine's child process starts: fork under Node (default); the Electron app passes its utilityProcess launcher. */
-  engineProcess?: EngineChildLauncher;
+  engineProcess?: EngineChildLauncher | undefined;
   /**
    * Folders where other Verbatim tools keep models (`<dir>/<model id>/…`), searched so a model the CLI
    * already downloaded is used rather than downloaded again. Default: the CLI's models folder.
    */
-  sharedModelDirs?: string[];
+  sharedModelDirs?: string[] | undefined;
   /** Where what nobody returns is reported (a listener that threw, a damaged settings file); default: stderr. */
   logger?: Logger;
 }

@@ -83,9 +83,9 @@ export function recordingRequest(request: RecordingStartRequest, settings: AppSe
     ...request,
     modelId,
     language: request.language !== undefined ? request.language : settings.language,
-    ...(prompt ? { prompt } : {}),
+    prompt: prompt || undefined,
     deviceId: request.deviceId !== undefined ? request.deviceId : settings.inputDeviceId,
     monitorDeviceId: request.monitorDeviceId !== undefined ? request.monitorDeviceId : settings.monitorDeviceId,
-    ...(modelDir !== null ? { modelDir } : {}),
+    modelDir: modelDir ?? undefined,
   };
 }

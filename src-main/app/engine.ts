@@ -36,16 +36,16 @@ const ENGINE_VERSION: string = version;
 export interface EngineOptions {
   /** Electron's userData folder; models go to `<userDataDir>/models` when given. */
   userDataDir?: string;
-  modelsDir?: string;
+  modelsDir?: string | undefined;
   /** Extra folders searched for `<modelId>/` before downloading (e.g. a shared team folder). */
-  extraModelDirs?: string[];
-  device?: ExecutionPreference;
-  ffmpegPath?: string;
-  ffprobePath?: string;
+  extraModelDirs?: string[] | undefined;
+  device?: ExecutionPreference | undefined;
+  ffmpegPath?: string | undefined;
+  ffprobePath?: string | undefined;
   /** Hub root for model downloads (a mirror); the Hugging Face hub by default. */
-  hubUrl?: string;
+  hubUrl?: string | undefined;
   /** Where recordings are written (default `<userDataDir>/recordings`, or the user data folder's). */
-  recordingsDir?: string;
+  recordingsDir?: string | undefined;
   /** Test doubles for the parts that touch hardware or heavy models; the real ones otherwise. */
   adapters?: EngineAdapters;
 }
@@ -63,10 +63,10 @@ interface ResolvedWhisper {
 
 export interface EngineTranscribeRequest extends TranscribeFileRequest {
   /** A local model folder used instead of the catalog. */
-  modelDir?: string;
-  dtype?: ModelDtype;
+  modelDir?: string | undefined;
+  dtype?: ModelDtype | undefined;
   /** Transcribe this channel alone (0 = first) instead of the mix of all channels. */
-  channel?: number;
+  channel?: number | undefined;
 }
 
 export interface Engine {
@@ -85,8 +85,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const modelsDir = options.modelsDir ?? (options.userDataDir ? join(options.userDataDir, 'models') : defaultUserModelsDir());
   const device = options.device ?? 'auto';
   const decoder = FfmpegAudioDecoder.create({
-    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
-    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
+    ffmpegPath: options.ffmpegPath || undefined,
+    ffprobePath: options.ffprobePath || undefined,
   });
   const recordingsDir = options.recordingsDir ?? join(options.userDataDir ?? join(modelsDir, '..'), 'recordings');
   const recognizers = new WarmRecognizer();
@@ -118,8 +118,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       explicitDir: request.modelDir ?? null,
       searchDirs: [modelsDir, ...(options.extraModelDirs ?? [])],
       downloadDir: modelsDir,
-      ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
-      ...(signal ? { signal } : {}),
+      baseUrl: options.hubUrl || undefined,
+      signal,
       onProgress: (download) => onPercent(download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : 0),
     });
   }
@@ -202,10 +202,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       {
         language: request.language ?? null,
         task: request.task ?? 'transcribe',
-        ...(request.prompt?.trim() ? { initialPrompt: request.prompt.trim() } : {}),
-        ...(request.beamSize !== undefined ? { decoding: { beamSize: request.beamSize } } : {}),
-        ...(signal ? { signal } : {}),
-        onProgress: (stage, percent, segments) => onProgress({ path, stage, percent, ...(segments ? { segments } : {}) }),
+        initialPrompt: request.prompt?.trim() || undefined,
+        decoding: request.beamSize !== undefined ? { beamSize: request.beamSize } : undefined,
+        signal,
+        onProgress: (stage, percent, segments) => onProgress({ path, stage, percent, segments }),
       },
     );
   }

@@ -38,11 +38,11 @@ if (!models.ok) {
   const transcriber = new LiveTranscriber({
     recognizer: models.value.recognizer,
     vad: models.value.vad,
-    ...(speakers ? { speakers } : {}),
+    speakers,
     emit: (event) => post({ type: 'event', event }),
     language: config.language,
     task: config.task,
-    ...(config.initialPrompt ? { initialPrompt: config.initialPrompt } : {}),
+    initialPrompt: config.initialPrompt || undefined,
   });
   const done = (id: number): void =>
     post({ type: 'done', id, segmentsCommitted: transcriber.segmentsCommitted, detectedLanguage: transcriber.detectedLanguage });

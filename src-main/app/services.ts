@@ -44,9 +44,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     logger,
   });
   const device = options.device ?? (settings.current().useGpu ? 'auto' : 'cpu');
-  const hub = { ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}) };
+  const hub = { hubUrl: options.hubUrl || undefined };
 
-  const extraModelDirs = otherDirs.length > 0 ? { extraModelDirs: otherDirs } : {};
+  const extraModelDirs = { extraModelDirs: otherDirs.length > 0 ? otherDirs : undefined };
   const engine = createEngine({ userDataDir: dataDir, modelsDir: places.modelsDir, device, ...hub, ...extraModelDirs });
   const opened = await openWorkspace({
     dataDir,
@@ -56,13 +56,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     ...extraModelDirs,
     // Read at each finished transcript: the setting applies from the next one on.
     autoDiarize: () => options.autoDiarize !== false && settings.current().findSpeakers,
-    ...(options.onDamagedLibrary ? { onDamagedLibrary: options.onDamagedLibrary } : {}),
-    ...(options.engineProcess ? { engineProcess: options.engineProcess } : {}),
+    onDamagedLibrary: options.onDamagedLibrary,
+    engineProcess: options.engineProcess,
     userName: () => settings.current().userName,
     logger,
     // Jobs naming a model offered by path are transcribed from its folder.
     defaults: {
-      ...(places.local ? { modelId: places.local.id, modelDir: places.local.dir } : {}),
+      modelId: places.local?.id,
+      modelDir: places.local?.dir,
       modelDirFor: (modelId: string) => localModelDir(places, modelId) ?? undefined,
     },
   });

@@ -82,11 +82,11 @@ async function engineFor(device: ExecutionPreference): Promise<Engine> {
   await previous?.engine.dispose();
   const engine = createEngine({
     device,
-    ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
-    ...(options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {}),
-    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
-    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
-    ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
+    modelsDir: options.modelsDir || undefined,
+    extraModelDirs: options.extraModelDirs,
+    ffmpegPath: options.ffmpegPath || undefined,
+    ffprobePath: options.ffprobePath || undefined,
+    hubUrl: options.hubUrl || undefined,
   });
   current = { device, engine };
   return engine;
@@ -99,7 +99,7 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
   let lastSentAt = 0;
   const { path, modelId, modelDir, dtype, language, task, prompt, channel } = request;
   return engine.transcribeFile(
-    { path, modelId, modelDir, dtype, language, task, prompt, ...(channel !== undefined ? { channel } : {}) },
+    { path, modelId, modelDir, dtype, language, task, prompt, channel },
     ({ stage, percent, segments }) => {
       const now = Date.now();
       // New segments always go out (a preview shown as they come); bare progress is throttled.
@@ -107,7 +107,7 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
       if (!fresh && stage === lastStage && now - lastSentAt < PROGRESS_INTERVAL_MS) return;
       lastStage = stage;
       lastSentAt = now;
-      post({ type: 'progress', requestId: request.requestId, stage, percent, ...(fresh ? { segments } : {}) });
+      post({ type: 'progress', requestId: request.requestId, stage, percent, segments: fresh ? segments : undefined });
     },
     signal,
   );
@@ -127,7 +127,7 @@ async function diarize(request: DiarizeRequestMessage, signal: AbortSignal): Pro
   const { diarizer } = created.value;
   let lastSentAt = 0;
   return diarizer.diarize(
-    { path: request.path, ...(request.speakers ? { speakers: request.speakers } : {}), ...(request.channel !== undefined ? { channel: request.channel } : {}) },
+    { path: request.path, speakers: request.speakers, channel: request.channel },
     ({ stage, percent }) => {
       const now = Date.now();
       if (percent < 100 && now - lastSentAt < PROGRESS_INTERVAL_MS) return;

@@ -34,10 +34,10 @@ import { consoleLogger, type Logger } from '../../src-shared/logger';
 export interface WorkspaceOptions {
   /** The user data folder: `library.sqlite3`, `media/`, `tmp/`. */
   dataDir: string;
-  modelsDir?: string;
-  extraModelDirs?: string[];
-  device?: ExecutionPreference;
-  hubUrl?: string;
+  modelsDir?: string | undefined;
+  extraModelDirs?: string[] | undefined;
+  device?: ExecutionPreference | undefined;
+  hubUrl?: string | undefined;
   /** The model jobs use when they name none. */
   defaults?: TranscriptionDefaults;
   /**
@@ -46,18 +46,18 @@ export interface WorkspaceOptions {
    */
   autoDiarize?: boolean | (() => boolean);
   /** The user's name for their own channel of a separated recording (read at each job); default "Me". */
-  userName?: () => string;
+  userName?: (() => string) | undefined;
   /** Jobs run at once (default 1: on two cores, two transcriptions only halve each other's speed). */
   concurrency?: number;
   leaseMs?: number;
   backoff?: JobQueueOptions['backoff'];
   adapters?: WorkspaceAdapters;
   /** A damaged library: refuse (default: the open fails with LIBRARY_DAMAGED), or open a recovered copy or a new library beside it. */
-  onDamagedLibrary?: DamagedLibraryChoice;
+  onDamagedLibrary?: DamagedLibraryChoice | undefined;
   /** Time budget of the library's integrity check at open. */
   libraryCheckBudgetMs?: number;
   /** How the engine's child process starts: child_process.fork (default, Node), or Electron's utilityProcess in the app. */
-  engineProcess?: EngineChildLauncher;
+  engineProcess?: EngineChildLauncher | undefined;
   /** Where what nobody returns is reported (a listener that threw, a cleanup that failed); default: stderr. */
   logger?: Logger;
 }
@@ -76,20 +76,20 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
   const decoderResult = options.adapters?.decoder ? ok(options.adapters.decoder) : FfmpegAudioDecoder.create();
   if (!decoderResult.ok) return decoderResult;
   const opened = await openVerifiedLibraryDatabase(dataDir, {
-    ...(options.onDamagedLibrary ? { onDamaged: options.onDamagedLibrary } : {}),
-    ...(options.libraryCheckBudgetMs !== undefined ? { checkBudgetMs: options.libraryCheckBudgetMs } : {}),
+    onDamaged: options.onDamagedLibrary,
+    checkBudgetMs: options.libraryCheckBudgetMs,
   });
   if (!opened.ok) return opened;
   const db = opened.value.db;
   const library = new SqliteLibraryStore(db);
   // One child process runs transcriptions and diarizations for every job (started on the first request).
   const engineChild = new ChildTranscriber({
-    ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
-    ...(options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {}),
-    ...(options.device ? { device: options.device } : {}),
-    ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
+    modelsDir: options.modelsDir || undefined,
+    extraModelDirs: options.extraModelDirs,
+    device: options.device,
+    hubUrl: options.hubUrl || undefined,
     ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
-    ...(options.engineProcess ? { launcher: options.engineProcess } : {}),
+    launcher: options.engineProcess,
     logger,
   });
   const transcriber = options.adapters?.transcriber ?? engineChild;
@@ -110,14 +110,14 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       mediaDir: join(dataDir, 'media'),
       ffmpegPath: decoderResult.value.binaries.ffmpeg.path,
       defaults: options.defaults ?? {},
-      ...(options.userName ? { userName: options.userName } : {}),
+      userName: options.userName,
       drafts,
     }),
     tempRoot: join(dataDir, 'tmp', 'jobs'),
     logger,
-    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
-    ...(options.backoff ? { backoff: options.backoff } : {}),
+    concurrency: options.concurrency,
+    leaseMs: options.leaseMs,
+    backoff: options.backoff,
   });
   const wantsDiarization = (): boolean => (typeof options.autoDiarize === 'function' ? options.autoDiarize() : options.autoDiarize === true);
   const diarizeMeeting = (meetingId: string, speakers?: DiarizeJobPayload['speakers']): Result<JobSummary> => {
@@ -126,7 +126,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     const waiting = jobs.list({ states: ['queued'], kinds: ['diarize'] });
     const existing = waiting.ok ? waiting.value.find((job) => job.meetingId === meetingId) : undefined;
     if (existing) return ok(existing);
-    return jobs.enqueue({ kind: 'diarize', meetingId, ...(speakers ? { speakers } : {}) }, { title: meeting.value.title, meetingId });
+    return jobs.enqueue({ kind: 'diarize', meetingId, speakers }, { title: meeting.value.title, meetingId });
   };
   const unsubscribe = jobs.onEvent((event) => {
     if (event.type !== 'changed') return;
@@ -157,7 +157,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     retranscribe(meetingId, choice = {}, keepEdits = true) {
       const meeting = library.getMeeting(meetingId);
       if (!meeting.ok) return meeting;
-      return jobs.enqueue({ kind: 'retranscribe', meetingId, ...choice, ...(keepEdits ? {} : { keepEdits: false }) }, { title: meeting.value.title });
+      return jobs.enqueue({ kind: 'retranscribe', meetingId, ...choice, keepEdits: keepEdits ? undefined : false }, { title: meeting.value.title });
     },
     exportMeeting(meetingId, formats, outDir) {
       const meeting = library.getMeeting(meetingId);
@@ -176,7 +176,7 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       return storeRecordedMeetings({
         library,
         subscribe: (listener) => engine.onRecordingEvent(listener),
-        transcribeMeeting: (meetingId) => workspace.retranscribe(meetingId, recordedWithMonitor(meetingId) ? { channels: 'separate' } : {}),
+        transcribeMeeting: (meetingId) => workspace.retranscribe(meetingId, { channels: recordedWithMonitor(meetingId) ? 'separate' : undefined }),
         diarizeMeeting: (meetingId: string) => {
           if (recordedWithMonitor(meetingId)) return workspace.retranscribe(meetingId, { channels: 'separate' });
           return wantsDiarization() ? diarizeMeeting(meetingId) : ok(undefined);
@@ -206,8 +206,8 @@ function enqueueImport(library: LibraryStore, jobs: JobQueue, path: string, choi
     title,
     sourceFile: path,
     status: 'queued',
-    ...(choice.modelId ? { modelId: choice.modelId } : {}),
-    ...(choice.language ? { language: choice.language } : {}),
+    modelId: choice.modelId || undefined,
+    language: choice.language || undefined,
   });
   if (!meeting.ok) return meeting;
   const job = jobs.enqueue({ kind: 'import', path, ...choice }, { title: basename(path), meetingId });

@@ -10,7 +10,7 @@ export interface RecognizedSegment {
   end: number | null;
   text: string;
   /** Word times, relative to the window start like the segment's. */
-  words?: TranscriptWord[];
+  words?: TranscriptWord[] | undefined;
   /** This segment's decoded tokens (model-specific), for conditioning a later window on the segments kept. */
   tokens?: number[];
 }
@@ -74,14 +74,14 @@ export interface RecognizeOptions {
   language: string | null;
   task: AsrTask;
   /** Aborting stops decoding after the current token; the result is then CANCELLED. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Picks the language from this window's probabilities when `language` is null (default: the likeliest). */
   chooseLanguage?: (probabilities: LanguageProbabilities) => string;
   /** Text the window is conditioned on: earlier windows' tokens (from `WindowTranscription.tokens`). */
-  previousTokens?: readonly number[];
+  previousTokens?: readonly number[] | undefined;
   /** Names and words the user expects (a vocabulary prompt), kept in every window's prompt. */
-  initialPrompt?: string;
-  decoding?: Partial<DecodingOptions>;
+  initialPrompt?: string | undefined;
+  decoding?: Partial<DecodingOptions> | undefined;
   /** Seconds from the window start of the last speech already transcribed (word-time guards). */
   lastSpeechAt?: number;
   /** Seeds sampling at temperatures above 0. */

@@ -21,7 +21,7 @@ export interface WhisperLoadOptions {
   dtype: ModelDtype;
   execution: ExecutionPreference;
   /** Intra-op threads per session; default onnxruntime's (the physical cores). */
-  threads?: number;
+  threads?: number | undefined;
 }
 
 /** faster-whisper's defaults (beam 5, fallback 0–1 in 0.2 steps, 2.4 / -1 / 0.6), with word timestamps. */
@@ -122,7 +122,7 @@ class WhisperRecognizer implements SpeechRecognizer {
           logProbThreshold: decoding.logProbThreshold,
           noSpeechThreshold: decoding.noSpeechThreshold,
           seed: options.seed ?? 0,
-          ...(signal ? { signal } : {}),
+          signal,
         },
       ));
       if (decoded.cancelled || signal?.aborted) return fail('CANCELLED', 'Whisper: the window was cancelled while it was being decoded.');
@@ -152,7 +152,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       const segments = parsed.segments.map((segment, index) => {
         const times = timed[index] as TimedSegment;
         const words = times.words?.map((word) => ({ text: word.word, start: word.start, end: word.end, probability: word.probability }));
-        return { start: times.start, end: times.end, text: segment.text, tokens: segment.tokens, ...(words ? { words } : {}) };
+        return { start: times.start, end: times.end, text: segment.text, tokens: segment.tokens, words };
       });
       const tokens = parsed.segments.flatMap((segment) => segment.tokens);
       return ok({ ...base, segments, resumeAt, tokens });
@@ -296,7 +296,7 @@ export async function loadWhisperRecognizer(options: WhisperLoadOptions): Promis
     const features = new WhisperFeatures(files.preprocessor);
     const sessions = await WhisperSessions.load(files.encoderPath, files.decoderPath, files.architecture, {
       execution: options.execution,
-      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      threads: options.threads,
     });
     return ok(new WhisperRecognizer(options.modelId, files.multilingual, files, sessions, vocabulary, tokenizer, features));
   } catch (error) {

@@ -17,8 +17,8 @@ export interface FfmpegBinaries {
 }
 
 export interface LocateOptions {
-  ffmpegPath?: string;
-  ffprobePath?: string;
+  ffmpegPath?: string | undefined;
+  ffprobePath?: string | undefined;
   env?: Record<string, string | undefined>;
   /** Rewrites a bundled path before use; defaults to mapping app.asar → app.asar.unpacked (packaged Electron). */
   rewriteBundledPath?: (binaryPath: string) => string;

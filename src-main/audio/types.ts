@@ -49,14 +49,14 @@ export interface AudioChunk {
 export interface DecodeOptions {
   /** Samples per yielded chunk (default 16000 = 1 s). */
   chunkSamples?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Which audio stream to decode, counted among audio streams (default 0). */
   audioStreamIndex?: number;
   /**
    * One channel of the stream (0 = left / first), instead of the mix of all channels (the default). A channel
    * the stream does not have decodes as silence (ffmpeg's pan filter), so check `AudioProbeInfo.channels`.
    */
-  channel?: number;
+  channel?: number | undefined;
   /** Non-fatal decoder messages (e.g. "partial file" on a truncated input). */
   onWarning?: (message: string) => void;
 }

@@ -55,12 +55,12 @@ export function parseServeArgs(argv: string[]): Result<ServeCommand> {
     port,
     services: {
       dataDir: values['data-dir'] ?? defaultUserDataDir(),
-      ...(values['model-dir'] ? { localModelDir: values['model-dir'] } : {}),
-      ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
-      ...(device ? { device } : {}),
-      ...(values['extra-models'] ? { extraModelDirs: values['extra-models'] } : {}),
-      ...(values['no-diarize'] ? { autoDiarize: false } : {}),
-      ...(onDamagedLibrary.value !== 'refuse' ? { onDamagedLibrary: onDamagedLibrary.value } : {}),
+      localModelDir: values['model-dir'] || undefined,
+      modelsDir: values['models-dir'] || undefined,
+      device: device || undefined,
+      extraModelDirs: values['extra-models'],
+      autoDiarize: values['no-diarize'] ? false : undefined,
+      onDamagedLibrary: onDamagedLibrary.value !== 'refuse' ? onDamagedLibrary.value : undefined,
     },
   });
 }

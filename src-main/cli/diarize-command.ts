@@ -99,7 +99,7 @@ export function parseDiarizeArgs(argv: string[]): Result<DiarizeCommand> {
   const embeddingModelId = values['embedding-model'] ?? DEFAULT_EMBEDDING_MODEL_ID;
   if (findDiarizationModel(embeddingModelId)?.role !== 'embedding') return fail('CLI_BAD_ARGS', `--embedding-model: no embedding model "${embeddingModelId}" in the catalog.`);
   const speakers: SpeakerCountHint | null =
-    exact.value !== undefined ? { exact: exact.value } : min.value !== undefined || max.value !== undefined ? { ...(min.value !== undefined ? { min: min.value } : {}), ...(max.value !== undefined ? { max: max.value } : {}) } : null;
+    exact.value !== undefined ? { exact: exact.value } : min.value !== undefined || max.value !== undefined ? { min: min.value, max: max.value } : null;
   return ok({
     files: positionals,
     speakers,
@@ -163,7 +163,7 @@ export async function runDiarize(command: DiarizeCommand): Promise<number> {
     const label = basename(path);
     const started = performance.now();
     const result = await diarizer.diarize(
-      { path, ...(command.speakers ? { speakers: command.speakers } : {}), ...(command.channel !== null ? { channel: command.channel } : {}) },
+      { path, speakers: command.speakers ?? undefined, channel: command.channel ?? undefined },
       (progress) => bar.update(label, progress.stage, progress.percent),
     );
     if (!result.ok) {

@@ -13,7 +13,7 @@ import { parseRecordArgs, RECORD_USAGE, runRecord } from './record-command';
 
 async function transcribeAll(command: TranscribeCommand): Promise<number> {
   const engine = createEngine({
-    ...(command.modelsDir ? { modelsDir: command.modelsDir } : {}),
+    modelsDir: command.modelsDir || undefined,
     device: command.device,
   });
   const bar = new ProgressBar(process.stderr, !command.quiet);
@@ -34,11 +34,11 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
           path,
           language: command.language,
           task: command.task,
-          ...(command.prompt ? { prompt: command.prompt } : {}),
-          ...(command.beamSize !== null ? { beamSize: command.beamSize } : {}),
-          ...(command.modelId ? { modelId: command.modelId } : {}),
-          ...(command.modelDir ? { modelDir: resolve(command.modelDir) } : {}),
-          ...(command.dtype ? { dtype: command.dtype } : {}),
+          prompt: command.prompt || undefined,
+          beamSize: command.beamSize ?? undefined,
+          modelId: command.modelId || undefined,
+          modelDir: command.modelDir ? resolve(command.modelDir) : undefined,
+          dtype: command.dtype || undefined,
         },
         (progress) => bar.update(label, progress.stage, progress.percent),
       );

@@ -83,7 +83,7 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
     dataDir: resolve(values['data-dir'] ?? defaultUserDataDir()),
     wait: !values['no-wait'],
     diarize: values.diarize,
-    choice: { ...(modelId ? { modelId } : {}), language, task, ...(prompt ? { prompt } : {}), ...(values['separate-channels'] ? { channels: 'separate' as const } : {}) },
+    choice: { modelId: modelId || undefined, language, task, prompt: prompt || undefined, channels: values['separate-channels'] ? ('separate' as const) : undefined },
     userName,
     modelDir,
     modelsDir,
@@ -100,12 +100,12 @@ export async function runQueueCommand(command: QueueCommand): Promise<number> {
     autoDiarize: command.diarize,
     onDamagedLibrary: command.onDamagedLibrary,
     logger: consoleLogger(),
-    ...(command.userName !== null ? { userName: () => command.userName ?? '' } : {}),
-    ...(command.modelsDir ? { modelsDir: resolve(command.modelsDir) } : {}),
+    userName: command.userName !== null ? () => command.userName ?? '' : undefined,
+    modelsDir: command.modelsDir ? resolve(command.modelsDir) : undefined,
     defaults: {
-      ...(command.choice.modelId ? { modelId: command.choice.modelId } : {}),
-      ...(command.modelDir ? { modelDir: resolve(command.modelDir) } : {}),
-      ...(command.dtype ? { dtype: command.dtype } : {}),
+      modelId: command.choice.modelId || undefined,
+      modelDir: command.modelDir ? resolve(command.modelDir) : undefined,
+      dtype: command.dtype || undefined,
     },
   });
   if (!opened.ok) {

@@ -98,7 +98,7 @@ function describe(event: RecordingEvent): string | null {
 
 /** Records until Ctrl-C (or --seconds), printing committed text on stdout and everything else on stderr. */
 export async function runRecord(command: RecordCommand): Promise<number> {
-  const engine = createEngine({ ...(command.modelsDir ? { modelsDir: command.modelsDir } : {}), ...(command.outDir ? { recordingsDir: command.outDir } : {}), device: command.device });
+  const engine = createEngine({ modelsDir: command.modelsDir || undefined, recordingsDir: command.outDir || undefined, device: command.device });
   const segments: TranscriptSegment[] = [];
   let saved: Extract<RecordingEvent, { type: 'saved' }> | null = null;
   let fatal = false;
@@ -123,11 +123,11 @@ export async function runRecord(command: RecordCommand): Promise<number> {
     monitorDeviceId: command.monitor,
     language: command.language,
     task: command.task,
-    ...(command.prompt ? { prompt: command.prompt } : {}),
+    prompt: command.prompt || undefined,
     transcribe: command.transcribe,
-    ...(command.modelId ? { modelId: command.modelId } : {}),
-    ...(command.modelDir ? { modelDir: command.modelDir } : {}),
-    ...(command.dtype ? { dtype: command.dtype } : {}),
+    modelId: command.modelId || undefined,
+    modelDir: command.modelDir || undefined,
+    dtype: command.dtype || undefined,
   });
   if (!started.ok) {
     process.stderr.write(`error ${started.error.code}: ${started.error.message}\n`);

@@ -43,9 +43,9 @@ export interface ResolveDiarizationRequest {
   downloadDir: string | null;
   segmentationModelId?: string;
   embeddingModelId?: string;
-  baseUrl?: string;
-  signal?: AbortSignal;
-  onProgress?: (progress: DownloadProgress & { modelId: string }) => void;
+  baseUrl?: string | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: DownloadProgress & { modelId: string }) => void) | undefined;
 }
 
 async function resolveOne(modelId: string, request: ResolveDiarizationRequest): Promise<Result<string>> {
@@ -60,9 +60,9 @@ async function resolveOne(modelId: string, request: ResolveDiarizationRequest): 
     revision: model.revision,
     files: [model.file],
     destDir,
-    ...(request.baseUrl ? { baseUrl: request.baseUrl } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
-    ...(request.onProgress ? { onProgress: (progress: DownloadProgress) => request.onProgress?.({ ...progress, modelId: model.id }) } : {}),
+    baseUrl: request.baseUrl || undefined,
+    signal: request.signal,
+    onProgress: request.onProgress ? (progress: DownloadProgress) => request.onProgress?.({ ...progress, modelId: model.id }) : undefined,
   });
   if (!downloaded.ok) return downloaded;
   return ok(join(destDir, model.file.path));

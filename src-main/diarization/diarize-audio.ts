@@ -22,26 +22,26 @@ import type { LaneVad } from './silero-lanes';
 import type { SpeakerTurn } from './types';
 
 export interface SpeakerCountHint {
-  exact?: number;
-  min?: number;
-  max?: number;
+  exact?: number | undefined;
+  min?: number | undefined;
+  max?: number | undefined;
 }
 
 /** Window step of the offline pipeline: 5 s, so each frame is read from the middle half of a 10 s window. */
 export const OFFLINE_STEP_SAMPLES = 80_000;
 
 export interface DiarizeAudioOptions {
-  speakers?: SpeakerCountHint;
+  speakers?: SpeakerCountHint | undefined;
   /** Window step in samples at 16 kHz; default OFFLINE_STEP_SAMPLES (5 s). */
-  stepSamples?: number;
+  stepSamples?: number | undefined;
   /** Windows segmented per model call; default 4. */
   batchWindows?: number;
   /** Cosine similarity below which pieces are different speakers; default the CAM++ calibration. */
-  clusteringThreshold?: number;
+  clusteringThreshold?: number | undefined;
   /** Speakers with less speech than this (seconds) are folded into the nearest one; default 3. */
-  minSpeakerSeconds?: number;
+  minSpeakerSeconds?: number | undefined;
   pieces?: SpeakerPieceOptions;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called once with what was clustered (for calibration tools and benches). */
   onClustering?: (inspection: ClusteringInspection) => void;
   /** Seconds of audio processed so far (called after every batch). */
@@ -73,7 +73,7 @@ export interface DiarizationModels {
    * Silero VAD (or a double): where it hears pauses the pieces are cut, and speech it does not hear at all is
    * dropped (see speaker-pieces.ts). Without it the segmentation model alone decides.
    */
-  vad?: LaneVad;
+  vad?: LaneVad | undefined;
 }
 
 /**
@@ -313,7 +313,7 @@ function speakerTurnsOf(state: DiarizationState, totalSamples: number, options: 
   const clustering = clusterPieces(state.embeddings, state.weights, {
     threshold: options.clusteringThreshold ?? CAMPPLUS_SPEAKER_THRESHOLD,
     ...options.speakers,
-    ...(options.minSpeakerSeconds !== undefined ? { minSpeakerSeconds: options.minSpeakerSeconds } : {}),
+    minSpeakerSeconds: options.minSpeakerSeconds,
   });
   const labels = borrowedLabels(state.pieces, clustering.labels);
   options.onClustering?.({

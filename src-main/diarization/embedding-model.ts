@@ -125,7 +125,7 @@ async function probeDimension(session: GuardedSession): Promise<number | null> {
 
 export interface EmbedderLoadOptions extends DiarizationModelOptions {
   /** The fbank the model was trained on (the catalog says, per model); default WeSpeaker's. */
-  frontEnd?: FbankOptions;
+  frontEnd?: FbankOptions | undefined;
 }
 
 /**

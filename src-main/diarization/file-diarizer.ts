@@ -15,11 +15,11 @@ import { SileroLaneVad } from './silero-lanes';
 
 export interface FileDiarizeRequest {
   path: string;
-  speakers?: SpeakerCountHint;
+  speakers?: SpeakerCountHint | undefined;
   /** Window step in samples (default 5 s). */
   stepSamples?: number;
   /** Diarize this channel alone (0 = first) instead of the mix: the others' side of a mic + monitor recording. */
-  channel?: number;
+  channel?: number | undefined;
 }
 
 export interface FileDiarizeProgress {
@@ -49,7 +49,7 @@ export interface OnnxFileDiarizerDeps {
 export interface LoadedDiarizationModels extends DiarizationModels {
   execution: FileDiarization['execution'];
   /** The embedding model's calibrated clustering threshold, when the catalog knows it. */
-  threshold?: number;
+  threshold?: number | undefined;
 }
 
 /** Intra-op threads per model: the segmentation and the embedding model run at the same time, on half the cores each. */
@@ -85,7 +85,7 @@ export async function loadDiarizationModels(
     embedder: embedding.value.embedder,
     vad: vad.value,
     execution: { segmentation: segmentation.value.execution, embedding: embedding.value.execution },
-    ...(paths.embeddingProfile ? { threshold: paths.embeddingProfile.speakerThreshold } : {}),
+    threshold: paths.embeddingProfile?.speakerThreshold,
   });
 }
 
@@ -115,7 +115,7 @@ export class OnnxFileDiarizer implements FileDiarizer {
     const decoderFailure: { error: Result<never> | null } = { error: null };
     const decoder = this.deps.decoder;
     async function* chunks(): AsyncGenerator<Float32Array> {
-      for await (const item of decoder.decode(request.path, { ...(signal ? { signal } : {}), ...(request.channel !== undefined ? { channel: request.channel } : {}) })) {
+      for await (const item of decoder.decode(request.path, { signal, channel: request.channel })) {
         if (!item.ok) {
           decoderFailure.error = item;
           return;
@@ -125,10 +125,10 @@ export class OnnxFileDiarizer implements FileDiarizer {
     }
     try {
       const result = await diarizeChunks(chunks(), models.value, {
-        ...(request.speakers ? { speakers: request.speakers } : {}),
-        ...(request.stepSamples ? { stepSamples: request.stepSamples } : {}),
-        ...(models.value.threshold !== undefined ? { clusteringThreshold: models.value.threshold } : {}),
-        ...(signal ? { signal } : {}),
+        speakers: request.speakers,
+        stepSamples: request.stepSamples || undefined,
+        clusteringThreshold: models.value.threshold,
+        signal,
         onProgress: (seconds) => onProgress({ stage: 'diarize', percent: duration ? Math.min(99, (100 * seconds) / duration) : 0 }),
       });
       if (signal?.aborted) return cancelled();

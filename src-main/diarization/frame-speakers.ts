@@ -43,7 +43,7 @@ const PERMUTATIONS: readonly (readonly number[])[] = [
 
 export interface FrameSpeakerOptions {
   /** Two local speakers of consecutive windows are the same track when they agree on this share of frames. Default 0.3. */
-  minAgreement?: number;
+  minAgreement?: number | undefined;
 }
 
 export class FrameSpeakerReconstructor {

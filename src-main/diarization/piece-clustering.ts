@@ -27,10 +27,10 @@ export const DEFAULT_MAX_AGGLOMERATIVE = 2000;
 export interface PieceClusteringOptions {
   /** Cosine similarity below which two groups of pieces are different speakers. */
   threshold: number;
-  exact?: number;
-  min?: number;
-  max?: number;
-  minSpeakerSeconds?: number;
+  exact?: number | undefined;
+  min?: number | undefined;
+  max?: number | undefined;
+  minSpeakerSeconds?: number | undefined;
   /** Pieces with less speech than this are left out of the clustering and given the nearest speaker. */
   minClusteredSeconds?: number;
   maxAgglomerative?: number;

@@ -110,7 +110,7 @@ export interface AggregateOptions {
   /** Values per frame in every window. */
   tracks: number;
   /** Length of the global grid; default: up to the last frame of the last window. Extra frames stay 0. */
-  frames?: number;
+  frames?: number | undefined;
 }
 
 export interface AggregatedFrames {

@@ -73,7 +73,7 @@ export class SpeakerPieceTracker {
     this.pieceFrames = secondsToFrames(options.pieceSeconds ?? 2);
     this.maxRunFrames = secondsToFrames(options.maxRunSeconds ?? 10);
     this.minCleanFrames = secondsToFrames(options.minCleanSeconds ?? 0.5);
-    this.reconstructor = new FrameSpeakerReconstructor(options.minAgreement === undefined ? {} : { minAgreement: options.minAgreement });
+    this.reconstructor = new FrameSpeakerReconstructor({ minAgreement: options.minAgreement });
   }
 
   /**

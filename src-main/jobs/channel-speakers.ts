@@ -117,7 +117,7 @@ export async function transcribeChannelsForJob(
   } else {
     context.reportProgress(at(0.8), 'diarize');
     const diarized = await deps.diarizer.diarize(
-      { path: request.path, channel: 1, ...(speakers ? { speakers } : {}) },
+      { path: request.path, channel: 1, speakers },
       ({ stage, percent }) => context.reportProgress(stage === 'load-models' ? at(0.8) : at(0.8 + (0.2 * percent) / 100), 'diarize'),
       context.signal,
     );

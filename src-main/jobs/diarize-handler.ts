@@ -56,7 +56,7 @@ async function diarize(deps: DiarizeHandlerDeps, context: JobContext, payload: D
 
   const span = PROGRESS.store - PROGRESS.diarize;
   const diarized = await deps.diarizer.diarize(
-    { path: recordingPath, ...(payload.speakers ? { speakers: payload.speakers } : {}), ...(separated ? { channel: 1 } : {}) },
+    { path: recordingPath, speakers: payload.speakers, channel: separated ? 1 : undefined },
     ({ stage, percent }) => {
       if (stage === 'load-models') context.reportProgress(PROGRESS.models, 'load-models');
       else context.reportProgress(PROGRESS.diarize + (span * percent) / 100, 'diarize');

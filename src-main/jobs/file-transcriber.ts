@@ -12,19 +12,19 @@ import type { ModelDtype } from '../models/catalog';
 export interface FileTranscribeRequest {
   path: string;
   /** Catalog id; the engine's default (or the folder's name, with modelDir) when absent. */
-  modelId?: string;
+  modelId?: string | undefined;
   /** A local model folder used instead of the catalog. */
-  modelDir?: string;
-  dtype?: ModelDtype;
+  modelDir?: string | undefined;
+  dtype?: ModelDtype | undefined;
   /** ISO 639-1 code; null or absent detects the language. */
-  language?: string | null;
-  task?: AsrTask;
+  language?: string | null | undefined;
+  task?: AsrTask | undefined;
   /** Names and words the speakers use (a vocabulary prompt); absent or empty: none. */
-  prompt?: string;
+  prompt?: string | undefined;
   /** Where inference runs; the transcriber's default when absent. */
-  device?: ExecutionPreference;
+  device?: ExecutionPreference | undefined;
   /** Transcribe this channel alone (0 = first; e.g. the microphone of a mic + monitor recording) instead of the mix. */
-  channel?: number;
+  channel?: number | undefined;
 }
 
 export type FileTranscribeStage = TranscribeProgress['stage'];
@@ -34,7 +34,7 @@ export interface FileTranscribeProgress {
   /** 0–100 over the whole file, except `load-model`, whose percent is the model download's. */
   percent: number;
   /** Segments transcribed since the last report (absolute times), when the engine gives them. */
-  segments?: TranscriptSegment[];
+  segments?: TranscriptSegment[] | undefined;
 }
 
 export type FileTranscribeProgressListener = (progress: FileTranscribeProgress) => void;

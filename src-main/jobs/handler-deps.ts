@@ -22,7 +22,7 @@ export interface JobHandlerDeps {
   /** The model a job gets when its payload names none. */
   defaults: TranscriptionDefaults;
   /** The user's name, for their own channel of a separated recording (read at each job); default "Me". */
-  userName?: () => string;
+  userName?: (() => string) | undefined;
   /** Where imports put their segments as they come, for a meeting opened while it is transcribed. */
   drafts?: TranscriptDrafts;
 }

@@ -26,11 +26,11 @@ export interface JobQueueOptions {
   handlers: JobHandlers;
   /** This queue's name in leases; default: random + pid. */
   ownerId?: string;
-  concurrency?: number;
-  leaseMs?: number;
+  concurrency?: number | undefined;
+  leaseMs?: number | undefined;
   /** Default: a third of the lease, so two beats can be missed before it expires. */
   heartbeatMs?: number;
-  backoff?: BackoffPolicy;
+  backoff?: BackoffPolicy | undefined;
   isTransient?: (error: CodedError) => boolean;
   /** A folder only this queue uses: attempts get `<tempRoot>/<jobId>-<attempt>`; leftovers are swept at start. */
   tempRoot: string;

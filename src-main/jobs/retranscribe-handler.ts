@@ -24,7 +24,7 @@ export function createRetranscribeHandler(deps: JobHandlerDeps): JobHandler {
     let result: Result<JobResult>;
     try {
       const prompt = payload.prompt ?? meeting.value.prompt ?? undefined;
-      result = await retranscribe(deps, context, { ...payload, ...(prompt !== undefined ? { prompt } : {}) }, meeting.value.recordingPath, meeting.value.title);
+      result = await retranscribe(deps, context, { ...payload, prompt }, meeting.value.recordingPath, meeting.value.title);
     } catch (error) {
       result = fail('JOB_HANDLER_FAILED', `Re-transcribing meeting ${payload.meetingId} failed unexpectedly: ${errorMessage(error)}`, payload.meetingId);
     }

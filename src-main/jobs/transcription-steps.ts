@@ -15,10 +15,10 @@ import { isTransientJobError } from './transient-errors';
 import type { JobContext } from './types';
 
 export interface TranscriptionDefaults {
-  modelId?: string;
-  dtype?: ModelDtype;
+  modelId?: string | undefined;
+  dtype?: ModelDtype | undefined;
   /** A local model folder for the default model (instead of the catalog's download). */
-  modelDir?: string;
+  modelDir?: string | undefined;
   /** The folder of a model the user offered by path (read at each job), or undefined for a catalog model. */
   modelDirFor?: (modelId: string) => string | undefined;
 }
@@ -37,12 +37,12 @@ export function transcribeRequest(path: string, choice: TranscriptionChoice, def
   const modelDir = defaultModel && defaults.modelDir !== undefined ? defaults.modelDir : modelId !== undefined ? defaults.modelDirFor?.(modelId) : undefined;
   return {
     path,
-    ...(modelId !== undefined ? { modelId } : {}),
-    ...(modelDir !== undefined ? { modelDir } : {}),
-    ...(defaults.dtype !== undefined ? { dtype: defaults.dtype } : {}),
+    modelId,
+    modelDir,
+    dtype: defaults.dtype,
     language: choice.language ?? null,
     task: choice.task ?? 'transcribe',
-    ...(choice.prompt?.trim() ? { prompt: choice.prompt.trim() } : {}),
+    prompt: choice.prompt?.trim() || undefined,
   };
 }
 

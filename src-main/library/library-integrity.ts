@@ -46,7 +46,7 @@ try {
 `;
 
 export interface IntegrityOptions {
-  budgetMs?: number;
+  budgetMs?: number | undefined;
 }
 
 export async function checkLibraryIntegrity(file: string, options: IntegrityOptions = {}): Promise<IntegrityVerdict> {

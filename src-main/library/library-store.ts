@@ -18,8 +18,8 @@ export interface NewMeeting {
   duration?: number | null;
   sourceFile?: string | null;
   recordingPath?: string | null;
-  language?: string | null;
-  modelId?: string | null;
+  language?: string | null | undefined;
+  modelId?: string | null | undefined;
   /** Default: `queued`. */
   status?: MeetingStatus;
 }

@@ -48,9 +48,9 @@ function openLibraryFile(file: string, migrations: readonly Migration[]): Result
 export type DamagedLibraryChoice = 'refuse' | 'recover' | 'new';
 
 export interface VerifiedOpenOptions extends OpenLibraryOptions {
-  onDamaged?: DamagedLibraryChoice;
+  onDamaged?: DamagedLibraryChoice | undefined;
   /** How long the integrity check may take (default INTEGRITY_BUDGET_MS); past it the library opens unverified. */
-  checkBudgetMs?: number;
+  checkBudgetMs?: number | undefined;
 }
 
 export interface VerifiedLibrary {
@@ -67,7 +67,7 @@ export interface VerifiedLibrary {
  */
 export async function openVerifiedLibraryDatabase(dir: string, options: VerifiedOpenOptions = {}): Promise<Result<VerifiedLibrary, LibraryErrorCode>> {
   const file = libraryPath(dir);
-  const verdict = await checkLibraryIntegrity(file, options.checkBudgetMs === undefined ? {} : { budgetMs: options.checkBudgetMs });
+  const verdict = await checkLibraryIntegrity(file, { budgetMs: options.checkBudgetMs });
   let notice: string | null = null;
   if (verdict.state === 'damaged') {
     const choice = options.onDamaged ?? 'refuse';

@@ -305,7 +305,7 @@ function shownName(label: string): string {
 function checkFailure(failure: MeetingUpdate['failure']): Result<string | null, LibraryErrorCode> {
   if (failure === null || failure === undefined) return ok(null);
   if (typeof failure.code !== 'string' || typeof failure.message !== 'string') return fail('INVALID_INPUT', 'a failure is a coded error');
-  return ok(JSON.stringify({ code: failure.code, message: failure.message, ...(failure.subject !== undefined ? { subject: failure.subject } : {}) }));
+  return ok(JSON.stringify({ code: failure.code, message: failure.message, subject: failure.subject }));
 }
 
 function clampCount(value: number | undefined, fallback: number, max: number): number {

@@ -30,12 +30,12 @@ export interface DownloadRequest {
   files: CatalogFile[];
   destDir: string;
   /** Hub root; a local mirror or test server in tests. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   fetchImpl?: typeof fetch;
-  retry?: BackoffPolicy;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  signal?: AbortSignal;
-  onProgress?: (progress: DownloadProgress) => void;
+  retry?: BackoffPolicy | undefined;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: DownloadProgress) => void) | undefined;
 }
 
 export interface DownloadedFile {
@@ -168,9 +168,9 @@ export async function downloadModelFiles(request: DownloadRequest): Promise<Resu
     if (existing?.isFile()) continue;
     const result = await retryWithBackoff<DownloadedFile>(() => downloadOnce(request, file, index), {
       isTransient: (error) => TRANSIENT.has(error.code),
-      ...(request.retry ? { policy: request.retry } : {}),
-      ...(request.sleep ? { sleep: request.sleep } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
+      policy: request.retry,
+      sleep: request.sleep,
+      signal: request.signal,
     });
     if (!result.ok) return result as { ok: false; error: CodedError<DownloadErrorCode> };
     downloaded.push(result.value);

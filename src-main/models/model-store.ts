@@ -21,9 +21,9 @@ export interface ResolveModelRequest {
   searchDirs: string[];
   /** Where a missing model is downloaded to (`<downloadDir>/<modelId>`); null forbids downloading. */
   downloadDir: string | null;
-  baseUrl?: string;
-  signal?: AbortSignal;
-  onProgress?: (progress: DownloadProgress) => void;
+  baseUrl?: string | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: DownloadProgress) => void) | undefined;
 }
 
 const DTYPE_SUFFIX: Record<ModelDtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
@@ -86,9 +86,9 @@ export async function resolveModel(request: ResolveModelRequest): Promise<Result
     revision: model.revision,
     files: filesForDtype(model, dtype),
     destDir: dir,
-    ...(request.baseUrl ? { baseUrl: request.baseUrl } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
-    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    baseUrl: request.baseUrl || undefined,
+    signal: request.signal,
+    onProgress: request.onProgress,
   });
   if (!downloaded.ok) return downloaded;
   return ok({ modelId: model.id, dir, dtype, source: 'downloaded' });

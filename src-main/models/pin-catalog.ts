@@ -16,7 +16,7 @@ export async function pinCatalogModels(
   const pinned: CatalogModel[] = [];
   for (const model of models) {
     const pinFile = async (file: CatalogFile): Promise<Result<CatalogFile>> => {
-      const metadata = await fetchMetadata(fetchImpl, fileUrl({ ...model, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) }, file.path));
+      const metadata = await fetchMetadata(fetchImpl, fileUrl({ ...model, baseUrl: options.baseUrl || undefined }, file.path));
       if (!metadata.ok) return fail(metadata.error.code, `${model.id}: ${metadata.error.message}`, file.path);
       return ok({ path: file.path, sha256: metadata.value.sha256 ?? file.sha256, sizeBytes: metadata.value.sizeBytes ?? file.sizeBytes });
     };
@@ -50,7 +50,7 @@ export async function pinDiarizationModels(
   const fetchImpl = options.fetchImpl ?? fetch;
   const pinned: DiarizationCatalogModel[] = [];
   for (const model of models) {
-    const metadata = await fetchMetadata(fetchImpl, fileUrl({ ...model, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) }, model.file.remotePath ?? model.file.path));
+    const metadata = await fetchMetadata(fetchImpl, fileUrl({ ...model, baseUrl: options.baseUrl || undefined }, model.file.remotePath ?? model.file.path));
     if (!metadata.ok) return fail(metadata.error.code, `${model.id}: ${metadata.error.message}`, model.file.path);
     pinned.push({ ...model, file: { ...model.file, sha256: metadata.value.sha256 ?? model.file.sha256, sizeBytes: metadata.value.sizeBytes ?? model.file.sizeBytes } });
   }

@@ -24,7 +24,7 @@ export function createSpeechFinder(decoder: AudioDecoder): SpeechFinder {
       vad ??= SileroVad.load();
       const loaded = await vad;
       if (!loaded.ok) return loaded;
-      const decoding = decoder.decode(path, { chunkSamples: 4 * ENGINE_SAMPLE_RATE, ...(signal ? { signal } : {}) });
+      const decoding = decoder.decode(path, { chunkSamples: 4 * ENGINE_SAMPLE_RATE, signal });
       const detection = await detectSpeech(reportingProgress(decoding, onProgress), loaded.value);
       if (!detection.ok) return signal?.aborted ? fail('CANCELLED', `Transcription of ${path} was cancelled.`, path) : detection;
       return ok(

@@ -17,14 +17,14 @@ export interface TranscribeFileOptions {
   /** ISO 639-1 code, or null to detect it window by window (with hysteresis) and label each segment. */
   language: string | null;
   task: AsrTask;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** `segments`: the ones this window added (a preview; the result holds them all). */
   onProgress?: (stage: TranscribeStage, percent: number, segments?: TranscriptSegment[]) => void;
   /** Names and words the speakers use (a vocabulary prompt), kept in every window's prompt. */
-  initialPrompt?: string;
+  initialPrompt?: string | undefined;
   /** Condition each window on the text before it (default true; reset after a high-temperature fallback). */
   conditionOnPreviousText?: boolean;
-  decoding?: Partial<DecodingOptions>;
+  decoding?: Partial<DecodingOptions> | undefined;
   /** Called after each window (benchmarks, diagnostics). */
   onWindow?: (report: WindowReport) => void;
 }
@@ -95,7 +95,7 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
   const decoding = deps.decoder.decode(path, {
     chunkSamples: SR,
     audioStreamIndex: probe.audioStreamIndex,
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
   });
   const audio = new PackedAudio(decoding[Symbol.asyncIterator](), timeline, WINDOW_SAMPLES + 2 * SR);
   const follower = options.language === null && deps.recognizer.multilingual ? new LanguageFollower() : null;
@@ -149,12 +149,12 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
       const recognized = await deps.recognizer.transcribeWindow(samples, {
         language,
         task: options.task,
-        ...(condition ? { previousTokens } : {}),
-        ...(options.initialPrompt ? { initialPrompt: options.initialPrompt } : {}),
-        ...(options.decoding ? { decoding: options.decoding } : {}),
+        previousTokens: condition ? previousTokens : undefined,
+        initialPrompt: options.initialPrompt || undefined,
+        decoding: options.decoding,
         lastSpeechAt: (lastSpeechEnd - seek) / SR,
         seed: windowIndex,
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal: options.signal,
       });
       if (!recognized.ok) {
         if (isCancelled(recognized.error) || options.signal?.aborted) return cancelled(path);

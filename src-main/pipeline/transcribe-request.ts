@@ -3,9 +3,9 @@ import type { AsrTask, TranscriptSegment } from '../../src-shared/transcript';
 
 export interface TranscribeFileRequest {
   path: string;
-  modelId?: string;
-  language?: string | null;
-  task?: AsrTask;
+  modelId?: string | undefined;
+  language?: string | null | undefined;
+  task?: AsrTask | undefined;
   /** Names and words the speakers use (a vocabulary prompt). */
   prompt?: string | undefined;
   /** Beams of the decoder's search (1 = greedy); the engine's default (5) when absent. */
@@ -18,5 +18,5 @@ export interface TranscribeProgress {
   /** 0–100 over the whole file. */
   percent: number;
   /** Segments transcribed since the last report, for a preview while the file is transcribed. */
-  segments?: TranscriptSegment[];
+  segments?: TranscriptSegment[] | undefined;
 }

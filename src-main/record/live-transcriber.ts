@@ -24,9 +24,9 @@ export interface LiveTranscriberOptions {
   /** Live segmentation: shorter silences than offline so commits come sooner. */
   segmenter?: SegmenterOptions;
   /** Provisional speaker labels for committed segments; none (speaker null) without it. */
-  speakers?: LiveSpeakerLabeler;
+  speakers?: LiveSpeakerLabeler | undefined;
   /** Names and words the speakers use (a vocabulary prompt), kept in every pass's prompt. */
-  initialPrompt?: string;
+  initialPrompt?: string | undefined;
 }
 
 /**
@@ -281,8 +281,8 @@ export class LiveTranscriber {
       language,
       task: this.options.task,
       ...(final ? { previousTokens: this.committedTokens } : { decoding: PARTIAL_DECODING }),
-      ...(this.options.initialPrompt ? { initialPrompt: this.options.initialPrompt } : {}),
-      ...(signal ? { signal } : {}),
+      initialPrompt: this.options.initialPrompt || undefined,
+      signal,
     });
     if (!result.ok) return isCancelled(result.error) ? null : this.report(result.error);
     const window = result.value;

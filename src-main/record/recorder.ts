@@ -36,10 +36,10 @@ export interface RecorderDeps {
 /** The renderer's request plus engine-only knobs (CLI, tests). */
 export interface StartRecordingRequest extends RecordingStartRequest {
   /** A local transformers.js model folder instead of the catalog. */
-  modelDir?: string;
-  dtype?: ModelDtype;
+  modelDir?: string | undefined;
+  dtype?: ModelDtype | undefined;
   /** Ring capacity in seconds: how far live ASR may fall behind before skipping (default 30). */
-  ringSeconds?: number;
+  ringSeconds?: number | undefined;
 }
 
 /** Live transcription in this process, on models loaded here (tests and tools that bring their own doubles). */
@@ -57,10 +57,10 @@ export function inProcessTranscription(
       emit,
       language: request.language ?? null,
       task: request.task ?? 'transcribe',
-      ...(request.prompt?.trim() ? { initialPrompt: request.prompt.trim() } : {}),
-      ...(speakers ? { speakers } : {}),
+      initialPrompt: request.prompt?.trim() || undefined,
+      speakers,
     });
-    return ok({ transcription, release: () => models.value.release(), ...(request.modelId ? { modelId: request.modelId } : {}) });
+    return ok({ transcription, release: () => models.value.release(), modelId: request.modelId || undefined });
   };
 }
 
@@ -123,8 +123,8 @@ export class Recorder {
       transcriber: live?.transcription ?? null,
       modelId: live?.modelId ?? null,
       emit: this.deps.emit,
-      ...(request.ringSeconds ? { ringSeconds: request.ringSeconds } : {}),
-      ...(live ? { releaseModels: () => (live).release() } : {}),
+      ringSeconds: request.ringSeconds || undefined,
+      releaseModels: live ? () => (live).release() : undefined,
       // The session saves itself; forgetting it here lets the next recording start.
       onFatal: () => inBackground(this.stop()),
     });

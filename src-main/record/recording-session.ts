@@ -17,9 +17,9 @@ export interface RecordingSessionOptions {
   transcriber: LiveTranscription | null;
   emit: (event: RecordingEvent) => void;
   /** Ring capacity in seconds of native audio (default 30): how far ASR may fall behind before a gap. */
-  ringSeconds?: number;
+  ringSeconds?: number | undefined;
   /** Called after stop, once nothing uses the models any more (dispose ORT sessions here). */
-  releaseModels?: () => Promise<void>;
+  releaseModels?: (() => Promise<void>) | undefined;
   /** The device or the disk failed: the session has begun stopping itself; `stop()` returns its summary. */
   onFatal?: (error: CodedError) => void;
   /** The live model's catalog id, reported with the saved recording. */

@@ -40,6 +40,6 @@ export interface LiveTranscription {
 export interface OpenedTranscription {
   transcription: LiveTranscription;
   /** Catalog id of the model transcribing, when known. */
-  modelId?: string;
+  modelId?: string | undefined;
   release(): Promise<void>;
 }

@@ -15,10 +15,10 @@ export function backoffDelayMs(policy: BackoffPolicy, attempt: number): number {
 }
 
 export interface RetryOptions {
-  policy?: BackoffPolicy;
+  policy?: BackoffPolicy | undefined;
   isTransient: (error: CodedError) => boolean;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  signal?: AbortSignal;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  signal?: AbortSignal | undefined;
   onRetry?: (error: CodedError, attempt: number, delayMs: number) => void;
 }
 

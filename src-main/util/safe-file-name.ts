@@ -32,10 +32,10 @@ const EXTENSION = /^[\p{L}\p{N}]+$/u;
 
 export interface SafeFileNameOptions {
   /** Appended after a dot (`srt`); when absent, the name's own extension, if it has one, is kept. */
-  extension?: string;
+  extension?: string | undefined;
   /** The name when nothing usable is left of the text (an empty or all-dots title). */
   fallback: string;
-  maxBytes?: number;
+  maxBytes?: number | undefined;
 }
 
 export function safeFileName(text: string, options: SafeFileNameOptions): string {
@@ -43,7 +43,7 @@ export function safeFileName(text: string, options: SafeFileNameOptions): string
   // A cut can end a name in what reads as an extension (`…..nul`); settling it makes the rule idempotent:
   // a safe name is kept as it is, wherever it goes next.
   for (let round = 0; round < 4; round++) {
-    const again = once(name, { fallback: options.fallback, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
+    const again = once(name, { fallback: options.fallback, maxBytes: options.maxBytes });
     if (again === name) break;
     name = again;
   }

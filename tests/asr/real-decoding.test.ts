@@ -165,7 +165,7 @@ describe.runIf(base !== undefined)('Whisper decoding on real weights (whisper-ba
   it('uses a vocabulary prompt: a name the user gives is spelled their way', async () => {
     const file = path.join(SHARED_AUDIO, 'two-speakers.wav');
     const text = async (initialPrompt?: string): Promise<string> =>
-      (await transcribe(file, { language: 'en', ...(initialPrompt ? { initialPrompt } : {}) })).transcript.segments.map((segment) => segment.text).join(' ');
+      (await transcribe(file, { language: 'en', initialPrompt: initialPrompt || undefined })).transcript.segments.map((segment) => segment.text).join(' ');
     // Unprompted, whisper-base (and faster-whisper) writes "This is Diane in New Jersey".
     expect(await text()).toContain('Diane in New Jersey');
     expect(await text('Speakers: Dianne, Sheilagh.')).toContain('Dianne in New Jersey');

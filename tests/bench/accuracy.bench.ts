@@ -203,7 +203,7 @@ try {
   const wallSeconds = round((performance.now() - started) / 1000, 1);
   const loadAverage = load.samples.length > 0 ? round(load.samples.reduce((a, b) => a + b, 0) / load.samples.length, 2) : round(load.start, 2);
   log(`details in ${values.out}`);
-  console.log(JSON.stringify({ bench: 'accuracy', date: new Date().toISOString(), ...(values.from ? { rescoredFrom: values.from } : {}), wallSeconds, loadAverage, threads, peer: values['skip-peer'] ? null : 'faster-whisper 1.2.1 int8, cpu_threads 2, VAD on', models: summaries }));
+  console.log(JSON.stringify({ bench: 'accuracy', date: new Date().toISOString(), rescoredFrom: values.from || undefined, wallSeconds, loadAverage, threads, peer: values['skip-peer'] ? null : 'faster-whisper 1.2.1 int8, cpu_threads 2, VAD on', models: summaries }));
 } finally {
   clearInterval(loadTimer);
   await speech.dispose();

@@ -29,7 +29,7 @@ const loaded = await loadWhisperRecognizer({
   modelDir,
   dtype,
   execution: 'cpu',
-  ...(values.threads ? { threads: Number(values.threads) } : {}),
+  threads: values.threads ? Number(values.threads) : undefined,
 });
 if (!loaded.ok) throw new Error(loaded.error.message);
 const recognizer = loaded.value;

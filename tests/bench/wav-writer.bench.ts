@@ -33,7 +33,7 @@ try {
     sampleFormat,
     chunkMs: Number(values['chunk-ms']),
     samples: 96,
-    ...(values['segment-bytes'] !== undefined ? { maxSegmentBytes: Number(values['segment-bytes']) } : {}),
+    maxSegmentBytes: values['segment-bytes'] !== undefined ? Number(values['segment-bytes']) : undefined,
   });
   const bytes = result.paths.reduce((sum, file) => sum + statSync(file).size, 0);
   const seconds = result.wallMs / 1000;

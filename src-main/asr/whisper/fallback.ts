@@ -17,7 +17,7 @@ export interface FallbackOptions {
   noSpeechThreshold: number | null;
   /** Seeds the sampler, so a window decodes the same way every time. */
   seed: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface DecodedWindow {
@@ -77,7 +77,7 @@ export async function decodeWithFallback(
       bestOf: options.bestOf,
       maxTokens: options.maxTokens,
       random,
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: options.signal,
     });
     const result = describe(outcome.best, decodeText, temperature, outcome.noSpeechProb, all.length + 1, outcome.cancelled);
     if (outcome.cancelled) return result;

@@ -33,7 +33,7 @@ export interface DecoderPass {
 export interface SessionOptions {
   execution: ExecutionPreference;
   /** Intra-op threads; default: onnxruntime's choice (the physical cores). */
-  threads?: number;
+  threads?: number | undefined;
 }
 
 const KV_KINDS = ['key', 'value'] as const;

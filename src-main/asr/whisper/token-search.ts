@@ -17,7 +17,7 @@ export interface SearchOptions {
   maxTokens: number;
   /** Uniform [0, 1) source for sampling (seeded by the caller, so runs repeat). */
   random: () => number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface SearchResult {

@@ -24,7 +24,7 @@ export interface ChildTranscriberOptions extends TranscriberChildOptions {
   /** dispose() and idle shutdown kill a child that has not exited within this long (default 10 s). */
   shutdownTimeoutMs?: number;
   /** How the child is started: child_process.fork (default), or Electron's utilityProcess in the app. */
-  launcher?: EngineChildLauncher;
+  launcher?: EngineChildLauncher | undefined;
   /** Where a progress listener that threw is reported (default: nowhere). */
   logger?: Logger;
 }
@@ -81,17 +81,17 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       requestId,
       path: request.path,
       device,
-      ...(request.modelId !== undefined ? { modelId: request.modelId } : {}),
-      ...(request.modelDir !== undefined ? { modelDir: request.modelDir } : {}),
-      ...(request.dtype !== undefined ? { dtype: request.dtype } : {}),
-      ...(request.language !== undefined ? { language: request.language } : {}),
-      ...(request.task !== undefined ? { task: request.task } : {}),
-      ...(request.prompt ? { prompt: request.prompt } : {}),
-      ...(request.channel !== undefined ? { channel: request.channel } : {}),
+      modelId: request.modelId,
+      modelDir: request.modelDir,
+      dtype: request.dtype,
+      language: request.language,
+      task: request.task,
+      prompt: request.prompt || undefined,
+      channel: request.channel,
     }), (message, reportProgress) => {
       if (message.type === 'result') return message.result;
       if (message.type === 'progress' && reportProgress) {
-        this.reportSafely(() => onProgress({ stage: message.stage, percent: message.percent, ...(message.segments ? { segments: message.segments } : {}) }));
+        this.reportSafely(() => onProgress({ stage: message.stage, percent: message.percent, segments: message.segments }));
       }
       return null;
     });
@@ -103,8 +103,8 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       requestId,
       path: request.path,
       device,
-      ...(request.speakers ? { speakers: request.speakers } : {}),
-      ...(request.channel !== undefined ? { channel: request.channel } : {}),
+      speakers: request.speakers,
+      channel: request.channel,
     }), (message, reportProgress) => {
       if (message.type === 'diarized') return message.result;
       if (message.type === 'diarize-progress' && reportProgress) this.reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));

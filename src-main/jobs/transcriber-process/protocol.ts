@@ -13,27 +13,27 @@ import type { FileTranscribeStage } from '../file-transcriber';
 
 /** How the child builds its engine; given on the command line when it is forked. */
 export interface TranscriberChildOptions {
-  modelsDir?: string;
-  extraModelDirs?: string[];
+  modelsDir?: string | undefined;
+  extraModelDirs?: string[] | undefined;
   /** The device used when a request does not name one. */
-  device?: ExecutionPreference;
-  ffmpegPath?: string;
-  ffprobePath?: string;
-  hubUrl?: string;
+  device?: ExecutionPreference | undefined;
+  ffmpegPath?: string | undefined;
+  ffprobePath?: string | undefined;
+  hubUrl?: string | undefined;
 }
 
 export interface TranscribeRequestMessage {
   type: 'transcribe';
   requestId: string;
   path: string;
-  modelId?: string;
-  modelDir?: string;
-  dtype?: ModelDtype;
-  language?: string | null;
-  task?: AsrTask;
-  prompt?: string;
+  modelId?: string | undefined;
+  modelDir?: string | undefined;
+  dtype?: ModelDtype | undefined;
+  language?: string | null | undefined;
+  task?: AsrTask | undefined;
+  prompt?: string | undefined;
   /** Transcribe this channel alone (0 = first) instead of the mix. */
-  channel?: number;
+  channel?: number | undefined;
   device: ExecutionPreference;
 }
 
@@ -41,9 +41,9 @@ export interface DiarizeRequestMessage {
   type: 'diarize';
   requestId: string;
   path: string;
-  speakers?: SpeakerCountHint;
+  speakers?: SpeakerCountHint | undefined;
   /** Diarize this channel alone (0 = first) instead of the mix. */
-  channel?: number;
+  channel?: number | undefined;
   device: ExecutionPreference;
 }
 
@@ -56,7 +56,7 @@ export type ToTranscriberChild =
   | { type: 'shutdown' };
 
 export type FromTranscriberChild =
-  | { type: 'progress'; requestId: string; stage: FileTranscribeStage; percent: number; segments?: TranscriptSegment[] }
+  | { type: 'progress'; requestId: string; stage: FileTranscribeStage; percent: number; segments?: TranscriptSegment[] | undefined }
   | { type: 'result'; requestId: string; result: Result<Transcript> }
   | { type: 'diarize-progress'; requestId: string; stage: FileDiarizeProgress['stage']; percent: number }
   | { type: 'diarized'; requestId: string; result: Result<FileDiarization> };

@@ -16,7 +16,7 @@ export interface DualSourceOptions {
   /** How much master audio the standing-delay check looks back over (default 5 s). */
   alignWindowSeconds?: number;
   /** The secondary failed: recording goes on with silence in channel 1. Never fires after `stop()` resolves. */
-  onSecondaryFault?: (error: CodedError) => void;
+  onSecondaryFault?: ((error: CodedError) => void) | undefined;
   deviceName?: string;
 }
 

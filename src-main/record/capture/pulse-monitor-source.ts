@@ -17,7 +17,7 @@ export interface PulseMonitorOptions extends PulseToolsOptions {
    * removal is reported as CAPTURE_DEVICE_LOST: otherwise PulseAudio silently moves the stream to the
    * default source (often the microphone) and parec has no option to forbid that.
    */
-  sourceIndex?: number;
+  sourceIndex?: number | undefined;
 }
 
 type Parec = ChildProcessByStdio<null, Readable, Readable>;

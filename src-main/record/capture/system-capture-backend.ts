@@ -119,12 +119,9 @@ export class SystemCaptureBackend implements CaptureBackend {
     return ok(
       new DualSource(mic.value, monitor.value, {
         ...this.options.dual,
-        ...(onMonitorFault
-          ? {
-              onSecondaryFault: (error) =>
-                onMonitorFault({ ...error, message: `${error.message}; recording continues with the microphone only` }),
-            }
-          : {}),
+        onSecondaryFault: onMonitorFault
+          ? (error) => onMonitorFault({ ...error, message: `${error.message}; recording continues with the microphone only` })
+          : undefined,
       }),
     );
   }
@@ -140,7 +137,7 @@ export class SystemCaptureBackend implements CaptureBackend {
       sampleRate: preferred.sampleRate ?? source.sampleRate,
       channels: preferred.channels ?? source.channels,
     };
-    const options = { ...this.options.pulse, ...(source.index >= 0 ? { sourceIndex: source.index } : {}) };
+    const options = { ...this.options.pulse, sourceIndex: source.index >= 0 ? source.index : this.options.pulse?.sourceIndex };
     return ok(new PulseMonitorSource(source.name, format, source.description || source.name, options));
   }
 

@@ -32,7 +32,7 @@ export interface WavWriterOptions {
   /** Capacity of the in-memory buffer in frames (default: 1 s of audio); a full buffer is written at once. */
   bufferFrames?: number;
   /** Largest segment file in bytes (default 2 GiB − 1); the next frames go to a new segment. */
-  maxSegmentBytes?: number;
+  maxSegmentBytes?: number | undefined;
   /** Disk faults found outside `write` (timer flush, fdatasync); they also fail every later call. */
   onError?: (error: CodedError<WavWriterErrorCode>) => void;
 }

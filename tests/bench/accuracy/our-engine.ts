@@ -14,8 +14,8 @@ export interface EngineSegment {
   start: number;
   end: number;
   text: string;
-  language?: string;
-  inaudible?: boolean;
+  language?: string | undefined;
+  inaudible?: boolean | undefined;
   words: EngineWord[];
   /** faster-whisper's segments carry their window's decode (ours report windows instead). */
   quality?: { temperature: number; compressionRatio: number };
@@ -49,8 +49,8 @@ export async function runOurs(engine: OurEngine, file: string, language: string 
       start: segment.start,
       end: segment.end,
       text: segment.text,
-      ...(segment.language ? { language: segment.language } : {}),
-      ...(segment.inaudible ? { inaudible: true } : {}),
+      language: segment.language || undefined,
+      inaudible: segment.inaudible ? true : undefined,
       words: (segment.words ?? []).map((word) => ({ text: word.text, start: word.start, end: word.end })),
     }));
     return { ok: true, wallSeconds, language: result.value.language, segments, windows };

@@ -10,7 +10,7 @@ export interface WriteHoursOptions {
   sampleFormat: WavSampleFormat;
   /** Frames per write call, as a capture callback delivers them (10 ms is typical). */
   chunkMs: number;
-  maxSegmentBytes?: number;
+  maxSegmentBytes?: number | undefined;
   /** RSS samples over the run. */
   samples?: number;
 }
@@ -48,7 +48,7 @@ export async function writeHours(options: WriteHoursOptions): Promise<WriteHours
     name: 'long',
     format: { sampleRate: options.sampleRate, channels: options.channels },
     sampleFormat: options.sampleFormat,
-    ...(options.maxSegmentBytes !== undefined ? { maxSegmentBytes: options.maxSegmentBytes } : {}),
+    maxSegmentBytes: options.maxSegmentBytes,
   });
   if (!opened.ok) throw new Error(opened.error.message);
   const writer = opened.value;
