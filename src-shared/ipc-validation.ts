@@ -21,7 +21,8 @@ const isShortString = (value: unknown): value is string => typeof value === 'str
 const optionalString = (value: unknown): boolean => value === undefined || isShortString(value);
 const optionalNullableString = (value: unknown): boolean => value === null || optionalString(value);
 const optionalTask = (value: unknown): boolean => value === undefined || value === 'transcribe' || value === 'translate';
-const isPrompt = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_PROMPT_LENGTH && !value.includes('\0');
+const isPrompt = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= MAX_PROMPT_LENGTH && !value.includes('\0');
 const optionalPrompt = (value: unknown): boolean => value === undefined || isPrompt(value);
 /** ISO 639-1 (and the few three-letter codes Whisper knows, like "haw" and "yue"). */
 const isLanguageCode = (value: unknown): value is string => typeof value === 'string' && /^[a-z]{2,3}$/.test(value);
@@ -32,7 +33,9 @@ function badRequest(message: string): { ok: false; error: { code: 'IPC_BAD_REQUE
 
 /** No method takes more arguments than its signature names. */
 export function checkArity(method: string, args: readonly unknown[], max: number): Result<void> {
-  return args.length > max ? badRequest(`${method} takes at most ${max} argument${max === 1 ? '' : 's'}, got ${args.length}.`) : ok(undefined);
+  return args.length > max
+    ? badRequest(`${method} takes at most ${max} argument${max === 1 ? '' : 's'}, got ${args.length}.`)
+    : ok(undefined);
 }
 
 /** A request as a transport received it, checked before its arguments are spread, copied or passed on. */
@@ -68,12 +71,16 @@ export function parseIndex(value: unknown, what: string): Result<number> {
 
 /** Free text (a search query, a segment's text): may be empty. */
 export function parseText(value: unknown, what: string, maxLength = MAX_TEXT): Result<string> {
-  return typeof value === 'string' && value.length <= maxLength ? ok(value) : badRequest(`${what} must be a string of at most ${maxLength} characters.`);
+  return typeof value === 'string' && value.length <= maxLength
+    ? ok(value)
+    : badRequest(`${what} must be a string of at most ${maxLength} characters.`);
 }
 
 export function parseNullableName(value: unknown, what: string): Result<string | null> {
   if (value === null || value === undefined) return ok(null);
-  return typeof value === 'string' && value.length <= 500 ? ok(value) : badRequest(`${what} must be a string of at most 500 characters, or null.`);
+  return typeof value === 'string' && value.length <= 500
+    ? ok(value)
+    : badRequest(`${what} must be a string of at most 500 characters, or null.`);
 }
 
 export function parseExportFormat(value: unknown): Result<ExportFormat> {
@@ -83,7 +90,8 @@ export function parseExportFormat(value: unknown): Result<ExportFormat> {
 
 /** Absolute paths of files on the engine's disk (one import job each). */
 export function parsePaths(value: unknown): Result<string[]> {
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PATHS) return badRequest(`importPaths needs 1 to ${MAX_PATHS} paths.`);
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PATHS)
+    return badRequest(`importPaths needs 1 to ${MAX_PATHS} paths.`);
   const absolute = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
   for (const path of value) {
     if (!isShortString(path) || !absolute.test(path) || path.includes('\0')) return badRequest('Every path must be an absolute file path.');
@@ -97,7 +105,9 @@ export function parseTranscriptionChoice(value: unknown): Result<TranscriptionCh
   if (!isObject(choice)) return badRequest('A transcription choice must be an object.');
   const languageValid = choice.language === undefined || choice.language === null || isLanguageCode(choice.language);
   if (!optionalString(choice.modelId) || !languageValid || !optionalTask(choice.task) || !optionalPrompt(choice.prompt)) {
-    return badRequest(`A transcription choice has a modelId string, a language code or null, task transcribe or translate, and a prompt of at most ${MAX_PROMPT_LENGTH} characters.`);
+    return badRequest(
+      `A transcription choice has a modelId string, a language code or null, task transcribe or translate, and a prompt of at most ${MAX_PROMPT_LENGTH} characters.`,
+    );
   }
   const known: TranscriptionChoice = {};
   if (choice.modelId !== undefined) known.modelId = choice.modelId as string;
@@ -105,7 +115,8 @@ export function parseTranscriptionChoice(value: unknown): Result<TranscriptionCh
   if (choice.task !== undefined) known.task = choice.task as AsrTask;
   if (choice.prompt !== undefined) known.prompt = choice.prompt as string;
   if (choice.channels !== undefined) {
-    if (choice.channels !== 'mix' && choice.channels !== 'separate') return badRequest('A transcription choice\'s channels is mix or separate.');
+    if (choice.channels !== 'mix' && choice.channels !== 'separate')
+      return badRequest("A transcription choice's channels is mix or separate.");
     known.channels = choice.channels;
   }
   return ok(known);
@@ -115,13 +126,15 @@ export function parseTranscriptionChoice(value: unknown): Result<TranscriptionCh
 export function parseSpeakerCountChoice(value: unknown): Result<SpeakerCountChoice | null> {
   if (value === undefined || value === null) return ok(null);
   if (!isObject(value)) return badRequest('A speaker count is an object with exact, min or max.');
-  const count = (field: unknown): boolean => field === undefined || (Number.isInteger(field) && (field as number) >= 1 && (field as number) <= 50);
+  const count = (field: unknown): boolean =>
+    field === undefined || (Number.isInteger(field) && (field as number) >= 1 && (field as number) <= 50);
   if (!count(value.exact) || !count(value.min) || !count(value.max)) return badRequest('Speaker counts are whole numbers from 1 to 50.');
   const known: SpeakerCountChoice = {};
   if (value.exact !== undefined) known.exact = value.exact as number;
   if (value.min !== undefined) known.min = value.min as number;
   if (value.max !== undefined) known.max = value.max as number;
-  if (known.min !== undefined && known.max !== undefined && known.min > known.max) return badRequest('The least number of speakers is more than the most.');
+  if (known.min !== undefined && known.max !== undefined && known.min > known.max)
+    return badRequest('The least number of speakers is more than the most.');
   return ok(Object.keys(known).length === 0 ? null : known);
 }
 
@@ -136,7 +149,10 @@ export function parseRecordingStartRequest(value: unknown): Result<RecordingStar
     optionalTask(request.task) &&
     optionalPrompt(request.prompt) &&
     (request.transcribe === undefined || typeof request.transcribe === 'boolean');
-  if (!valid) return badRequest('startRecording: device ids, modelId and language must be strings, task transcribe or translate, transcribe a boolean.');
+  if (!valid)
+    return badRequest(
+      'startRecording: device ids, modelId and language must be strings, task transcribe or translate, transcribe a boolean.',
+    );
   // Only known fields cross into the engine (engine-only knobs like a model folder cannot be set from the page).
   const known: RecordingStartRequest = {};
   if (request.deviceId !== undefined) known.deviceId = request.deviceId as string | null;

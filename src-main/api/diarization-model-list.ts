@@ -27,18 +27,18 @@ export async function listDiarizationModelEntries(places: ModelPlaces): Promise<
     listDiarizationModels()
       .filter((model) => model.id === DEFAULT_SEGMENTATION_MODEL_ID || model.id === DEFAULT_EMBEDDING_MODEL_ID)
       .map(async (model): Promise<DiarizationModelEntry> => {
-      const path = await findInstalledDiarizationModel(model.id, searchDirs(places));
-      const size = path === null ? 0 : ((await stat(path).catch(() => null))?.size ?? 0);
-      return {
-        id: model.id,
-        role: model.role,
-        label: `${ROLE_LABELS[model.role]}: ${model.id}`,
-        installed: path !== null,
-        diskBytes: size,
-        downloadBytes: diarizationDownloadBytes(model),
-        location: path,
-      };
-    }),
+        const path = await findInstalledDiarizationModel(model.id, searchDirs(places));
+        const size = path === null ? 0 : ((await stat(path).catch(() => null))?.size ?? 0);
+        return {
+          id: model.id,
+          role: model.role,
+          label: `${ROLE_LABELS[model.role]}: ${model.id}`,
+          installed: path !== null,
+          diskBytes: size,
+          downloadBytes: diarizationDownloadBytes(model),
+          location: path,
+        };
+      }),
   );
   return ok(entries);
 }

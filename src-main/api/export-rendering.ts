@@ -33,5 +33,10 @@ export async function renderMeetingExport(library: LibraryStore, meetingId: stri
     const bytes = await renderDocx(transcript.value, options);
     return ok({ fileName, mimeType: EXPORT_MIME_TYPES[format], content: Buffer.from(bytes).toString('base64'), encoding: 'base64' });
   }
-  return ok({ fileName, mimeType: EXPORT_MIME_TYPES[format], content: renderTranscript(transcript.value, format, options), encoding: 'utf8' });
+  return ok({
+    fileName,
+    mimeType: EXPORT_MIME_TYPES[format],
+    content: renderTranscript(transcript.value, format, options),
+    encoding: 'utf8',
+  });
 }

@@ -37,7 +37,8 @@ export function readJsonFile(path: string, options: ReadJsonOptions): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') options.logger.warn(`Could not read ${options.what} from ${path}; using the defaults`, error);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      options.logger.warn(`Could not read ${options.what} from ${path}; using the defaults`, error);
     return undefined;
   }
   let problem: unknown = 'it is not what Verbatim writes there';
@@ -52,7 +53,10 @@ export function readJsonFile(path: string, options: ReadJsonOptions): unknown {
     renameSync(path, aside);
     options.logger.warn(`${path} is damaged; ${options.what} are back to their defaults and the damaged file is kept as ${aside}`, problem);
   } catch (error) {
-    options.logger.warn(`${path} is damaged (${errorMessage(problem)}) and could not be moved aside; ${options.what} are back to their defaults`, error);
+    options.logger.warn(
+      `${path} is damaged (${errorMessage(problem)}) and could not be moved aside; ${options.what} are back to their defaults`,
+      error,
+    );
   }
   return undefined;
 }

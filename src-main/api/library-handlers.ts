@@ -111,7 +111,9 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): Pick<WireHandle
       const media = meeting.value.recordingPath;
       if (media !== null && isInside(deps.mediaDir, media)) {
         // The meeting is gone either way; a copy left behind only costs disk space.
-        await rm(media, { force: true }).catch((error: unknown) => deps.logger.warn(`Could not remove the deleted meeting's media ${media}`, error));
+        await rm(media, { force: true }).catch((error: unknown) =>
+          deps.logger.warn(`Could not remove the deleted meeting's media ${media}`, error),
+        );
       }
       return ok(undefined);
     }),

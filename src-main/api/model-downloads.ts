@@ -40,13 +40,16 @@ export function createModelDownloads(options: ModelDownloadsOptions): ModelDownl
   return {
     start(modelId) {
       if (disposed) return fail('MODEL_DOWNLOADS_CLOSED', 'The app is shutting down; downloads cannot start.', modelId);
-      if (localModelDir(options.places, modelId) !== null) return fail('MODEL_NOT_DOWNLOADABLE', `${modelId} is a model folder on this computer; there is nothing to download.`, modelId);
+      if (localModelDir(options.places, modelId) !== null)
+        return fail('MODEL_NOT_DOWNLOADABLE', `${modelId} is a model folder on this computer; there is nothing to download.`, modelId);
       const model = findCatalogModel(modelId);
       const speakerModel = model ? undefined : findDiarizationModel(modelId);
       if (!model && !speakerModel) return fail('MODEL_UNKNOWN', `No model "${modelId}" in the catalog.`, modelId);
       if (running.has(modelId)) return ok(undefined);
       const controller = new AbortController();
-      const run = model ? download(model, controller.signal, options) : downloadDiarization(speakerModel as DiarizationCatalogModel, controller.signal, options);
+      const run = model
+        ? download(model, controller.signal, options)
+        : downloadDiarization(speakerModel as DiarizationCatalogModel, controller.signal, options);
       const done = run.finally(() => running.delete(modelId));
       running.set(modelId, { controller, done });
       return ok(undefined);

@@ -24,15 +24,21 @@ export function openModelFolders(dataDir: string, logger: Logger): ModelFolders 
   let writing: Promise<unknown> = Promise.resolve();
 
   return {
-    list: () => folders.flatMap((dir) => {
-      const model = localModelFrom(dir);
-      return model === null ? [] : [model];
-    }),
+    list: () =>
+      folders.flatMap((dir) => {
+        const model = localModelFrom(dir);
+        return model === null ? [] : [model];
+      }),
     async add(dir) {
-      if (typeof dir !== 'string' || !isAbsolute(dir.trim())) return fail('MODEL_FOLDER_INVALID', 'Give the full path of the model folder.', String(dir));
+      if (typeof dir !== 'string' || !isAbsolute(dir.trim()))
+        return fail('MODEL_FOLDER_INVALID', 'Give the full path of the model folder.', String(dir));
       const absolute = resolve(dir.trim());
       if ((await availableDtypes(absolute)).length === 0) {
-        return fail('MODEL_FOLDER_INVALID', `${absolute} does not hold a Whisper model in transformers.js layout (config.json, tokenizer.json and onnx/ encoder and decoder files).`, absolute);
+        return fail(
+          'MODEL_FOLDER_INVALID',
+          `${absolute} does not hold a Whisper model in transformers.js layout (config.json, tokenizer.json and onnx/ encoder and decoder files).`,
+          absolute,
+        );
       }
       const model = localModelFrom(absolute);
       if (model === null) return fail('MODEL_FOLDER_INVALID', `${absolute} is not a model folder.`, absolute);

@@ -38,8 +38,13 @@ export function createQueueHandlers(deps: QueueHandlerDeps): Pick<WireHandlers, 
       if (!id.ok) return id;
       const parsedChoice = parseTranscriptionChoice(choice);
       if (!parsedChoice.ok) return parsedChoice;
-      if (keepEdits !== undefined && keepEdits !== null && typeof keepEdits !== 'boolean') return fail('IPC_BAD_REQUEST', 'keepEdits must be true or false.');
-      return deps.workspace.retranscribe(id.value, withSettings(parsedChoice.value, deps.settings.current(), 'retranscribe'), keepEdits !== false);
+      if (keepEdits !== undefined && keepEdits !== null && typeof keepEdits !== 'boolean')
+        return fail('IPC_BAD_REQUEST', 'keepEdits must be true or false.');
+      return deps.workspace.retranscribe(
+        id.value,
+        withSettings(parsedChoice.value, deps.settings.current(), 'retranscribe'),
+        keepEdits !== false,
+      );
     }),
     clearFinishedJobs: guarded('clearFinishedJobs', 0, () => deps.jobs.clearFinished()),
     diarizeMeeting: guarded('diarizeMeeting', 2, ([meetingId, speakers]) => {
@@ -57,7 +62,11 @@ export function createQueueHandlers(deps: QueueHandlerDeps): Pick<WireHandlers, 
  * model's id to its folder, so a job naming it is transcribed from there. A new import takes the settings'
  * vocabulary; a re-transcription without a prompt of its own keeps the meeting's.
  */
-export function withSettings(choice: TranscriptionChoice, settings: AppSettings, kind: 'import' | 'retranscribe' = 'import'): TranscriptionChoice {
+export function withSettings(
+  choice: TranscriptionChoice,
+  settings: AppSettings,
+  kind: 'import' | 'retranscribe' = 'import',
+): TranscriptionChoice {
   const prompt = choice.prompt ?? (kind === 'import' && settings.vocabulary.trim() ? settings.vocabulary : undefined);
   return {
     ...choice,

@@ -60,7 +60,11 @@ export async function openSettingsStore(options: SettingsStoreOptions): Promise<
       const parsed = parseSettingsPatch(patch);
       if (!parsed.ok) return parsed;
       if (parsed.value.storageDir !== undefined && parsed.value.storageDir !== settings.storageDir) {
-        return fail('SETTING_READ_ONLY', 'The library folder is the one Verbatim was started with; moving it is not supported yet.', parsed.value.storageDir);
+        return fail(
+          'SETTING_READ_ONLY',
+          'The library folder is the one Verbatim was started with; moving it is not supported yet.',
+          parsed.value.storageDir,
+        );
       }
       if (parsed.value.modelId !== undefined && !options.isKnownModel(parsed.value.modelId)) {
         return fail('MODEL_UNKNOWN', `No model "${parsed.value.modelId}" in the catalog or given at start-up.`, parsed.value.modelId);

@@ -69,7 +69,13 @@ export function createWireHandlers(deps: WireHandlerDeps): WireHandlers {
     pauseRecording: guarded('pauseRecording', 0, () => recorder.pause()),
     resumeRecording: guarded('resumeRecording', 0, () => recorder.resume()),
     stopRecording: guarded('stopRecording', 0, () => recorder.stop()),
-    ...createLibraryHandlers({ library: deps.workspace.library, jobs: deps.workspace.jobs, drafts: deps.workspace.drafts, mediaDir: deps.mediaDir, logger: deps.logger }),
+    ...createLibraryHandlers({
+      library: deps.workspace.library,
+      jobs: deps.workspace.jobs,
+      drafts: deps.workspace.drafts,
+      mediaDir: deps.mediaDir,
+      logger: deps.logger,
+    }),
     ...createQueueHandlers({ workspace: deps.workspace, jobs: deps.workspace.jobs, settings }),
   };
 }

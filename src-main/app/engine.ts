@@ -73,7 +73,11 @@ export interface Engine {
   info(): Promise<Result<EngineInfo>>;
   /** Checks a file without decoding it (ffprobe and a short trial decode, within 5 s): the coded error of a bad input. */
   probe(path: string): Promise<Result<AudioProbeInfo>>;
-  transcribeFile(request: EngineTranscribeRequest, onProgress?: (progress: TranscribeProgress) => void, signal?: AbortSignal): Promise<Result<Transcript>>;
+  transcribeFile(
+    request: EngineTranscribeRequest,
+    onProgress?: (progress: TranscribeProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<Result<Transcript>>;
   /** Live recording: one session at a time, events through `onRecordingEvent`. */
   recorder: Recorder;
   onRecordingEvent(listener: (event: RecordingEvent) => void): () => void;
@@ -133,8 +137,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     listDevices: () => capture.listDevices(),
     openSource: ({ deviceId, monitorDeviceId }) => {
       if (monitorDeviceId === null) return capture.open(deviceId);
-      if (!capture.openWithMonitor) return Promise.resolve(fail('MONITOR_UNSUPPORTED', 'System-audio capture is not available on this platform.'));
-      return capture.openWithMonitor(deviceId, monitorDeviceId, { onMonitorFault: (error) => emit({ type: 'error', error, fatal: false }) });
+      if (!capture.openWithMonitor)
+        return Promise.resolve(fail('MONITOR_UNSUPPORTED', 'System-audio capture is not available on this platform.'));
+      return capture.openWithMonitor(deviceId, monitorDeviceId, {
+        onMonitorFault: (error) => emit({ type: 'error', error, fatal: false }),
+      });
     },
     createSink: (sessionId, format) =>
       CrashSafeWavWriter.open({ dir: recordingsDir, name: recordingName(sessionId), format, sampleFormat: 's16' }),
@@ -146,7 +153,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
           if (!model.ok) return model;
           const { modelId, dir, dtype } = model.value;
           // Inference runs in a worker thread: onnxruntime-node blocks the thread it runs on.
-          const speakerModelPath = await findInstalledDiarizationModel(DEFAULT_EMBEDDING_MODEL_ID, [modelsDir, ...(options.extraModelDirs ?? [])]);
+          const speakerModelPath = await findInstalledDiarizationModel(DEFAULT_EMBEDDING_MODEL_ID, [
+            modelsDir,
+            ...(options.extraModelDirs ?? []),
+          ]);
           const config = {
             modelId,
             modelDir: dir,
@@ -167,7 +177,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       return result.recordings
         .filter((report) => report.status === 'recovered')
-        .map((report) => ({ paths: report.paths, seconds: report.seconds, detail: report.fixes.join('; ') || 'files were already consistent' }));
+        .map((report) => ({
+          paths: report.paths,
+          seconds: report.seconds,
+          detail: report.fixes.join('; ') || 'files were already consistent',
+        }));
     },
     emit,
   });
@@ -177,7 +191,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     onProgress: (progress: TranscribeProgress) => void,
     signal?: AbortSignal,
   ): Promise<Result<Transcript>> {
-    if (!decoder.ok || speechFinder === null) return decoder.ok ? fail('VAD_UNAVAILABLE', 'Voice activity detection could not start.') : decoder;
+    if (!decoder.ok || speechFinder === null)
+      return decoder.ok ? fail('VAD_UNAVAILABLE', 'Voice activity detection could not start.') : decoder;
     const path = resolve(request.path);
     onProgress({ path, stage: 'probe', percent: 0 });
     // Bad input fails here, in well under 5 s, before any model is loaded.
@@ -214,15 +229,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
     info() {
       const loaded = recognizers.loaded;
       const plan = planExecution(device);
-      return Promise.resolve(ok({
-        version: ENGINE_VERSION,
-        ffmpeg: decoder.ok ? { path: decoder.value.binaries.ffmpeg.path, source: decoder.value.binaries.ffmpeg.source } : null,
-        executionProvider: loaded
-          ? loaded.execution
-          : { requested: device, active: plan.attempts[0] ?? 'cpu', fallbackReason: plan.skippedGpuReason },
-        modelsDir,
-        platform: process.platform,
-      }));
+      return Promise.resolve(
+        ok({
+          version: ENGINE_VERSION,
+          ffmpeg: decoder.ok ? { path: decoder.value.binaries.ffmpeg.path, source: decoder.value.binaries.ffmpeg.source } : null,
+          executionProvider: loaded
+            ? loaded.execution
+            : { requested: device, active: plan.attempts[0] ?? 'cpu', fallbackReason: plan.skippedGpuReason },
+          modelsDir,
+          platform: process.platform,
+        }),
+      );
     },
     probe(path) {
       return decoder.ok ? decoder.value.probe(resolve(path)) : Promise.resolve(decoder);

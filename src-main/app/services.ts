@@ -32,9 +32,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
   const modelsDir = resolve(options.modelsDir ?? join(dataDir, 'models'));
   const folders = openModelFolders(dataDir, logger);
   // Extra folders, then the places other Verbatim tools keep models (a model the CLI downloaded is used as is).
-  const otherDirs = [...new Set([...(options.extraModelDirs ?? []), ...(options.sharedModelDirs ?? [defaultUserModelsDir()])].map((dir) => resolve(dir)))].filter(
-    (dir) => dir !== modelsDir,
-  );
+  const otherDirs = [
+    ...new Set([...(options.extraModelDirs ?? []), ...(options.sharedModelDirs ?? [defaultUserModelsDir()])].map((dir) => resolve(dir))),
+  ].filter((dir) => dir !== modelsDir);
   const places: ModelPlaces = { modelsDir, local: localModelFrom(options.localModelDir), otherDirs, folders: () => folders.list() };
   const settings = await openSettingsStore({
     dataDir,
@@ -102,7 +102,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
     const waiting = workspace.jobs.list({ states: ['queued', 'running'], kinds: ['import'] });
     if (waiting.ok) await sweepUploads(uploadsDir, { inUse: importsInUse(waiting.value) });
   };
-  const sweepLogged = (): Promise<void> => sweep().catch((error: unknown) => logger.warn(`Could not sweep old uploads in ${uploadsDir}`, error));
+  const sweepLogged = (): Promise<void> =>
+    sweep().catch((error: unknown) => logger.warn(`Could not sweep old uploads in ${uploadsDir}`, error));
   await sweepLogged();
   const sweeper = setInterval(() => {
     inBackground(sweepLogged());
@@ -120,7 +121,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
       const meeting = workspace.library.getMeeting(meetingId);
       if (!meeting.ok) return meeting;
       const path = meeting.value.recordingPath;
-      if (path === null || !isFile(path)) return fail('MEDIA_NOT_FOUND', `The meeting "${meeting.value.title}" has no playable media on disk yet.`, meetingId);
+      if (path === null || !isFile(path))
+        return fail('MEDIA_NOT_FOUND', `The meeting "${meeting.value.title}" has no playable media on disk yet.`, meetingId);
       return ok(path);
     },
     uploadsDir,

@@ -13,7 +13,13 @@ import type { ExecutionPreference } from '../onnx/execution-provider';
 import type { FileDiarization } from '../diarization/file-diarizer';
 import { createFileDiarizer } from './diarizer';
 import { createEngine, type Engine } from './engine';
-import { decodeChildOptions, isToTranscriberChild, type DiarizeRequestMessage, type FromTranscriberChild, type TranscribeRequestMessage } from '../jobs/transcriber-process/protocol';
+import {
+  decodeChildOptions,
+  isToTranscriberChild,
+  type DiarizeRequestMessage,
+  type FromTranscriberChild,
+  type TranscribeRequestMessage,
+} from '../jobs/transcriber-process/protocol';
 import { inBackground } from '../util/background';
 import { errorMessage } from '../../src-shared/errors';
 
@@ -54,7 +60,9 @@ function parentChannel(): ParentChannel | null {
 
 const maybeParent = parentChannel();
 if (maybeParent === null) {
-  process.stderr.write('transcriber-child must be started by the app (child_process.fork or Electron utilityProcess: it needs a channel)\n');
+  process.stderr.write(
+    'transcriber-child must be started by the app (child_process.fork or Electron utilityProcess: it needs a channel)\n',
+  );
   process.exit(2);
 }
 const parent: ParentChannel = maybeParent;
@@ -139,7 +147,12 @@ async function diarize(request: DiarizeRequestMessage, signal: AbortSignal): Pro
 }
 
 /** Runs requests strictly one after another; each answers exactly once, even when it throws. */
-function enqueue<T>(requestId: string, run: (signal: AbortSignal) => Promise<Result<T>>, onError: (error: unknown) => Result<T>, answer: (result: Result<T>) => void): void {
+function enqueue<T>(
+  requestId: string,
+  run: (signal: AbortSignal) => Promise<Result<T>>,
+  onError: (error: unknown) => Result<T>,
+  answer: (result: Result<T>) => void,
+): void {
   const controller = new AbortController();
   running.set(requestId, controller);
   queue = queue.then(async () => {

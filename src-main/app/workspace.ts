@@ -119,7 +119,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     leaseMs: options.leaseMs,
     backoff: options.backoff,
   });
-  const wantsDiarization = (): boolean => (typeof options.autoDiarize === 'function' ? options.autoDiarize() : options.autoDiarize === true);
+  const wantsDiarization = (): boolean =>
+    typeof options.autoDiarize === 'function' ? options.autoDiarize() : options.autoDiarize === true;
   const diarizeMeeting = (meetingId: string, speakers?: DiarizeJobPayload['speakers']): Result<JobSummary> => {
     const meeting = library.getMeeting(meetingId);
     if (!meeting.ok) return meeting;
@@ -132,7 +133,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     if (event.type !== 'changed') return;
     forgetCancelledImport(library, event.job);
     const meetingId = event.job.meetingId;
-    if (meetingId !== null && isFreshTranscript(event.job) && wantsDiarization() && !hasSpeakerTurns(library, meetingId)) diarizeMeeting(meetingId);
+    if (meetingId !== null && isFreshTranscript(event.job) && wantsDiarization() && !hasSpeakerTurns(library, meetingId))
+      diarizeMeeting(meetingId);
   });
   const started = await jobs.start();
   if (!started.ok) {
@@ -157,7 +159,10 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
     retranscribe(meetingId, choice = {}, keepEdits = true) {
       const meeting = library.getMeeting(meetingId);
       if (!meeting.ok) return meeting;
-      return jobs.enqueue({ kind: 'retranscribe', meetingId, ...choice, keepEdits: keepEdits ? undefined : false }, { title: meeting.value.title });
+      return jobs.enqueue(
+        { kind: 'retranscribe', meetingId, ...choice, keepEdits: keepEdits ? undefined : false },
+        { title: meeting.value.title },
+      );
     },
     exportMeeting(meetingId, formats, outDir) {
       const meeting = library.getMeeting(meetingId);
@@ -176,7 +181,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
       return storeRecordedMeetings({
         library,
         subscribe: (listener) => engine.onRecordingEvent(listener),
-        transcribeMeeting: (meetingId) => workspace.retranscribe(meetingId, { channels: recordedWithMonitor(meetingId) ? 'separate' : undefined }),
+        transcribeMeeting: (meetingId) =>
+          workspace.retranscribe(meetingId, { channels: recordedWithMonitor(meetingId) ? 'separate' : undefined }),
         diarizeMeeting: (meetingId: string) => {
           if (recordedWithMonitor(meetingId)) return workspace.retranscribe(meetingId, { channels: 'separate' });
           return wantsDiarization() ? diarizeMeeting(meetingId) : ok(undefined);

@@ -4,7 +4,15 @@ import { fail, ok, type Result } from '../../src-shared/result';
 import type { ModelDtype } from '../models/catalog';
 import type { ExecutionPreference, ExecutionReport } from '../onnx/execution-provider';
 import type { SessionTimings } from './session-timing';
-import type { AsrErrorCode, DecodingOptions, DetectedLanguage, LanguageProbabilities, RecognizeOptions, SpeechRecognizer, WindowTranscription } from './types';
+import type {
+  AsrErrorCode,
+  DecodingOptions,
+  DetectedLanguage,
+  LanguageProbabilities,
+  RecognizeOptions,
+  SpeechRecognizer,
+  WindowTranscription,
+} from './types';
 import { WhisperFeatures } from './whisper/fast-features';
 import { DEFAULT_TEMPERATURES, decodeWithFallback } from './whisper/fallback';
 import { buildLogitRules, logNormalizer } from './whisper/logit-rules';
@@ -46,7 +54,11 @@ class WhisperRecognizer implements SpeechRecognizer {
   private readonly sotSequenceCache = new Map<string, number[]>();
   private lastEncoded: { audio: Float32Array; length: number; cross: CrossAttentionCache } | null = null;
   /** JavaScript-side time (the decoder's ORT runs excluded), for benchmarks. */
-  private readonly stages: SessionTimings = { features: { totalMs: 0, runs: 0 }, search: { totalMs: 0, runs: 0 }, alignment: { totalMs: 0, runs: 0 } };
+  private readonly stages: SessionTimings = {
+    features: { totalMs: 0, runs: 0 },
+    search: { totalMs: 0, runs: 0 },
+    alignment: { totalMs: 0, runs: 0 },
+  };
 
   constructor(
     readonly modelId: string,
@@ -102,29 +114,31 @@ class WhisperRecognizer implements SpeechRecognizer {
       const context = this.promptTokens(options);
       const prompt = context.length > 0 ? [this.vocabulary.special.sotPrev, ...context, ...prefix] : prefix;
       const windowSeconds = audio.length / 16_000;
-      const decoded = await this.timedStage('search', () => decodeWithFallback(
-        {
-          sessions: this.sessions,
-          cross,
-          rules: this.rules(decoding.withTimestamps),
-          prompt,
-          sotIndex: prompt.indexOf(this.vocabulary.special.sot),
-          noSpeechToken: this.vocabulary.special.noSpeech,
-        },
-        (tokens) => this.vocabulary.decode(tokens),
-        (token) => this.vocabulary.isTimestamp(token),
-        {
-          temperatures: decoding.temperatures,
-          beamSize: decoding.beamSize,
-          bestOf: decoding.bestOf,
-          maxTokens: Math.min(SAMPLE_LENGTH, this.files.architecture.max_target_positions - prompt.length),
-          compressionRatioThreshold: decoding.compressionRatioThreshold,
-          logProbThreshold: decoding.logProbThreshold,
-          noSpeechThreshold: decoding.noSpeechThreshold,
-          seed: options.seed ?? 0,
-          signal,
-        },
-      ));
+      const decoded = await this.timedStage('search', () =>
+        decodeWithFallback(
+          {
+            sessions: this.sessions,
+            cross,
+            rules: this.rules(decoding.withTimestamps),
+            prompt,
+            sotIndex: prompt.indexOf(this.vocabulary.special.sot),
+            noSpeechToken: this.vocabulary.special.noSpeech,
+          },
+          (tokens) => this.vocabulary.decode(tokens),
+          (token) => this.vocabulary.isTimestamp(token),
+          {
+            temperatures: decoding.temperatures,
+            beamSize: decoding.beamSize,
+            bestOf: decoding.bestOf,
+            maxTokens: Math.min(SAMPLE_LENGTH, this.files.architecture.max_target_positions - prompt.length),
+            compressionRatioThreshold: decoding.compressionRatioThreshold,
+            logProbThreshold: decoding.logProbThreshold,
+            noSpeechThreshold: decoding.noSpeechThreshold,
+            seed: options.seed ?? 0,
+            signal,
+          },
+        ),
+      );
       if (decoded.cancelled || signal?.aborted) return fail('CANCELLED', 'Whisper: the window was cancelled while it was being decoded.');
       const quality = {
         avgLogprob: decoded.avgLogprob,
@@ -145,7 +159,9 @@ class WhisperRecognizer implements SpeechRecognizer {
       }));
       let resumeAt = parsed.resumeAt;
       if (decoding.wordTimestamps && timed.length > 0) {
-        const lastSpeech = await this.timedStage('alignment', () => this.addWordTimes(timed, cross, sotSequence, language, audio.length, options.lastSpeechAt ?? 0));
+        const lastSpeech = await this.timedStage('alignment', () =>
+          this.addWordTimes(timed, cross, sotSequence, language, audio.length, options.lastSpeechAt ?? 0),
+        );
         // openai: when the last segment was left unfinished, resume after the last word actually heard.
         if (!parsed.closed && lastSpeech > 0) resumeAt = Math.min(windowSeconds, lastSpeech);
       }
@@ -227,8 +243,12 @@ class WhisperRecognizer implements SpeechRecognizer {
   /** The vocabulary prompt (kept) then the latest earlier tokens, within half the decoder's context. */
   private promptTokens(options: RecognizeOptions): number[] {
     const budget = Math.floor(this.files.architecture.max_target_positions / 2) - 1;
-    const initial = options.initialPrompt?.trim() ? this.tokenizer.encode(` ${options.initialPrompt.trim()}`, { add_special_tokens: false }).ids.slice(0, Math.floor(budget / 2)) : [];
-    const previous = (options.previousTokens ?? []).filter((token) => token < this.vocabulary.special.eot || this.vocabulary.isTimestamp(token));
+    const initial = options.initialPrompt?.trim()
+      ? this.tokenizer.encode(` ${options.initialPrompt.trim()}`, { add_special_tokens: false }).ids.slice(0, Math.floor(budget / 2))
+      : [];
+    const previous = (options.previousTokens ?? []).filter(
+      (token) => token < this.vocabulary.special.eot || this.vocabulary.isTimestamp(token),
+    );
     const room = budget - initial.length;
     return [...initial, ...(room > 0 ? previous.slice(-room) : [])];
   }
@@ -250,7 +270,14 @@ class WhisperRecognizer implements SpeechRecognizer {
     });
   }
 
-  private async addWordTimes(segments: TimedSegment[], cross: CrossAttentionCache, sotSequence: number[], language: string, audioSamples: number, lastSpeechAt: number): Promise<number> {
+  private async addWordTimes(
+    segments: TimedSegment[],
+    cross: CrossAttentionCache,
+    sotSequence: number[],
+    language: string,
+    audioSamples: number,
+    lastSpeechAt: number,
+  ): Promise<number> {
     const heads = this.files.generation.alignment_heads ?? [];
     if (heads.length === 0) return 0;
     const textTokens = segments.flatMap((segment) => segment.textTokens);
@@ -265,7 +292,9 @@ class WhisperRecognizer implements SpeechRecognizer {
     });
     const vocab = this.sessions.vocabSize;
     const tokenProbabilities = textTokens.map((token, index) => {
-      const row = pass.logits.slice((sotSequence.length + index) * vocab, (sotSequence.length + index + 1) * vocab).subarray(0, special.eot);
+      const row = pass.logits
+        .slice((sotSequence.length + index) * vocab, (sotSequence.length + index + 1) * vocab)
+        .subarray(0, special.eot);
       return Math.exp((row[token] as number) - logNormalizer(row));
     });
     const alignment = alignWords(
@@ -300,6 +329,10 @@ export async function loadWhisperRecognizer(options: WhisperLoadOptions): Promis
     });
     return ok(new WhisperRecognizer(options.modelId, files.multilingual, files, sessions, vocabulary, tokenizer, features));
   } catch (error) {
-    return fail('MODEL_LOAD_FAILED', `Could not load ${options.modelId} from ${options.modelDir}: ${errorMessage(error)}`, options.modelDir);
+    return fail(
+      'MODEL_LOAD_FAILED',
+      `Could not load ${options.modelId} from ${options.modelDir}: ${errorMessage(error)}`,
+      options.modelDir,
+    );
   }
 }

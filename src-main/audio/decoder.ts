@@ -15,10 +15,23 @@ function decodeArgs(filePath: string, audioStreamIndex: number, channel: number 
   // One channel through the pan filter; otherwise ffmpeg's downmix of all channels.
   const mono = channel === undefined ? ['-ac', '1'] : ['-af', `pan=mono|c0=c${channel}`];
   return [
-    '-nostdin', '-hide_banner', '-loglevel', 'error',
-    '-i', ffmpegInputArg(filePath),
-    '-map', `0:a:${audioStreamIndex}`, '-vn', '-sn', '-dn',
-    ...mono, '-ar', String(ENGINE_SAMPLE_RATE), '-f', 'f32le', 'pipe:1',
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-i',
+    ffmpegInputArg(filePath),
+    '-map',
+    `0:a:${audioStreamIndex}`,
+    '-vn',
+    '-sn',
+    '-dn',
+    ...mono,
+    '-ar',
+    String(ENGINE_SAMPLE_RATE),
+    '-f',
+    'f32le',
+    'pipe:1',
   ];
 }
 

@@ -132,8 +132,26 @@ export async function probeAudio(filePath: string, options: ProbeOptions): Promi
 async function spotDecode(filePath: string, info: AudioProbeInfo, ffmpegPath: string, deadline: number): Promise<ProbeResult> {
   const run = await runBounded(
     ffmpegPath,
-    ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', ffmpegInputArg(filePath), '-map', `0:a:${info.audioStreamIndex}`,
-      '-vn', '-t', SPOT_DECODE_SECONDS, '-ac', '1', '-ar', '16000', '-f', 'f32le', 'pipe:1'],
+    [
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-i',
+      ffmpegInputArg(filePath),
+      '-map',
+      `0:a:${info.audioStreamIndex}`,
+      '-vn',
+      '-t',
+      SPOT_DECODE_SECONDS,
+      '-ac',
+      '1',
+      '-ar',
+      '16000',
+      '-f',
+      'f32le',
+      'pipe:1',
+    ],
     { timeoutMs: Math.max(1, deadline - Date.now()), maxStdoutChars: 0 },
   );
   if (run.spawnError !== null) return fail('FFMPEG_NOT_FOUND', `cannot run ffmpeg: ${run.spawnError}`, filePath);

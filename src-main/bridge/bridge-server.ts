@@ -58,7 +58,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const allowed =
-      pathOf(request) === BRIDGE_ROUTES.socket && hostAllowed(identity, request) && isAuthorized(identity, request) && originAllowed(identity, request, true);
+      pathOf(request) === BRIDGE_ROUTES.socket &&
+      hostAllowed(identity, request) &&
+      isAuthorized(identity, request) &&
+      originAllowed(identity, request, true);
     if (!allowed) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;

@@ -46,7 +46,8 @@ export function parseServeArgs(argv: string[]): Result<ServeCommand> {
   }
   if (values.help) return fail('CLI_HELP', SERVE_USAGE);
   const device = values.device;
-  if (device !== undefined && device !== 'auto' && device !== 'cpu' && device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
+  if (device !== undefined && device !== 'auto' && device !== 'cpu' && device !== 'gpu')
+    return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return fail('CLI_BAD_ARGS', '--port must be a port number (0 to 65535).');
   const onDamagedLibrary = libraryChoice(values);

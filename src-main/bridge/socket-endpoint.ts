@@ -52,7 +52,10 @@ export function createSocketEndpoint(services: Pick<AppServices, 'handlers' | 'o
 async function answer(socket: WebSocket, handlers: WireHandlers, data: RawData, isBinary: boolean): Promise<void> {
   const request = isBinary ? null : readRequest(data);
   if (request === null) {
-    send(socket, { id: null, result: fail('IPC_BAD_REQUEST', 'A message is JSON {id, method, args} with a numeric id and an array of arguments.') });
+    send(socket, {
+      id: null,
+      result: fail('IPC_BAD_REQUEST', 'A message is JSON {id, method, args} with a numeric id and an array of arguments.'),
+    });
     return;
   }
   let result: Result<unknown>;
@@ -68,7 +71,8 @@ async function answer(socket: WebSocket, handlers: WireHandlers, data: RawData, 
 /** The last resort of a message: whatever went wrong answering it, the socket hears a coded error, the process goes on. */
 function answerFailure(socket: WebSocket, error: unknown): void {
   try {
-    if (socket.readyState === socket.OPEN) send(socket, { id: null, result: fail('BRIDGE_FAILED', `The request could not be answered: ${errorMessage(error)}`) });
+    if (socket.readyState === socket.OPEN)
+      send(socket, { id: null, result: fail('BRIDGE_FAILED', `The request could not be answered: ${errorMessage(error)}`) });
   } catch {
     socket.terminate();
   }
@@ -103,7 +107,8 @@ export function nestingWithin(text: string, limit: number): boolean {
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (inString) {
-      if (code === 0x5c) index++; // a backslash escapes the next character
+      if (code === 0x5c)
+        index++; // a backslash escapes the next character
       else if (code === 0x22) inString = false;
     } else if (code === 0x22) inString = true;
     else if (code === 0x5b || code === 0x7b) {

@@ -59,7 +59,10 @@ export function parseTranscribeArgs(argv: string[]): Result<TranscribeCommand> {
   }
   const { values, positionals } = parsed;
   if (positionals.length === 0) return fail('CLI_BAD_ARGS', 'Give at least one file to transcribe.');
-  const formats = (values.format ?? '').split(',').map((format) => format.trim()).filter(Boolean);
+  const formats = (values.format ?? '')
+    .split(',')
+    .map((format) => format.trim())
+    .filter(Boolean);
   const unknownFormat = formats.find((format) => !(EXPORT_FORMATS as readonly string[]).includes(format));
   if (unknownFormat !== undefined || formats.length === 0) {
     return fail('CLI_BAD_ARGS', `Unknown format "${unknownFormat ?? ''}"; choose from ${EXPORT_FORMATS.join(', ')}.`);

@@ -53,7 +53,8 @@ Options:
 function wholeNumber(name: string, value: string | undefined, least: number): Result<number | undefined> {
   if (value === undefined) return ok(undefined);
   const number = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(number) || number < least) return fail('CLI_BAD_ARGS', `--${name} must be a whole number of at least ${least}, got "${value}".`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(number) || number < least)
+    return fail('CLI_BAD_ARGS', `--${name} must be a whole number of at least ${least}, got "${value}".`);
   return ok(number);
 }
 
@@ -89,17 +90,28 @@ export function parseDiarizeArgs(argv: string[]): Result<DiarizeCommand> {
   if (!min.ok) return min;
   if (!max.ok) return max;
   if (!channel.ok) return channel;
-  if (exact.value !== undefined && (min.value !== undefined || max.value !== undefined)) return fail('CLI_BAD_ARGS', 'Give --speakers or --min-speakers/--max-speakers, not both.');
-  if (min.value !== undefined && max.value !== undefined && min.value > max.value) return fail('CLI_BAD_ARGS', `--min-speakers (${min.value}) is more than --max-speakers (${max.value}).`);
-  const formats = (values.format ?? '').split(',').map((format) => format.trim()).filter(Boolean);
+  if (exact.value !== undefined && (min.value !== undefined || max.value !== undefined))
+    return fail('CLI_BAD_ARGS', 'Give --speakers or --min-speakers/--max-speakers, not both.');
+  if (min.value !== undefined && max.value !== undefined && min.value > max.value)
+    return fail('CLI_BAD_ARGS', `--min-speakers (${min.value}) is more than --max-speakers (${max.value}).`);
+  const formats = (values.format ?? '')
+    .split(',')
+    .map((format) => format.trim())
+    .filter(Boolean);
   const unknown = formats.find((format) => !(DIARIZE_FORMATS as readonly string[]).includes(format));
-  if (unknown !== undefined || formats.length === 0) return fail('CLI_BAD_ARGS', `Unknown format "${unknown ?? ''}"; choose from ${DIARIZE_FORMATS.join(', ')}.`);
+  if (unknown !== undefined || formats.length === 0)
+    return fail('CLI_BAD_ARGS', `Unknown format "${unknown ?? ''}"; choose from ${DIARIZE_FORMATS.join(', ')}.`);
   const device = values.device ?? 'auto';
   if (device !== 'auto' && device !== 'cpu' && device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
   const embeddingModelId = values['embedding-model'] ?? DEFAULT_EMBEDDING_MODEL_ID;
-  if (findDiarizationModel(embeddingModelId)?.role !== 'embedding') return fail('CLI_BAD_ARGS', `--embedding-model: no embedding model "${embeddingModelId}" in the catalog.`);
+  if (findDiarizationModel(embeddingModelId)?.role !== 'embedding')
+    return fail('CLI_BAD_ARGS', `--embedding-model: no embedding model "${embeddingModelId}" in the catalog.`);
   const speakers: SpeakerCountHint | null =
-    exact.value !== undefined ? { exact: exact.value } : min.value !== undefined || max.value !== undefined ? { min: min.value, max: max.value } : null;
+    exact.value !== undefined
+      ? { exact: exact.value }
+      : min.value !== undefined || max.value !== undefined
+        ? { min: min.value, max: max.value }
+        : null;
   return ok({
     files: positionals,
     speakers,
@@ -124,9 +136,18 @@ export function diarizationJson(file: string, result: FileDiarization): string {
       durationSeconds: result.durationSeconds,
       speakers: speakers.map((speaker) => ({
         id: speaker,
-        seconds: Number(result.turns.filter((turn) => turn.speaker === speaker).reduce((sum, turn) => sum + turn.end - turn.start, 0).toFixed(3)),
+        seconds: Number(
+          result.turns
+            .filter((turn) => turn.speaker === speaker)
+            .reduce((sum, turn) => sum + turn.end - turn.start, 0)
+            .toFixed(3),
+        ),
       })),
-      turns: result.turns.map((turn) => ({ start: Number(turn.start.toFixed(3)), end: Number(turn.end.toFixed(3)), speaker: turn.speaker })),
+      turns: result.turns.map((turn) => ({
+        start: Number(turn.start.toFixed(3)),
+        end: Number(turn.end.toFixed(3)),
+        speaker: turn.speaker,
+      })),
     },
     null,
     2,
@@ -140,7 +161,8 @@ export async function runDiarize(command: DiarizeCommand): Promise<number> {
     device: command.device,
     modelsDir,
     embeddingModelId: command.embeddingModelId,
-    onDownload: (download) => bar.update(download.modelId, 'download', download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : 0),
+    onDownload: (download) =>
+      bar.update(download.modelId, 'download', download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : 0),
   });
   if (!created.ok) {
     process.stderr.write(`error ${created.error.code}: ${created.error.message}\n`);
@@ -187,7 +209,9 @@ export async function runDiarize(command: DiarizeCommand): Promise<number> {
       continue;
     }
     const seconds = (performance.now() - started) / 1000;
-    bar.finish(`done ${path} (${result.value.speakerCount} speaker${result.value.speakerCount === 1 ? '' : 's'}, ${result.value.turns.length} turns, ${(result.value.durationSeconds / seconds).toFixed(0)}× real time) -> ${written.join(', ')}`);
+    bar.finish(
+      `done ${path} (${result.value.speakerCount} speaker${result.value.speakerCount === 1 ? '' : 's'}, ${result.value.turns.length} turns, ${(result.value.durationSeconds / seconds).toFixed(0)}× real time) -> ${written.join(', ')}`,
+    );
   }
   return failures === 0 ? 0 : 1;
 }

@@ -22,7 +22,10 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
   try {
     // Every input is checked first (a probe each, a few at a time): a bad file is reported at once, not
     // after the good files before it have been transcribed.
-    const checked = await checkInputs(engine, command.files.map((file) => resolve(file)));
+    const checked = await checkInputs(
+      engine,
+      command.files.map((file) => resolve(file)),
+    );
     for (const bad of checked.bad) {
       failures += 1;
       bar.finish(`error ${bad.error.code}: ${bad.error.subject ?? bad.path}: ${bad.error.message}`);
@@ -52,7 +55,9 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
         const info = await engine.info();
         if (info.ok) {
           const { active, fallbackReason } = info.value.executionProvider;
-          bar.finish(`device: ${active}${fallbackReason ? ` (${fallbackReason.replace(/\.$/, '')})` : ''}; ffmpeg: ${info.value.ffmpeg?.source ?? 'none'}`);
+          bar.finish(
+            `device: ${active}${fallbackReason ? ` (${fallbackReason.replace(/\.$/, '')})` : ''}; ffmpeg: ${info.value.ffmpeg?.source ?? 'none'}`,
+          );
         }
       }
       const outDir = command.outDir ? resolve(command.outDir) : dirname(path);
@@ -79,7 +84,10 @@ async function transcribeAll(command: TranscribeCommand): Promise<number> {
 /** How many files are probed at once (each is an ffprobe plus a half-second trial decode). */
 const PROBE_CONCURRENCY = 4;
 
-async function checkInputs(engine: Engine, paths: readonly string[]): Promise<{ good: string[]; bad: { path: string; error: CodedError }[] }> {
+async function checkInputs(
+  engine: Engine,
+  paths: readonly string[],
+): Promise<{ good: string[]; bad: { path: string; error: CodedError }[] }> {
   const results: Result<unknown>[] = new Array<Result<unknown>>(paths.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -112,7 +120,9 @@ async function listDevices(): Promise<number> {
     return 1;
   }
   for (const device of devices.value) {
-    process.stdout.write(`${device.isDefault ? '*' : ' '} ${device.kind.padEnd(7)} ${device.id.padEnd(32)} ${device.name} (${device.maxInputChannels} ch, ${device.defaultSampleRate} Hz)\n`);
+    process.stdout.write(
+      `${device.isDefault ? '*' : ' '} ${device.kind.padEnd(7)} ${device.id.padEnd(32)} ${device.name} (${device.maxInputChannels} ch, ${device.defaultSampleRate} Hz)\n`,
+    );
   }
   return 0;
 }

@@ -51,13 +51,15 @@ export function checkModelArgs(values: ModelArgValues): Result<ModelArgs> {
   if (device !== 'auto' && device !== 'cpu' && device !== 'gpu') return fail('CLI_BAD_ARGS', '--device must be auto, cpu or gpu.');
   if (values.dtype !== undefined && !isModelDtype(values.dtype)) return fail('CLI_BAD_ARGS', '--dtype must be fp32, fp16, q8 or q4.');
   const beamSize = values['beam-size'] === undefined ? null : Number(values['beam-size']);
-  if (beamSize !== null && !(Number.isInteger(beamSize) && beamSize >= 1 && beamSize <= 10)) return fail('CLI_BAD_ARGS', '--beam-size must be a whole number from 1 to 10.');
-  if (values.prompt !== undefined && values.prompt.length > MAX_PROMPT_LENGTH) return fail('CLI_BAD_ARGS', `--prompt takes at most ${MAX_PROMPT_LENGTH} characters.`);
+  if (beamSize !== null && !(Number.isInteger(beamSize) && beamSize >= 1 && beamSize <= 10))
+    return fail('CLI_BAD_ARGS', '--beam-size must be a whole number from 1 to 10.');
+  if (values.prompt !== undefined && values.prompt.length > MAX_PROMPT_LENGTH)
+    return fail('CLI_BAD_ARGS', `--prompt takes at most ${MAX_PROMPT_LENGTH} characters.`);
   return ok({
     modelId: values.model ?? null,
     modelDir: values['model-dir'] ?? null,
     modelsDir: values['models-dir'] ?? null,
-    dtype: (values.dtype) ?? null,
+    dtype: values.dtype ?? null,
     language: values.language === undefined || values.language === 'auto' ? null : values.language.toLowerCase(),
     task,
     prompt: values.prompt?.trim() ? values.prompt.trim() : null,

@@ -76,14 +76,21 @@ export function parseQueueArgs(command: QueueCommand['command'], argv: string[])
   if (!onDamagedLibrary.ok) return onDamagedLibrary;
   const { modelId, language, task, prompt, modelDir, modelsDir, dtype, device } = model.value;
   const userName = values['user-name']?.trim() ?? null;
-  if (userName !== null && (userName === '' || userName.length > 80)) return fail('CLI_BAD_ARGS', '--user-name must be 1 to 80 characters.');
+  if (userName !== null && (userName === '' || userName.length > 80))
+    return fail('CLI_BAD_ARGS', '--user-name must be 1 to 80 characters.');
   return ok({
     command,
     args: positionals,
     dataDir: resolve(values['data-dir'] ?? defaultUserDataDir()),
     wait: !values['no-wait'],
     diarize: values.diarize,
-    choice: { modelId: modelId || undefined, language, task, prompt: prompt || undefined, channels: values['separate-channels'] ? ('separate' as const) : undefined },
+    choice: {
+      modelId: modelId || undefined,
+      language,
+      task,
+      prompt: prompt || undefined,
+      channels: values['separate-channels'] ? ('separate' as const) : undefined,
+    },
     userName,
     modelDir,
     modelsDir,
@@ -158,12 +165,16 @@ async function importAll(workspace: Workspace, command: QueueCommand): Promise<n
   await new Promise<void>((done) => {
     const finish = (job: JobSummary): void => {
       if (!pending.delete(job.id)) return;
-      const diarizeJob = job.state === 'succeeded' && job.kind === 'import' && command.diarize ? diarizeJobOf(workspace, job.meetingId) : null;
+      const diarizeJob =
+        job.state === 'succeeded' && job.kind === 'import' && command.diarize ? diarizeJobOf(workspace, job.meetingId) : null;
       if (diarizeJob) pending.set(diarizeJob.id, diarizeJob);
-      if (job.state === 'succeeded') bar.finish(`done ${job.kind === 'diarize' ? 'speakers of ' : ''}${job.title} → meeting ${job.meetingId ?? '?'}`);
+      if (job.state === 'succeeded')
+        bar.finish(`done ${job.kind === 'diarize' ? 'speakers of ' : ''}${job.title} → meeting ${job.meetingId ?? '?'}`);
       else {
         failures += 1;
-        bar.finish(`error ${job.lastError?.code ?? job.state.toUpperCase()}: ${job.lastError?.subject ?? job.title}: ${job.lastError?.message ?? job.state}`);
+        bar.finish(
+          `error ${job.lastError?.code ?? job.state.toUpperCase()}: ${job.lastError?.subject ?? job.title}: ${job.lastError?.message ?? job.state}`,
+        );
       }
       if (pending.size === 0) done();
     };

@@ -60,8 +60,12 @@ export function parseRecordArgs(argv: string[]): Result<RecordCommand> {
   } catch (error) {
     return fail('CLI_BAD_ARGS', errorMessage(error));
   }
-  const formats = (values.format ?? '').split(',').map((format) => format.trim()).filter(Boolean);
-  if (formats.some((format) => !(EXPORT_FORMATS as readonly string[]).includes(format))) return fail('CLI_BAD_ARGS', `--format: choose from ${EXPORT_FORMATS.join(', ')}.`);
+  const formats = (values.format ?? '')
+    .split(',')
+    .map((format) => format.trim())
+    .filter(Boolean);
+  if (formats.some((format) => !(EXPORT_FORMATS as readonly string[]).includes(format)))
+    return fail('CLI_BAD_ARGS', `--format: choose from ${EXPORT_FORMATS.join(', ')}.`);
   const model = checkModelArgs(values);
   if (!model.ok) return model;
   const seconds = values.seconds === undefined ? null : Number(values.seconds);
@@ -77,7 +81,8 @@ export function parseRecordArgs(argv: string[]): Result<RecordCommand> {
   });
 }
 
-const clock = (seconds: number): string => `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${(seconds % 60).toFixed(2).padStart(5, '0')}`;
+const clock = (seconds: number): string =>
+  `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${(seconds % 60).toFixed(2).padStart(5, '0')}`;
 
 function describe(event: RecordingEvent): string | null {
   switch (event.type) {
@@ -88,7 +93,9 @@ function describe(event: RecordingEvent): string | null {
     case 'error':
       return `error ${event.error.code}: ${event.error.message}${event.fatal ? ' (recording stopped and saved)' : ''}`;
     case 'recovered':
-      return event.recordings.map((recording) => `recovered ${recording.paths.join(', ')} (${recording.seconds.toFixed(1)} s): ${recording.detail}`).join('\n');
+      return event.recordings
+        .map((recording) => `recovered ${recording.paths.join(', ')} (${recording.seconds.toFixed(1)} s): ${recording.detail}`)
+        .join('\n');
     case 'saved':
       return `saved ${event.paths.join(', ')} (${event.seconds.toFixed(1)} s)`;
     default:
@@ -98,7 +105,11 @@ function describe(event: RecordingEvent): string | null {
 
 /** Records until Ctrl-C (or --seconds), printing committed text on stdout and everything else on stderr. */
 export async function runRecord(command: RecordCommand): Promise<number> {
-  const engine = createEngine({ modelsDir: command.modelsDir || undefined, recordingsDir: command.outDir || undefined, device: command.device });
+  const engine = createEngine({
+    modelsDir: command.modelsDir || undefined,
+    recordingsDir: command.outDir || undefined,
+    device: command.device,
+  });
   const segments: TranscriptSegment[] = [];
   let saved: Extract<RecordingEvent, { type: 'saved' }> | null = null;
   let fatal = false;
@@ -156,10 +167,19 @@ export async function runRecord(command: RecordCommand): Promise<number> {
   if (command.transcribe) {
     const first = recording.paths[0] as string;
     const stem = join(dirname(first), basename(first).replace(/\.part-\d+\.wav$/, ''));
-    const transcript = { source: basename(stem), language: language ?? 'und', modelId: command.modelId ?? command.modelDir ?? 'default', task: command.task, duration: recording.seconds, segments };
+    const transcript = {
+      source: basename(stem),
+      language: language ?? 'und',
+      modelId: command.modelId ?? command.modelDir ?? 'default',
+      task: command.task,
+      duration: recording.seconds,
+      segments,
+    };
     for (const format of command.formats) {
       const written = await writeTranscriptFile(transcript, format, `${stem}.${fileExtension(format)}`);
-      process.stderr.write(written.ok ? `wrote ${stem}.${fileExtension(format)}\n` : `error ${written.error.code}: ${written.error.message}\n`);
+      process.stderr.write(
+        written.ok ? `wrote ${stem}.${fileExtension(format)}\n` : `error ${written.error.code}: ${written.error.message}\n`,
+      );
       if (!written.ok) failures += 1;
     }
   }

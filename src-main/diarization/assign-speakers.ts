@@ -152,7 +152,10 @@ interface WordRun {
 
 /** Whisper word texts carry their own leading space (none in scripts written without spaces). */
 function joinWords(words: readonly TranscriptWord[]): string {
-  return words.map((word) => word.text).join('').trim();
+  return words
+    .map((word) => word.text)
+    .join('')
+    .trim();
 }
 
 function splitByWords(
@@ -210,9 +213,7 @@ function absorbBlankRuns(runs: readonly WordRun[]): WordRun[] {
 function splitByTime(segment: TranscriptSegment, index: TurnIndex, minSplitSeconds: number): Draft[] {
   const runs = mergeShortRuns(speakerRuns(segment, index), minSplitSeconds);
   const text = segment.text.trim();
-  const wholeSegment = (): Draft[] => [
-    unchanged(segment, speakerOf(segment, index, runs[0]?.speaker ?? null)),
-  ];
+  const wholeSegment = (): Draft[] => [unchanged(segment, speakerOf(segment, index, runs[0]?.speaker ?? null))];
   if (runs.length < 2 || text === '') return wholeSegment();
 
   const pieces: TextPiece[] = [];
@@ -270,7 +271,8 @@ function speakerRuns(span: Span, index: TurnIndex): Run[] {
     for (const turn of turns) {
       if (turn.start <= piece.start && turn.end >= piece.end) active.set(turn.speaker, totals.get(turn.speaker) ?? 0);
     }
-    const speaker: string | null = active.size === 0 ? null : current !== null && active.has(current) ? current : pickSpeaker(active, index, null);
+    const speaker: string | null =
+      active.size === 0 ? null : current !== null && active.has(current) ? current : pickSpeaker(active, index, null);
     if (speaker !== null) current = speaker;
     appendRun(runs, { ...piece, speaker });
   }

@@ -106,9 +106,7 @@ interface ElementarySegment {
 }
 
 function findInvalidTurn(turns: readonly SpeakerTurn[], role: string): string | undefined {
-  const index = turns.findIndex(
-    (turn) => !Number.isFinite(turn.start) || !Number.isFinite(turn.end) || turn.end < turn.start,
-  );
+  const index = turns.findIndex((turn) => !Number.isFinite(turn.start) || !Number.isFinite(turn.end) || turn.end < turn.start);
   if (index < 0) return undefined;
   const turn = turns[index]!;
   const times = `${turn.start}–${turn.end}`;
@@ -123,9 +121,7 @@ function speakerTracks(turns: readonly SpeakerTurn[]): SpeakerTrack[] {
     intervals.push({ start: turn.start, end: turn.end });
     bySpeaker.set(turn.speaker, intervals);
   }
-  return [...bySpeaker.keys()]
-    .sort()
-    .map((speaker) => ({ speaker, intervals: mergeIntervals(bySpeaker.get(speaker) ?? []) }));
+  return [...bySpeaker.keys()].sort().map((speaker) => ({ speaker, intervals: mergeIntervals(bySpeaker.get(speaker) ?? []) }));
 }
 
 function mergeIntervals(intervals: readonly Interval[]): Interval[] {

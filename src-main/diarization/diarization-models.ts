@@ -5,7 +5,12 @@
  */
 import { join } from 'node:path';
 import { fail, ok, type Result } from '../../src-shared/result';
-import { DEFAULT_EMBEDDING_MODEL_ID, DEFAULT_SEGMENTATION_MODEL_ID, findDiarizationModel, findInstalledDiarizationModel } from '../models/diarization-catalog';
+import {
+  DEFAULT_EMBEDDING_MODEL_ID,
+  DEFAULT_SEGMENTATION_MODEL_ID,
+  findDiarizationModel,
+  findInstalledDiarizationModel,
+} from '../models/diarization-catalog';
 import { downloadModelFiles, type DownloadProgress } from '../models/downloader';
 import { WESPEAKER_FBANK } from './embedding-model';
 import type { FbankOptions } from './fbank';

@@ -101,7 +101,10 @@ function ownerFrame(row: number): number {
 }
 
 function firstRowOf(frame: number): number {
-  return Math.max(0, Math.floor(((frame - 1) * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES / 2 - FBANK_FRAME_LENGTH / 2) / FBANK_FRAME_SHIFT));
+  return Math.max(
+    0,
+    Math.floor(((frame - 1) * FRAME_STEP_SAMPLES + FRAME_DURATION_SAMPLES / 2 - FBANK_FRAME_LENGTH / 2) / FBANK_FRAME_SHIFT),
+  );
 }
 
 class DiarizationState {
@@ -198,14 +201,16 @@ class DiarizationState {
     this.fbank.dropBefore(firstRowOf(earliest));
     this.voice?.forgetBefore(earliest);
     if (features.length === 0) return;
-    const request = this.models.embedder.embedFeatures(features).then(
-      (vectors) => {
-        if (vectors.length !== slots.length) throw new Error(`the embedder returned ${vectors.length} embeddings for ${slots.length} pieces`);
+    const request = this.models.embedder
+      .embedFeatures(features)
+      .then((vectors) => {
+        if (vectors.length !== slots.length)
+          throw new Error(`the embedder returned ${vectors.length} embeddings for ${slots.length} pieces`);
         slots.forEach((slot, k) => (this.embeddings[slot] = vectors[k]!));
-      },
-    ).catch((error: unknown) => {
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
-    });
+      })
+      .catch((error: unknown) => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      });
     this.inFlight.push(request);
   }
 

@@ -75,7 +75,8 @@ class OnnxSpeakerEmbedder implements SpeakerEmbedder {
     const byFrames = new Map<number, number[]>();
     items.forEach((item, index) => {
       const frames = item.length / FBANK_BINS;
-      if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`features ${index} hold ${item.length} values, not whole frames of ${FBANK_BINS}`);
+      if (!Number.isInteger(frames) || frames < 1)
+        throw new RangeError(`features ${index} hold ${item.length} values, not whole frames of ${FBANK_BINS}`);
       const group = byFrames.get(frames);
       if (group === undefined) byFrames.set(frames, [index]);
       else group.push(index);
@@ -159,12 +160,20 @@ export async function loadOnnxEmbedder(
       dimension = await probeDimension(session);
     } catch (error) {
       await session.dispose();
-      return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${errorMessage(error).split('\n')[0]}`, options.modelPath);
+      return fail(
+        'DIARIZATION_MODEL_INVALID',
+        `${options.modelPath} is not ${description}: ${errorMessage(error).split('\n')[0]}`,
+        options.modelPath,
+      );
     }
   }
   if (dimension === null) {
     await session.dispose();
-    return fail('DIARIZATION_MODEL_INVALID', `${options.modelPath} is not ${description}: ${session.io.output} is not [batch, dimension]`, options.modelPath);
+    return fail(
+      'DIARIZATION_MODEL_INVALID',
+      `${options.modelPath} is not ${description}: ${session.io.output} is not [batch, dimension]`,
+      options.modelPath,
+    );
   }
   const frontEnd = options.frontEnd ?? WESPEAKER_FBANK;
   return ok({ embedder: new OnnxSpeakerEmbedder(session, dimension, frontEnd), execution });

@@ -34,7 +34,11 @@ export interface FileDiarization extends DiarizationResult {
 
 export interface FileDiarizer {
   /** Never throws: bad input, missing models and cancellation come back as coded errors. */
-  diarize(request: FileDiarizeRequest, onProgress?: (progress: FileDiarizeProgress) => void, signal?: AbortSignal): Promise<Result<FileDiarization>>;
+  diarize(
+    request: FileDiarizeRequest,
+    onProgress?: (progress: FileDiarizeProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<Result<FileDiarization>>;
 }
 
 export interface OnnxFileDiarizerDeps {
@@ -69,7 +73,12 @@ export async function loadDiarizationModels(
   const threads = options.threads ?? defaultDiarizationThreads();
   const segmentation = await loadOnnxSegmenter({ modelPath: paths.segmentation, execution, threads });
   if (!segmentation.ok) return segmentation;
-  const embedding = await loadWorkerEmbedder({ modelPath: paths.embedding, execution, threads, ...(paths.embeddingProfile ? { frontEnd: paths.embeddingProfile.frontEnd } : {}) });
+  const embedding = await loadWorkerEmbedder({
+    modelPath: paths.embedding,
+    execution,
+    threads,
+    ...(paths.embeddingProfile ? { frontEnd: paths.embeddingProfile.frontEnd } : {}),
+  });
   if (!embedding.ok) {
     await segmentation.value.segmenter.dispose();
     return embedding;
@@ -103,13 +112,20 @@ export class OnnxFileDiarizer implements FileDiarizer {
     if (!probe.ok) return probe;
     const { channel } = request;
     if (channel !== undefined && !(Number.isInteger(channel) && channel >= 0 && channel < probe.value.channels)) {
-      return fail('CHANNEL_NOT_FOUND', `${request.path} has ${probe.value.channels} channel(s); channel ${channel + 1} was asked for.`, request.path);
+      return fail(
+        'CHANNEL_NOT_FOUND',
+        `${request.path} has ${probe.value.channels} channel(s); channel ${channel + 1} was asked for.`,
+        request.path,
+      );
     }
     onProgress({ stage: 'load-models', percent: 0 });
     const paths = await this.deps.models(signal);
     if (!paths.ok) return paths;
     if (signal?.aborted) return cancelled();
-    const models = await loadDiarizationModels(paths.value, { ...(this.deps.device ? { device: this.deps.device } : {}), ...(this.deps.threads ? { threads: this.deps.threads } : {}) });
+    const models = await loadDiarizationModels(paths.value, {
+      ...(this.deps.device ? { device: this.deps.device } : {}),
+      ...(this.deps.threads ? { threads: this.deps.threads } : {}),
+    });
     if (!models.ok) return models;
     const duration = probe.value.durationSeconds;
     const decoderFailure: { error: Result<never> | null } = { error: null };

@@ -1,5 +1,11 @@
 import { LOCAL_SPEAKERS } from './powerset';
-import { DEFAULT_WINDOW_SAMPLES, FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, roundHalfEven, windowStartFrame } from './segmentation-windows';
+import {
+  DEFAULT_WINDOW_SAMPLES,
+  FRAME_DURATION_SAMPLES,
+  FRAME_STEP_SAMPLES,
+  roundHalfEven,
+  windowStartFrame,
+} from './segmentation-windows';
 
 /**
  * Who talks in each global frame, from overlapping segmentation windows, streamed:
@@ -128,7 +134,11 @@ export class FrameSpeakerReconstructor {
     const own = owner.tracks.filter((_, speaker) => owner.activity[local * LOCAL_SPEAKERS + speaker] === 1);
     if (own.length === count) return own;
     const bySupport = (a: number, b: number): number => support.get(b)! - support.get(a)! || a - b;
-    if (own.length > count) return own.sort(bySupport).slice(0, count).sort((a, b) => a - b);
+    if (own.length > count)
+      return own
+        .sort(bySupport)
+        .slice(0, count)
+        .sort((a, b) => a - b);
     const others = [...support.keys()].filter((track) => !own.includes(track)).sort(bySupport);
     return [...own, ...others.slice(0, count - own.length)].sort((a, b) => a - b);
   }

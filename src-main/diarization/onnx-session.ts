@@ -34,8 +34,16 @@ export interface ModelInterface {
 }
 
 function resolveIo(session: InferenceSession, expected: ModelInterface): ModelIo | null {
-  const input = session.inputNames.includes(expected.input) ? expected.input : session.inputNames.length === 1 ? session.inputNames[0] : undefined;
-  const output = session.outputNames.includes(expected.output) ? expected.output : session.outputNames.length === 1 ? session.outputNames[0] : undefined;
+  const input = session.inputNames.includes(expected.input)
+    ? expected.input
+    : session.inputNames.length === 1
+      ? session.inputNames[0]
+      : undefined;
+  const output = session.outputNames.includes(expected.output)
+    ? expected.output
+    : session.outputNames.length === 1
+      ? session.outputNames[0]
+      : undefined;
   return input !== undefined && output !== undefined ? { input, output } : null;
 }
 

@@ -43,7 +43,8 @@ export interface PieceClusteringResult {
 }
 
 function positiveInteger(name: string, value: number | undefined): number | undefined {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new RangeError(`${name} must be an integer of at least 1, got ${value}`);
+  if (value !== undefined && (!Number.isInteger(value) || value < 1))
+    throw new RangeError(`${name} must be an integer of at least 1, got ${value}`);
   return value;
 }
 
@@ -106,7 +107,14 @@ function renumber(labels: Int32Array): PieceClusteringResult {
 }
 
 /** Folds clusters with less than `minSeconds` of speech into the most similar larger one. */
-function foldSmall(points: Float64Array, dimension: number, labels: Int32Array, weights: readonly number[], rows: readonly number[], minSeconds: number): Int32Array {
+function foldSmall(
+  points: Float64Array,
+  dimension: number,
+  labels: Int32Array,
+  weights: readonly number[],
+  rows: readonly number[],
+  minSeconds: number,
+): Int32Array {
   const count = labels.reduce((most, label) => Math.max(most, label + 1), 0);
   const seconds = new Float64Array(count);
   labels.forEach((label, index) => {
@@ -117,7 +125,9 @@ function foldSmall(points: Float64Array, dimension: number, labels: Int32Array, 
   if (large.length === 0) large = [seconds.indexOf(Math.max(...seconds))];
   const all = centroids(points, dimension, labels, count, rows);
   const largeCentroids = large.map((label) => all[label]!);
-  const target = Int32Array.from({ length: count }, (_, label) => (large.includes(label) ? label : large[nearest(all[label]!, dimension, 0, largeCentroids)]!));
+  const target = Int32Array.from({ length: count }, (_, label) =>
+    large.includes(label) ? label : large[nearest(all[label]!, dimension, 0, largeCentroids)]!,
+  );
   return labels.map((label) => target[label]!);
 }
 
@@ -129,12 +139,17 @@ function evenlySpaced(total: number, wanted: number): number[] {
  * Clusters piece embeddings. `weights` are the seconds of speech behind each embedding. Throws RangeError
  * on non-finite values, mismatched lengths or impossible options.
  */
-export function clusterPieces(embeddings: readonly Float32Array[], weights: readonly number[], options: PieceClusteringOptions): PieceClusteringResult {
+export function clusterPieces(
+  embeddings: readonly Float32Array[],
+  weights: readonly number[],
+  options: PieceClusteringOptions,
+): PieceClusteringResult {
   const exact = positiveInteger('exact', options.exact);
   const min = positiveInteger('min', options.min);
   const max = positiveInteger('max', options.max);
   if (min !== undefined && max !== undefined && min > max) throw new RangeError(`min (${min}) must not exceed max (${max})`);
-  if (!(options.threshold >= -1 && options.threshold <= 1)) throw new RangeError(`threshold must be a cosine similarity in [-1, 1], got ${options.threshold}`);
+  if (!(options.threshold >= -1 && options.threshold <= 1))
+    throw new RangeError(`threshold must be a cosine similarity in [-1, 1], got ${options.threshold}`);
   if (weights.length !== embeddings.length) throw new RangeError(`${weights.length} weights for ${embeddings.length} embeddings`);
   const n = embeddings.length;
   if (n === 0) return { labels: new Int32Array(0), count: 0 };
@@ -158,7 +173,14 @@ export function clusterPieces(embeddings: readonly Float32Array[], weights: read
   if (exact !== undefined) {
     labels = labelsAfterMerges(tree, rows.length - clamp(exact));
   } else {
-    labels = foldSmall(subset, dimension, cutAverageLinkage(tree, 1 - options.threshold), weights, rows, options.minSpeakerSeconds ?? DEFAULT_MIN_SPEAKER_SECONDS);
+    labels = foldSmall(
+      subset,
+      dimension,
+      cutAverageLinkage(tree, 1 - options.threshold),
+      weights,
+      rows,
+      options.minSpeakerSeconds ?? DEFAULT_MIN_SPEAKER_SECONDS,
+    );
     const found = renumber(labels).count;
     const wanted = min !== undefined && found < min ? min : max !== undefined && found > max ? max : undefined;
     if (wanted !== undefined) labels = labelsAfterMerges(tree, rows.length - clamp(wanted));

@@ -11,9 +11,7 @@ export const POWERSET_MEMBERS: readonly (readonly number[])[] = [[], [0], [1], [
 
 function checkShape(logProbs: Float32Array, frames: number): void {
   if (!Number.isInteger(frames) || frames < 0 || logProbs.length !== frames * POWERSET_CLASSES) {
-    throw new RangeError(
-      `expected ${frames} frames × ${POWERSET_CLASSES} powerset classes, got ${logProbs.length} values`,
-    );
+    throw new RangeError(`expected ${frames} frames × ${POWERSET_CLASSES} powerset classes, got ${logProbs.length} values`);
   }
 }
 

@@ -8,8 +8,19 @@ export type RttmErrorCode = 'RTTM_MALFORMED_LINE' | 'RTTM_NEGATIVE_DURATION' | '
  * may contain them (SPKR-INFO above all), so they are skipped rather than rejected.
  */
 const OTHER_RTTM_TYPES = new Set([
-  'SEGMENT', 'NOSCORE', 'NO_RT_METADATA', 'LEXEME', 'NON-LEX', 'NON-SPEECH', 'FILLER', 'EDIT',
-  'IP', 'CB', 'A/P', 'SU', 'SPKR-INFO',
+  'SEGMENT',
+  'NOSCORE',
+  'NO_RT_METADATA',
+  'LEXEME',
+  'NON-LEX',
+  'NON-SPEECH',
+  'FILLER',
+  'EDIT',
+  'IP',
+  'CB',
+  'A/P',
+  'SU',
+  'SPKR-INFO',
 ]);
 
 // type, file, channel, onset, duration, orthography, subtype, name, confidence, signal lookahead.

@@ -48,8 +48,16 @@ class OnnxSpeakerSegmenter implements SpeakerSegmenter {
     const logits = outputs[this.session.io.output];
     const dims = logits?.dims ?? [];
     const frames = dims[1] ?? 0;
-    if (logits === undefined || logits.type !== 'float32' || dims.length !== 3 || dims[0] !== windows.length || dims[2] !== POWERSET_CLASSES) {
-      throw new Error(`segmentation model returned ${this.session.io.output} of shape [${dims.join(', ')}], expected [${windows.length}, frames, ${POWERSET_CLASSES}]`);
+    if (
+      logits === undefined ||
+      logits.type !== 'float32' ||
+      dims.length !== 3 ||
+      dims[0] !== windows.length ||
+      dims[2] !== POWERSET_CLASSES
+    ) {
+      throw new Error(
+        `segmentation model returned ${this.session.io.output} of shape [${dims.join(', ')}], expected [${windows.length}, frames, ${POWERSET_CLASSES}]`,
+      );
     }
     const values = logits.data as Float32Array;
     const perWindow = frames * POWERSET_CLASSES;

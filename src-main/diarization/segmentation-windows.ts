@@ -90,11 +90,7 @@ export function planWindows(totalSamples: number, options: WindowPlanOptions = {
 }
 
 /** The model input for the window starting at `startSample`: a copy, zero-padded past the end of `audio`. */
-export function windowSamples(
-  audio: Float32Array,
-  startSample: number,
-  windowLength: number = DEFAULT_WINDOW_SAMPLES,
-): Float32Array {
+export function windowSamples(audio: Float32Array, startSample: number, windowLength: number = DEFAULT_WINDOW_SAMPLES): Float32Array {
   const window = new Float32Array(windowLength);
   window.set(audio.subarray(startSample, Math.min(audio.length, startSample + windowLength)));
   return window;

@@ -40,7 +40,8 @@ export class SileroLaneVad implements LaneVad {
   async scoreLanes(lanes: readonly Float32Array[]): Promise<Float32Array[]> {
     if (this.session === null) throw new Error('SileroLaneVad used after dispose()');
     lanes.forEach((lane, index) => {
-      if (lane.length % VAD_FRAME_SAMPLES !== 0) throw new RangeError(`lane ${index} has ${lane.length} samples, not whole frames of ${VAD_FRAME_SAMPLES}`);
+      if (lane.length % VAD_FRAME_SAMPLES !== 0)
+        throw new RangeError(`lane ${index} has ${lane.length} samples, not whole frames of ${VAD_FRAME_SAMPLES}`);
     });
     const frameCounts = lanes.map((lane) => lane.length / VAD_FRAME_SAMPLES);
     const scores = frameCounts.map((count) => new Float32Array(count));
@@ -55,7 +56,8 @@ export class SileroLaneVad implements LaneVad {
         // The tail of the previous frame (zeros before the first), then this frame (zeros past a shorter lane's end).
         row.copyWithin(0, VAD_FRAME_SAMPLES);
         if (frame === 0) row.fill(0, 0, CONTEXT_SAMPLES);
-        if (frame < frameCounts[index]!) row.set(lane.subarray(frame * VAD_FRAME_SAMPLES, (frame + 1) * VAD_FRAME_SAMPLES), CONTEXT_SAMPLES);
+        if (frame < frameCounts[index]!)
+          row.set(lane.subarray(frame * VAD_FRAME_SAMPLES, (frame + 1) * VAD_FRAME_SAMPLES), CONTEXT_SAMPLES);
         else row.fill(0, CONTEXT_SAMPLES);
       });
       const outputs = await this.session.run({

@@ -33,7 +33,8 @@ export class StreamingWindower {
   constructor(options: StreamingWindowOptions = {}) {
     this.windowLength = options.windowSamples ?? DEFAULT_WINDOW_SAMPLES;
     this.step = options.stepSamples ?? DEFAULT_STEP_SAMPLES;
-    if (!Number.isInteger(this.windowLength) || this.windowLength <= 0) throw new RangeError(`window must be a positive whole number of samples, got ${this.windowLength}`);
+    if (!Number.isInteger(this.windowLength) || this.windowLength <= 0)
+      throw new RangeError(`window must be a positive whole number of samples, got ${this.windowLength}`);
     if (!Number.isInteger(this.step) || this.step <= 0 || this.step > this.windowLength) {
       throw new RangeError(`step must be a whole number of samples in [1, ${this.windowLength}], got ${this.step}`);
     }

@@ -4,7 +4,14 @@
  * wiring is tested without it. Every handler answers a Result; nothing throws across the IPC boundary.
  */
 import { errorMessage } from '../../src-shared/errors';
-import { IPC_CHANNELS, SAVE_EXPORT_ARITY, WIRE_METHODS, type ExportOutcome, type WireEvent, type WireHandlers } from '../../src-shared/ipc-contract';
+import {
+  IPC_CHANNELS,
+  SAVE_EXPORT_ARITY,
+  WIRE_METHODS,
+  type ExportOutcome,
+  type WireEvent,
+  type WireHandlers,
+} from '../../src-shared/ipc-contract';
 import { checkArity, checkWireCall } from '../../src-shared/ipc-validation';
 import { fail, ok, type Result } from '../../src-shared/result';
 

@@ -22,7 +22,11 @@ export interface UtilityProcessLike {
 
 /** The part of Electron's `utilityProcess` module used here. */
 export interface UtilityProcessModule {
-  fork(modulePath: string, args?: string[], options?: { stdio?: ('pipe' | 'ignore' | 'inherit')[]; serviceName?: string; execArgv?: string[] }): UtilityProcessLike;
+  fork(
+    modulePath: string,
+    args?: string[],
+    options?: { stdio?: ('pipe' | 'ignore' | 'inherit')[]; serviceName?: string; execArgv?: string[] },
+  ): UtilityProcessLike;
 }
 
 export const ENGINE_SERVICE_NAME = 'Verbatim engine';
@@ -32,7 +36,11 @@ export function utilityProcessLauncher(utilityProcess: UtilityProcessModule): En
     let child: UtilityProcessLike;
     try {
       // stdout is not read; stderr is kept for the error message when the child dies.
-      child = utilityProcess.fork(entry.modulePath, entry.args, { stdio: ['ignore', 'ignore', 'pipe'], serviceName: ENGINE_SERVICE_NAME, execArgv: [] });
+      child = utilityProcess.fork(entry.modulePath, entry.args, {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        serviceName: ENGINE_SERVICE_NAME,
+        execArgv: [],
+      });
     } catch (error) {
       return fail('ENGINE_PROCESS_DIED', `The transcription process could not start: ${errorMessage(error)}`);
     }

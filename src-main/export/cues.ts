@@ -65,8 +65,8 @@ function segmentCues(
   let endMs = Math.max(startMs, secondsToMillis(segment.end));
   if (endMs === startMs) endMs = nextStartMs > startMs ? Math.min(startMs + MIN_DISPLAY_MS, nextStartMs) : startMs + 1;
 
-  const boundaries = wordBoundaries(segment, text, tokens, chunks, startMs, endMs)
-    ?? proportionalBoundaries(tokens, chunks, startMs, endMs);
+  const boundaries =
+    wordBoundaries(segment, text, tokens, chunks, startMs, endMs) ?? proportionalBoundaries(tokens, chunks, startMs, endMs);
   return chunks.map((chunk, index) => ({
     startMs: boundaries[index] as number,
     endMs: boundaries[index + 1] as number,
@@ -113,15 +113,8 @@ function wordBoundaries(
 }
 
 /** Cue boundaries spread over the segment in proportion to each cue's text width. */
-function proportionalBoundaries(
-  tokens: readonly Token[],
-  chunks: readonly CueChunk[],
-  startMs: number,
-  endMs: number,
-): number[] {
-  const widths = chunks.map((chunk) =>
-    tokens.slice(chunk.tokenStart, chunk.tokenEnd).reduce((sum, token) => sum + token.width, 0),
-  );
+function proportionalBoundaries(tokens: readonly Token[], chunks: readonly CueChunk[], startMs: number, endMs: number): number[] {
+  const widths = chunks.map((chunk) => tokens.slice(chunk.tokenStart, chunk.tokenEnd).reduce((sum, token) => sum + token.width, 0));
   const total = widths.reduce((sum, width) => sum + width, 0) || 1;
   const boundaries = [startMs];
   let cumulative = 0;

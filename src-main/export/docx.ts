@@ -24,7 +24,11 @@ export async function renderDocx(transcript: Transcript, options: ExportOptions 
 
   const paragraphs: Paragraph[] = [
     new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(title)] }),
-    new Paragraph({ alignment: AlignmentType.LEFT, spacing: { after: 240 }, children: [new TextRun({ text: facts.join(' · '), color: TIME_COLOR })] }),
+    new Paragraph({
+      alignment: AlignmentType.LEFT,
+      spacing: { after: 240 },
+      children: [new TextRun({ text: facts.join(' · '), color: TIME_COLOR })],
+    }),
   ];
   let previousSpeaker: string | null = null;
   for (const segment of transcript.segments) {

@@ -59,7 +59,11 @@ export function renderTranscript(transcript: Transcript, format: TextExportForma
 }
 
 /** The file's bytes in any format (text formats as UTF-8). */
-export async function renderTranscriptBytes(transcript: Transcript, format: ExportFormat, options: ExportOptions = {}): Promise<Uint8Array> {
+export async function renderTranscriptBytes(
+  transcript: Transcript,
+  format: ExportFormat,
+  options: ExportOptions = {},
+): Promise<Uint8Array> {
   if (!isTextExportFormat(format)) return renderDocx(transcript, options);
   return Buffer.from(renderTranscript(transcript, format, options), 'utf8');
 }
@@ -76,5 +80,8 @@ export async function writeTranscriptFile(
   outPath: string,
   options: ExportOptions = {},
 ): Promise<Result<WrittenFile, WriteFileErrorCode>> {
-  return writeFileAtomic(outPath, isTextExportFormat(format) ? renderTranscript(transcript, format, options) : await renderDocx(transcript, options));
+  return writeFileAtomic(
+    outPath,
+    isTextExportFormat(format) ? renderTranscript(transcript, format, options) : await renderDocx(transcript, options),
+  );
 }

@@ -6,10 +6,7 @@ export const TRANSCRIPT_JSON_FORMAT = 'verbatim-transcript';
 export const TRANSCRIPT_JSON_VERSION = 1;
 
 export type TranscriptJsonErrorCode =
-  | 'TRANSCRIPT_JSON_SYNTAX'
-  | 'TRANSCRIPT_JSON_NOT_VERBATIM'
-  | 'TRANSCRIPT_JSON_VERSION_UNSUPPORTED'
-  | 'TRANSCRIPT_JSON_INVALID';
+  'TRANSCRIPT_JSON_SYNTAX' | 'TRANSCRIPT_JSON_NOT_VERBATIM' | 'TRANSCRIPT_JSON_VERSION_UNSUPPORTED' | 'TRANSCRIPT_JSON_INVALID';
 
 /**
  * The lossless format: `{ format, version, ...Transcript }`, pretty-printed UTF-8. Takes no export

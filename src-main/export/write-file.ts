@@ -20,7 +20,8 @@ export interface WrittenFile {
 export async function writeFileAtomic(outPath: string, content: string | Uint8Array): Promise<Result<WrittenFile, WriteFileErrorCode>> {
   const folder = dirname(outPath);
   const tempPath = join(folder, tempFileName(basename(outPath), `${process.pid}.${randomBytes(4).toString('hex')}`));
-  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  const data =
+    typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   try {
     const handle = await open(tempPath, 'wx');
     try {

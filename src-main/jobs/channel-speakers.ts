@@ -48,7 +48,7 @@ export function wavChannelCount(path: string): number | null {
     const header = Buffer.alloc(4096);
     const read = readSync(fd, header, 0, header.length, 0);
     if (read < 12 || header.toString('ascii', 0, 4) !== 'RIFF' || header.toString('ascii', 8, 12) !== 'WAVE') return null;
-    for (let offset = 12; offset + 8 <= read; ) {
+    for (let offset = 12; offset + 8 <= read;) {
       const size = header.readUInt32LE(offset + 4);
       if (header.toString('ascii', offset, offset + 4) === 'fmt ' && offset + 12 <= read) return header.readUInt16LE(offset + 10);
       offset += 8 + size + (size % 2);
@@ -121,7 +121,8 @@ export async function transcribeChannelsForJob(
       ({ stage, percent }) => context.reportProgress(stage === 'load-models' ? at(0.8) : at(0.8 + (0.2 * percent) / 100), 'diarize'),
       context.signal,
     );
-    if (context.signal.aborted || (!diarized.ok && diarized.error.code === 'CANCELLED')) return jobCancelled(`Diarizing ${request.path}`, request.path);
+    if (context.signal.aborted || (!diarized.ok && diarized.error.code === 'CANCELLED'))
+      return jobCancelled(`Diarizing ${request.path}`, request.path);
     if (diarized.ok) othersTurns = diarized.value.turns;
     else diarizationError = diarized.error;
   }
@@ -149,7 +150,13 @@ export function nameUserSpeaker(library: LibraryStore, meetingId: string, userNa
 }
 
 /** Stores a separated transcription with its turns in one transaction, then names the user's speaker. */
-export function storeSeparated(library: LibraryStore, meetingId: string, separated: SeparatedTranscription, update: MeetingUpdate, userName: string): Result<MeetingSummary> {
+export function storeSeparated(
+  library: LibraryStore,
+  meetingId: string,
+  separated: SeparatedTranscription,
+  update: MeetingUpdate,
+  userName: string,
+): Result<MeetingSummary> {
   if (Object.keys(update).length > 0) {
     const updated = library.updateMeeting(meetingId, update);
     if (!updated.ok) return updated;

@@ -32,7 +32,11 @@ export function createDiarizeHandler(deps: DiarizeHandlerDeps): JobHandler {
     try {
       return await diarize(deps, context, payload);
     } catch (error) {
-      return fail('JOB_HANDLER_FAILED', `Diarizing meeting ${payload.meetingId} failed unexpectedly: ${errorMessage(error)}`, payload.meetingId);
+      return fail(
+        'JOB_HANDLER_FAILED',
+        `Diarizing meeting ${payload.meetingId} failed unexpectedly: ${errorMessage(error)}`,
+        payload.meetingId,
+      );
     }
   };
 }
@@ -47,7 +51,8 @@ async function diarize(deps: DiarizeHandlerDeps, context: JobContext, payload: D
   context.reportProgress(PROGRESS.validate, 'validate');
   // A meeting whose channels were transcribed apart keeps the user's channel as it is; only the others' is diarized.
   const previousTurns = deps.library.getSpeakerTurns(meetingId);
-  const youTurns = previousTurns.ok && isChannelSeparated(previousTurns.value) ? previousTurns.value.filter((turn) => turn.speaker === YOU_LABEL) : [];
+  const youTurns =
+    previousTurns.ok && isChannelSeparated(previousTurns.value) ? previousTurns.value.filter((turn) => turn.speaker === YOU_LABEL) : [];
   let separated = false;
   if (youTurns.length > 0 && deps.decoder) {
     const probe = await deps.decoder.probe(recordingPath);
@@ -70,7 +75,9 @@ async function diarize(deps: DiarizeHandlerDeps, context: JobContext, payload: D
   // Read just before writing: the transcript as it is now (a re-transcription may have finished meanwhile).
   const current = deps.library.getMeeting(meetingId);
   if (!current.ok) return current;
-  const turns = separated ? [...youTurns, ...diarized.value.turns].sort((a, b) => a.start - b.start || a.end - b.end) : diarized.value.turns;
+  const turns = separated
+    ? [...youTurns, ...diarized.value.turns].sort((a, b) => a.start - b.start || a.end - b.end)
+    : diarized.value.turns;
   if (current.value.transcribedAt === null) {
     // Not transcribed yet: keep the turns; the transcription that follows is attributed by the next run.
     const stored = deps.library.replaceSpeakerTurns(meetingId, turns);
@@ -80,8 +87,14 @@ async function diarize(deps: DiarizeHandlerDeps, context: JobContext, payload: D
   }
   const transcript = deps.library.getTranscript(meetingId);
   if (!transcript.ok) return transcript;
-  const segments = separated ? labelSeparated(transcript.value.segments, diarized.value.turns) : assignSpeakers(transcript.value.segments, diarized.value.turns);
-  const stored = deps.library.replaceTranscript(meetingId, { ...transcript.value, segments }, { status: current.value.status, speakerTurns: turns });
+  const segments = separated
+    ? labelSeparated(transcript.value.segments, diarized.value.turns)
+    : assignSpeakers(transcript.value.segments, diarized.value.turns);
+  const stored = deps.library.replaceTranscript(
+    meetingId,
+    { ...transcript.value, segments },
+    { status: current.value.status, speakerTurns: turns },
+  );
   if (!stored.ok) return stored;
   if (separated) nameUserSpeaker(deps.library, meetingId, deps.userName?.() ?? '');
   context.reportProgress(100, 'store');

@@ -31,7 +31,11 @@ export function createExportHandler(deps: JobHandlerDeps): JobHandler {
     try {
       return await exportMeeting(deps, context, payload);
     } catch (error) {
-      return fail('JOB_HANDLER_FAILED', `Exporting meeting ${payload.meetingId} failed unexpectedly: ${errorMessage(error)}`, payload.meetingId);
+      return fail(
+        'JOB_HANDLER_FAILED',
+        `Exporting meeting ${payload.meetingId} failed unexpectedly: ${errorMessage(error)}`,
+        payload.meetingId,
+      );
     }
   };
 }
@@ -43,7 +47,8 @@ async function exportMeeting(deps: JobHandlerDeps, context: JobContext, payload:
   if (formats.length === 0 || unknown !== undefined) return fail('JOB_INVALID', `Cannot export to "${unknown ?? 'no format'}".`, meetingId);
   const meeting = deps.library.getMeeting(meetingId);
   if (!meeting.ok) return meeting;
-  if (meeting.value.transcribedAt === null) return fail('MEETING_NOT_TRANSCRIBED', `Meeting "${meeting.value.title}" has no transcript to export yet.`, meetingId);
+  if (meeting.value.transcribedAt === null)
+    return fail('MEETING_NOT_TRANSCRIBED', `Meeting "${meeting.value.title}" has no transcript to export yet.`, meetingId);
   const transcript = transcriptWithSpeakerNames(deps.library, meetingId);
   if (!transcript.ok) return transcript;
   const turns = speakerTurnsWithNames(deps.library, meetingId);

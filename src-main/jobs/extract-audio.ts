@@ -27,15 +27,34 @@ type Encoder = 'libopus' | 'opus';
 
 function extractArgs(input: AudioProbeInfo, outPath: string, encoder: Encoder, channels: 1 | 2): string[] {
   return [
-    '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'error', '-y',
-    '-i', ffmpegInputArg(input.path),
-    '-map', `0:a:${input.audioStreamIndex}`, '-vn', '-sn', '-dn',
-    '-ac', String(channels), '-ar', '48000',
+    '-nostdin',
+    '-hide_banner',
+    '-nostats',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    ffmpegInputArg(input.path),
+    '-map',
+    `0:a:${input.audioStreamIndex}`,
+    '-vn',
+    '-sn',
+    '-dn',
+    '-ac',
+    String(channels),
+    '-ar',
+    '48000',
     // FFmpeg's own Opus encoder is the fallback for builds without libopus; it is still marked experimental.
     ...(encoder === 'libopus' ? ['-c:a', 'libopus'] : ['-c:a', 'opus', '-strict', '-2']),
     // Level 5 of 10 encodes about twice as fast as the default, with no audible loss for speech at 48 kbps.
-    '-b:a', channels === 2 ? '64k' : '48k', '-compression_level', '5', '-f', 'ogg',
-    '-progress', 'pipe:1',
+    '-b:a',
+    channels === 2 ? '64k' : '48k',
+    '-compression_level',
+    '5',
+    '-f',
+    'ogg',
+    '-progress',
+    'pipe:1',
     ffmpegInputArg(outPath),
   ];
 }
@@ -92,7 +111,8 @@ export async function extractPlayableAudio(options: ExtractAudioOptions): Promis
   if (run.aborted || run.exitCode !== 0 || run.spawnError !== null) {
     await rm(outPath, { force: true });
     if (run.aborted) return fail('CANCELLED', `Extracting the audio of ${input.path} was cancelled.`, input.path);
-    if (run.spawnError !== null) return fail('FFMPEG_NOT_FOUND', `cannot run ffmpeg at ${options.ffmpegPath}: ${run.spawnError}`, input.path);
+    if (run.spawnError !== null)
+      return fail('FFMPEG_NOT_FOUND', `cannot run ffmpeg at ${options.ffmpegPath}: ${run.spawnError}`, input.path);
     const detail = run.stderr.split('\n').slice(-3).join(' | ') || `exit code ${run.exitCode}`;
     return fail('DECODE_FAILED', `ffmpeg could not extract the audio of ${input.path}: ${detail}`, input.path);
   }

@@ -44,7 +44,11 @@ export interface FileTranscriber {
    * Transcribes one file. Never throws: bad input, a model that cannot load or a dead engine come back
    * as coded errors, and an aborted `signal` ends the call promptly with `CANCELLED`.
    */
-  transcribe(request: FileTranscribeRequest, onProgress?: FileTranscribeProgressListener, signal?: AbortSignal): Promise<Result<Transcript>>;
+  transcribe(
+    request: FileTranscribeRequest,
+    onProgress?: FileTranscribeProgressListener,
+    signal?: AbortSignal,
+  ): Promise<Result<Transcript>>;
   /** Releases the models (and any process holding them); later calls fail with ENGINE_DISPOSED. */
   dispose(): Promise<void>;
 }

@@ -15,6 +15,11 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
     import: createImportHandler(deps),
     retranscribe: createRetranscribeHandler(deps),
     export: createExportHandler(deps),
-    diarize: createDiarizeHandler({ library: deps.library, diarizer: deps.diarizer ?? null, decoder: deps.decoder, userName: deps.userName ?? (() => DEFAULT_USER_NAME) }),
+    diarize: createDiarizeHandler({
+      library: deps.library,
+      diarizer: deps.diarizer ?? null,
+      decoder: deps.decoder,
+      userName: deps.userName ?? (() => DEFAULT_USER_NAME),
+    }),
   };
 }

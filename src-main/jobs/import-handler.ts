@@ -14,7 +14,14 @@ import { DEFAULT_USER_NAME, storeSeparated, transcribeChannelsForJob, type Separ
 import { extractPlayableAudio } from './extract-audio';
 import type { JobHandlerDeps } from './handler-deps';
 import { moveFileAtomic } from './media-files';
-import { jobCancelled, markTranscribing, settleMeetingAfterFailure, storeTranscript, transcribeForJob, transcribeRequest } from './transcription-steps';
+import {
+  jobCancelled,
+  markTranscribing,
+  settleMeetingAfterFailure,
+  storeTranscript,
+  transcribeForJob,
+  transcribeRequest,
+} from './transcription-steps';
 import type { JobContext, JobHandler } from './types';
 
 /** Where each stage starts on the job's 0–100. */
@@ -29,7 +36,8 @@ export function createImportHandler(deps: JobHandlerDeps): JobHandler {
     const payload = job.payload;
     if (payload.kind !== 'import') return fail('JOB_INVALID', `The import handler cannot run a ${payload.kind} job.`, job.id);
     const meetingId = job.meetingId;
-    if (meetingId === null || !SAFE_ID.test(meetingId)) return fail('JOB_INVALID', `Import job ${job.id} has no usable meeting id.`, job.id);
+    if (meetingId === null || !SAFE_ID.test(meetingId))
+      return fail('JOB_INVALID', `Import job ${job.id} has no usable meeting id.`, job.id);
     const audioPath = join(context.tempDir, EXTRACTED_AUDIO_NAME);
     const statusBefore = markTranscribing(deps.library, meetingId);
     deps.drafts?.begin(meetingId, job.id);
@@ -49,7 +57,13 @@ export function createImportHandler(deps: JobHandlerDeps): JobHandler {
   };
 }
 
-async function importFile(deps: JobHandlerDeps, context: JobContext, payload: ImportJobPayload, meetingId: string, audioPath: string): Promise<Result<JobResult>> {
+async function importFile(
+  deps: JobHandlerDeps,
+  context: JobContext,
+  payload: ImportJobPayload,
+  meetingId: string,
+  audioPath: string,
+): Promise<Result<JobResult>> {
   const { signal } = context;
   const sourcePath = resolve(payload.path);
   context.reportProgress(PROGRESS.validate, 'validate');
@@ -73,8 +87,17 @@ async function importFile(deps: JobHandlerDeps, context: JobContext, payload: Im
   const request = transcribeRequest(audioPath, payload, deps.defaults);
   const range = { from: PROGRESS.transcribe, to: PROGRESS.store };
   let transcribed: Result<Transcript | SeparatedTranscription>;
-  if (separate) transcribed = await transcribeChannelsForJob(context, { transcriber: deps.transcriber, diarizer: deps.diarizer ?? null }, request, range);
-  else transcribed = await transcribeForJob(context, deps.transcriber, request, range, (segments) => deps.drafts?.append(meetingId, context.job.id, segments));
+  if (separate)
+    transcribed = await transcribeChannelsForJob(
+      context,
+      { transcriber: deps.transcriber, diarizer: deps.diarizer ?? null },
+      request,
+      range,
+    );
+  else
+    transcribed = await transcribeForJob(context, deps.transcriber, request, range, (segments) =>
+      deps.drafts?.append(meetingId, context.job.id, segments),
+    );
   if (!transcribed.ok) return naming(transcribed, audioPath, sourcePath);
   if (signal.aborted) return jobCancelled(`Importing ${sourcePath}`, sourcePath);
 

@@ -70,7 +70,9 @@ export async function runAttempt(run: RunningJob, handler: JobHandler, deps: Att
     heartbeat.stop();
     throttle.dispose();
     // What is left is swept at the next start.
-    await rm(tempDir, { recursive: true, force: true }).catch((error: unknown) => deps.logger.warn(`Could not remove the job's temporary folder ${tempDir}`, error));
+    await rm(tempDir, { recursive: true, force: true }).catch((error: unknown) =>
+      deps.logger.warn(`Could not remove the job's temporary folder ${tempDir}`, error),
+    );
   }
 }
 

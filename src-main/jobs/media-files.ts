@@ -15,7 +15,8 @@ export async function moveFileAtomic(from: string, to: string): Promise<Result<v
     await rename(from, to);
     return ok(undefined);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') return fail('MEDIA_WRITE_FAILED', `Could not move ${from} to ${to}: ${errorMessage(error)}`, to);
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV')
+      return fail('MEDIA_WRITE_FAILED', `Could not move ${from} to ${to}: ${errorMessage(error)}`, to);
   }
   const temp = join(dirname(to), tempFileName(basename(to), `${process.pid}.${randomBytes(4).toString('hex')}`));
   try {

@@ -8,7 +8,14 @@ import type { JobResult, RetranscribeJobPayload } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { DEFAULT_USER_NAME, isChannelSeparated, storeSeparated, transcribeChannelsForJob } from './channel-speakers';
 import type { JobHandlerDeps } from './handler-deps';
-import { jobCancelled, markTranscribing, settleMeetingAfterFailure, storeTranscript, transcribeForJob, transcribeRequest } from './transcription-steps';
+import {
+  jobCancelled,
+  markTranscribing,
+  settleMeetingAfterFailure,
+  storeTranscript,
+  transcribeForJob,
+  transcribeRequest,
+} from './transcription-steps';
 import type { JobContext, JobHandler } from './types';
 
 const PROGRESS = { validate: 0, transcribe: 3, store: 95 } as const;
@@ -26,7 +33,11 @@ export function createRetranscribeHandler(deps: JobHandlerDeps): JobHandler {
       const prompt = payload.prompt ?? meeting.value.prompt ?? undefined;
       result = await retranscribe(deps, context, { ...payload, prompt }, meeting.value.recordingPath, meeting.value.title);
     } catch (error) {
-      result = fail('JOB_HANDLER_FAILED', `Re-transcribing meeting ${payload.meetingId} failed unexpectedly: ${errorMessage(error)}`, payload.meetingId);
+      result = fail(
+        'JOB_HANDLER_FAILED',
+        `Re-transcribing meeting ${payload.meetingId} failed unexpectedly: ${errorMessage(error)}`,
+        payload.meetingId,
+      );
     }
     if (!result.ok) settleMeetingAfterFailure(deps.library, payload.meetingId, result.error, statusBefore);
     return result;
@@ -53,11 +64,20 @@ async function retranscribe(
   const turns = deps.library.getSpeakerTurns(meetingId);
   const wasSeparated = turns.ok && isChannelSeparated(turns.value);
   if ((payload.channels === 'separate' || (payload.channels === undefined && wasSeparated)) && probe.value.channels >= 2) {
-    const separated = await transcribeChannelsForJob(context, { transcriber: deps.transcriber, diarizer: deps.diarizer ?? null }, request, { from: PROGRESS.transcribe, to: PROGRESS.store });
+    const separated = await transcribeChannelsForJob(context, { transcriber: deps.transcriber, diarizer: deps.diarizer ?? null }, request, {
+      from: PROGRESS.transcribe,
+      to: PROGRESS.store,
+    });
     if (!separated.ok) return separated;
     if (context.signal.aborted) return jobCancelled(`Re-transcribing "${title}"`, meetingId);
     context.reportProgress(PROGRESS.store, 'store');
-    const stored = storeSeparated(deps.library, meetingId, { ...separated.value, transcript: { ...separated.value.transcript, source: title } }, {}, deps.userName?.() ?? DEFAULT_USER_NAME);
+    const stored = storeSeparated(
+      deps.library,
+      meetingId,
+      { ...separated.value, transcript: { ...separated.value.transcript, source: title } },
+      {},
+      deps.userName?.() ?? DEFAULT_USER_NAME,
+    );
     if (!stored.ok) return stored;
     context.reportProgress(100, 'store');
     return ok({ kind: 'retranscribe', meetingId, segmentCount: stored.value.segmentCount });
@@ -68,7 +88,13 @@ async function retranscribe(
 
   context.reportProgress(PROGRESS.store, 'store');
   // The transcript replaced is kept for an undo; hand edits are carried over unless the user chose otherwise.
-  const stored = storeTranscript(deps.library, meetingId, { ...transcribed.value, source: title }, { prompt: request.prompt ?? null }, { keepEdits: payload.keepEdits !== false, keepPrevious: true });
+  const stored = storeTranscript(
+    deps.library,
+    meetingId,
+    { ...transcribed.value, source: title },
+    { prompt: request.prompt ?? null },
+    { keepEdits: payload.keepEdits !== false, keepPrevious: true },
+  );
   if (!stored.ok) return stored;
   context.reportProgress(100, 'store');
   return ok({ kind: 'retranscribe', meetingId, segmentCount: stored.value.segmentCount });

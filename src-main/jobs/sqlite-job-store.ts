@@ -153,7 +153,10 @@ export class SqliteJobStore implements JobStore {
       const job = this.summaryOf(jobId);
       const at = isoTime(now);
       if (job.state === 'queued') {
-        this.run(`UPDATE jobs SET state = 'cancelled', next_run_at = NULL, finished_at = @at, updated_at = @at WHERE id = @id`, { id: jobId, at });
+        this.run(`UPDATE jobs SET state = 'cancelled', next_run_at = NULL, finished_at = @at, updated_at = @at WHERE id = @id`, {
+          id: jobId,
+          at,
+        });
       } else if (job.state === 'running') {
         this.run(`UPDATE jobs SET cancel_requested = 1, updated_at = @at WHERE id = @id`, { id: jobId, at });
       } else {
@@ -172,7 +175,14 @@ export class SqliteJobStore implements JobStore {
         { id: jobId, error: errorJson(error), at },
       );
       const job = this.summaryOf(jobId);
-      if (changes === 0) throw new Abort(fail('JOB_NOT_REJECTABLE', `job ${jobId} is ${job.state} after ${job.attempts} attempts; only a job not yet started can be rejected`, jobId));
+      if (changes === 0)
+        throw new Abort(
+          fail(
+            'JOB_NOT_REJECTABLE',
+            `job ${jobId} is ${job.state} after ${job.attempts} attempts; only a job not yet started can be rejected`,
+            jobId,
+          ),
+        );
       return job;
     });
   }
@@ -214,7 +224,9 @@ export class SqliteJobStore implements JobStore {
 
   removeFinished(): Result<string[]> {
     return this.transaction(() => {
-      const rows = this.db.prepare(`DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') RETURNING id`).all() as { id: string }[];
+      const rows = this.db.prepare(`DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') RETURNING id`).all() as {
+        id: string;
+      }[];
       return rows.map((row) => row.id);
     });
   }

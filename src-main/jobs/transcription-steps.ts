@@ -34,7 +34,12 @@ export function jobCancelled(what: string, subject?: string): { ok: false; error
 export function transcribeRequest(path: string, choice: TranscriptionChoice, defaults: TranscriptionDefaults): FileTranscribeRequest {
   const defaultModel = choice.modelId === undefined || choice.modelId === defaults.modelId;
   const modelId = defaultModel ? defaults.modelId : choice.modelId;
-  const modelDir = defaultModel && defaults.modelDir !== undefined ? defaults.modelDir : modelId !== undefined ? defaults.modelDirFor?.(modelId) : undefined;
+  const modelDir =
+    defaultModel && defaults.modelDir !== undefined
+      ? defaults.modelDir
+      : modelId !== undefined
+        ? defaults.modelDirFor?.(modelId)
+        : undefined;
   return {
     path,
     modelId,
@@ -112,7 +117,12 @@ export function markTranscribing(library: LibraryStore, meetingId: string): Meet
  * queue will try again; after a cancel, what it was before (or what its transcript says, if it was stuck
  * at `transcribing` by an earlier attempt). Best effort: the job's own error is what gets reported.
  */
-export function settleMeetingAfterFailure(library: LibraryStore, meetingId: string, error: CodedError, statusBefore: MeetingStatus | null): void {
+export function settleMeetingAfterFailure(
+  library: LibraryStore,
+  meetingId: string,
+  error: CodedError,
+  statusBefore: MeetingStatus | null,
+): void {
   const meeting = library.getMeeting(meetingId);
   if (!meeting.ok) return;
   if (isCancelled(error)) {

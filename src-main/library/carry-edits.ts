@@ -42,7 +42,11 @@ export function carryEdits(previous: readonly TranscriptSegment[], next: readonl
  * words: the whole segment is dropped when centred in a corrected line, else takes the speaker of the chosen
  * line it is centred in.
  */
-function carryInto(segment: TranscriptSegment, correctedLines: readonly TranscriptSegment[], chosenAt: (time: number) => TranscriptSegment | undefined): TranscriptSegment[] {
+function carryInto(
+  segment: TranscriptSegment,
+  correctedLines: readonly TranscriptSegment[],
+  chosenAt: (time: number) => TranscriptSegment | undefined,
+): TranscriptSegment[] {
   const words = segment.words;
   if (words === undefined || words.length === 0) {
     if (correctedLines.some((line) => covers(line, centre(segment)))) return [];
@@ -69,7 +73,10 @@ function carryInto(segment: TranscriptSegment, correctedLines: readonly Transcri
         ...segment,
         start: run.words[0]?.start ?? segment.start,
         end: run.words.at(-1)?.end ?? segment.end,
-        text: run.words.map((word) => word.text).join('').trim(),
+        text: run.words
+          .map((word) => word.text)
+          .join('')
+          .trim(),
         words: run.words,
       },
       run.chosen,

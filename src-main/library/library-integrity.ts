@@ -61,7 +61,9 @@ export async function checkLibraryIntegrity(file: string, options: IntegrityOpti
   let timer: NodeJS.Timeout | undefined;
   const verdict = await new Promise<IntegrityVerdict>((resolve) => {
     timer = setTimeout(() => resolve({ state: 'unverified', reason: `the check did not finish within ${budgetMs} ms` }), budgetMs);
-    worker.once('message', (message: IntegrityVerdict) => resolve(message.state === 'ok' ? { state: 'ok', elapsedMs: performance.now() - started } : message));
+    worker.once('message', (message: IntegrityVerdict) =>
+      resolve(message.state === 'ok' ? { state: 'ok', elapsedMs: performance.now() - started } : message),
+    );
     worker.once('error', (error) => resolve({ state: 'unverified', reason: error.message }));
     worker.once('exit', () => resolve({ state: 'unverified', reason: 'the check ended without an answer' }));
   });

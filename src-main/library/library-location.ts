@@ -32,8 +32,14 @@ export function readLocation(dir: string): LibraryLocation | null {
     if (typeof parsed !== 'object' || parsed === null) return null;
     const { file, replaces, how, at } = parsed as Record<string, unknown>;
     // Only a plain file name in this folder that exists: the record can point nowhere else.
-    if (typeof file !== 'string' || file !== path.basename(file) || !file.endsWith('.sqlite3') || !isFile(path.join(dir, file))) return null;
-    return { file, replaces: typeof replaces === 'string' ? replaces : LIBRARY_FILE_NAME, how: how === 'new' ? 'new' : 'recovered', at: typeof at === 'string' ? at : '' };
+    if (typeof file !== 'string' || file !== path.basename(file) || !file.endsWith('.sqlite3') || !isFile(path.join(dir, file)))
+      return null;
+    return {
+      file,
+      replaces: typeof replaces === 'string' ? replaces : LIBRARY_FILE_NAME,
+      how: how === 'new' ? 'new' : 'recovered',
+      at: typeof at === 'string' ? at : '',
+    };
   } catch {
     return null;
   }

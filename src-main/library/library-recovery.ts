@@ -35,8 +35,13 @@ export interface SalvageReport {
 const BATCH = 500;
 type Key = string | number | bigint | Buffer | null;
 
-export function salvageLibrary(sourceFile: string, targetFile: string, migrations: readonly Migration[] = LIBRARY_MIGRATIONS): Result<SalvageReport, LibraryErrorCode> {
-  if (existsSync(targetFile)) return fail('LIBRARY_RECOVERY_FAILED', `${targetFile} exists already; a recovery never writes over a file.`, targetFile);
+export function salvageLibrary(
+  sourceFile: string,
+  targetFile: string,
+  migrations: readonly Migration[] = LIBRARY_MIGRATIONS,
+): Result<SalvageReport, LibraryErrorCode> {
+  if (existsSync(targetFile))
+    return fail('LIBRARY_RECOVERY_FAILED', `${targetFile} exists already; a recovery never writes over a file.`, targetFile);
   let source: SqliteDatabase;
   try {
     source = new Database(sourceFile, { readonly: true, fileMustExist: true });
@@ -46,7 +51,8 @@ export function salvageLibrary(sourceFile: string, targetFile: string, migration
   let target: SqliteDatabase | null = null;
   try {
     const version = readVersion(source);
-    if (version > latestVersion(migrations)) return fail('LIBRARY_TOO_NEW', `The library ${sourceFile} was written by a newer Verbatim.`, sourceFile);
+    if (version > latestVersion(migrations))
+      return fail('LIBRARY_TOO_NEW', `The library ${sourceFile} was written by a newer Verbatim.`, sourceFile);
     target = new Database(targetFile);
     target.pragma('journal_mode = WAL');
     // The copy is built at the damaged library's own version; the normal open migrates it on.
@@ -91,9 +97,14 @@ function readVersion(source: SqliteDatabase): number {
 
 /** Ordinary tables of the (fresh) copy: not SQLite's own, not the full-text indexes or their shadow tables. */
 function baseTables(db: SqliteDatabase): string[] {
-  const all = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; sql: string }[];
+  const all = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as {
+    name: string;
+    sql: string;
+  }[];
   const virtual = all.filter((table) => /^CREATE VIRTUAL TABLE/i.test(table.sql)).map((table) => table.name);
-  return all.filter((table) => !virtual.some((name) => table.name === name || table.name.startsWith(`${name}_`))).map((table) => table.name);
+  return all
+    .filter((table) => !virtual.some((name) => table.name === name || table.name.startsWith(`${name}_`)))
+    .map((table) => table.name);
 }
 
 interface TableShape {
@@ -108,7 +119,12 @@ function shapeOf(db: SqliteDatabase, table: string): TableShape | null {
   const withoutRowid = /WITHOUT\s+ROWID\s*;?\s*$/i.test(
     (db.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).get(table) as { sql: string } | undefined)?.sql ?? '',
   );
-  const keys = withoutRowid ? info.filter((column) => column.pk > 0).sort((a, b) => a.pk - b.pk).map((column) => column.name) : ['rowid'];
+  const keys = withoutRowid
+    ? info
+        .filter((column) => column.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((column) => column.name)
+    : ['rowid'];
   return { columns: info.map((column) => column.name), keys };
 }
 
@@ -134,15 +150,23 @@ function copyTable(source: SqliteDatabase, target: SqliteDatabase, table: string
     first: source.prepare(`SELECT ${selected} FROM ${quote(table)} ORDER BY ${keyList} LIMIT ${BATCH}`),
     forward: source.prepare(`SELECT ${selected} FROM ${quote(table)} WHERE ${after} ORDER BY ${keyList} LIMIT ${BATCH}`),
     // Resuming at a row found past the damage: a seek for "after the row before it" would land in the damage.
-    resume: source.prepare(`SELECT ${selected} FROM ${quote(table)} WHERE (${keyList}) >= (${keys.map(() => '?').join(', ')}) ORDER BY ${keyList} LIMIT ${BATCH}`),
+    resume: source.prepare(
+      `SELECT ${selected} FROM ${quote(table)} WHERE (${keyList}) >= (${keys.map(() => '?').join(', ')}) ORDER BY ${keyList} LIMIT ${BATCH}`,
+    ),
     backwardAll: source.prepare(`SELECT ${selected} FROM ${quote(table)} ORDER BY ${descending}`),
     backward: source.prepare(`SELECT ${selected} FROM ${quote(table)} WHERE ${after} ORDER BY ${descending}`),
-    before: source.prepare(`SELECT ${selected} FROM ${quote(table)} WHERE (${keyList}) < (${keys.map(() => '?').join(', ')}) ORDER BY ${descending}`),
+    before: source.prepare(
+      `SELECT ${selected} FROM ${quote(table)} WHERE (${keyList}) < (${keys.map(() => '?').join(', ')}) ORDER BY ${descending}`,
+    ),
     // >= and not >: a seek for the first key of the page after the damage lands on that page, while a seek
     // for "after the damaged page's last key" descends into the damaged page and fails.
-    jumpPast: source.prepare(`SELECT ${keyColumns} FROM ${quote(table)} WHERE ${quote(keys[0] as string)} >= ? ORDER BY ${keyList} LIMIT 1`),
+    jumpPast: source.prepare(
+      `SELECT ${keyColumns} FROM ${quote(table)} WHERE ${quote(keys[0] as string)} >= ? ORDER BY ${keyList} LIMIT 1`,
+    ),
   };
-  const insert = target.prepare(`INSERT OR IGNORE INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+  const insert = target.prepare(
+    `INSERT OR IGNORE INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+  );
   const keyOf = (row: Record<string, unknown>): Key[] => keys.map((_key, index) => row[`k${index}`] as Key);
   let rows = 0;
   let damaged = false;
@@ -161,7 +185,11 @@ function copyTable(source: SqliteDatabase, target: SqliteDatabase, table: string
     let read = 0;
     try {
       const batch = (
-        landed !== null ? statements.resume.iterate(...landed) : last === null ? statements.first.iterate() : statements.forward.iterate(...last)
+        landed !== null
+          ? statements.resume.iterate(...landed)
+          : last === null
+            ? statements.first.iterate()
+            : statements.forward.iterate(...last)
       ) as Iterable<Record<string, unknown>>;
       for (const row of batch) {
         store(row);
@@ -247,20 +275,28 @@ function salvageBackward(statement: Database.Statement, last: Key[] | null, stor
 function removeOrphans(db: SqliteDatabase): number {
   const tables = new Set(baseTables(db));
   if (tables.has('speakers') && tables.has('segments')) {
-    db.exec(`INSERT OR IGNORE INTO speakers (meeting_id, label) SELECT DISTINCT meeting_id, speaker_label FROM segments WHERE speaker_label IS NOT NULL AND meeting_id IN (SELECT id FROM meetings)`);
+    db.exec(
+      `INSERT OR IGNORE INTO speakers (meeting_id, label) SELECT DISTINCT meeting_id, speaker_label FROM segments WHERE speaker_label IS NOT NULL AND meeting_id IN (SELECT id FROM meetings)`,
+    );
   }
   let removed = 0;
   for (let round = 0; round < 10; round++) {
     let thisRound = 0;
     for (const table of tables) {
-      const references = db.prepare(`SELECT "table" AS parent, "from" AS child, "to" AS key, id FROM pragma_foreign_key_list(?) ORDER BY id, seq`).all(table) as { parent: string; child: string; key: string | null; id: number }[];
+      const references = db
+        .prepare(`SELECT "table" AS parent, "from" AS child, "to" AS key, id FROM pragma_foreign_key_list(?) ORDER BY id, seq`)
+        .all(table) as { parent: string; child: string; key: string | null; id: number }[];
       const byConstraint = new Map<number, typeof references>();
       for (const reference of references) byConstraint.set(reference.id, [...(byConstraint.get(reference.id) ?? []), reference]);
       for (const columns of byConstraint.values()) {
         const parent = columns[0]?.parent ?? '';
         const present = columns.map((column) => `${quote(table)}.${quote(column.child)} IS NOT NULL`).join(' AND ');
-        const matches = columns.map((column) => `${quote(parent)}.${quote(column.key ?? 'rowid')} = ${quote(table)}.${quote(column.child)}`).join(' AND ');
-        thisRound += db.prepare(`DELETE FROM ${quote(table)} WHERE ${present} AND NOT EXISTS (SELECT 1 FROM ${quote(parent)} WHERE ${matches})`).run().changes;
+        const matches = columns
+          .map((column) => `${quote(parent)}.${quote(column.key ?? 'rowid')} = ${quote(table)}.${quote(column.child)}`)
+          .join(' AND ');
+        thisRound += db
+          .prepare(`DELETE FROM ${quote(table)} WHERE ${present} AND NOT EXISTS (SELECT 1 FROM ${quote(parent)} WHERE ${matches})`)
+          .run().changes;
       }
     }
     removed += thisRound;
@@ -270,6 +306,8 @@ function removeOrphans(db: SqliteDatabase): number {
 }
 
 function rebuildFullTextIndexes(db: SqliteDatabase): void {
-  const indexes = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'`).all() as { name: string }[];
+  const indexes = db
+    .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'`)
+    .all() as { name: string }[];
   for (const { name } of indexes) db.prepare(`INSERT INTO ${quote(name)} (${quote(name)}) VALUES ('rebuild')`).run();
 }

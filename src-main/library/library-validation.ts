@@ -47,7 +47,8 @@ export function checkDate(value: unknown): Result<string, 'INVALID_INPUT'> {
 }
 
 export function checkMeetingId(id: unknown): Result<string, 'INVALID_INPUT'> {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 200) return fail('INVALID_INPUT', 'a meeting id is a string of 1 to 200 characters');
+  if (typeof id !== 'string' || id.length === 0 || id.length > 200)
+    return fail('INVALID_INPUT', 'a meeting id is a string of 1 to 200 characters');
   return ok(id);
 }
 
@@ -62,7 +63,12 @@ export function checkNewMeeting(meeting: NewMeeting, newId: () => string): Resul
   if (!duration.ok) return duration;
   const status = checkStatus(meeting.status ?? 'queued');
   if (!status.ok) return status;
-  const texts: Record<'sourceFile' | 'recordingPath' | 'language' | 'modelId', string | null> = { sourceFile: null, recordingPath: null, language: null, modelId: null };
+  const texts: Record<'sourceFile' | 'recordingPath' | 'language' | 'modelId', string | null> = {
+    sourceFile: null,
+    recordingPath: null,
+    language: null,
+    modelId: null,
+  };
   for (const field of ['sourceFile', 'recordingPath', 'language', 'modelId'] as const) {
     const checked = checkOptionalText(field, meeting[field] ?? null);
     if (!checked.ok) return checked;
@@ -74,9 +80,12 @@ export function checkNewMeeting(meeting: NewMeeting, newId: () => string): Resul
 /** Rejects a transcript the store could only half-write (duplicate keys, times out of order), before writing anything. */
 export function checkTranscript(transcript: Transcript): Result<void, 'INVALID_TRANSCRIPT'> {
   if (!Array.isArray(transcript.segments)) return fail('INVALID_TRANSCRIPT', 'a transcript has a segments array');
-  if (!Number.isFinite(transcript.duration) || transcript.duration < 0) return fail('INVALID_TRANSCRIPT', 'the transcript duration is not a finite number ≥ 0');
-  if (transcript.task !== 'transcribe' && transcript.task !== 'translate') return fail('INVALID_TRANSCRIPT', `unknown task "${String(transcript.task)}"`);
-  if (typeof transcript.language !== 'string' || typeof transcript.modelId !== 'string') return fail('INVALID_TRANSCRIPT', 'a transcript names its language and model');
+  if (!Number.isFinite(transcript.duration) || transcript.duration < 0)
+    return fail('INVALID_TRANSCRIPT', 'the transcript duration is not a finite number ≥ 0');
+  if (transcript.task !== 'transcribe' && transcript.task !== 'translate')
+    return fail('INVALID_TRANSCRIPT', `unknown task "${String(transcript.task)}"`);
+  if (typeof transcript.language !== 'string' || typeof transcript.modelId !== 'string')
+    return fail('INVALID_TRANSCRIPT', 'a transcript names its language and model');
   const seen = new Set<number>();
   for (const segment of transcript.segments) {
     const problem = segmentProblem(segment) ?? (seen.has(segment.id) ? 'appears twice' : null);

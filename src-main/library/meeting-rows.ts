@@ -91,7 +91,12 @@ export function insertMeeting(db: Database, row: InsertMeetingRow): void {
 }
 
 /** Sets the given columns (names from UPDATABLE_COLUMNS only) and updated_at; false when there is no such meeting. */
-export function updateMeetingColumns(db: Database, meetingId: string, values: Partial<Record<UpdatableField, unknown>>, now: string): boolean {
+export function updateMeetingColumns(
+  db: Database,
+  meetingId: string,
+  values: Partial<Record<UpdatableField, unknown>>,
+  now: string,
+): boolean {
   const fields = Object.keys(values) as UpdatableField[];
   const assignments = [...fields.map((field) => `${UPDATABLE_COLUMNS[field]} = @${field}`), 'updated_at = @now'];
   const result = db.prepare(`UPDATE meetings SET ${assignments.join(', ')} WHERE id = @meetingId`).run({ ...values, now, meetingId });
@@ -111,7 +116,9 @@ export function selectSpeakers(db: Database, meetingId: string): Speaker[] {
 export function setSpeakerName(db: Database, speakerId: number, name: string | null): Speaker | null {
   return (
     db
-      .prepare<[string | null, number], Speaker>(`UPDATE speakers SET name = ? WHERE id = ? RETURNING id, meeting_id AS meetingId, label, name`)
+      .prepare<[string | null, number], Speaker>(
+        `UPDATE speakers SET name = ? WHERE id = ? RETURNING id, meeting_id AS meetingId, label, name`,
+      )
       .get(name, speakerId) ?? null
   );
 }

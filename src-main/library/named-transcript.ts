@@ -14,7 +14,9 @@ export function transcriptWithSpeakerNames(library: LibraryStore, meetingId: str
     ok: true,
     value: {
       ...transcript.value,
-      segments: transcript.value.segments.map((segment) => (segment.speaker !== null && names.has(segment.speaker) ? { ...segment, speaker: names.get(segment.speaker) as string } : segment)),
+      segments: transcript.value.segments.map((segment) =>
+        segment.speaker !== null && names.has(segment.speaker) ? { ...segment, speaker: names.get(segment.speaker) as string } : segment,
+      ),
     },
   };
 }

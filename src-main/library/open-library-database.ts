@@ -65,7 +65,10 @@ export interface VerifiedLibrary {
  * with LIBRARY_DAMAGED (one sentence the CLI and the app show as they are); with `recover` or `new`, a
  * recovered copy or an empty library is made beside it and opened from then on (library-location.ts).
  */
-export async function openVerifiedLibraryDatabase(dir: string, options: VerifiedOpenOptions = {}): Promise<Result<VerifiedLibrary, LibraryErrorCode>> {
+export async function openVerifiedLibraryDatabase(
+  dir: string,
+  options: VerifiedOpenOptions = {},
+): Promise<Result<VerifiedLibrary, LibraryErrorCode>> {
   const file = libraryPath(dir);
   const verdict = await checkLibraryIntegrity(file, { budgetMs: options.checkBudgetMs });
   let notice: string | null = null;
@@ -104,7 +107,9 @@ function newBeside(dir: string, damaged: string, migrations?: readonly Migration
   if (!created.ok) return created;
   created.value.close();
   recordChoice(dir, { file: name, replaces: path.basename(damaged), how: 'new', at: new Date().toISOString() });
-  return ok(`The damaged library ${damaged} was left as it is; a new, empty library beside it is now the library: ${path.join(dir, name)}.`);
+  return ok(
+    `The damaged library ${damaged} was left as it is; a new, empty library beside it is now the library: ${path.join(dir, name)}.`,
+  );
 }
 
 function recordChoice(dir: string, location: LibraryLocation): void {

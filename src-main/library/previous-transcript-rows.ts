@@ -49,7 +49,9 @@ export function writePreviousTranscript(db: Database, meetingId: string, snapsho
 
 export function readPreviousTranscript(db: Database, meetingId: string): { replacedAt: string; snapshot: TranscriptSnapshot } | null {
   const row = db
-    .prepare<[string], { replacedAt: string; snapshot: string }>('SELECT replaced_at AS replacedAt, snapshot FROM previous_transcripts WHERE meeting_id = ?')
+    .prepare<[string], { replacedAt: string; snapshot: string }>(
+      'SELECT replaced_at AS replacedAt, snapshot FROM previous_transcripts WHERE meeting_id = ?',
+    )
     .get(meetingId);
   if (row === undefined) return null;
   return { replacedAt: row.replacedAt, snapshot: JSON.parse(row.snapshot) as TranscriptSnapshot };

@@ -10,7 +10,5 @@ export function writeSpeakerTurns(db: Database, meetingId: string, turns: readon
 }
 
 export function readSpeakerTurns(db: Database, meetingId: string): SpeakerTurn[] {
-  return db
-    .prepare('SELECT start, end, speaker FROM speaker_turns WHERE meeting_id = ? ORDER BY seq')
-    .all(meetingId) as SpeakerTurn[];
+  return db.prepare('SELECT start, end, speaker FROM speaker_turns WHERE meeting_id = ? ORDER BY seq').all(meetingId) as SpeakerTurn[];
 }

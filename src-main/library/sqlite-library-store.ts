@@ -15,13 +15,45 @@ import type {
   SearchOptions,
 } from './library-store';
 import { carryEdits } from './carry-edits';
-import { previousTranscriptInfo, readPreviousTranscript, restoreSpeakerNames, snapshotOf, writePreviousTranscript } from './previous-transcript-rows';
+import {
+  previousTranscriptInfo,
+  readPreviousTranscript,
+  restoreSpeakerNames,
+  snapshotOf,
+  writePreviousTranscript,
+} from './previous-transcript-rows';
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, searchSegments } from './library-search';
-import { checkDuration, checkNewMeeting, checkOptionalText, checkSpeakerTurns, checkStatus, checkTitle, checkTranscript, normalizeText } from './library-validation';
+import {
+  checkDuration,
+  checkNewMeeting,
+  checkOptionalText,
+  checkSpeakerTurns,
+  checkStatus,
+  checkTitle,
+  checkTranscript,
+  normalizeText,
+} from './library-validation';
 import { readSpeakerTurns, writeSpeakerTurns } from './speaker-turn-rows';
-import { insertMeeting, selectMeeting, selectMeetings, selectSpeakerByLabel, selectSpeakers, setSpeakerName, toSummary, updateMeetingColumns, type UpdatableField } from './meeting-rows';
+import {
+  insertMeeting,
+  selectMeeting,
+  selectMeetings,
+  selectSpeakerByLabel,
+  selectSpeakers,
+  setSpeakerName,
+  toSummary,
+  updateMeetingColumns,
+  type UpdatableField,
+} from './meeting-rows';
 import { openLibraryDatabase, reasonOf, type OpenLibraryOptions } from './open-library-database';
-import { nextSpeakerLabel, readSegments, relabelSpeaker, updateSegmentSpeaker, updateSegmentText, writeTranscriptRows } from './transcript-rows';
+import {
+  nextSpeakerLabel,
+  readSegments,
+  relabelSpeaker,
+  updateSegmentSpeaker,
+  updateSegmentText,
+  writeTranscriptRows,
+} from './transcript-rows';
 
 const DEFAULT_LIST_LIMIT = 200;
 
@@ -94,7 +126,8 @@ export class SqliteLibraryStore implements LibraryStore {
       if (meeting === null) throw new Abort(meetingNotFound(meetingId));
       const now = new Date().toISOString();
       const before = options.keepEdits === false && options.keepPrevious !== true ? [] : readSegments(this.db, meetingId);
-      if (options.keepPrevious === true && before.length > 0) writePreviousTranscript(this.db, meetingId, snapshotOf(this.db, meetingId, meeting), now);
+      if (options.keepPrevious === true && before.length > 0)
+        writePreviousTranscript(this.db, meetingId, snapshotOf(this.db, meetingId, meeting), now);
       const segments = options.keepEdits === false ? transcript.segments : carryEdits(before, transcript.segments);
       writeTranscriptRows(this.db, meetingId, { ...transcript, segments });
       if (turns !== undefined) writeSpeakerTurns(this.db, meetingId, turns);
@@ -120,7 +153,8 @@ export class SqliteLibraryStore implements LibraryStore {
       const meeting = selectMeeting(this.db, meetingId);
       if (meeting === null) throw new Abort(meetingNotFound(meetingId));
       const previous = readPreviousTranscript(this.db, meetingId);
-      if (previous === null) throw new Abort(fail('PREVIOUS_TRANSCRIPT_NOT_FOUND', `meeting ${meetingId} has no earlier transcript to go back to`, meetingId));
+      if (previous === null)
+        throw new Abort(fail('PREVIOUS_TRANSCRIPT_NOT_FOUND', `meeting ${meetingId} has no earlier transcript to go back to`, meetingId));
       const now = new Date().toISOString();
       // The current transcript becomes the previous one, so restoring twice is an undo of the undo.
       writePreviousTranscript(this.db, meetingId, snapshotOf(this.db, meetingId, meeting), now);
@@ -128,7 +162,9 @@ export class SqliteLibraryStore implements LibraryStore {
       writeTranscriptRows(this.db, meetingId, transcript);
       restoreSpeakerNames(this.db, meetingId, names);
       this.db
-        .prepare(`UPDATE meetings SET language = ?, model_id = ?, task = ?, duration = ?, status = 'ready', transcribed_at = ?, updated_at = ?, failure = NULL WHERE id = ?`)
+        .prepare(
+          `UPDATE meetings SET language = ?, model_id = ?, task = ?, duration = ?, status = 'ready', transcribed_at = ?, updated_at = ?, failure = NULL WHERE id = ?`,
+        )
         .run(transcript.language || null, transcript.modelId || null, transcript.task, transcript.duration, now, now, meetingId);
       return this.summaryOf(meetingId);
     });
@@ -194,7 +230,8 @@ export class SqliteLibraryStore implements LibraryStore {
 
   setSegmentSpeakerName(meetingId: string, segmentId: number, name: string): LibraryResult<TranscriptSegment> {
     const cleanName = typeof name === 'string' ? normalizeText(name.trim()) : '';
-    if (cleanName === '' || cleanName.length > 200) return fail('INVALID_INPUT', 'a speaker name is a non-empty string of at most 200 characters');
+    if (cleanName === '' || cleanName.length > 200)
+      return fail('INVALID_INPUT', 'a speaker name is a non-empty string of at most 200 characters');
     return this.write(() => {
       if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
       const wanted = cleanName.toLocaleLowerCase();
@@ -202,7 +239,11 @@ export class SqliteLibraryStore implements LibraryStore {
       // An unnamed speaker answers to its label and to the name the app shows for it ("Speaker 1" for SPEAKER_00).
       const existing =
         speakers.find((speaker) => speaker.name !== null && speaker.name.toLocaleLowerCase() === wanted) ??
-        speakers.find((speaker) => speaker.name === null && (speaker.label.toLocaleLowerCase() === wanted || shownName(speaker.label).toLocaleLowerCase() === wanted));
+        speakers.find(
+          (speaker) =>
+            speaker.name === null &&
+            (speaker.label.toLocaleLowerCase() === wanted || shownName(speaker.label).toLocaleLowerCase() === wanted),
+        );
       // A label typed as such ("SPEAKER_03") is that label, not a name.
       const typedLabel = /^SPEAKER_\d+$/.test(cleanName) ? cleanName : null;
       const label = existing?.label ?? typedLabel ?? nextSpeakerLabel(this.db, meetingId);
@@ -225,7 +266,10 @@ export class SqliteLibraryStore implements LibraryStore {
       if (selectMeeting(this.db, meetingId) === null) throw new Abort(meetingNotFound(meetingId));
       const from = selectSpeakerByLabel(this.db, meetingId, fromLabel);
       const into = selectSpeakerByLabel(this.db, meetingId, intoLabel);
-      if (from === null || into === null) throw new Abort(fail('SPEAKER_NOT_FOUND', `meeting ${meetingId} has no speaker ${from === null ? fromLabel : intoLabel}`, meetingId));
+      if (from === null || into === null)
+        throw new Abort(
+          fail('SPEAKER_NOT_FOUND', `meeting ${meetingId} has no speaker ${from === null ? fromLabel : intoLabel}`, meetingId),
+        );
       relabelSpeaker(this.db, meetingId, fromLabel, intoLabel);
       // The merged speaker keeps a name: its own, or the one the other had.
       if (into.name === null && from.name !== null) setSpeakerName(this.db, into.id, from.name);

@@ -36,7 +36,10 @@ export function writeTranscriptRows(db: Database, meetingId: string, transcript:
   const addSpeaker = db.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?) ON CONFLICT (meeting_id, label) DO NOTHING');
   for (const label of labels) addSpeaker.run(meetingId, label);
 
-  const addSegment = db.prepare<[string, number, number, number, string, string | null, number, number, string | null, number], { id: number }>(
+  const addSegment = db.prepare<
+    [string, number, number, number, string, string | null, number, number, string | null, number],
+    { id: number }
+  >(
     `INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label, text_edited, speaker_edited, language, inaudible)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
   );
@@ -62,7 +65,10 @@ export function writeTranscriptRows(db: Database, meetingId: string, transcript:
   }
 
   // Names stay with labels the new transcript still uses; the others go.
-  db.prepare('DELETE FROM speakers WHERE meeting_id = ? AND label NOT IN (SELECT value FROM json_each(?))').run(meetingId, JSON.stringify(labels));
+  db.prepare('DELETE FROM speakers WHERE meeting_id = ? AND label NOT IN (SELECT value FROM json_each(?))').run(
+    meetingId,
+    JSON.stringify(labels),
+  );
 }
 
 /** The meeting's segments in order, with their words when stored. */
@@ -101,15 +107,22 @@ export function updateSegmentText(db: Database, meetingId: string, segmentId: nu
 /** Sets one segment's speaker label, keeping the speakers table equal to the labels in use; null when the segment does not exist. */
 export function updateSegmentSpeaker(db: Database, meetingId: string, segmentId: number, label: string | null): TranscriptSegment | null {
   // The segment's label references its speaker row, so the row comes first (the caller's transaction undoes it if the segment is missing).
-  if (label !== null) db.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?) ON CONFLICT (meeting_id, label) DO NOTHING').run(meetingId, label);
+  if (label !== null)
+    db.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?) ON CONFLICT (meeting_id, label) DO NOTHING').run(meetingId, label);
   const row = db
     .prepare<[string | null, string, number], SegmentRow>(
       `UPDATE segments SET speaker_label = ?, speaker_edited = 1 WHERE meeting_id = ? AND segment_index = ? RETURNING ${SEGMENT_COLUMNS}`,
     )
     .get(label, meetingId, segmentId);
   if (row === undefined) return null;
-  db.prepare('DELETE FROM speakers WHERE meeting_id = ? AND label NOT IN (SELECT speaker_label FROM segments WHERE meeting_id = ? AND speaker_label IS NOT NULL)').run(meetingId, meetingId);
-  const words = db.prepare<[number], WordRow>('SELECT segment_id AS segmentRowId, start, "end", text, probability FROM words WHERE segment_id = ? ORDER BY word_index').all(row.rowId);
+  db.prepare(
+    'DELETE FROM speakers WHERE meeting_id = ? AND label NOT IN (SELECT speaker_label FROM segments WHERE meeting_id = ? AND speaker_label IS NOT NULL)',
+  ).run(meetingId, meetingId);
+  const words = db
+    .prepare<[number], WordRow>(
+      'SELECT segment_id AS segmentRowId, start, "end", text, probability FROM words WHERE segment_id = ? ORDER BY word_index',
+    )
+    .all(row.rowId);
   return toSegment(row, words.length > 0 ? words.map(toWord) : undefined);
 }
 

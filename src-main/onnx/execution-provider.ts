@@ -44,7 +44,11 @@ export function isCudaProviderInstalled(): boolean {
 }
 
 export function currentHostFacts(): HostFacts {
-  return { platform: process.platform, arch: process.arch, cudaProviderInstalled: process.platform === 'linux' && isCudaProviderInstalled() };
+  return {
+    platform: process.platform,
+    arch: process.arch,
+    cudaProviderInstalled: process.platform === 'linux' && isCudaProviderInstalled(),
+  };
 }
 
 function gpuDeviceFor(host: HostFacts): { device: ExecutionDevice | null; reason: string | null } {

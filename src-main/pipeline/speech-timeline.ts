@@ -31,7 +31,11 @@ export class SpeechTimeline {
   }
 
   /** `spans` in seconds (sorted, disjoint); `durationSeconds` bounds the margins when known. */
-  static fromSpans(spans: readonly SpeechSpan[], durationSeconds: number | null, marginSeconds = DEFAULT_SILENCE_MARGIN_SECONDS): SpeechTimeline {
+  static fromSpans(
+    spans: readonly SpeechSpan[],
+    durationSeconds: number | null,
+    marginSeconds = DEFAULT_SILENCE_MARGIN_SECONDS,
+  ): SpeechTimeline {
     const rate = ENGINE_SAMPLE_RATE;
     const margin = Math.round(marginSeconds * rate);
     const limit = durationSeconds === null ? Number.POSITIVE_INFINITY : Math.round(durationSeconds * rate);
@@ -46,7 +50,12 @@ export class SpeechTimeline {
       const to = Math.min(limit, end + margin);
       const previous = pieces.at(-1);
       if (previous && from <= previous.realEnd) previous.realEnd = Math.max(previous.realEnd, to);
-      else pieces.push({ realStart: from, realEnd: to, virtualStart: previous ? previous.virtualStart + previous.realEnd - previous.realStart : 0 });
+      else
+        pieces.push({
+          realStart: from,
+          realEnd: to,
+          virtualStart: previous ? previous.virtualStart + previous.realEnd - previous.realStart : 0,
+        });
     }
     const timeline = new SpeechTimeline(pieces, []);
     const speech = realSpeech.map((span) => ({ start: timeline.toVirtual(span.start), end: timeline.toVirtual(span.end) }));

@@ -81,7 +81,11 @@ function cancelled(path: string): { ok: false; error: CodedError } {
  * next window starts there, and speech that yields no text after the fallback is marked [inaudible] with its
  * times.
  */
-export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFileDeps, options: TranscribeFileOptions): Promise<Result<Transcript>> {
+export async function transcribeFile(
+  probe: AudioProbeInfo,
+  deps: TranscribeFileDeps,
+  options: TranscribeFileOptions,
+): Promise<Result<Transcript>> {
   const report = options.onProgress ?? (() => undefined);
   const path = probe.path;
   const duration = probe.durationSeconds;
@@ -111,7 +115,11 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
   let windowLimit: number | null = null;
 
   const toSeconds = (virtual: number, edge: 'start' | 'end'): number => toMilliseconds(timeline.toReal(virtual, edge) / SR);
-  const place = (windowStart: number, segment: RecognizedSegment, windowSamples: number): { start: number; end: number; words?: TranscriptWord[] } => {
+  const place = (
+    windowStart: number,
+    segment: RecognizedSegment,
+    windowSamples: number,
+  ): { start: number; end: number; words?: TranscriptWord[] } => {
     const at = (seconds: number): number => windowStart + Math.min(windowSamples, Math.max(0, Math.round(seconds * SR)));
     const start = toSeconds(at(segment.start), 'start');
     const end = Math.max(start, toSeconds(at(segment.end ?? windowSamples / SR), 'end'));
@@ -183,14 +191,21 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
       // A last segment the model left open, or closed right at a cut through speech, may hold half a word:
       // drop it and start the next window at its start, so it is heard whole, once.
       const last = kept.at(-1);
-      const cutThroughSpeech = seek + samples.length < timeline.length && timeline.speechWithin(seek + samples.length - 1, seek + samples.length) > 0;
+      const cutThroughSpeech =
+        seek + samples.length < timeline.length && timeline.speechWithin(seek + samples.length - 1, seek + samples.length) > 0;
       if (last && kept.length >= 2 && (last.end === null || (cutThroughSpeech && last.end >= windowSeconds - CUT_EDGE_SECONDS))) {
         kept = kept.slice(0, -1);
         resumeAt = Math.min(resumeAt, Math.round(last.start * SR));
       }
       const added = segments.length;
       for (const segment of kept) {
-        segments.push({ id: segments.length, ...place(seek, segment, samples.length), text: segment.text, speaker: null, language: window.language });
+        segments.push({
+          id: segments.length,
+          ...place(seek, segment, samples.length),
+          text: segment.text,
+          speaker: null,
+          language: window.language,
+        });
       }
       if (kept.length === 0) {
         // No text over detected speech, even after the fallback: mark the stretch, never skip it silently.
@@ -198,7 +213,14 @@ export async function transcribeFile(probe: AudioProbeInfo, deps: TranscribeFile
         if (timeline.speechWithin(seek, speechEnd) >= INAUDIBLE_MIN_SAMPLES) {
           inaudible = true;
           const start = toSeconds(seek, 'start');
-          segments.push({ id: segments.length, start, end: Math.max(start, toSeconds(speechEnd, 'end')), text: INAUDIBLE_TEXT, speaker: null, inaudible: true });
+          segments.push({
+            id: segments.length,
+            start,
+            end: Math.max(start, toSeconds(speechEnd, 'end')),
+            text: INAUDIBLE_TEXT,
+            speaker: null,
+            inaudible: true,
+          });
         }
         resumeAt = speechEnd - seek;
       } else {

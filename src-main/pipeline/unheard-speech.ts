@@ -31,7 +31,8 @@ export function findUnheardSpeech(
     if (before.end === null) break;
     const gapStart = Math.round(before.end * sampleRate);
     const gapEnd = Math.round((segments[index] as RecognizedSegment).start * sampleRate);
-    if (gapEnd > gapStart && speechWithin(gapStart, gapEnd) >= minSpeechSamples) return { kind: 'between', keep: index, resumeAt: gapStart };
+    if (gapEnd > gapStart && speechWithin(gapStart, gapEnd) >= minSpeechSamples)
+      return { kind: 'between', keep: index, resumeAt: gapStart };
   }
   return null;
 }

@@ -43,7 +43,9 @@ export async function chooseWindowLanguage(
   if (whole.value.probability >= CONFIDENT && (current === null || current === whole.value.language)) {
     return ok({ language: follower.choose(probabilities), probabilities, cutAt: null });
   }
-  const stretches = timeline.speechStretches(seek, seek + samples.length).filter((stretch) => stretch.end - stretch.start >= MIN_STRETCH_SAMPLES);
+  const stretches = timeline
+    .speechStretches(seek, seek + samples.length)
+    .filter((stretch) => stretch.end - stretch.start >= MIN_STRETCH_SAMPLES);
   let language: string | null = null;
   let cutAt: number | null = null;
   for (const stretch of stretches.slice(0, MAX_STRETCHES)) {

@@ -3,7 +3,6 @@ import type { CodedError, Result } from '../../src-shared/result';
 
 export type { CaptureDevice };
 
-
 export interface CaptureFormat {
   sampleRate: number;
   channels: number;

@@ -25,7 +25,11 @@ export class LevelMeter {
       this.framesInBlock += 1;
       this.framesTotal += 1;
       if (this.framesInBlock === this.blockFrames) {
-        this.onLevel(this.framesTotal / this.sampleRate, Math.sqrt(this.sumSquares / (this.blockFrames * this.channels)), Math.min(1, this.peak));
+        this.onLevel(
+          this.framesTotal / this.sampleRate,
+          Math.sqrt(this.sumSquares / (this.blockFrames * this.channels)),
+          Math.min(1, this.peak),
+        );
         this.sumSquares = 0;
         this.peak = 0;
         this.framesInBlock = 0;

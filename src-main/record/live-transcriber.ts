@@ -206,7 +206,11 @@ export class LiveTranscriber {
     const start = this.utteranceStart as number;
     if (end <= start) return;
     const covers = (heard: { start: number; end: number } | null): boolean => heard !== null && heard.start === start && heard.end >= end;
-    if ((this.hypothesis?.final === true && covers(this.hypothesis)) || (this.pass?.kind === 'final' && this.pass.utterance === this.utterance && covers(this.pass))) return;
+    if (
+      (this.hypothesis?.final === true && covers(this.hypothesis)) ||
+      (this.pass?.kind === 'final' && this.pass.utterance === this.utterance && covers(this.pass))
+    )
+      return;
     this.lastAsrAt = this.audio.endSample;
     this.startPass('final', start, end);
   }
@@ -224,7 +228,12 @@ export class LiveTranscriber {
       if (this.pass === pass) this.pass = null;
       if (!heard || abort.signal.aborted || utterance !== this.utterance) return;
       this.hypothesis = { start, end, heard, final: kind === 'final' };
-      this.options.emit({ type: 'partial', start: seconds(start), end: seconds(end), text: heard.segments.map((segment) => segment.text).join(' ') });
+      this.options.emit({
+        type: 'partial',
+        start: seconds(start),
+        end: seconds(end),
+        text: heard.segments.map((segment) => segment.text).join(' '),
+      });
     });
     this.pass = pass;
   }
@@ -253,7 +262,9 @@ export class LiveTranscriber {
     const cut = resumePointAfter(window, heard.segments);
     // The recognizer already left out what it did not finish; otherwise the last segment may end mid-word.
     const { resumeAt, keep } =
-      heard.resumeAt !== null && heard.resumeAt < windowSeconds - 1e-6 && heard.resumeAt > 1 ? { resumeAt: window.start + heard.resumeAt, keep: heard.segments.length } : cut;
+      heard.resumeAt !== null && heard.resumeAt < windowSeconds - 1e-6 && heard.resumeAt > 1
+        ? { resumeAt: window.start + heard.resumeAt, keep: heard.segments.length }
+        : cut;
     const resumeSample = Math.round(resumeAt * SR);
     await this.commit(start, resumeSample, heard, heard.segments.slice(0, keep));
     this.utteranceStart = resumeSample;
@@ -286,7 +297,13 @@ export class LiveTranscriber {
     });
     if (!result.ok) return isCancelled(result.error) ? null : this.report(result.error);
     const window = result.value;
-    return { segments: window.segments, resumeAt: window.resumeAt ?? null, tokens: window.tokens ?? [], temperature: window.quality?.temperature ?? 0, language: window.language };
+    return {
+      segments: window.segments,
+      resumeAt: window.resumeAt ?? null,
+      tokens: window.tokens ?? [],
+      temperature: window.quality?.temperature ?? 0,
+      language: window.language,
+    };
   }
 
   private report(error: CodedError): null {
@@ -302,7 +319,11 @@ export class LiveTranscriber {
       const fromSample = at(segment.start);
       const toSample = Math.max(fromSample, at(segment.end ?? windowSeconds));
       const speaker = await this.speakerOf(Math.round(fromSample), Math.round(toSample));
-      const words = segment.words?.map((word) => ({ ...word, start: seconds(at(word.start)), end: seconds(Math.max(at(word.start), at(word.end))) }));
+      const words = segment.words?.map((word) => ({
+        ...word,
+        start: seconds(at(word.start)),
+        end: seconds(Math.max(at(word.start), at(word.end))),
+      }));
       this.options.emit({
         type: 'committed',
         segment: {
@@ -317,7 +338,8 @@ export class LiveTranscriber {
       });
     }
     // The committed pass's tokens become the next utterance's prompt (dropped after a hot fallback).
-    this.committedTokens = heard.temperature > PROMPT_RESET_TEMPERATURE ? [] : [...this.committedTokens, ...heard.tokens].slice(-PROMPT_TOKENS_KEPT);
+    this.committedTokens =
+      heard.temperature > PROMPT_RESET_TEMPERATURE ? [] : [...this.committedTokens, ...heard.tokens].slice(-PROMPT_TOKENS_KEPT);
     this.audio.dropBefore(end);
   }
 

@@ -124,7 +124,7 @@ export class Recorder {
       modelId: live?.modelId ?? null,
       emit: this.deps.emit,
       ringSeconds: request.ringSeconds || undefined,
-      releaseModels: live ? () => (live).release() : undefined,
+      releaseModels: live ? () => live.release() : undefined,
       // The session saves itself; forgetting it here lets the next recording start.
       onFatal: () => inBackground(this.stop()),
     });

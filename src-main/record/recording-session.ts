@@ -26,7 +26,6 @@ export interface RecordingSessionOptions {
   modelId?: string | null;
 }
 
-
 /**
  * One recording: capture → ring buffer → (disk writer, drained on every callback, never behind) and
  * (live transcriber, which may fall behind and then skips with a reported gap). Memory is fixed by the
@@ -117,11 +116,16 @@ export class RecordingSession {
         language: this.options.transcriber?.detectedLanguage ?? null,
         modelId: this.options.transcriber ? (this.options.modelId ?? null) : null,
       });
-    }
-    else this.options.emit({ type: 'error', error: files.error, fatal: true });
+    } else this.options.emit({ type: 'error', error: files.error, fatal: true });
     this.setStatus('idle');
     if (!files.ok) return files;
-    return ok({ id: this.options.id, paths: files.value.paths, seconds: files.value.seconds, segmentsCommitted: this.options.transcriber?.segmentsCommitted ?? 0, language: this.options.transcriber?.detectedLanguage ?? null });
+    return ok({
+      id: this.options.id,
+      paths: files.value.paths,
+      seconds: files.value.seconds,
+      segmentsCommitted: this.options.transcriber?.segmentsCommitted ?? 0,
+      language: this.options.transcriber?.detectedLanguage ?? null,
+    });
   }
 
   private onFrames(interleaved: Float32Array): void {
@@ -164,7 +168,11 @@ export class RecordingSession {
       await this.transcribeFromRing();
     } catch (error) {
       const message = errorMessage(error);
-      this.options.emit({ type: 'error', error: { code: 'LIVE_TRANSCRIPTION_FAILED', message: `Live transcription stopped: ${message}` }, fatal: false });
+      this.options.emit({
+        type: 'error',
+        error: { code: 'LIVE_TRANSCRIPTION_FAILED', message: `Live transcription stopped: ${message}` },
+        fatal: false,
+      });
     }
   }
 

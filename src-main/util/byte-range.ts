@@ -5,10 +5,7 @@
  * is sent, as §14.2 allows; a range starting past the end, or an empty suffix, is unsatisfiable (416).
  */
 
-export type ByteRange =
-  | { kind: 'whole' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+export type ByteRange = { kind: 'whole' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 export function parseRangeHeader(header: string | null | undefined, size: number): ByteRange {
   if (header === null || header === undefined) return { kind: 'whole' };

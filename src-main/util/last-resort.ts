@@ -42,7 +42,10 @@ export function installLastResortHandlers(target: ProcessEvents, report: (proble
 /** One line for a log: the stack's first frames when there is one. */
 export function describe(reason: unknown): string {
   if (reason instanceof Error) {
-    const frames = (reason.stack ?? '').split('\n').slice(1, 4).map((line) => line.trim());
+    const frames = (reason.stack ?? '')
+      .split('\n')
+      .slice(1, 4)
+      .map((line) => line.trim());
     return [`${reason.name}: ${reason.message}`, ...frames].join(' | ');
   }
   return String(reason);

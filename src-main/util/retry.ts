@@ -35,10 +35,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Retries only transient failures, with exponential backoff and a cap; permanent ones return at once. */
-export async function retryWithBackoff<T>(
-  attemptOnce: (attempt: number) => Promise<Result<T>>,
-  options: RetryOptions,
-): Promise<Result<T>> {
+export async function retryWithBackoff<T>(attemptOnce: (attempt: number) => Promise<Result<T>>, options: RetryOptions): Promise<Result<T>> {
   const policy = options.policy ?? DEFAULT_BACKOFF;
   const wait = options.sleep ?? sleep;
   for (let attempt = 1; ; attempt += 1) {

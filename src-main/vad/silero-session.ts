@@ -17,11 +17,20 @@ export async function openSileroSession(modelPath: string): Promise<Result<Infer
   let session: InferenceSession;
   try {
     // The model is tiny: one thread avoids thread-pool overhead per call.
-    session = await InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+    session = await InferenceSession.create(bytes, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    });
   } catch (error) {
     return fail('VAD_MODEL_INVALID', `cannot load ${modelPath}: ${String(error)}`, modelPath);
   }
-  if (!EXPECTED_INPUTS.every((name) => session.inputNames.includes(name)) || !EXPECTED_OUTPUTS.every((name) => session.outputNames.includes(name))) {
+  if (
+    !EXPECTED_INPUTS.every((name) => session.inputNames.includes(name)) ||
+    !EXPECTED_OUTPUTS.every((name) => session.outputNames.includes(name))
+  ) {
     await session.release();
     return fail('VAD_MODEL_INVALID', `${modelPath} is not a Silero v5/v6 model (inputs: ${session.inputNames.join(', ')})`, modelPath);
   }

@@ -80,7 +80,10 @@ describe('model downloads from the app', () => {
     const entry = await listed('whisper-tiny');
     expect(entry).toMatchObject({ installed: true, local: false });
     expect(entry?.diskBytes).toBe(servedBytes);
-    expect(await readdir(path.join(temp.dir, 'data', 'models', 'whisper-tiny', 'onnx'))).toEqual(['decoder_model_merged_quantized.onnx', 'encoder_model_quantized.onnx']);
+    expect(await readdir(path.join(temp.dir, 'data', 'models', 'whisper-tiny', 'onnx'))).toEqual([
+      'decoder_model_merged_quantized.onnx',
+      'encoder_model_quantized.onnx',
+    ]);
   });
 
   it('ends a download the hub cannot serve as failed, with the coded error', async () => {

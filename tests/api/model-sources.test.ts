@@ -57,7 +57,10 @@ describe.skipIf(TINY_EN === null)('model sources', () => {
     const dataDir = path.join(temp.dir, 'data-folder');
     const first = await open(dataDir);
     const added = await first.handlers.addModelFolder(TINY_MULTILINGUAL);
-    expect(added).toMatchObject({ ok: true, value: { id: path.basename(TINY_MULTILINGUAL), installed: true, local: true, location: TINY_MULTILINGUAL } });
+    expect(added).toMatchObject({
+      ok: true,
+      value: { id: path.basename(TINY_MULTILINGUAL), installed: true, local: true, location: TINY_MULTILINGUAL },
+    });
     const refused = await first.handlers.addModelFolder(temp.dir);
     expect(refused).toMatchObject({ ok: false, error: { code: 'MODEL_FOLDER_INVALID', subject: temp.dir } });
     expect(await first.handlers.addModelFolder('relative/folder')).toMatchObject({ ok: false, error: { code: 'MODEL_FOLDER_INVALID' } });

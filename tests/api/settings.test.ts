@@ -44,7 +44,17 @@ describe('the settings store', () => {
   it('starts from the defaults: whisper-base, detect the language, GPU on, the data folder, default devices', async () => {
     const dataDir = await freshDir();
     const store = await openSettingsStore(storeOptions(dataDir));
-    expect(store.current()).toEqual({ modelId: 'whisper-base', language: null, vocabulary: '', useGpu: true, findSpeakers: true, storageDir: dataDir, inputDeviceId: null, monitorDeviceId: null, userName: 'Me' });
+    expect(store.current()).toEqual({
+      modelId: 'whisper-base',
+      language: null,
+      vocabulary: '',
+      useGpu: true,
+      findSpeakers: true,
+      storageDir: dataDir,
+      inputDeviceId: null,
+      monitorDeviceId: null,
+      userName: 'Me',
+    });
     const withLocal = await openSettingsStore(storeOptions(await freshDir(), { localModelId: 'my-local' }));
     expect(withLocal.current().modelId).toBe('my-local');
   });
@@ -53,12 +63,29 @@ describe('the settings store', () => {
     const dataDir = await freshDir();
     const store = await openSettingsStore(storeOptions(dataDir));
     const updated = await store.update({ language: 'ko', useGpu: false, findSpeakers: false, inputDeviceId: 'alsa:hw:1' });
-    expect(updated.ok && updated.value).toMatchObject({ language: 'ko', useGpu: false, findSpeakers: false, inputDeviceId: 'alsa:hw:1', modelId: 'whisper-base' });
+    expect(updated.ok && updated.value).toMatchObject({
+      language: 'ko',
+      useGpu: false,
+      findSpeakers: false,
+      inputDeviceId: 'alsa:hw:1',
+      modelId: 'whisper-base',
+    });
     const onDisk = JSON.parse(await readFile(path.join(dataDir, SETTINGS_FILE), 'utf8')) as AppSettings;
     expect(onDisk).toEqual(store.current());
     expect(await readdir(dataDir)).toEqual([SETTINGS_FILE]);
 
-    for (const bad of [{ language: 'Korean' }, { useGpu: 'yes' }, { modelId: '' }, { storageDir: 'relative/dir' }, { theme: 'dark' }, null, [1], 'ko', { language: 'en', useGpu: 1 }, { findSpeakers: 'no' }]) {
+    for (const bad of [
+      { language: 'Korean' },
+      { useGpu: 'yes' },
+      { modelId: '' },
+      { storageDir: 'relative/dir' },
+      { theme: 'dark' },
+      null,
+      [1],
+      'ko',
+      { language: 'en', useGpu: 1 },
+      { findSpeakers: 'no' },
+    ]) {
       const refused = await store.update(bad);
       expect(refused.ok === false && refused.error.code, JSON.stringify(bad)).toBe('IPC_BAD_REQUEST');
     }
@@ -72,7 +99,10 @@ describe('the settings store', () => {
 
   it('keeps valid fields of a damaged file and defaults the rest', async () => {
     const dataDir = await freshDir();
-    await writeFile(path.join(dataDir, SETTINGS_FILE), JSON.stringify({ modelId: 'whisper-small', language: 'French', useGpu: false, monitorDeviceId: 7 }));
+    await writeFile(
+      path.join(dataDir, SETTINGS_FILE),
+      JSON.stringify({ modelId: 'whisper-small', language: 'French', useGpu: false, monitorDeviceId: 7 }),
+    );
     const store = await openSettingsStore(storeOptions(dataDir));
     expect(store.current()).toMatchObject({ modelId: 'whisper-small', language: null, useGpu: false, monitorDeviceId: null });
   });
@@ -131,7 +161,12 @@ describe('the settings store', () => {
     const dataDir = await freshDir();
     const first = await openTestServices(dataDir);
     try {
-      const updated = await first.handlers.updateSettings({ language: 'en', useGpu: false, monitorDeviceId: 'alsa_output.monitor', userName: 'Alice' });
+      const updated = await first.handlers.updateSettings({
+        language: 'en',
+        useGpu: false,
+        monitorDeviceId: 'alsa_output.monitor',
+        userName: 'Alice',
+      });
       expect(updated.ok).toBe(true);
       // A name must say something.
       expect(await first.handlers.updateSettings({ userName: '   ' })).toMatchObject({ ok: false });

@@ -28,7 +28,16 @@ const long = 'x'.repeat(5000);
 const MALFORMED: Record<WireMethod, unknown[][]> = {
   engineInfo: [[1]],
   getSettings: [['all']],
-  updateSettings: [[], [null], ['ko'], [{ language: 5 }], [{ useGpu: 'true' }], [{ unknown: 1 }], [{ storageDir: '../elsewhere' }], [{}, {}]],
+  updateSettings: [
+    [],
+    [null],
+    ['ko'],
+    [{ language: 5 }],
+    [{ useGpu: 'true' }],
+    [{ unknown: 1 }],
+    [{ storageDir: '../elsewhere' }],
+    [{}, {}],
+  ],
   listModels: [[true]],
   downloadModel: [[], [null], [''], [{ id: 'whisper-base' }], [long]],
   addModelFolder: [[], [null], [''], [42], [long]],
@@ -49,7 +58,17 @@ const MALFORMED: Record<WireMethod, unknown[][]> = {
   setSegmentSpeaker: [[], ['m'], ['m', '0', 'A'], ['m', -1, 'A'], ['m', 0, 5], [3, 0, 'A']],
   editSegmentText: [[], ['m'], ['m', '0', 'text'], ['m', -1, 'text'], ['m', 0, 5], ['m', 0, null], [3, 0, 'text']],
   deleteMeeting: [[], [null], [['m']]],
-  importPaths: [[], [[]], ['/a.wav'], [['relative.wav']], [[42]], [['/a.wav'], 'whisper-base'], [['/a.wav'], { language: 'English' }], [['/a.wav'], { task: 'x' }], [['/a\0.wav']]],
+  importPaths: [
+    [],
+    [[]],
+    ['/a.wav'],
+    [['relative.wav']],
+    [[42]],
+    [['/a.wav'], 'whisper-base'],
+    [['/a.wav'], { language: 'English' }],
+    [['/a.wav'], { task: 'x' }],
+    [['/a\0.wav']],
+  ],
   listJobs: [[{}]],
   cancelJob: [[], [1], ['']],
   retryJob: [[], [{}], ['']],
@@ -89,12 +108,34 @@ describe('wire handler validation', () => {
 });
 
 describe('what the page leaves out comes from the settings', () => {
-  const settings: AppSettings = { modelId: 'my-local', language: 'de', vocabulary: '', useGpu: true, findSpeakers: true, storageDir: '/data', inputDeviceId: 'mic-2', monitorDeviceId: 'monitor-1', userName: 'Me' };
+  const settings: AppSettings = {
+    modelId: 'my-local',
+    language: 'de',
+    vocabulary: '',
+    useGpu: true,
+    findSpeakers: true,
+    storageDir: '/data',
+    inputDeviceId: 'mic-2',
+    monitorDeviceId: 'monitor-1',
+    userName: 'Me',
+  };
   const places = { modelsDir: '/data/models', local: { id: 'my-local', dir: '/models/my-local' } };
 
   it('fills a recording request and opens the local model from its folder', () => {
-    expect(recordingRequest({}, settings, places)).toEqual({ modelId: 'my-local', language: 'de', deviceId: 'mic-2', monitorDeviceId: 'monitor-1', modelDir: '/models/my-local' });
-    expect(recordingRequest({ modelId: 'whisper-base', language: null, deviceId: null, monitorDeviceId: null, transcribe: false }, settings, places)).toEqual({
+    expect(recordingRequest({}, settings, places)).toEqual({
+      modelId: 'my-local',
+      language: 'de',
+      deviceId: 'mic-2',
+      monitorDeviceId: 'monitor-1',
+      modelDir: '/models/my-local',
+    });
+    expect(
+      recordingRequest(
+        { modelId: 'whisper-base', language: null, deviceId: null, monitorDeviceId: null, transcribe: false },
+        settings,
+        places,
+      ),
+    ).toEqual({
       modelId: 'whisper-base',
       language: null,
       deviceId: null,
@@ -114,7 +155,10 @@ describe('what the page leaves out comes from the settings', () => {
 
   it('fills a job’s model and language, keeping what the page chose', () => {
     expect(withSettings({}, settings)).toEqual({ modelId: 'my-local', language: 'de' });
-    expect(withSettings({ modelId: 'whisper-small', language: null, task: 'translate' }, settings)).toEqual({ modelId: 'whisper-small', language: null, task: 'translate' });
+    expect(withSettings({ modelId: 'whisper-small', language: null, task: 'translate' }, settings)).toEqual({
+      modelId: 'whisper-small',
+      language: null,
+      task: 'translate',
+    });
   });
-
 });

@@ -45,7 +45,9 @@ function engineFolders(): string[] {
 let zones: Zone[] = [];
 
 beforeAll(async () => {
-  const config = (await eslint.calculateConfigForFile(path.join(REPO_ROOT, 'src-main/jobs/planted.ts'))) as { rules: Record<string, [unknown, { zones: Zone[] }]> };
+  const config = (await eslint.calculateConfigForFile(path.join(REPO_ROOT, 'src-main/jobs/planted.ts'))) as {
+    rules: Record<string, [unknown, { zones: Zone[] }]>;
+  };
   zones = config.rules['import-x/no-restricted-paths']?.[1].zones ?? [];
 });
 
@@ -63,9 +65,13 @@ describe('the layer order', () => {
   it('lint rejects the imports that once broke it', async () => {
     // models/ → diarization/ (the catalog cycle), jobs/ → app/ (a type from wiring.ts), diarization/ → asr/
     // (the execution provider), pipeline/ → record/, and a lower layer naming the composition.
-    expect(await zoneErrors('src-main/models/planted.ts', "import { embeddingProfile } from '../diarization/diarization-models';")).toHaveLength(1);
+    expect(
+      await zoneErrors('src-main/models/planted.ts', "import { embeddingProfile } from '../diarization/diarization-models';"),
+    ).toHaveLength(1);
     expect(await zoneErrors('src-main/jobs/planted.ts', "import type { Engine } from '../app/engine';")).toHaveLength(1);
-    expect(await zoneErrors('src-main/jobs/transcriber-process/planted.ts', "import { createEngine } from '../../app/engine';")).toHaveLength(1);
+    expect(
+      await zoneErrors('src-main/jobs/transcriber-process/planted.ts', "import { createEngine } from '../../app/engine';"),
+    ).toHaveLength(1);
     expect(await zoneErrors('src-main/diarization/planted.ts', "import type { SpeechRecognizer } from '../asr/types';")).toHaveLength(1);
     expect(await zoneErrors('src-main/pipeline/planted.ts', "import type { Recorder } from '../record/recorder';")).toHaveLength(1);
     expect(await zoneErrors('src-main/api/planted.ts', "export { openWorkspace } from '../app/workspace';")).toHaveLength(1);
@@ -75,9 +81,21 @@ describe('the layer order', () => {
   });
 
   it('lets each layer use the layers below it', async () => {
-    expect(await zoneErrors('src-main/diarization/planted.ts', "import type { ExecutionPreference } from '../onnx/execution-provider';")).toEqual([]);
-    expect(await zoneErrors('src-main/jobs/planted.ts', "import type { Workspace } from './workspace';\nimport type { LibraryStore } from '../library/library-store';")).toEqual([]);
-    expect(await zoneErrors('src-main/app/planted.ts', "import { JobQueue } from '../jobs/job-queue';\nimport { createWireHandlers } from '../api/wire-handlers';")).toEqual([]);
+    expect(
+      await zoneErrors('src-main/diarization/planted.ts', "import type { ExecutionPreference } from '../onnx/execution-provider';"),
+    ).toEqual([]);
+    expect(
+      await zoneErrors(
+        'src-main/jobs/planted.ts',
+        "import type { Workspace } from './workspace';\nimport type { LibraryStore } from '../library/library-store';",
+      ),
+    ).toEqual([]);
+    expect(
+      await zoneErrors(
+        'src-main/app/planted.ts',
+        "import { JobQueue } from '../jobs/job-queue';\nimport { createWireHandlers } from '../api/wire-handlers';",
+      ),
+    ).toEqual([]);
     expect(await zoneErrors('src-main/cli/planted.ts', "import { createEngine } from '../app/engine';")).toEqual([]);
     expect(await zoneErrors('src-renderer/src/planted.ts', "import type { JobSummary } from '../../src-shared/jobs';")).toEqual([]);
   });
@@ -104,8 +122,12 @@ describe('the layer order', () => {
     expect(await zoneErrors('src-main/app/planted.ts', decoder)).toEqual([]);
     expect(await zoneErrors('src-main/jobs/planted.ts', decoder)).toEqual([expect.stringContaining('src-main/app/')]);
     expect(await zoneErrors('src-main/cli/planted.ts', decoder)).toEqual([expect.stringContaining('src-main/app/')]);
-    expect(await zoneErrors('src-main/api/planted.ts', "import { SqliteLibraryStore } from '../library/sqlite-library-store';")).toHaveLength(1);
-    expect(await zoneErrors('src-main/electron/planted.ts', "import { ChildTranscriber } from '../jobs/transcriber-process/child-transcriber';")).toHaveLength(1);
+    expect(
+      await zoneErrors('src-main/api/planted.ts', "import { SqliteLibraryStore } from '../library/sqlite-library-store';"),
+    ).toHaveLength(1);
+    expect(
+      await zoneErrors('src-main/electron/planted.ts', "import { ChildTranscriber } from '../jobs/transcriber-process/child-transcriber';"),
+    ).toHaveLength(1);
   });
 
   it('holds on the import graph TypeScript resolves: no folder imports one its zone forbids', () => {

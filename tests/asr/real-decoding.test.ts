@@ -25,11 +25,28 @@ const SPANISH = 'Las arenas son blanquecinas de grano medio y tiene muy poca asi
 
 /** faster-whisper 1.2.1 on jfk.wav (whisper-base int8, beam 5, word_timestamps=True). */
 const PEER_JFK_WORDS: [string, number, number][] = [
-  ['And', 0.0, 0.52], ['so', 0.52, 0.84], ['my', 0.84, 1.2], ['fellow', 1.2, 1.58], ['Americans,', 1.58, 2.1],
-  ['ask', 2.76, 3.74], ['not', 3.74, 4.24], ['what', 4.24, 5.52], ['your', 5.52, 5.76], ['country', 5.76, 6.24],
-  ['can', 6.24, 6.62], ['do', 6.62, 6.82], ['for', 6.82, 7.08], ['you,', 7.08, 7.34], ['ask', 7.74, 8.48],
-  ['what', 8.48, 8.76], ['you', 8.76, 9.04], ['can', 9.04, 9.32], ['do', 9.32, 9.56], ['for', 9.56, 9.78],
-  ['your', 9.78, 9.96], ['country.', 9.96, 10.36],
+  ['And', 0.0, 0.52],
+  ['so', 0.52, 0.84],
+  ['my', 0.84, 1.2],
+  ['fellow', 1.2, 1.58],
+  ['Americans,', 1.58, 2.1],
+  ['ask', 2.76, 3.74],
+  ['not', 3.74, 4.24],
+  ['what', 4.24, 5.52],
+  ['your', 5.52, 5.76],
+  ['country', 5.76, 6.24],
+  ['can', 6.24, 6.62],
+  ['do', 6.62, 6.82],
+  ['for', 6.82, 7.08],
+  ['you,', 7.08, 7.34],
+  ['ask', 7.74, 8.48],
+  ['what', 8.48, 8.76],
+  ['you', 8.76, 9.04],
+  ['can', 9.04, 9.32],
+  ['do', 9.32, 9.56],
+  ['for', 9.56, 9.78],
+  ['your', 9.78, 9.96],
+  ['country.', 9.96, 10.36],
 ];
 
 function percentile(values: number[], fraction: number): number {
@@ -44,7 +61,12 @@ describe.runIf(base !== undefined)('Whisper decoding on real weights (whisper-ba
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
 
   beforeAll(async () => {
-    const loaded = await loadWhisperRecognizer({ modelId: 'whisper-base', modelDir: (base as { dir: string }).dir, dtype: 'q8', execution: 'cpu' });
+    const loaded = await loadWhisperRecognizer({
+      modelId: 'whisper-base',
+      modelDir: (base as { dir: string }).dir,
+      dtype: 'q8',
+      execution: 'cpu',
+    });
     if (!loaded.ok) throw new Error(loaded.error.message);
     recognizer = loaded.value;
     temp = await makeTempDir('real-decoding');
@@ -55,38 +77,60 @@ describe.runIf(base !== undefined)('Whisper decoding on real weights (whisper-ba
     await temp?.cleanup();
   });
 
-  async function transcribe(file: string, options: Partial<TranscribeFileOptions> = {}): Promise<{ transcript: Transcript; windows: WindowReport[] }> {
+  async function transcribe(
+    file: string,
+    options: Partial<TranscribeFileOptions> = {},
+  ): Promise<{ transcript: Transcript; windows: WindowReport[] }> {
     const probe = await decoder.probe(file);
     if (!probe.ok) throw new Error(probe.error.message);
     const windows: WindowReport[] = [];
-    const result = await transcribeFile(probe.value, { decoder, recognizer, findSpeech: speech.findSpeech }, { language: null, task: 'transcribe', onWindow: (window) => windows.push(window), ...options });
+    const result = await transcribeFile(
+      probe.value,
+      { decoder, recognizer, findSpeech: speech.findSpeech },
+      { language: null, task: 'transcribe', onWindow: (window) => windows.push(window), ...options },
+    );
     if (!result.ok) throw new Error(result.error.message);
     return { transcript: result.value, windows };
   }
 
   // Since the engine's own log-mel front end, base greedy no longer loops on leopard-test_es.wav (nor on any
   // other shared clip); an English-only model hearing French does, at temperature 0, every time.
-  it.runIf(tinyEnglish !== undefined)('recovers from a repetition loop through the temperature fallback (tiny.en hearing French, greedy)', async () => {
-    const loaded = await loadWhisperRecognizer({ modelId: 'whisper-tiny.en', modelDir: (tinyEnglish as { dir: string }).dir, dtype: 'q8', execution: 'cpu' });
-    if (!loaded.ok) throw new Error(loaded.error.message);
-    try {
-      const audio = await decodeAll(decoder, path.join(SHARED_AUDIO, 'dev/cheetah-test_fr.wav'));
-      const looping = await loaded.value.transcribeWindow(audio, { language: 'en', task: 'transcribe', decoding: { beamSize: 1, temperatures: [0], compressionRatioThreshold: null, wordTimestamps: false } });
-      if (!looping.ok) throw new Error(looping.error.message);
-      const loopText = looping.value.segments.map((segment) => segment.text).join(' ');
-      expect(looping.value.quality?.compressionRatio).toBeGreaterThan(2.4);
-      const recovered = await loaded.value.transcribeWindow(audio, { language: 'en', task: 'transcribe', decoding: { beamSize: 1 } });
-      if (!recovered.ok) throw new Error(recovered.error.message);
-      const text = recovered.value.segments.map((segment) => segment.text).join(' ');
-      console.info(`looping window: T=0 ratio ${looping.value.quality?.compressionRatio.toFixed(2)} (${loopText.slice(0, 60)}…); after fallback T=${recovered.value.quality?.temperature}, ${recovered.value.quality?.attempts} decodes, ratio ${recovered.value.quality?.compressionRatio.toFixed(2)}: ${text}`);
-      expect(recovered.value.quality?.attempts).toBeGreaterThan(1);
-      expect(recovered.value.quality?.compressionRatio).toBeLessThanOrEqual(2.4);
-      // faster-whisper (tiny.en int8, greedy) gives unrelated English at temperature 1 here too: no loop, no meaning.
-      expect(text).not.toContain('able to be able to');
-    } finally {
-      await loaded.value.dispose();
-    }
-  }, 300_000);
+  it.runIf(tinyEnglish !== undefined)(
+    'recovers from a repetition loop through the temperature fallback (tiny.en hearing French, greedy)',
+    async () => {
+      const loaded = await loadWhisperRecognizer({
+        modelId: 'whisper-tiny.en',
+        modelDir: (tinyEnglish as { dir: string }).dir,
+        dtype: 'q8',
+        execution: 'cpu',
+      });
+      if (!loaded.ok) throw new Error(loaded.error.message);
+      try {
+        const audio = await decodeAll(decoder, path.join(SHARED_AUDIO, 'dev/cheetah-test_fr.wav'));
+        const looping = await loaded.value.transcribeWindow(audio, {
+          language: 'en',
+          task: 'transcribe',
+          decoding: { beamSize: 1, temperatures: [0], compressionRatioThreshold: null, wordTimestamps: false },
+        });
+        if (!looping.ok) throw new Error(looping.error.message);
+        const loopText = looping.value.segments.map((segment) => segment.text).join(' ');
+        expect(looping.value.quality?.compressionRatio).toBeGreaterThan(2.4);
+        const recovered = await loaded.value.transcribeWindow(audio, { language: 'en', task: 'transcribe', decoding: { beamSize: 1 } });
+        if (!recovered.ok) throw new Error(recovered.error.message);
+        const text = recovered.value.segments.map((segment) => segment.text).join(' ');
+        console.info(
+          `looping window: T=0 ratio ${looping.value.quality?.compressionRatio.toFixed(2)} (${loopText.slice(0, 60)}…); after fallback T=${recovered.value.quality?.temperature}, ${recovered.value.quality?.attempts} decodes, ratio ${recovered.value.quality?.compressionRatio.toFixed(2)}: ${text}`,
+        );
+        expect(recovered.value.quality?.attempts).toBeGreaterThan(1);
+        expect(recovered.value.quality?.compressionRatio).toBeLessThanOrEqual(2.4);
+        // faster-whisper (tiny.en int8, greedy) gives unrelated English at temperature 1 here too: no loop, no meaning.
+        expect(text).not.toContain('able to be able to');
+      } finally {
+        await loaded.value.dispose();
+      }
+    },
+    300_000,
+  );
 
   it('transcribes the Spanish clip that once looped, greedy (faster-whisper greedy: WER 0.42)', async () => {
     const audio = await decodeAll(decoder, path.join(SHARED_AUDIO, 'dev/leopard-test_es.wav'));
@@ -124,7 +168,9 @@ describe.runIf(base !== undefined)('Whisper decoding on real weights (whisper-ba
 
   it('drops no speech in a 2 min 51 s file of six clips, and labels the German part de', async () => {
     const concatenated = path.join(temp.dir, 'six.wav');
-    const parts = ['two-speakers.wav', 'jfk.wav', 'multilingual.mp3', 'two-speakers.wav', 'jfk.wav', 'two-speakers.wav'].map((name) => path.join(SHARED_AUDIO, name));
+    const parts = ['two-speakers.wav', 'jfk.wav', 'multilingual.mp3', 'two-speakers.wav', 'jfk.wav', 'two-speakers.wav'].map((name) =>
+      path.join(SHARED_AUDIO, name),
+    );
     const inputs = parts.flatMap((part) => ['-i', part]);
     const filter = `${parts.map((_, index) => `[${index}:a]aresample=16000,aformat=channel_layouts=mono[a${index}]`).join(';')};${parts.map((_, index) => `[a${index}]`).join('')}concat=n=${parts.length}:v=0:a=1`;
     await ffmpeg(decoder, [...inputs, '-filter_complex', filter, concatenated]);
@@ -140,12 +186,20 @@ describe.runIf(base !== undefined)('Whisper decoding on real weights (whisper-ba
     expect(coverage.tolerant).toBeGreaterThanOrEqual(0.98);
     expect(coverage.longestGap).toBeLessThanOrEqual(2);
     // multilingual.mp3 starts at 41.0 s; its German half from about 30.8 s into it to its end (59.9 s).
-    const german = transcript.segments.filter((segment) => (segment.start + segment.end) / 2 > 72.5 && (segment.start + segment.end) / 2 < 100.9);
-    const english = transcript.segments.filter((segment) => (segment.start + segment.end) / 2 < 70 || (segment.start + segment.end) / 2 > 102);
+    const german = transcript.segments.filter(
+      (segment) => (segment.start + segment.end) / 2 > 72.5 && (segment.start + segment.end) / 2 < 100.9,
+    );
+    const english = transcript.segments.filter(
+      (segment) => (segment.start + segment.end) / 2 < 70 || (segment.start + segment.end) / 2 > 102,
+    );
     expect(german.length).toBeGreaterThan(0);
     expect(german.every((segment) => segment.language === 'de')).toBe(true);
     expect(english.every((segment) => segment.language === 'en')).toBe(true);
-    expect(normalizeWords(german.map((segment) => segment.text).join(' ')).filter((word) => ['die', 'der', 'und', 'zu', 'software'].includes(word)).length).toBeGreaterThanOrEqual(4);
+    expect(
+      normalizeWords(german.map((segment) => segment.text).join(' ')).filter((word) =>
+        ['die', 'der', 'und', 'zu', 'software'].includes(word),
+      ).length,
+    ).toBeGreaterThanOrEqual(4);
   }, 600_000);
 
   it('times words as faster-whisper does (jfk.wav: median difference ≤ 0.1 s, 95th percentile ≤ 0.5 s)', async () => {
@@ -156,7 +210,9 @@ describe.runIf(base !== undefined)('Whisper decoding on real weights (whisper-ba
       const [, start, end] = PEER_JFK_WORDS[index] as [string, number, number];
       return [Math.abs(word.start - start), Math.abs(word.end - end)];
     });
-    console.info(`jfk word times against faster-whisper: median |Δ| ${percentile(differences, 0.5).toFixed(3)} s, p95 ${percentile(differences, 0.95).toFixed(3)} s`);
+    console.info(
+      `jfk word times against faster-whisper: median |Δ| ${percentile(differences, 0.5).toFixed(3)} s, p95 ${percentile(differences, 0.95).toFixed(3)} s`,
+    );
     expect(percentile(differences, 0.5)).toBeLessThanOrEqual(0.1);
     expect(percentile(differences, 0.95)).toBeLessThanOrEqual(0.5);
     for (const word of words) expect(word.probability).toBeGreaterThan(0);
@@ -165,7 +221,9 @@ describe.runIf(base !== undefined)('Whisper decoding on real weights (whisper-ba
   it('uses a vocabulary prompt: a name the user gives is spelled their way', async () => {
     const file = path.join(SHARED_AUDIO, 'two-speakers.wav');
     const text = async (initialPrompt?: string): Promise<string> =>
-      (await transcribe(file, { language: 'en', initialPrompt: initialPrompt || undefined })).transcript.segments.map((segment) => segment.text).join(' ');
+      (await transcribe(file, { language: 'en', initialPrompt: initialPrompt || undefined })).transcript.segments
+        .map((segment) => segment.text)
+        .join(' ');
     // Unprompted, whisper-base (and faster-whisper) writes "This is Diane in New Jersey".
     expect(await text()).toContain('Diane in New Jersey');
     expect(await text('Speakers: Dianne, Sheilagh.')).toContain('Dianne in New Jersey');

@@ -46,7 +46,11 @@ describe.runIf(models.length > 0).each(models)('real Whisper weights ($modelId)'
   async function transcribe(file: string, language: string | null = null): Promise<string> {
     const probe = await decoder.probe(file);
     if (!probe.ok) throw new Error(probe.error.message);
-    const result = await transcribeFile(probe.value, { decoder, recognizer, findSpeech: speech.findSpeech }, { language, task: 'transcribe' });
+    const result = await transcribeFile(
+      probe.value,
+      { decoder, recognizer, findSpeech: speech.findSpeech },
+      { language, task: 'transcribe' },
+    );
     if (!result.ok) throw new Error(result.error.message);
     return result.value.segments.map((segment) => segment.text).join(' ');
   }
@@ -61,21 +65,34 @@ describe.runIf(models.length > 0).each(models)('real Whisper weights ($modelId)'
   it.each([
     { channel: 0, side: 'left', sentence: LEFT },
     { channel: 1, side: 'right', sentence: RIGHT },
-  ])('transcribes the $side channel of stereo-two-speakers.wav on its own', async ({ channel, sentence }) => {
-    const mono = path.join(temp.dir, `stereo-channel-${channel}.wav`);
-    await ffmpeg(decoder, ['-i', path.join(SHARED_AUDIO, 'stereo-two-speakers.wav'), '-af', `pan=mono|c0=c${channel}`, mono]);
-    const text = await transcribe(mono, 'en');
-    expect(wordErrorRate(sentence, text)).toBeLessThanOrEqual(0.25);
-  }, 300_000);
+  ])(
+    'transcribes the $side channel of stereo-two-speakers.wav on its own',
+    async ({ channel, sentence }) => {
+      const mono = path.join(temp.dir, `stereo-channel-${channel}.wav`);
+      await ffmpeg(decoder, ['-i', path.join(SHARED_AUDIO, 'stereo-two-speakers.wav'), '-af', `pan=mono|c0=c${channel}`, mono]);
+      const text = await transcribe(mono, 'en');
+      expect(wordErrorRate(sentence, text)).toBeLessThanOrEqual(0.25);
+    },
+    300_000,
+  );
 
   // Six different sentences, 58 s: two window boundaries fall inside speech. (jfk four times over was this test
   // once; a sentence said again and again reads to Whisper's repetition check like a loop, and faster-whisper on
   // the same weights loops on it too, so it tested the check rather than the boundaries.)
   it('loses and doubles no words across window boundaries of a 58 s file of six sentences', async () => {
     const long = path.join(temp.dir, 'six-sentences.wav');
-    const clips = ['jfk.wav', 'dev/coqui-LJ001-0001.flac', 'dev/coqui-LJ001-0003.flac', 'dev/lhotse-2412-153948-0000.flac', 'dev/coqui-LJ001-0004.flac', 'jfk.wav'];
+    const clips = [
+      'jfk.wav',
+      'dev/coqui-LJ001-0001.flac',
+      'dev/coqui-LJ001-0003.flac',
+      'dev/lhotse-2412-153948-0000.flac',
+      'dev/coqui-LJ001-0004.flac',
+      'jfk.wav',
+    ];
     const inputs = clips.flatMap((clip) => ['-i', path.join(SHARED_AUDIO, clip)]);
-    const resampled = clips.map((_, index) => `[${index}:a]aresample=16000,aformat=sample_fmts=s16:channel_layouts=mono[a${index}]`).join(';');
+    const resampled = clips
+      .map((_, index) => `[${index}:a]aresample=16000,aformat=sample_fmts=s16:channel_layouts=mono[a${index}]`)
+      .join(';');
     const joined = `${clips.map((_, index) => `[a${index}]`).join('')}concat=n=${clips.length}:v=0:a=1`;
     await ffmpeg(decoder, [...inputs, '-filter_complex', `${resampled};${joined}`, long]);
     const text = await transcribe(long, 'en');

@@ -106,7 +106,9 @@ describe('cancellation', () => {
       const already = await recognizer.transcribeWindow(jfk, { language: 'en', task: 'transcribe', signal: AbortSignal.abort() });
       expect(!already.ok && already.error.code).toBe('CANCELLED');
       const again = await recognizer.transcribeWindow(jfk, { language: 'en', task: 'transcribe', signal: new AbortController().signal });
-      expect(again.ok && again.value.segments.map((segment) => segment.text)).toEqual(full.ok && full.value.segments.map((segment) => segment.text));
+      expect(again.ok && again.value.segments.map((segment) => segment.text)).toEqual(
+        full.ok && full.value.segments.map((segment) => segment.text),
+      );
     } finally {
       await recognizer.dispose();
     }

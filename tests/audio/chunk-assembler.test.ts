@@ -26,7 +26,10 @@ describe('ChunkAssembler', () => {
 
   it('emits several chunks from one large push and nothing on an empty flush', () => {
     const assembler = new ChunkAssembler(2);
-    expect(assembler.push(bytesOf([1, 2, 3, 4])).map((chunk) => Array.from(chunk))).toEqual([[1, 2], [3, 4]]);
+    expect(assembler.push(bytesOf([1, 2, 3, 4])).map((chunk) => Array.from(chunk))).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(assembler.flush()).toBeNull();
   });
 

@@ -17,8 +17,23 @@ describe('decoding a 3-hour file', () => {
     ({ dir, cleanup } = await makeTempDir('long'));
     // 10 min of low-bitrate CBR mp3 without a Xing header; mp3 frames concatenate into a valid 3 h stream.
     const piece = path.join(dir, 'ten-minutes.mp3');
-    await ffmpeg(decoder, ['-f', 'lavfi', '-i', 'sine=f=440:r=8000:d=600', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '8k',
-      '-write_xing', '0', '-id3v2_version', '0', piece]);
+    await ffmpeg(decoder, [
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=f=440:r=8000:d=600',
+      '-ac',
+      '1',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '8k',
+      '-write_xing',
+      '0',
+      '-id3v2_version',
+      '0',
+      piece,
+    ]);
     const bytes = await readFile(piece);
     longFile = path.join(dir, 'three-hours.mp3');
     await writeFile(longFile, Buffer.concat(Array.from({ length: 18 }, () => bytes)));
@@ -43,7 +58,9 @@ describe('decoding a 3-hour file', () => {
     }
     const seconds = (performance.now() - started) / 1000;
     const growthMb = (peak - baseline) / 2 ** 20;
-    console.log(`3 h mp3 decoded in ${seconds.toFixed(1)} s (${(THREE_HOURS / seconds).toFixed(0)}× real time), RSS growth ${growthMb.toFixed(1)} MB`);
+    console.log(
+      `3 h mp3 decoded in ${seconds.toFixed(1)} s (${(THREE_HOURS / seconds).toFixed(0)}× real time), RSS growth ${growthMb.toFixed(1)} MB`,
+    );
     expect(Math.abs(samples / 16000 - THREE_HOURS)).toBeLessThan(5);
     expect(growthMb).toBeLessThan(100);
   }, 60_000);

@@ -22,7 +22,11 @@ describe('MemoryAudioDecoder', () => {
   it('chunks the samples exactly', async () => {
     const items = await collect(decoder.decode('talk.wav', { chunkSamples: 16000 }));
     const chunks = items.map((item) => (item.ok ? item.value : null));
-    expect(chunks.map((chunk) => [chunk?.startSample, chunk?.samples.length])).toEqual([[0, 16000], [16000, 16000], [32000, 8000]]);
+    expect(chunks.map((chunk) => [chunk?.startSample, chunk?.samples.length])).toEqual([
+      [0, 16000],
+      [16000, 16000],
+      [32000, 8000],
+    ]);
     expect(chunks[1]?.samples[5]).toBe(samples[16005]);
   });
 

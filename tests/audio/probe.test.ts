@@ -22,7 +22,17 @@ describe('probe and decode of bad inputs', () => {
     await Promise.all([
       ffmpeg(decoder, ['-i', audioFile('jfk.wav'), '-c:a', 'aac', file('index-at-end.m4a')]),
       ffmpeg(decoder, ['-i', audioFile('jfk.wav'), '-c:a', 'aac', '-movflags', '+faststart', file('faststart.m4a')]),
-      ffmpeg(decoder, ['-f', 'lavfi', '-i', 'color=black:s=64x64:r=5:d=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file('video-only.mp4')]),
+      ffmpeg(decoder, [
+        '-f',
+        'lavfi',
+        '-i',
+        'color=black:s=64x64:r=5:d=2',
+        '-c:v',
+        'libx264',
+        '-pix_fmt',
+        'yuv420p',
+        file('video-only.mp4'),
+      ]),
       ffmpeg(decoder, ['-f', 'lavfi', '-i', 'color=black:s=32x32', '-frames:v', '1', file('picture.png')]),
     ]);
     await mkdir(file('a-directory.wav'));

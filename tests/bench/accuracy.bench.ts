@@ -42,7 +42,11 @@ const { values } = parseArgs({
     from: { type: 'string' },
   },
 });
-const list = (value: string): string[] => value.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 const BEAMS: Record<string, number> = { beam5: 5, greedy: 1 };
 const modes = list(values.modes);
 for (const mode of modes) if (!(mode in BEAMS)) throw new Error(`--modes: unknown mode ${mode} (beam5, greedy)`);
@@ -63,13 +67,18 @@ const log = (message: string): void => console.log(`[${((performance.now() - sta
 
 /** ours: fp32 passes run beam 5 only (issue 13: the fp32 check is about loops, not a second comparison). */
 function ourConfigs(): { config: string; dtype: ModelDtype; mode: string }[] {
-  return weights.flatMap((dtype) => (dtype === 'q8' ? modes : modes.filter((mode) => mode === 'beam5')).map((mode) => ({ config: `ours/${dtype}/${mode}`, dtype, mode })));
+  return weights.flatMap((dtype) =>
+    (dtype === 'q8' ? modes : modes.filter((mode) => mode === 'beam5')).map((mode) => ({ config: `ours/${dtype}/${mode}`, dtype, mode })),
+  );
 }
 
 async function planModel(modelId: string, allClips: Clip[], coverageFile: LongFile | null): Promise<ModelPlan> {
   const dir = path.join(SHARED_MODELS, modelId);
   if (!existsSync(path.join(dir, 'config.json'))) throw new Error(`${dir} holds no model (see ../shared/models/README.md)`);
-  const generation = JSON.parse(readFileSync(path.join(dir, 'generation_config.json'), 'utf8')) as { is_multilingual?: boolean; lang_to_id?: object };
+  const generation = JSON.parse(readFileSync(path.join(dir, 'generation_config.json'), 'utf8')) as {
+    is_multilingual?: boolean;
+    lang_to_id?: object;
+  };
   const multilingual = generation.is_multilingual ?? generation.lang_to_id !== undefined;
   const clips = allClips.filter((clip) => multilingual || clip.language === 'en');
   let long: LongFile | null = null;
@@ -88,19 +97,41 @@ function files(plan: ModelPlan): { id: string; path: string }[] {
 async function runPeer(peers: Peers, plan: ModelPlan, runs: RunSet): Promise<void> {
   const requests: PeerRunRequest[] = [];
   for (const mode of modes) {
-    for (const file of files(plan)) requests.push({ id: `faster-whisper/int8/${mode}|${file.id}`, audio: file.path, beamSize: BEAMS[mode] as number, language: null, multilingual: false });
+    for (const file of files(plan))
+      requests.push({
+        id: `faster-whisper/int8/${mode}|${file.id}`,
+        audio: file.path,
+        beamSize: BEAMS[mode] as number,
+        language: null,
+        multilingual: false,
+      });
     // Mixed-language files: faster-whisper detects the language once unless multilingual=True.
     if (plan.multilingual) {
       for (const file of [plan.long, plan.coverage]) {
-        if (file) requests.push({ id: `faster-whisper-multilingual/int8/${mode}|${file.id}`, audio: file.path, beamSize: BEAMS[mode] as number, language: null, multilingual: true });
+        if (file)
+          requests.push({
+            id: `faster-whisper-multilingual/int8/${mode}|${file.id}`,
+            audio: file.path,
+            beamSize: BEAMS[mode] as number,
+            language: null,
+            multilingual: true,
+          });
       }
     }
   }
   log(`faster-whisper ${plan.modelId}: ${requests.length} runs`);
-  const result = await runFasterWhisper(peers, path.join(peers.ct2, plan.modelId), requests, path.join(work, `${plan.modelId}-job.json`), threads);
+  const result = await runFasterWhisper(
+    peers,
+    path.join(peers.ct2, plan.modelId),
+    requests,
+    path.join(work, `${plan.modelId}-job.json`),
+    threads,
+  );
   for (const run of result.runs) {
     const [config, fileId] = run.id.split('|') as [string, string];
-    const engineRun: EngineRun = run.ok ? { ok: true, wallSeconds: run.wallSeconds, language: run.language, segments: peerSegments(run), windows: [] } : { ok: false, error: run.error };
+    const engineRun: EngineRun = run.ok
+      ? { ok: true, wallSeconds: run.wallSeconds, language: run.language, segments: peerSegments(run), windows: [] }
+      : { ok: false, error: run.error };
     if (!runs.has(config)) runs.set(config, new Map());
     runs.get(config)?.set(fileId, engineRun);
   }
@@ -132,7 +163,8 @@ async function runOurEngine(plan: ModelPlan, runs: RunSet): Promise<LogitCheck |
           const run = await runOurs(engine, file.path, plan.language, BEAMS[mode] as number);
           results.set(file.id, run);
           if (!run.ok) log(`${plan.modelId} ${config} ${file.id}: FAILED ${run.error}`);
-          else if (file.id === plan.long?.id || file.id === plan.coverage?.id) log(`${plan.modelId} ${config} ${file.id}: ${run.wallSeconds.toFixed(1)} s, ${run.windows.length} windows`);
+          else if (file.id === plan.long?.id || file.id === plan.coverage?.id)
+            log(`${plan.modelId} ${config} ${file.id}: ${run.wallSeconds.toFixed(1)} s, ${run.windows.length} windows`);
         }
         log(`${plan.modelId} ${config}: done`);
       }
@@ -152,7 +184,8 @@ interface SavedModel {
 /** An earlier run's transcripts, checked against the rebuilt inputs (the long file is built from a seed). */
 function savedRuns(saved: SavedModel | undefined, plan: ModelPlan): { runs: RunSet; fp32Check: LogitCheck | null; summary: ModelSummary } {
   if (!saved) throw new Error(`--from ${values.from}: no ${plan.modelId} in it`);
-  if (JSON.stringify(saved.plan.long?.parts ?? null) !== JSON.stringify(plan.long?.parts ?? null)) throw new Error(`--from: the rebuilt long file differs from ${values.from}'s (other --minutes or --only?)`);
+  if (JSON.stringify(saved.plan.long?.parts ?? null) !== JSON.stringify(plan.long?.parts ?? null))
+    throw new Error(`--from: the rebuilt long file differs from ${values.from}'s (other --minutes or --only?)`);
   const runs: RunSet = new Map(Object.entries(saved.runs).map(([config, results]) => [config, new Map(Object.entries(results))]));
   return { runs, fp32Check: saved.summary.fp32Check, summary: saved.summary };
 }
@@ -194,16 +227,33 @@ try {
     const summary = summarize(plan, runs, scores, vad, fp32Check, previous);
     printModel(summary);
     summaries.push(summary);
-    everything[modelId] = { plan, runs: Object.fromEntries([...runs].map(([config, results]) => [config, Object.fromEntries(results)])), scores, summary };
+    everything[modelId] = {
+      plan,
+      runs: Object.fromEntries([...runs].map(([config, results]) => [config, Object.fromEntries(results)])),
+      scores,
+      summary,
+    };
     // Written after each model, so a later failure keeps what was measured.
     mkdirSync(path.dirname(values.out), { recursive: true });
     writeFileSync(values.out, JSON.stringify(everything));
   }
   clearInterval(loadTimer);
   const wallSeconds = round((performance.now() - started) / 1000, 1);
-  const loadAverage = load.samples.length > 0 ? round(load.samples.reduce((a, b) => a + b, 0) / load.samples.length, 2) : round(load.start, 2);
+  const loadAverage =
+    load.samples.length > 0 ? round(load.samples.reduce((a, b) => a + b, 0) / load.samples.length, 2) : round(load.start, 2);
   log(`details in ${values.out}`);
-  console.log(JSON.stringify({ bench: 'accuracy', date: new Date().toISOString(), rescoredFrom: values.from || undefined, wallSeconds, loadAverage, threads, peer: values['skip-peer'] ? null : 'faster-whisper 1.2.1 int8, cpu_threads 2, VAD on', models: summaries }));
+  console.log(
+    JSON.stringify({
+      bench: 'accuracy',
+      date: new Date().toISOString(),
+      rescoredFrom: values.from || undefined,
+      wallSeconds,
+      loadAverage,
+      threads,
+      peer: values['skip-peer'] ? null : 'faster-whisper 1.2.1 int8, cpu_threads 2, VAD on',
+      models: summaries,
+    }),
+  );
 } finally {
   clearInterval(loadTimer);
   await speech.dispose();

@@ -54,7 +54,10 @@ if (!decoderResult.ok) throw new Error(decoderResult.error.message);
 const decoder = decoderResult.value;
 // Loaded as the app loads them (embedding model in a worker thread, intra-op threads: half the cores per model).
 const threads = values.threads === undefined ? defaultDiarizationThreads() : Number(values.threads);
-const loaded = await loadDiarizationModels({ segmentation: segmentationPath, embedding: embeddingPath, embeddingProfile: profile }, { device: 'cpu', threads });
+const loaded = await loadDiarizationModels(
+  { segmentation: segmentationPath, embedding: embeddingPath, embeddingProfile: profile },
+  { device: 'cpu', threads },
+);
 if (!loaded.ok) throw new Error(loaded.error.message);
 let embedder = loaded.value.embedder;
 if (values['no-worker']) {
@@ -65,7 +68,11 @@ if (values['no-worker']) {
   embedder = inThread.value.embedder;
 }
 if (values['no-vad']) await loaded.value.vad?.dispose();
-const models: DiarizationModels = { segmenter: loaded.value.segmenter, embedder, ...(values['no-vad'] || !loaded.value.vad ? {} : { vad: loaded.value.vad }) };
+const models: DiarizationModels = {
+  segmenter: loaded.value.segmenter,
+  embedder,
+  ...(values['no-vad'] || !loaded.value.vad ? {} : { vad: loaded.value.vad }),
+};
 const options = { clusteringThreshold: profile.speakerThreshold };
 
 /**
@@ -128,9 +135,24 @@ function reference(rttm: string, fileId?: string): SpeakerTurn[] {
 
 const amiRttm = path.join(SHARED_AUDIO, 'ami-dev/debug.development.rttm');
 const clips: Clip[] = [
-  { name: 'two-speakers', audio: await decodeAll(path.join(SHARED_AUDIO, 'two-speakers.wav')), reference: reference(path.join(SHARED_AUDIO, 'two-speakers.rttm')), ami: false },
-  { name: 'ami-dev/dev00', audio: await decodeAll(path.join(SHARED_AUDIO, 'ami-dev/dev00.wav')), reference: reference(amiRttm, 'dev00'), ami: true },
-  { name: 'ami-dev/dev01', audio: await decodeAll(path.join(SHARED_AUDIO, 'ami-dev/dev01.wav')), reference: reference(amiRttm, 'dev01'), ami: true },
+  {
+    name: 'two-speakers',
+    audio: await decodeAll(path.join(SHARED_AUDIO, 'two-speakers.wav')),
+    reference: reference(path.join(SHARED_AUDIO, 'two-speakers.rttm')),
+    ami: false,
+  },
+  {
+    name: 'ami-dev/dev00',
+    audio: await decodeAll(path.join(SHARED_AUDIO, 'ami-dev/dev00.wav')),
+    reference: reference(amiRttm, 'dev00'),
+    ami: true,
+  },
+  {
+    name: 'ami-dev/dev01',
+    audio: await decodeAll(path.join(SHARED_AUDIO, 'ami-dev/dev01.wav')),
+    reference: reference(amiRttm, 'dev01'),
+    ami: true,
+  },
 ];
 
 interface ClipScore {
@@ -212,21 +234,43 @@ interface PeerResult {
   cpuSeconds: number;
   turns: SpeakerTurn[];
 }
-let peer: { version: string; scores: Record<string, ClipScore>; ami: number; wall: number; cpu: number } | { skipped: string } = { skipped: 'no real models' };
+let peer: { version: string; scores: Record<string, ClipScore>; ami: number; wall: number; cpu: number } | { skipped: string } = {
+  skipped: 'no real models',
+};
 if (real && values['no-peer']) peer = { skipped: '--no-peer' };
 else if (real) {
   const work = mkdtempSync(path.join(tmpdir(), 'verbatim-peer-'));
   try {
-    const setup = execFileSync('bash', [path.join(REPO_ROOT, 'tools/peers/setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const setup = execFileSync('bash', [path.join(REPO_ROOT, 'tools/peers/setup.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const python = /^python=(.*)$/m.exec(setup)?.[1];
     if (!python) throw new Error('tools/peers/setup.sh printed no python');
-    const files = [...clips.map((clip) => ({ name: clip.name, audio: clip.audio })), { name: 'meeting', audio: meeting }].map(({ name, audio }) => {
-      const file = path.join(work, `${name.replace('/', '-')}.f32`);
-      writeFileSync(file, Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength));
-      return file;
-    });
+    const files = [...clips.map((clip) => ({ name: clip.name, audio: clip.audio })), { name: 'meeting', audio: meeting }].map(
+      ({ name, audio }) => {
+        const file = path.join(work, `${name.replace('/', '-')}.f32`);
+        writeFileSync(file, Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength));
+        return file;
+      },
+    );
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(python, [path.join(REPO_ROOT, 'tools/peers/sherpa_diarize.py'), '--segmentation', segmentationPath, '--embedding', embeddingPath, '--work', work, '--threads', '2', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(
+        python,
+        [
+          path.join(REPO_ROOT, 'tools/peers/sherpa_diarize.py'),
+          '--segmentation',
+          segmentationPath,
+          '--embedding',
+          embeddingPath,
+          '--work',
+          work,
+          '--threads',
+          '2',
+          ...files,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       let text = '';
       child.stdout.on('data', (data: Buffer) => (text += data.toString('utf8')));
       child.on('error', reject);
@@ -241,7 +285,9 @@ else if (real) {
     const ami = pooled(clips.filter((clip) => clip.ami).map((clip) => scores[clip.name]!));
     const run = parsed.results[clips.length]!;
     console.log(`sherpa     ami-dev pooled DER ${(100 * ami).toFixed(1)} % (collar 0)`);
-    console.log(`sherpa     ${minutes}-minute meeting: ${run.wallSeconds.toFixed(1)} s wall (${(run.durationSeconds / run.wallSeconds).toFixed(0)}× real time), ${run.cpuSeconds.toFixed(1)} CPU s (${(run.cpuSeconds / run.durationSeconds).toFixed(4)} CPU s per audio second)`);
+    console.log(
+      `sherpa     ${minutes}-minute meeting: ${run.wallSeconds.toFixed(1)} s wall (${(run.durationSeconds / run.wallSeconds).toFixed(0)}× real time), ${run.cpuSeconds.toFixed(1)} CPU s (${(run.cpuSeconds / run.durationSeconds).toFixed(4)} CPU s per audio second)`,
+    );
     peer = { version: parsed.sherpaOnnx, scores, ami, wall: run.wallSeconds, cpu: run.cpuSeconds };
   } catch (error) {
     peer = { skipped: error instanceof Error ? error.message : String(error) };
@@ -258,7 +304,11 @@ const sampler = setInterval(() => {
 }, 100);
 const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
 async function* looped(file: string, loops: number): AsyncGenerator<Float32Array> {
-  const child = spawn(decoder.binaries.ffmpeg.path, ['-v', 'error', '-stream_loop', String(loops), '-i', file, '-f', 'f32le', '-ac', '1', '-ar', '16000', 'pipe:1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    decoder.binaries.ffmpeg.path,
+    ['-v', 'error', '-stream_loop', String(loops), '-i', file, '-f', 'f32le', '-ac', '1', '-ar', '16000', 'pipe:1'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let pending = Buffer.alloc(0);
   for await (const data of child.stdout as AsyncIterable<Buffer>) {
     pending = Buffer.concat([pending, data]);
@@ -278,19 +328,39 @@ const rssBeforeLong = process.memoryUsage().rss;
 peakRss = rssBeforeLong;
 const longWall = performance.now();
 const longCpu = cpuSeconds();
-const long = hours > 0 ? await diarizeChunks(looped(path.join(SHARED_AUDIO, 'two-speakers.wav'), Math.max(0, Math.round((hours * 3600) / 30) - 1)), models, options) : null;
+const long =
+  hours > 0
+    ? await diarizeChunks(
+        looped(path.join(SHARED_AUDIO, 'two-speakers.wav'), Math.max(0, Math.round((hours * 3600) / 30) - 1)),
+        models,
+        options,
+      )
+    : null;
 const longSeconds = (performance.now() - longWall) / 1000;
 const longCpuSeconds = cpuSeconds() - longCpu;
 clearInterval(sampler);
 if (long && !long.ok) throw new Error(long.error.message);
 if (long?.ok) {
-  console.log(`verbatim   ${(long.value.durationSeconds / 3600).toFixed(2)} h streamed: ${long.value.speakerCount} speakers, ${long.value.embeddingCount} embeddings in ${longSeconds.toFixed(1)} s (${(long.value.durationSeconds / longSeconds).toFixed(0)}× real time, ${longCpuSeconds.toFixed(1)} CPU s), RSS ${mb(rssBeforeLong)} → peak ${mb(peakRss)} MB`);
+  console.log(
+    `verbatim   ${(long.value.durationSeconds / 3600).toFixed(2)} h streamed: ${long.value.speakerCount} speakers, ${long.value.embeddingCount} embeddings in ${longSeconds.toFixed(1)} s (${(long.value.durationSeconds / longSeconds).toFixed(0)}× real time, ${longCpuSeconds.toFixed(1)} CPU s), RSS ${mb(rssBeforeLong)} → peak ${mb(peakRss)} MB`,
+  );
 }
 await Promise.all([models.segmenter.dispose(), models.embedder.dispose(), models.vad?.dispose()]);
 
 const compact = (scores: Record<string, ClipScore>): Record<string, unknown> =>
   Object.fromEntries(
-    Object.entries(scores).map(([name, s]) => [name, { der: round(100 * s.collar0.der), derCollar25: round(100 * s.collar25.der), missed: round((100 * s.collar0.missed) / s.collar0.speech), falseAlarm: round((100 * s.collar0.falseAlarm) / s.collar0.speech), confusion: round((100 * s.collar0.confusion) / s.collar0.speech), speakers: s.speakers, referenceSpeakers: s.referenceSpeakers }]),
+    Object.entries(scores).map(([name, s]) => [
+      name,
+      {
+        der: round(100 * s.collar0.der),
+        derCollar25: round(100 * s.collar25.der),
+        missed: round((100 * s.collar0.missed) / s.collar0.speech),
+        falseAlarm: round((100 * s.collar0.falseAlarm) / s.collar0.speech),
+        confusion: round((100 * s.collar0.confusion) / s.collar0.speech),
+        speakers: s.speakers,
+        referenceSpeakers: s.referenceSpeakers,
+      },
+    ]),
   );
 const meetingSeconds = meeting.length / 16_000;
 console.log(
@@ -301,12 +371,48 @@ console.log(
     verbatim: {
       clips: compact(ours),
       amiPooledDer: round(100 * oursAmi),
-      speed: { audioSeconds: meetingSeconds, wallSeconds: round(oursWall, 2), cpuSeconds: round(oursCpu, 2), cpuSecondsPerAudioSecond: round(oursCpu / meetingSeconds, 4), busiestThreadCpuSeconds: round(busiestThread, 2), realTimeFactor: round(meetingSeconds / oursWall), cpuRealTimeFactor: round(meetingSeconds / oursCpu), idleRealTimeFactorBound: round(meetingSeconds / busiestThread), threads, embeddingInWorker: !values['no-worker'], loadAverage: [round(loadBefore, 2), round(loadAfter, 2)] },
-      long: long?.ok ? { hours: round(long.value.durationSeconds / 3600, 2), wallSeconds: round(longSeconds), cpuSeconds: round(longCpuSeconds), realTimeFactor: round(long.value.durationSeconds / longSeconds), embeddings: long.value.embeddingCount, speakers: long.value.speakerCount, rssBeforeMB: mb(rssBeforeLong), peakRssMB: mb(peakRss), growthMB: mb(peakRss - rssBeforeLong) } : null,
+      speed: {
+        audioSeconds: meetingSeconds,
+        wallSeconds: round(oursWall, 2),
+        cpuSeconds: round(oursCpu, 2),
+        cpuSecondsPerAudioSecond: round(oursCpu / meetingSeconds, 4),
+        busiestThreadCpuSeconds: round(busiestThread, 2),
+        realTimeFactor: round(meetingSeconds / oursWall),
+        cpuRealTimeFactor: round(meetingSeconds / oursCpu),
+        idleRealTimeFactorBound: round(meetingSeconds / busiestThread),
+        threads,
+        embeddingInWorker: !values['no-worker'],
+        loadAverage: [round(loadBefore, 2), round(loadAfter, 2)],
+      },
+      long: long?.ok
+        ? {
+            hours: round(long.value.durationSeconds / 3600, 2),
+            wallSeconds: round(longSeconds),
+            cpuSeconds: round(longCpuSeconds),
+            realTimeFactor: round(long.value.durationSeconds / longSeconds),
+            embeddings: long.value.embeddingCount,
+            speakers: long.value.speakerCount,
+            rssBeforeMB: mb(rssBeforeLong),
+            peakRssMB: mb(peakRss),
+            growthMB: mb(peakRss - rssBeforeLong),
+          }
+        : null,
     },
     sherpaOnnx:
       'skipped' in peer
         ? peer
-        : { version: peer.version, clips: compact(peer.scores), amiPooledDer: round(100 * peer.ami), speed: { audioSeconds: meetingSeconds, wallSeconds: round(peer.wall, 2), cpuSeconds: round(peer.cpu, 2), cpuSecondsPerAudioSecond: round(peer.cpu / meetingSeconds, 4), realTimeFactor: round(meetingSeconds / peer.wall), cpuRealTimeFactor: round(meetingSeconds / peer.cpu) } },
+        : {
+            version: peer.version,
+            clips: compact(peer.scores),
+            amiPooledDer: round(100 * peer.ami),
+            speed: {
+              audioSeconds: meetingSeconds,
+              wallSeconds: round(peer.wall, 2),
+              cpuSeconds: round(peer.cpu, 2),
+              cpuSecondsPerAudioSecond: round(peer.cpu / meetingSeconds, 4),
+              realTimeFactor: round(meetingSeconds / peer.wall),
+              cpuRealTimeFactor: round(meetingSeconds / peer.cpu),
+            },
+          },
   }),
 );

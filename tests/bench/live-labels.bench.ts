@@ -87,17 +87,39 @@ function agreement(segments: readonly TranscriptSegment[], turns: readonly Speak
     used.add(final);
   }
   const labelled = main.reduce((sum, entry) => sum + entry.seconds, 0);
-  const agreed = main.filter((entry) => entry.final !== null && mapping.get(entry.live) === entry.final).reduce((sum, entry) => sum + entry.seconds, 0);
+  const agreed = main
+    .filter((entry) => entry.final !== null && mapping.get(entry.live) === entry.final)
+    .reduce((sum, entry) => sum + entry.seconds, 0);
   return { agreed, labelled };
 }
 
 const clips = [
-  { name: 'two-speakers', file: path.join(SHARED_AUDIO, 'two-speakers.wav'), rttm: path.join(SHARED_AUDIO, 'two-speakers.rttm'), id: undefined },
-  { name: 'ami-dev/dev00', file: path.join(SHARED_AUDIO, 'ami-dev/dev00.wav'), rttm: path.join(SHARED_AUDIO, 'ami-dev/debug.development.rttm'), id: 'dev00' },
-  { name: 'ami-dev/dev01', file: path.join(SHARED_AUDIO, 'ami-dev/dev01.wav'), rttm: path.join(SHARED_AUDIO, 'ami-dev/debug.development.rttm'), id: 'dev01' },
+  {
+    name: 'two-speakers',
+    file: path.join(SHARED_AUDIO, 'two-speakers.wav'),
+    rttm: path.join(SHARED_AUDIO, 'two-speakers.rttm'),
+    id: undefined,
+  },
+  {
+    name: 'ami-dev/dev00',
+    file: path.join(SHARED_AUDIO, 'ami-dev/dev00.wav'),
+    rttm: path.join(SHARED_AUDIO, 'ami-dev/debug.development.rttm'),
+    id: 'dev00',
+  },
+  {
+    name: 'ami-dev/dev01',
+    file: path.join(SHARED_AUDIO, 'ami-dev/dev01.wav'),
+    rttm: path.join(SHARED_AUDIO, 'ami-dev/debug.development.rttm'),
+    id: 'dev01',
+  },
 ];
 const results: Record<string, unknown> = {};
-let totals = { final: { agreed: 0, labelled: 0 }, liveVsReference: { agreed: 0, labelled: 0 }, finalVsReference: { agreed: 0, labelled: 0 }, committed: 0 };
+let totals = {
+  final: { agreed: 0, labelled: 0 },
+  liveVsReference: { agreed: 0, labelled: 0 },
+  finalVsReference: { agreed: 0, labelled: 0 },
+  committed: 0,
+};
 for (const clip of clips) {
   const audio = await decode(clip.file);
   const signal = new Float32Array(audio.length + 2 * RATE);
@@ -105,7 +127,13 @@ for (const clip of clips) {
   const source = new SyntheticSource({ format: { sampleRate: RATE, channels: 1 }, signal, speed: 1 });
   const capture: CaptureBackend = { listDevices: () => Promise.resolve(ok([])), open: () => Promise.resolve(ok(source)) };
   const workDir = mkdtempSync(path.join(tmpdir(), 'verbatim-bench-labels-'));
-  const engine = createEngine({ recordingsDir: workDir, modelsDir: path.join(workDir, 'models'), extraModelDirs: [SHARED_MODELS], device: 'cpu', adapters: { capture } });
+  const engine = createEngine({
+    recordingsDir: workDir,
+    modelsDir: path.join(workDir, 'models'),
+    extraModelDirs: [SHARED_MODELS],
+    device: 'cpu',
+    adapters: { capture },
+  });
   const events: RecordingEvent[] = [];
   engine.onRecordingEvent((event) => events.push(event));
   const started = await engine.recorder.start({ modelDir, language: 'en' });
@@ -117,7 +145,9 @@ for (const clip of clips) {
   const recorded = await decode(summary.value.paths[0]!);
   rmSync(workDir, { recursive: true, force: true });
   // The recording starts when capture starts: shift the segments back onto the clip's timeline.
-  const segments = events.flatMap((event) => (event.type === 'committed' ? [{ ...event.segment, start: event.segment.start - 0.5, end: event.segment.end - 0.5 }] : []));
+  const segments = events.flatMap((event) =>
+    event.type === 'committed' ? [{ ...event.segment, start: event.segment.start - 0.5, end: event.segment.end - 0.5 }] : [],
+  );
   const final = await diarizeSamples(recorded, models, { clusteringThreshold: profile.speakerThreshold });
   if (!final.ok) throw new Error(final.error.message);
   const finalTurns = final.value.turns.map((turn) => ({ ...turn, start: turn.start - 0.5, end: turn.end - 0.5 }));
@@ -125,20 +155,53 @@ for (const clip of clips) {
   if (!reference.ok) throw new Error(reference.error.message);
   const vsFinal = agreement(segments, finalTurns);
   const vsReference = agreement(segments, reference.value);
-  const finalSegments = segments.map((segment) => ({ ...segment, speaker: [...talkers(finalTurns, segment.start, segment.end)].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null }));
+  const finalSegments = segments.map((segment) => ({
+    ...segment,
+    speaker: [...talkers(finalTurns, segment.start, segment.end)].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null,
+  }));
   const finalVsReference = agreement(finalSegments, reference.value);
   const liveSpeakers = new Set(segments.flatMap((segment) => (segment.speaker ? [segment.speaker] : []))).size;
-  const pct = (part: { agreed: number; labelled: number }): number => Number(((100 * part.agreed) / Math.max(1e-9, part.labelled)).toFixed(1));
-  console.log(`${clip.name}: ${segments.length} committed segments, ${liveSpeakers} live speakers, ${final.value.speakerCount} final; live agrees with final on ${pct(vsFinal)} % of labelled speech; vs reference: live ${pct(vsReference)} %, final ${pct(finalVsReference)} %`);
-  results[clip.name] = { segments: segments.length, liveSpeakers, finalSpeakers: final.value.speakerCount, agreementWithFinal: pct(vsFinal), liveVsReference: pct(vsReference), finalVsReference: pct(finalVsReference), labelledSeconds: Number(vsFinal.labelled.toFixed(1)) };
+  const pct = (part: { agreed: number; labelled: number }): number =>
+    Number(((100 * part.agreed) / Math.max(1e-9, part.labelled)).toFixed(1));
+  console.log(
+    `${clip.name}: ${segments.length} committed segments, ${liveSpeakers} live speakers, ${final.value.speakerCount} final; live agrees with final on ${pct(vsFinal)} % of labelled speech; vs reference: live ${pct(vsReference)} %, final ${pct(finalVsReference)} %`,
+  );
+  results[clip.name] = {
+    segments: segments.length,
+    liveSpeakers,
+    finalSpeakers: final.value.speakerCount,
+    agreementWithFinal: pct(vsFinal),
+    liveVsReference: pct(vsReference),
+    finalVsReference: pct(finalVsReference),
+    labelledSeconds: Number(vsFinal.labelled.toFixed(1)),
+  };
   totals = {
     final: { agreed: totals.final.agreed + vsFinal.agreed, labelled: totals.final.labelled + vsFinal.labelled },
-    liveVsReference: { agreed: totals.liveVsReference.agreed + vsReference.agreed, labelled: totals.liveVsReference.labelled + vsReference.labelled },
-    finalVsReference: { agreed: totals.finalVsReference.agreed + finalVsReference.agreed, labelled: totals.finalVsReference.labelled + finalVsReference.labelled },
+    liveVsReference: {
+      agreed: totals.liveVsReference.agreed + vsReference.agreed,
+      labelled: totals.liveVsReference.labelled + vsReference.labelled,
+    },
+    finalVsReference: {
+      agreed: totals.finalVsReference.agreed + finalVsReference.agreed,
+      labelled: totals.finalVsReference.labelled + finalVsReference.labelled,
+    },
     committed: totals.committed + segments.length,
   };
 }
 await Promise.all([models.segmenter.dispose(), models.embedder.dispose(), models.vad.dispose()]);
-const share = (part: { agreed: number; labelled: number }): number => Number(((100 * part.agreed) / Math.max(1e-9, part.labelled)).toFixed(1));
-console.log(`all clips: live label agrees with the final diarization on ${share(totals.final)} % of labelled speech (live vs reference ${share(totals.liveVsReference)} %, final vs reference ${share(totals.finalVsReference)} %)`);
-console.log(JSON.stringify({ whisper: path.basename(modelDir), liveThreshold: profile.speakerThreshold, agreementWithFinal: share(totals.final), liveVsReference: share(totals.liveVsReference), finalVsReference: share(totals.finalVsReference), committedSegments: totals.committed, clips: results }));
+const share = (part: { agreed: number; labelled: number }): number =>
+  Number(((100 * part.agreed) / Math.max(1e-9, part.labelled)).toFixed(1));
+console.log(
+  `all clips: live label agrees with the final diarization on ${share(totals.final)} % of labelled speech (live vs reference ${share(totals.liveVsReference)} %, final vs reference ${share(totals.finalVsReference)} %)`,
+);
+console.log(
+  JSON.stringify({
+    whisper: path.basename(modelDir),
+    liveThreshold: profile.speakerThreshold,
+    agreementWithFinal: share(totals.final),
+    liveVsReference: share(totals.liveVsReference),
+    finalVsReference: share(totals.finalVsReference),
+    committedSegments: totals.committed,
+    clips: results,
+  }),
+);

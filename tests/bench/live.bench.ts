@@ -20,7 +20,9 @@ import { createEngine } from '../../src-main/app/engine';
 import { ensureTinyModels } from '../setup/generate-models';
 import { anyRealWhisper, SHARED_AUDIO, TINY_MULTILINGUAL } from '../support/paths';
 
-const { values } = parseArgs({ options: { 'model-dir': { type: 'string' }, seconds: { type: 'string', default: '180' }, rate: { type: 'string', default: '48000' } } });
+const { values } = parseArgs({
+  options: { 'model-dir': { type: 'string' }, seconds: { type: 'string', default: '180' }, rate: { type: 'string', default: '48000' } },
+});
 const real = anyRealWhisper();
 let modelDir = values['model-dir'] ?? real?.dir;
 if (!modelDir) {
@@ -141,7 +143,9 @@ const started = await engine.recorder.start({ modelDir, language: null });
 if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`);
 const recordingStarted = performance.now();
 const cpuStart = process.cpuUsage();
-console.error(`bench:live: ${path.basename(modelDir)}${hasRealWeights ? '' : ' (generated weights)'}, ${totalSeconds} s at ${captureRate} Hz, model load ${((recordingStarted - loadStarted) / 1000).toFixed(2)} s`);
+console.error(
+  `bench:live: ${path.basename(modelDir)}${hasRealWeights ? '' : ' (generated weights)'}, ${totalSeconds} s at ${captureRate} Hz, model load ${((recordingStarted - loadStarted) / 1000).toFixed(2)} s`,
+);
 const sampler = setInterval(() => {
   const seconds = (performance.now() - recordingStarted) / 1000;
   rssOverTime.push({ seconds: Math.round(seconds), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) });
@@ -181,7 +185,11 @@ const gaps = events.filter(({ event }) => event.type === 'gap').length;
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const rss = rssOverTime.map((sample) => sample.rssMB);
 const half = Math.floor(rss.length / 2);
-const slopeMBPerMinute = rss.length > 2 ? ((rss.at(-1) as number) - (rss[half] as number)) / (((rssOverTime.at(-1) as { seconds: number }).seconds - (rssOverTime[half] as { seconds: number }).seconds) / 60) : null;
+const slopeMBPerMinute =
+  rss.length > 2
+    ? ((rss.at(-1) as number) - (rss[half] as number)) /
+      (((rssOverTime.at(-1) as { seconds: number }).seconds - (rssOverTime[half] as { seconds: number }).seconds) / 60)
+    : null;
 
 const figures = {
   bench: 'live',
@@ -192,13 +200,28 @@ const figures = {
   utterances: meeting.utterances.length,
   utterancesCommitted: latencies.length,
   segmentsCommitted: summary.value.segmentsCommitted,
-  commitLatencySeconds: { p50: round(percentile(latencies, 0.5)), p95: round(percentile(latencies, 0.95)), max: round(latencies.at(-1) ?? null) },
-  partialIntervalSeconds: { p50: round(percentile(intervals, 0.5)), p95: round(percentile(intervals, 0.95)), max: round(intervals.at(-1) ?? null) },
+  commitLatencySeconds: {
+    p50: round(percentile(latencies, 0.5)),
+    p95: round(percentile(latencies, 0.95)),
+    max: round(latencies.at(-1) ?? null),
+  },
+  partialIntervalSeconds: {
+    p50: round(percentile(intervals, 0.5)),
+    p95: round(percentile(intervals, 0.95)),
+    max: round(intervals.at(-1) ?? null),
+  },
   gapEvents: gaps,
   cpuShareOfOneCore: round(cpuSeconds / wallSeconds),
   cpuShareOfMachine: round(cpuSeconds / wallSeconds / cpus().length),
-  rssMB: { start: rss[0] ?? null, max: rss.length ? Math.max(...rss) : null, end: rss.at(-1) ?? null, slopeMBPerMinuteSecondHalf: round(slopeMBPerMinute, 2) },
+  rssMB: {
+    start: rss[0] ?? null,
+    max: rss.length ? Math.max(...rss) : null,
+    end: rss.at(-1) ?? null,
+    slopeMBPerMinuteSecondHalf: round(slopeMBPerMinute, 2),
+  },
   rssOverTime,
 };
-console.log(`commit latency p50 ${figures.commitLatencySeconds.p50} s, p95 ${figures.commitLatencySeconds.p95} s over ${latencies.length} utterances; partial interval p50 ${figures.partialIntervalSeconds.p50} s; CPU ${(100 * (figures.cpuShareOfMachine ?? 0)).toFixed(0)} % of the machine; RSS ${figures.rssMB.start} → ${figures.rssMB.end} MB`);
+console.log(
+  `commit latency p50 ${figures.commitLatencySeconds.p50} s, p95 ${figures.commitLatencySeconds.p95} s over ${latencies.length} utterances; partial interval p50 ${figures.partialIntervalSeconds.p50} s; CPU ${(100 * (figures.cpuShareOfMachine ?? 0)).toFixed(0)} % of the machine; RSS ${figures.rssMB.start} → ${figures.rssMB.end} MB`,
+);
 console.log(JSON.stringify(figures));

@@ -13,7 +13,13 @@ import { transcribeFile, type WindowReport } from '../../src-main/pipeline/trans
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'model-dir': { type: 'string' }, 'beam-size': { type: 'string', default: '5' }, language: { type: 'string' }, threads: { type: 'string' }, dtype: { type: 'string' } },
+  options: {
+    'model-dir': { type: 'string' },
+    'beam-size': { type: 'string', default: '5' },
+    language: { type: 'string' },
+    threads: { type: 'string' },
+    dtype: { type: 'string' },
+  },
 });
 const file = positionals[0];
 const modelDir = values['model-dir'];
@@ -53,7 +59,12 @@ const result = await transcribeFile(
       return spans;
     },
   },
-  { language: values.language ?? null, task: 'transcribe', decoding: { beamSize: Number(values['beam-size']) }, onWindow: (window) => windows.push(window) },
+  {
+    language: values.language ?? null,
+    task: 'transcribe',
+    decoding: { beamSize: Number(values['beam-size']) },
+    onWindow: (window) => windows.push(window),
+  },
 );
 const transcribeMs = performance.now() - transcribeStarted;
 if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
@@ -62,7 +73,14 @@ await recognizer.dispose();
 await speech.dispose();
 
 const ms = (name: string): number => Math.round(timings[name]?.totalMs ?? 0);
-const stages = { vadPass: Math.round(vadMs), features: ms('features'), encoder: ms('encoder'), decoder: ms('decoder'), search: ms('search'), alignment: ms('alignment') };
+const stages = {
+  vadPass: Math.round(vadMs),
+  features: ms('features'),
+  encoder: ms('encoder'),
+  decoder: ms('decoder'),
+  search: ms('search'),
+  alignment: ms('alignment'),
+};
 const accounted = Object.values(stages).reduce((sum, value) => sum + value, 0);
 const cpu = process.cpuUsage();
 console.log(

@@ -25,9 +25,12 @@ const { values } = parseArgs({
   },
 });
 const modelDir = path.resolve(values['model-dir'] ?? anyRealWhisper()?.dir ?? '');
-if (!values['model-dir'] && !anyRealWhisper()) throw new Error('bench:offline needs real weights: --model-dir ../shared/models/whisper-base');
+if (!values['model-dir'] && !anyRealWhisper())
+  throw new Error('bench:offline needs real weights: --model-dir ../shared/models/whisper-base');
 const modelId = path.basename(modelDir);
-const modes = (values.modes ?? '').split(',').map((mode) => ({ name: mode, beamSize: mode === 'greedy' ? 1 : Number(mode.replace('beam', '')) }));
+const modes = (values.modes ?? '')
+  .split(',')
+  .map((mode) => ({ name: mode, beamSize: mode === 'greedy' ? 1 : Number(mode.replace('beam', '')) }));
 
 const decoder = FfmpegAudioDecoder.create();
 if (!decoder.ok) throw new Error(decoder.error.message);
@@ -40,16 +43,21 @@ function englishClips(): { file: string; reference: string; pan?: string }[] {
     .map((row) => row.split('\t'))
     .filter((columns) => columns[1] === 'en')
     .map((columns) => ({ file: path.join(SHARED_AUDIO, 'dev', columns[0] as string), reference: columns[2] as string }));
-  clips.push({ file: path.join(SHARED_AUDIO, 'jfk.wav'), reference: 'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.' });
+  clips.push({
+    file: path.join(SHARED_AUDIO, 'jfk.wav'),
+    reference: 'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.',
+  });
   return clips;
 }
 
 /** A seeded shuffle of the clips, repeated until `minutes`, 1–3 s of silence after each; the reference in order. */
 function buildLongFile(dir: string, minutes: number): { file: string; reference: string; seconds: number } {
   let seed = 20261203;
-  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const clips = englishClips();
-  const durations = clips.map((clip) => Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', clip.file]).toString().trim()));
+  const durations = clips.map((clip) =>
+    Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', clip.file]).toString().trim()),
+  );
   const order: number[] = [];
   let total = 0;
   while (total < minutes * 60) {
@@ -65,13 +73,29 @@ function buildLongFile(dir: string, minutes: number): { file: string; reference:
     const part = path.join(dir, `part-${position}.wav`);
     // The bundled ffmpeg 4.1's apad takes samples (pad_len), not seconds.
     const pauseSamples = Math.round((1 + 2 * random()) * 16_000);
-    execFileSync(ffmpegPath, ['-nostdin', '-loglevel', 'error', '-y', '-i', (clips[index] as { file: string }).file, '-af', `aformat=sample_rates=16000:channel_layouts=mono,apad=pad_len=${pauseSamples}`, '-ar', '16000', '-ac', '1', part]);
+    execFileSync(ffmpegPath, [
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      (clips[index] as { file: string }).file,
+      '-af',
+      `aformat=sample_rates=16000:channel_layouts=mono,apad=pad_len=${pauseSamples}`,
+      '-ar',
+      '16000',
+      '-ac',
+      '1',
+      part,
+    ]);
     parts.push(`file '${part}'`);
   });
   writeFileSync(listFile, `${parts.join('\n')}\n`);
   const file = path.join(dir, `english-${minutes}min.wav`);
   execFileSync(ffmpegPath, ['-nostdin', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', listFile, '-c', 'copy', file]);
-  const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString().trim());
+  const seconds = Number(
+    execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString().trim(),
+  );
   return { file, reference: order.map((index) => (clips[index] as { reference: string }).reference).join(' '), seconds };
 }
 
@@ -86,7 +110,6 @@ interface Usage {
   wallSeconds: number;
   peakRssMB: number;
 }
-
 
 /** Runs a command under tools/peers/rusage.py: its stdout, and the kernel's account of its CPU and memory. */
 function runMeasured(python: string, command: string[]): { stdout: string; usage: Usage } {
@@ -103,27 +126,70 @@ const workDir = mkdtempSync(path.join(tmpdir(), 'verbatim-offline-'));
 try {
   const { python, ct2 } = peers();
   const long = buildLongFile(workDir, Number(values.minutes));
-  console.log(`${path.basename(long.file)}: ${(long.seconds / 60).toFixed(1)} min of English speech with pauses, ${long.reference.split(/\s+/).length} reference words`);
+  console.log(
+    `${path.basename(long.file)}: ${(long.seconds / 60).toFixed(1)} min of English speech with pauses, ${long.reference.split(/\s+/).length} reference words`,
+  );
   const results: Record<string, unknown> = {};
   for (const mode of modes) {
-    const ours = runMeasured(python, [process.execPath, '--import', 'tsx', path.join(REPO_ROOT, 'tests/bench/offline-run.ts'), long.file, '--model-dir', modelDir, '--beam-size', String(mode.beamSize), '--threads', String(values.threads)]);
-    const report = JSON.parse(ours.stdout.trim().split('\n').at(-1) ?? '{}') as { text: string; stagesMs: Record<string, number>; windows: number; fellBack: number; decoderRuns: number };
+    const ours = runMeasured(python, [
+      process.execPath,
+      '--import',
+      'tsx',
+      path.join(REPO_ROOT, 'tests/bench/offline-run.ts'),
+      long.file,
+      '--model-dir',
+      modelDir,
+      '--beam-size',
+      String(mode.beamSize),
+      '--threads',
+      String(values.threads),
+    ]);
+    const report = JSON.parse(ours.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      text: string;
+      stagesMs: Record<string, number>;
+      windows: number;
+      fellBack: number;
+      decoderRuns: number;
+    };
     const oursWer = round(wordErrorRate(long.reference, report.text), 4);
     const entry: Record<string, unknown> = {
-      ours: { ...ours.usage, wer: oursWer, stagesMs: report.stagesMs, windows: report.windows, fellBack: report.fellBack, decoderRuns: report.decoderRuns },
+      ours: {
+        ...ours.usage,
+        wer: oursWer,
+        stagesMs: report.stagesMs,
+        windows: report.windows,
+        fellBack: report.fellBack,
+        decoderRuns: report.decoderRuns,
+      },
     };
-    console.log(`${mode.name} ours: ${ours.usage.cpuSeconds} CPU s, ${ours.usage.wallSeconds} s wall, peak ${ours.usage.peakRssMB} MB, WER ${oursWer}; stages ${JSON.stringify(report.stagesMs)}`);
+    console.log(
+      `${mode.name} ours: ${ours.usage.cpuSeconds} CPU s, ${ours.usage.wallSeconds} s wall, peak ${ours.usage.peakRssMB} MB, WER ${oursWer}; stages ${JSON.stringify(report.stagesMs)}`,
+    );
     if (!values['skip-peer']) {
-      const peer = runMeasured(python, [python, path.join(REPO_ROOT, 'tools/peers/faster_whisper_transcribe.py'), long.file, '--model', path.join(ct2, modelId), '--beam-size', String(mode.beamSize), '--threads', String(values.threads)]);
+      const peer = runMeasured(python, [
+        python,
+        path.join(REPO_ROOT, 'tools/peers/faster_whisper_transcribe.py'),
+        long.file,
+        '--model',
+        path.join(ct2, modelId),
+        '--beam-size',
+        String(mode.beamSize),
+        '--threads',
+        String(values.threads),
+      ]);
       const peerText = (JSON.parse(peer.stdout) as { segments: { text: string }[] }).segments.map((segment) => segment.text).join(' ');
       const peerWer = round(wordErrorRate(long.reference, peerText), 4);
       entry.fasterWhisper = { ...peer.usage, wer: peerWer };
       entry.cpuRatio = round(ours.usage.cpuSeconds / peer.usage.cpuSeconds, 3);
-      console.log(`${mode.name} faster-whisper: ${peer.usage.cpuSeconds} CPU s, ${peer.usage.wallSeconds} s wall, peak ${peer.usage.peakRssMB} MB, WER ${peerWer}; CPU ratio ours/theirs ${String(entry.cpuRatio)}`);
+      console.log(
+        `${mode.name} faster-whisper: ${peer.usage.cpuSeconds} CPU s, ${peer.usage.wallSeconds} s wall, peak ${peer.usage.peakRssMB} MB, WER ${peerWer}; CPU ratio ours/theirs ${String(entry.cpuRatio)}`,
+      );
     }
     results[mode.name] = entry;
   }
-  console.log(JSON.stringify({ bench: 'offline', model: modelId, audioSeconds: round(long.seconds, 1), threads: Number(values.threads), ...results }));
+  console.log(
+    JSON.stringify({ bench: 'offline', model: modelId, audioSeconds: round(long.seconds, 1), threads: Number(values.threads), ...results }),
+  );
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }

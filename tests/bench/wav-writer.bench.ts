@@ -38,7 +38,8 @@ try {
   const bytes = result.paths.reduce((sum, file) => sum + statSync(file).size, 0);
   const seconds = result.wallMs / 1000;
   const rssValues = result.rss.map(([, mb]) => mb);
-  for (const [audioHours, mb] of result.rss.filter((_, i) => i % 12 === 0)) console.log(`${audioHours.toFixed(2)} h written: RSS ${mb.toFixed(1)} MB`);
+  for (const [audioHours, mb] of result.rss.filter((_, i) => i % 12 === 0))
+    console.log(`${audioHours.toFixed(2)} h written: RSS ${mb.toFixed(1)} MB`);
   const summary = {
     bench: 'wav-writer',
     hours,

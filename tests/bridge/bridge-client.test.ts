@@ -56,7 +56,9 @@ function finalJob(jobId: string, events: JobEvent[]): Promise<JobSummary> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('job did not finish')), 240_000);
     const check = (): void => {
-      const final = events.find((event) => event.type === 'changed' && event.job.id === jobId && ['succeeded', 'failed', 'cancelled'].includes(event.job.state));
+      const final = events.find(
+        (event) => event.type === 'changed' && event.job.id === jobId && ['succeeded', 'failed', 'cancelled'].includes(event.job.state),
+      );
       if (final?.type === 'changed') {
         clearTimeout(timer);
         resolve(final.job);

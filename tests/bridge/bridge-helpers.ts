@@ -26,12 +26,15 @@ export interface HttpCall {
 
 export function http(port: number, call: HttpCall): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: call.host ?? '127.0.0.1', port, method: call.method ?? 'GET', path: call.path, headers: call.headers ?? {} }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
+    const request = httpRequest(
+      { host: call.host ?? '127.0.0.1', port, method: call.method ?? 'GET', path: call.path, headers: call.headers ?? {} },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(call.body);
   });

@@ -53,7 +53,11 @@ function isJob(payload: unknown, jobId: string, state: JobSummary['state']): boo
 /** Waits for the job's final event over the socket and fails with its error if it did not succeed. */
 async function untilSucceeded(jobId: string): Promise<JobSummary> {
   const final = await client.waitForEvent(
-    (event) => event.channel === 'job' && event.payload.type === 'changed' && event.payload.job.id === jobId && ['succeeded', 'failed', 'cancelled'].includes(event.payload.job.state),
+    (event) =>
+      event.channel === 'job' &&
+      event.payload.type === 'changed' &&
+      event.payload.job.id === jobId &&
+      ['succeeded', 'failed', 'cancelled'].includes(event.payload.job.state),
     JOB_TIMEOUT_MS,
   );
   const job = (final.payload as Extract<JobEvent, { type: 'changed' }>).job;
@@ -80,27 +84,38 @@ describe('the app over the browser bridge', () => {
     expect(base?.downloadBytes).toBeGreaterThan(10_000_000);
   });
 
-  it('imports a file by path; its job events arrive over the socket until it succeeded', async () => {
-    const [job] = await client.value<JobSummary[]>('importPaths', [audioFile('jfk.wav')], {});
-    if (!job) throw new Error('no job');
-    expect(job).toMatchObject({ kind: 'import', state: 'queued', payload: { modelId: LOCAL_MODEL_ID, language: null } });
-    const done = await untilSucceeded(job.id);
-    expect(client.events.some((event) => event.channel === 'job' && event.payload.type === 'progress' && event.payload.jobId === job.id)).toBe(true);
-    expect(client.events.some(jobChanged(job.id, 'running'))).toBe(true);
-    meetingId = done.meetingId ?? '';
+  it(
+    'imports a file by path; its job events arrive over the socket until it succeeded',
+    async () => {
+      const [job] = await client.value<JobSummary[]>('importPaths', [audioFile('jfk.wav')], {});
+      if (!job) throw new Error('no job');
+      expect(job).toMatchObject({ kind: 'import', state: 'queued', payload: { modelId: LOCAL_MODEL_ID, language: null } });
+      const done = await untilSucceeded(job.id);
+      expect(
+        client.events.some((event) => event.channel === 'job' && event.payload.type === 'progress' && event.payload.jobId === job.id),
+      ).toBe(true);
+      expect(client.events.some(jobChanged(job.id, 'running'))).toBe(true);
+      meetingId = done.meetingId ?? '';
 
-    const meetings = await client.value<MeetingSummary[]>('listMeetings');
-    expect(meetings.map((meeting) => meeting.id)).toContain(meetingId);
-    const detail = await client.value<MeetingDetail>('getMeeting', meetingId);
-    expect(detail.meeting).toMatchObject({ id: meetingId, title: 'jfk', status: 'ready', modelId: LOCAL_MODEL_ID });
-    expect(detail.transcript.segments.length).toBe(detail.meeting.segmentCount);
-    expect(detail.transcript.segments.length).toBeGreaterThan(0);
-    expect(detail.speakers).toEqual([]);
-    firstSegment = detail.transcript.segments[0] as TranscriptSegment;
-  }, JOB_TIMEOUT_MS + 10_000);
+      const meetings = await client.value<MeetingSummary[]>('listMeetings');
+      expect(meetings.map((meeting) => meeting.id)).toContain(meetingId);
+      const detail = await client.value<MeetingDetail>('getMeeting', meetingId);
+      expect(detail.meeting).toMatchObject({ id: meetingId, title: 'jfk', status: 'ready', modelId: LOCAL_MODEL_ID });
+      expect(detail.transcript.segments.length).toBe(detail.meeting.segmentCount);
+      expect(detail.transcript.segments.length).toBeGreaterThan(0);
+      expect(detail.speakers).toEqual([]);
+      firstSegment = detail.transcript.segments[0] as TranscriptSegment;
+    },
+    JOB_TIMEOUT_MS + 10_000,
+  );
 
   it('edits a segment, finds it by search, and the edit persists into the export', async () => {
-    const edited = await client.value<TranscriptSegment>('editSegmentText', meetingId, firstSegment.id, 'Ask not what your country can do for you');
+    const edited = await client.value<TranscriptSegment>(
+      'editSegmentText',
+      meetingId,
+      firstSegment.id,
+      'Ask not what your country can do for you',
+    );
     expect(edited).toMatchObject({ id: firstSegment.id, text: 'Ask not what your country can do for you' });
     const again = await client.value<MeetingDetail>('getMeeting', meetingId);
     expect(again.transcript.segments[0]?.text).toBe('Ask not what your country can do for you');
@@ -117,48 +132,60 @@ describe('the app over the browser bridge', () => {
     expect(cues[0]?.startMs).toBe(Math.round(firstSegment.start * 1000));
   });
 
-  it('uploads a file, imports it, then plays it back by byte range', async () => {
-    const wav = await readFile(audioFile('jfk.wav'));
-    const upload = await http(bridge.port, { method: 'POST', path: '/upload?name=../Kennedy%20speech.wav', headers: { Cookie: cookie }, body: wav });
-    expect(upload.status).toBe(200);
-    const { path: uploaded } = JSON.parse(upload.body.toString()) as { path: string };
-    expect(path.basename(uploaded)).toBe('Kennedy speech.wav');
-    expect(path.relative(services.uploadsDir, uploaded).startsWith('..')).toBe(false);
-    expect(await readFile(uploaded)).toEqual(wav);
+  it(
+    'uploads a file, imports it, then plays it back by byte range',
+    async () => {
+      const wav = await readFile(audioFile('jfk.wav'));
+      const upload = await http(bridge.port, {
+        method: 'POST',
+        path: '/upload?name=../Kennedy%20speech.wav',
+        headers: { Cookie: cookie },
+        body: wav,
+      });
+      expect(upload.status).toBe(200);
+      const { path: uploaded } = JSON.parse(upload.body.toString()) as { path: string };
+      expect(path.basename(uploaded)).toBe('Kennedy speech.wav');
+      expect(path.relative(services.uploadsDir, uploaded).startsWith('..')).toBe(false);
+      expect(await readFile(uploaded)).toEqual(wav);
 
-    const [job] = await client.value<JobSummary[]>('importPaths', [uploaded]);
-    if (!job) throw new Error('no job');
-    const done = await untilSucceeded(job.id);
-    const media = services.mediaPath(done.meetingId ?? '');
-    if (!media.ok) throw new Error(media.error.message);
-    expect(path.extname(media.value)).toBe('.ogg');
-    const mediaBytes = await readFile(media.value);
+      const [job] = await client.value<JobSummary[]>('importPaths', [uploaded]);
+      if (!job) throw new Error('no job');
+      const done = await untilSucceeded(job.id);
+      const media = services.mediaPath(done.meetingId ?? '');
+      if (!media.ok) throw new Error(media.error.message);
+      expect(path.extname(media.value)).toBe('.ogg');
+      const mediaBytes = await readFile(media.value);
 
-    const ranged = await http(bridge.port, { path: `/media/${done.meetingId}`, headers: { Cookie: cookie, Range: 'bytes=100-1099' } });
-    expect(ranged.status).toBe(206);
-    expect(ranged.headers['content-type']).toBe('audio/ogg');
-    expect(ranged.headers['content-range']).toBe(`bytes 100-1099/${mediaBytes.length}`);
-    expect(ranged.body).toEqual(mediaBytes.subarray(100, 1100));
-    const tail = await http(bridge.port, { path: `/media/${done.meetingId}`, headers: { Cookie: cookie, Range: 'bytes=-500' } });
-    expect(tail.status).toBe(206);
-    expect(tail.body).toEqual(mediaBytes.subarray(mediaBytes.length - 500));
-    const whole = await http(bridge.port, { path: `/media/${done.meetingId}`, headers: { Cookie: cookie } });
-    expect(whole.status).toBe(200);
-    expect(whole.body).toEqual(mediaBytes);
-    const outside = await http(bridge.port, { path: `/media/${done.meetingId}`, headers: { Cookie: cookie, Range: `bytes=${mediaBytes.length}-` } });
-    expect(outside.status).toBe(416);
-    expect((await http(bridge.port, { path: '/media/no-such-meeting', headers: { Cookie: cookie } })).status).toBe(404);
+      const ranged = await http(bridge.port, { path: `/media/${done.meetingId}`, headers: { Cookie: cookie, Range: 'bytes=100-1099' } });
+      expect(ranged.status).toBe(206);
+      expect(ranged.headers['content-type']).toBe('audio/ogg');
+      expect(ranged.headers['content-range']).toBe(`bytes 100-1099/${mediaBytes.length}`);
+      expect(ranged.body).toEqual(mediaBytes.subarray(100, 1100));
+      const tail = await http(bridge.port, { path: `/media/${done.meetingId}`, headers: { Cookie: cookie, Range: 'bytes=-500' } });
+      expect(tail.status).toBe(206);
+      expect(tail.body).toEqual(mediaBytes.subarray(mediaBytes.length - 500));
+      const whole = await http(bridge.port, { path: `/media/${done.meetingId}`, headers: { Cookie: cookie } });
+      expect(whole.status).toBe(200);
+      expect(whole.body).toEqual(mediaBytes);
+      const outside = await http(bridge.port, {
+        path: `/media/${done.meetingId}`,
+        headers: { Cookie: cookie, Range: `bytes=${mediaBytes.length}-` },
+      });
+      expect(outside.status).toBe(416);
+      expect((await http(bridge.port, { path: '/media/no-such-meeting', headers: { Cookie: cookie } })).status).toBe(404);
 
-    // The library keeps its own media copy: the upload's folder is gone once the import succeeded.
-    await expect.poll(async () => (await readdir(services.uploadsDir)).length, { timeout: 5_000 }).toBe(0);
-    expect((await stat(media.value)).isFile()).toBe(true);
+      // The library keeps its own media copy: the upload's folder is gone once the import succeeded.
+      await expect.poll(async () => (await readdir(services.uploadsDir)).length, { timeout: 5_000 }).toBe(0);
+      expect((await stat(media.value)).isFile()).toBe(true);
 
-    // Deleting the meeting takes the library's media copy with it.
-    expect(await client.call('deleteMeeting', done.meetingId)).toEqual({ ok: true, value: undefined });
-    expect((await client.value<MeetingSummary[]>('listMeetings')).map((meeting) => meeting.id)).not.toContain(done.meetingId);
-    await expect(stat(media.value)).rejects.toThrow(/ENOENT/);
-    expect((await http(bridge.port, { path: `/media/${done.meetingId}`, headers: { Cookie: cookie } })).status).toBe(404);
-  }, JOB_TIMEOUT_MS + 10_000);
+      // Deleting the meeting takes the library's media copy with it.
+      expect(await client.call('deleteMeeting', done.meetingId)).toEqual({ ok: true, value: undefined });
+      expect((await client.value<MeetingSummary[]>('listMeetings')).map((meeting) => meeting.id)).not.toContain(done.meetingId);
+      await expect(stat(media.value)).rejects.toThrow(/ENOENT/);
+      expect((await http(bridge.port, { path: `/media/${done.meetingId}`, headers: { Cookie: cookie } })).status).toBe(404);
+    },
+    JOB_TIMEOUT_MS + 10_000,
+  );
 
   it('says how to build the renderer when it is missing', async () => {
     const page = await http(bridge.port, { path: '/', headers: { Cookie: cookie } });

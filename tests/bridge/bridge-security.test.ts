@@ -78,7 +78,10 @@ describe('the browser bridge refuses strangers', () => {
   });
 
   it('sends a strict content security policy and no referrer with every answer', async () => {
-    for (const answer of [await http(bridge.port, { path: '/' }), await http(bridge.port, { path: '/', headers: { Authorization: `Bearer ${bridge.token}` } })]) {
+    for (const answer of [
+      await http(bridge.port, { path: '/' }),
+      await http(bridge.port, { path: '/', headers: { Authorization: `Bearer ${bridge.token}` } }),
+    ]) {
       const csp = String(answer.headers['content-security-policy']);
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self';");
@@ -114,7 +117,12 @@ describe('the browser bridge refuses strangers', () => {
 
   it('refuses another site writing with the user’s cookie', async () => {
     const cookie = await sessionCookie(bridge);
-    const answer = await http(bridge.port, { method: 'POST', path: '/upload?name=x.wav', headers: { Cookie: cookie, Origin: 'http://evil.example' }, body: 'RIFF' });
+    const answer = await http(bridge.port, {
+      method: 'POST',
+      path: '/upload?name=x.wav',
+      headers: { Cookie: cookie, Origin: 'http://evil.example' },
+      body: 'RIFF',
+    });
     expect(answer.status).toBe(403);
   });
 
@@ -141,7 +149,14 @@ describe('the browser bridge refuses strangers', () => {
 
   it('serves nothing outside the renderer folder', async () => {
     const bearer = { Authorization: `Bearer ${bridge.token}` };
-    for (const traversal of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/assets/linked.txt', '/linked-dir/secret.js']) {
+    for (const traversal of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/assets/linked.txt',
+      '/linked-dir/secret.js',
+    ]) {
       const answer = await http(bridge.port, { path: traversal, headers: bearer });
       expect(answer.status, traversal).not.toBe(200);
       expect(answer.body.toString()).not.toContain('outside the renderer');
@@ -157,7 +172,8 @@ describe('the browser bridge refuses strangers', () => {
     const bearer = { Authorization: `Bearer ${bridge.token}` };
     expect((await http(bridge.port, { path: '/', headers: bearer })).status).toBe(200);
     // Another loopback address (routed to lo on Linux) is not 127.0.0.1: a server bound to all interfaces would answer there.
-    if (process.platform === 'linux') await expect(http(bridge.port, { path: '/', headers: bearer, host: '127.0.0.2' })).rejects.toThrow(/ECONNREFUSED/);
+    if (process.platform === 'linux')
+      await expect(http(bridge.port, { path: '/', headers: bearer, host: '127.0.0.2' })).rejects.toThrow(/ECONNREFUSED/);
     if (external) await expect(http(bridge.port, { path: '/', headers: bearer, host: external.address })).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -27,7 +27,8 @@ const ANSWER_TIMEOUT_MS = 15_000;
 /** Above the bridge's 16 MiB message limit: the server must close the connection (1009), not buffer it. */
 const OVERSIZED_BYTES = 17 * 1024 * 1024;
 
-const started = process.platform === 'linux' ? await startPrivatePulse() : ({ ok: false, reason: 'PulseAudio capture runs on Linux' } as const);
+const started =
+  process.platform === 'linux' ? await startPrivatePulse() : ({ ok: false, reason: 'PulseAudio capture runs on Linux' } as const);
 if (!started.ok && process.env.VERBATIM_REQUIRE_AUDIO === '1') throw new Error(`the protocol fuzz test cannot run: ${started.reason}`);
 const pulse: PrivatePulse | null = started.ok ? started.pulse : null;
 
@@ -69,7 +70,10 @@ function randomValue(depth = 0): unknown {
     case 6:
       return Array.from({ length: integer(5) }, () => randomValue(depth + 1));
     case 7: {
-      const entries = Array.from({ length: integer(5) }, () => [pick(['modelId', 'language', 'task', 'exact', 'min', 'max', 'useGpu', '__proto__', 'constructor', randomString()]), randomValue(depth + 1)]);
+      const entries = Array.from({ length: integer(5) }, () => [
+        pick(['modelId', 'language', 'task', 'exact', 'min', 'max', 'useGpu', '__proto__', 'constructor', randomString()]),
+        randomValue(depth + 1),
+      ]);
       return Object.fromEntries(entries);
     }
     default:
@@ -95,29 +99,82 @@ function adversarialProbe(): Probe {
   switch (integer(14)) {
     case 0:
       // The original crash: 200 000 arguments spread into a handler.
-      return rawRequest((id) => `{"id":${id},"method":"${pick(WIRE_METHODS)}","args":[${new Array(200_000).fill(0).join(',')}]}`, 'huge argument array');
+      return rawRequest(
+        (id) => `{"id":${id},"method":"${pick(WIRE_METHODS)}","args":[${new Array(200_000).fill(0).join(',')}]}`,
+        'huge argument array',
+      );
     case 1: {
       // Up to the bridge's limit (32 levels) a nested argument is read and refused by id; deeper, the message is not read at all.
       const depth = pick([20, 33, 10_000, 1_000_000]);
       const text = `{"id":${nextId},"method":"getMeeting","args":[${'['.repeat(depth)}${']'.repeat(depth)}]}`;
-      return depth <= 30 ? rawRequest(() => text, `nesting ${depth}`) : { kind: 'unreadable', data: text, binary: false, label: `nesting ${depth}` };
+      return depth <= 30
+        ? rawRequest(() => text, `nesting ${depth}`)
+        : { kind: 'unreadable', data: text, binary: false, label: `nesting ${depth}` };
     }
     case 2:
-      return rawRequest((id) => `{"id":${id},"method":"updateSettings","args":[{"__proto__":{"modelId":"x","isAdmin":true},"constructor":{"prototype":{"polluted":true}}}]}`, 'prototype keys');
+      return rawRequest(
+        (id) =>
+          `{"id":${id},"method":"updateSettings","args":[{"__proto__":{"modelId":"x","isAdmin":true},"constructor":{"prototype":{"polluted":true}}}]}`,
+        'prototype keys',
+      );
     case 3:
-      return rawRequest((id) => `{"__proto__":{"id":1},"id":${id},"method":"${pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])}","args":[]}`, 'prototype method');
+      return rawRequest(
+        (id) =>
+          `{"__proto__":{"id":1},"id":${id},"method":"${pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])}","args":[]}`,
+        'prototype method',
+      );
     case 4:
-      return { kind: 'unreadable', data: pick(['null', '[]', '42', '"text"', '{}', '{"id":"1","method":"engineInfo","args":[]}', '{"id":1.5,"method":"engineInfo","args":[]}', '{"id":1,"method":7,"args":[]}', '{"id":1,"method":"engineInfo","args":{"length":1}}', '{"id":1e400,"method":"engineInfo","args":[]}', '{not json', '']), binary: false, label: 'wrong shape' };
+      return {
+        kind: 'unreadable',
+        data: pick([
+          'null',
+          '[]',
+          '42',
+          '"text"',
+          '{}',
+          '{"id":"1","method":"engineInfo","args":[]}',
+          '{"id":1.5,"method":"engineInfo","args":[]}',
+          '{"id":1,"method":7,"args":[]}',
+          '{"id":1,"method":"engineInfo","args":{"length":1}}',
+          '{"id":1e400,"method":"engineInfo","args":[]}',
+          '{not json',
+          '',
+        ]),
+        binary: false,
+        label: 'wrong shape',
+      };
     case 5:
-      return { kind: 'unreadable', data: Buffer.from(Array.from({ length: integer(2000) + 1 }, () => integer(256))), binary: true, label: 'binary frame' };
+      return {
+        kind: 'unreadable',
+        data: Buffer.from(Array.from({ length: integer(2000) + 1 }, () => integer(256))),
+        binary: true,
+        label: 'binary frame',
+      };
     case 6:
-      return { kind: 'unreadable', data: Buffer.from(JSON.stringify({ id: 1, method: 'engineInfo', args: [] })), binary: true, label: 'binary JSON' };
+      return {
+        kind: 'unreadable',
+        data: Buffer.from(JSON.stringify({ id: 1, method: 'engineInfo', args: [] })),
+        binary: true,
+        label: 'binary JSON',
+      };
     case 7:
-      return { kind: 'closes', data: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]), binary: false, codes: [1007], label: 'invalid UTF-8' };
+      return {
+        kind: 'closes',
+        data: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]),
+        binary: false,
+        codes: [1007],
+        label: 'invalid UTF-8',
+      };
     case 8:
       // The server answers 1009 as soon as the frame's header declares its size and closes with the rest of
       // it unread, so the kernel may reset the connection before the client reads the close frame (1006).
-      return { kind: 'closes', data: Buffer.alloc(OVERSIZED_BYTES, 0x20), binary: pick([true, false]), codes: [1009, 1006], label: 'oversized frame' };
+      return {
+        kind: 'closes',
+        data: Buffer.alloc(OVERSIZED_BYTES, 0x20),
+        binary: pick([true, false]),
+        codes: [1009, 1006],
+        label: 'oversized frame',
+      };
     case 9:
       return request('searchLibrary', ['a\u0000b" OR * NEAR(', 'extra'], 'extra argument');
     case 10:
@@ -207,7 +264,18 @@ interface Served {
 }
 
 async function serve(dataDir: string, env: Record<string, string>): Promise<Served> {
-  const args = ['--import', 'tsx', path.join(REPO_ROOT, 'src-main/bridge/serve-cli.ts'), '--data-dir', dataDir, '--model-dir', TINY_MULTILINGUAL, '--device', 'cpu', '--no-diarize'];
+  const args = [
+    '--import',
+    'tsx',
+    path.join(REPO_ROOT, 'src-main/bridge/serve-cli.ts'),
+    '--data-dir',
+    dataDir,
+    '--model-dir',
+    TINY_MULTILINGUAL,
+    '--device',
+    'cpu',
+    '--no-diarize',
+  ];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
@@ -254,7 +322,11 @@ describe.skipIf(!pulse)('the bridge protocol under fuzzing while recording', () 
 
     const startedRecording = await controller.call<{ sessionId: string }>('startRecording', {});
     expect(startedRecording, bridge.stderr()).toMatchObject({ ok: true });
-    await controller.until(() => controller.events.some((event) => event.channel === 'recording' && event.payload.type === 'level'), 'level event', 30_000);
+    await controller.until(
+      () => controller.events.some((event) => event.channel === 'recording' && event.payload.type === 'level'),
+      'level event',
+      30_000,
+    );
     const fuzzStartedAt = Date.now();
 
     const tally = new Map<string, number>();
@@ -268,7 +340,10 @@ describe.skipIf(!pulse)('the bridge protocol under fuzzing while recording', () 
         target.socket.send(probeMessage.text);
         await target.until(() => target.answers.has(probeMessage.id), `answer to ${context}`);
         const answer = target.answers.get(probeMessage.id);
-        expect(answer === undefined || answer.ok || (typeof answer.error.code === 'string' && typeof answer.error.message === 'string'), context).toBe(true);
+        expect(
+          answer === undefined || answer.ok || (typeof answer.error.code === 'string' && typeof answer.error.message === 'string'),
+          context,
+        ).toBe(true);
       } else if (probeMessage.kind === 'unreadable') {
         const before = target.unmatched.length;
         target.socket.send(probeMessage.data, { binary: probeMessage.binary });
@@ -282,14 +357,21 @@ describe.skipIf(!pulse)('the bridge protocol under fuzzing while recording', () 
       expect(bridge.child.exitCode, `${context}: ${bridge.stderr()}`).toBeNull();
       if (client.closeCode !== null) client = await FuzzClient.open(bridge.port, headers);
     }
-    console.log(`protocol fuzz: ${MESSAGES} messages in ${((Date.now() - fuzzStartedAt) / 1000).toFixed(1)} s: ${JSON.stringify(Object.fromEntries(tally))}`);
+    console.log(
+      `protocol fuzz: ${MESSAGES} messages in ${((Date.now() - fuzzStartedAt) / 1000).toFixed(1)} s: ${JSON.stringify(Object.fromEntries(tally))}`,
+    );
 
     // Still up and answering, and still recording.
     expect((await controller.call('engineInfo')).ok).toBe(true);
     expect((await http(bridge.port, { path: '/', headers: { Cookie: headers.Cookie } })).status).not.toBe(0);
-    expect(controller.events.filter((event) => event.channel === 'recording' && event.payload.type === 'error' && event.payload.fatal)).toEqual([]);
+    expect(
+      controller.events.filter((event) => event.channel === 'recording' && event.payload.type === 'error' && event.payload.fatal),
+    ).toEqual([]);
     const levelsBefore = controller.events.filter((event) => event.channel === 'recording' && event.payload.type === 'level').length;
-    await controller.until(() => controller.events.filter((event) => event.channel === 'recording' && event.payload.type === 'level').length > levelsBefore + 3, 'more level events');
+    await controller.until(
+      () => controller.events.filter((event) => event.channel === 'recording' && event.payload.type === 'level').length > levelsBefore + 3,
+      'more level events',
+    );
 
     const stopped = await controller.call<RecordingSummary>('stopRecording');
     if (!stopped.ok) throw new Error(`${stopped.error.code}: ${stopped.error.message}`);

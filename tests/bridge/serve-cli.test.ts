@@ -19,8 +19,15 @@ afterAll(async () => {
   await temp?.cleanup();
 });
 
-function serve(args: string[]): { child: ChildProcessWithoutNullStreams; firstLine: Promise<string>; exit: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src-main/bridge/serve-cli.ts'), ...args], { cwd: REPO_ROOT });
+function serve(args: string[]): {
+  child: ChildProcessWithoutNullStreams;
+  firstLine: Promise<string>;
+  exit: Promise<number | null>;
+  output: () => string;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src-main/bridge/serve-cli.ts'), ...args], {
+    cwd: REPO_ROOT,
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -61,7 +68,10 @@ describe('npm run serve', () => {
   }, 120_000);
 
   it('checks its arguments', () => {
-    expect(parseServeArgs(['--port', '8080', '--device', 'gpu', '--data-dir', '/d'])).toEqual({ ok: true, value: { port: 8080, services: { dataDir: '/d', device: 'gpu' } } });
+    expect(parseServeArgs(['--port', '8080', '--device', 'gpu', '--data-dir', '/d'])).toEqual({
+      ok: true,
+      value: { port: 8080, services: { dataDir: '/d', device: 'gpu' } },
+    });
     for (const bad of [['--port', 'x'], ['--port', '70000'], ['--device', 'tpu'], ['--unknown'], ['stray']]) {
       const parsed = parseServeArgs(bad);
       expect(parsed.ok === false && parsed.error.code, bad.join(' ')).toBe('CLI_BAD_ARGS');

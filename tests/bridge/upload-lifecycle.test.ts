@@ -21,14 +21,27 @@ let bridge: RunningBridge;
 let client: RpcClient;
 let cookie: string;
 
-async function upload(name: string, body: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
-  const answer = await http(bridge.port, { method: 'POST', path: `/upload?name=${encodeURIComponent(name)}`, headers: { Cookie: cookie, ...headers }, body });
+async function upload(
+  name: string,
+  body: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const answer = await http(bridge.port, {
+    method: 'POST',
+    path: `/upload?name=${encodeURIComponent(name)}`,
+    headers: { Cookie: cookie, ...headers },
+    body,
+  });
   return { status: answer.status, json: JSON.parse(answer.body.toString()) as Record<string, unknown> };
 }
 
 async function ended(jobId: string): Promise<JobSummary> {
   const event = await client.waitForEvent(
-    (candidate) => candidate.channel === 'job' && candidate.payload.type === 'changed' && candidate.payload.job.id === jobId && ['succeeded', 'failed', 'cancelled'].includes(candidate.payload.job.state),
+    (candidate) =>
+      candidate.channel === 'job' &&
+      candidate.payload.type === 'changed' &&
+      candidate.payload.job.id === jobId &&
+      ['succeeded', 'failed', 'cancelled'].includes(candidate.payload.job.state),
     60_000,
   );
   return (event.payload as Extract<JobEvent, { type: 'changed' }>).job;
@@ -39,7 +52,10 @@ beforeAll(async () => {
   dataDir = path.join(temp.dir, 'data');
   // Left behind by an earlier run: two days old (swept), and fresh (kept: its import may still come).
   const uploads = path.join(dataDir, 'uploads');
-  for (const [folder, ageMs] of [['stale-0001', 2 * DAY_MS], ['fresh-0002', 60_000]] as const) {
+  for (const [folder, ageMs] of [
+    ['stale-0001', 2 * DAY_MS],
+    ['fresh-0002', 60_000],
+  ] as const) {
     await mkdir(path.join(uploads, folder), { recursive: true });
     await writeFile(path.join(uploads, folder, 'meeting.wav'), 'RIFF');
     const when = new Date(Date.now() - ageMs);

@@ -41,7 +41,12 @@ const NAMES: Record<string, string> = {
 describe('upload names', () => {
   it.each(Object.entries(NAMES))('stores a %s name under the safe name', async (_kind, name) => {
     const body = Buffer.from(`RIFF${name}`);
-    const answer = await http(bridge.port, { method: 'POST', path: `/upload?name=${encodeURIComponent(name)}`, headers: { Cookie: cookie }, body });
+    const answer = await http(bridge.port, {
+      method: 'POST',
+      path: `/upload?name=${encodeURIComponent(name)}`,
+      headers: { Cookie: cookie },
+      body,
+    });
     expect(answer.status, answer.body.toString()).toBe(200);
     const { path: stored } = JSON.parse(answer.body.toString()) as { path: string };
     const expected = safeFileName(path.basename(name.replaceAll('\\', '/')), { fallback: 'upload' });

@@ -13,7 +13,11 @@ const exec = promisify(execFile);
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src-main/cli/main.ts'), 'diarize', ...args], { cwd: REPO_ROOT });
+    const { stdout, stderr } = await exec(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO_ROOT, 'src-main/cli/main.ts'), 'diarize', ...args],
+      { cwd: REPO_ROOT },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -31,7 +35,14 @@ afterAll(async () => {
 
 describe('verbatim diarize', () => {
   it('refuses bad options with CLI_BAD_ARGS and the usage (exit 2)', async () => {
-    for (const args of [[], ['x.wav', '--speakers', '0'], ['x.wav', '--speakers', '2', '--min-speakers', '1'], ['x.wav', '--min-speakers', '3', '--max-speakers', '2'], ['x.wav', '--format', 'srt'], ['x.wav', '--embedding-model', 'whisper-base']]) {
+    for (const args of [
+      [],
+      ['x.wav', '--speakers', '0'],
+      ['x.wav', '--speakers', '2', '--min-speakers', '1'],
+      ['x.wav', '--min-speakers', '3', '--max-speakers', '2'],
+      ['x.wav', '--format', 'srt'],
+      ['x.wav', '--embedding-model', 'whisper-base'],
+    ]) {
       const run = await cli(args);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(/^error CLI_BAD_ARGS: /);
@@ -53,33 +64,69 @@ describe('verbatim diarize', () => {
     expect(run.stderr).not.toMatch(/MODEL|DOWNLOAD/);
   }, 60_000);
 
-  it.runIf(realDiarizationModels() !== null)('writes RTTM and JSON for two-speakers.wav with the real models: 2 speakers, DER ≤ 10 %', async () => {
-    const out = path.join(temp.dir, 'out');
-    const run = await cli([path.join(SHARED_AUDIO, 'two-speakers.wav'), '--models-dir', SHARED_MODELS, '--format', 'rttm,json', '--out-dir', out, '--device', 'cpu']);
-    expect(run.stderr).toMatch(/^done .*two-speakers\.wav \(2 speakers, \d+ turns, \d+× real time\) -> .*two-speakers\.rttm, .*two-speakers\.json$/m);
-    expect(run.code).toBe(0);
-    const hypothesis = parseRttm(await readFile(path.join(out, 'two-speakers.rttm'), 'utf8'));
-    const reference = parseRttm(await readFile(path.join(SHARED_AUDIO, 'two-speakers.rttm'), 'utf8'));
-    if (!hypothesis.ok || !reference.ok) throw new Error('RTTM did not parse');
-    const score = scoreDiarization(reference.value, hypothesis.value, { collar: 0 });
-    expect(score.ok && score.value.der).toBeLessThanOrEqual(0.1);
-    const json = JSON.parse(await readFile(path.join(out, 'two-speakers.json'), 'utf8')) as { format: string; version: number; speakers: unknown[]; turns: unknown[] };
-    expect(json).toMatchObject({ format: 'verbatim-diarization', version: 1 });
-    expect(json.speakers).toHaveLength(2);
-    expect(json.turns).toHaveLength(hypothesis.value.length);
-  }, 120_000);
+  it.runIf(realDiarizationModels() !== null)(
+    'writes RTTM and JSON for two-speakers.wav with the real models: 2 speakers, DER ≤ 10 %',
+    async () => {
+      const out = path.join(temp.dir, 'out');
+      const run = await cli([
+        path.join(SHARED_AUDIO, 'two-speakers.wav'),
+        '--models-dir',
+        SHARED_MODELS,
+        '--format',
+        'rttm,json',
+        '--out-dir',
+        out,
+        '--device',
+        'cpu',
+      ]);
+      expect(run.stderr).toMatch(
+        /^done .*two-speakers\.wav \(2 speakers, \d+ turns, \d+× real time\) -> .*two-speakers\.rttm, .*two-speakers\.json$/m,
+      );
+      expect(run.code).toBe(0);
+      const hypothesis = parseRttm(await readFile(path.join(out, 'two-speakers.rttm'), 'utf8'));
+      const reference = parseRttm(await readFile(path.join(SHARED_AUDIO, 'two-speakers.rttm'), 'utf8'));
+      if (!hypothesis.ok || !reference.ok) throw new Error('RTTM did not parse');
+      const score = scoreDiarization(reference.value, hypothesis.value, { collar: 0 });
+      expect(score.ok && score.value.der).toBeLessThanOrEqual(0.1);
+      const json = JSON.parse(await readFile(path.join(out, 'two-speakers.json'), 'utf8')) as {
+        format: string;
+        version: number;
+        speakers: unknown[];
+        turns: unknown[];
+      };
+      expect(json).toMatchObject({ format: 'verbatim-diarization', version: 1 });
+      expect(json.speakers).toHaveLength(2);
+      expect(json.turns).toHaveLength(hypothesis.value.length);
+    },
+    120_000,
+  );
 
-  it.runIf(realDiarizationModels() !== null)('honours --speakers and diarizes one --channel of a stereo file', async () => {
-    const out = path.join(temp.dir, 'channel');
-    const stereo = path.join(SHARED_AUDIO, 'stereo-two-speakers.wav');
-    const forced = await cli([path.join(SHARED_AUDIO, 'jfk.wav'), '--speakers', '2', '--models-dir', SHARED_MODELS, '--out-dir', out, '--quiet', '--device', 'cpu']);
-    expect(forced.code).toBe(0);
-    expect(forced.stderr).toMatch(/\(2 speakers,/);
-    const left = await cli([stereo, '--channel', '1', '--models-dir', SHARED_MODELS, '--out-dir', out, '--quiet', '--device', 'cpu']);
-    expect(left.code).toBe(0);
-    expect(left.stderr).toMatch(/\(1 speaker,/);
-    const third = await cli([stereo, '--channel', '3', '--models-dir', SHARED_MODELS, '--out-dir', out, '--quiet', '--device', 'cpu']);
-    expect(third.code).toBe(1);
-    expect(third.stderr).toContain('error CHANNEL_NOT_FOUND:');
-  }, 120_000);
+  it.runIf(realDiarizationModels() !== null)(
+    'honours --speakers and diarizes one --channel of a stereo file',
+    async () => {
+      const out = path.join(temp.dir, 'channel');
+      const stereo = path.join(SHARED_AUDIO, 'stereo-two-speakers.wav');
+      const forced = await cli([
+        path.join(SHARED_AUDIO, 'jfk.wav'),
+        '--speakers',
+        '2',
+        '--models-dir',
+        SHARED_MODELS,
+        '--out-dir',
+        out,
+        '--quiet',
+        '--device',
+        'cpu',
+      ]);
+      expect(forced.code).toBe(0);
+      expect(forced.stderr).toMatch(/\(2 speakers,/);
+      const left = await cli([stereo, '--channel', '1', '--models-dir', SHARED_MODELS, '--out-dir', out, '--quiet', '--device', 'cpu']);
+      expect(left.code).toBe(0);
+      expect(left.stderr).toMatch(/\(1 speaker,/);
+      const third = await cli([stereo, '--channel', '3', '--models-dir', SHARED_MODELS, '--out-dir', out, '--quiet', '--device', 'cpu']);
+      expect(third.code).toBe(1);
+      expect(third.stderr).toContain('error CHANNEL_NOT_FOUND:');
+    },
+    120_000,
+  );
 });

@@ -13,7 +13,9 @@ const exec = promisify(execFile);
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src-main/cli/main.ts'), ...args], { cwd: REPO_ROOT });
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src-main/cli/main.ts'), ...args], {
+      cwd: REPO_ROOT,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -39,7 +41,19 @@ afterAll(async () => {
 describe('verbatim import / jobs / search', () => {
   it('imports what it can, names what it cannot, and the library answers afterwards', async () => {
     const jfk = path.join(SHARED_AUDIO, 'jfk.wav');
-    const imported = await cli(['import', jfk, notes, '--data-dir', dataDir, '--model-dir', TINY_MULTILINGUAL, '--dtype', 'fp32', '--device', 'cpu']);
+    const imported = await cli([
+      'import',
+      jfk,
+      notes,
+      '--data-dir',
+      dataDir,
+      '--model-dir',
+      TINY_MULTILINGUAL,
+      '--dtype',
+      'fp32',
+      '--device',
+      'cpu',
+    ]);
     expect(imported.code).toBe(1);
     expect(imported.stderr).toMatch(/^done jfk\.wav → meeting [0-9a-f-]{36}$/m);
     expect(imported.stderr).toContain(`error NOT_MEDIA: ${notes}:`);
@@ -59,7 +73,9 @@ describe('verbatim import / jobs / search', () => {
     const ready = meetings.ok ? meetings.value.find((meeting) => meeting.status === 'ready') : undefined;
     const transcript = ready ? library.getTranscript(ready.id) : null;
     db.value.close();
-    const segment = transcript?.ok ? transcript.value.segments.find((candidate) => candidate.text.trim().split(/\s+/).length >= 2) : undefined;
+    const segment = transcript?.ok
+      ? transcript.value.segments.find((candidate) => candidate.text.trim().split(/\s+/).length >= 2)
+      : undefined;
     if (!segment || !ready) throw new Error('nothing stored to search for');
     const phrase = segment.text.trim().split(/\s+/).slice(0, 2).join(' ');
     const found = await cli(['search', phrase, '--data-dir', dataDir]);
@@ -72,7 +88,21 @@ describe('verbatim import / jobs / search', () => {
   it('with --diarize, waits for who-spoke-when too and stores the speaker turns', async () => {
     const separate = path.join(temp.dir, 'diarized');
     const twoSpeakers = path.join(SHARED_AUDIO, 'two-speakers.wav');
-    const imported = await cli(['import', twoSpeakers, '--diarize', '--data-dir', separate, '--model-dir', TINY_MULTILINGUAL, '--models-dir', TINY_DIARIZATION, '--dtype', 'fp32', '--device', 'cpu']);
+    const imported = await cli([
+      'import',
+      twoSpeakers,
+      '--diarize',
+      '--data-dir',
+      separate,
+      '--model-dir',
+      TINY_MULTILINGUAL,
+      '--models-dir',
+      TINY_DIARIZATION,
+      '--dtype',
+      'fp32',
+      '--device',
+      'cpu',
+    ]);
     expect(imported.code).toBe(0);
     expect(imported.stderr).toMatch(/^done two-speakers\.wav → meeting [0-9a-f-]{36}$/m);
     expect(imported.stderr).toMatch(/^done speakers of two-speakers → meeting [0-9a-f-]{36}$/m);

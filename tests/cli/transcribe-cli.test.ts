@@ -60,7 +60,17 @@ describe('verbatim transcribe (CLI)', () => {
   it('reports each bad input with its code and path before any transcription, still transcribes the good file, exits 1', async () => {
     const good = path.join(SHARED_AUDIO, 'jfk.wav');
     const outDir = path.join(dir, 'out');
-    const run = await runCli(['transcribe', ...Object.values(bad), good, '--model-dir', TINY_MULTILINGUAL, '--format', 'txt,srt,json', '--out-dir', outDir]);
+    const run = await runCli([
+      'transcribe',
+      ...Object.values(bad),
+      good,
+      '--model-dir',
+      TINY_MULTILINGUAL,
+      '--format',
+      'txt,srt,json',
+      '--out-dir',
+      outDir,
+    ]);
     expect(run.code).toBe(1);
     // How fast the checks are is the probe's business (tests/audio); here: all before the good file is done.
     const done = run.stderrLines.find((entry) => entry.text.startsWith(`done ${good}`));
@@ -83,12 +93,26 @@ describe('verbatim transcribe (CLI)', () => {
     await copyFile(path.join(SHARED_AUDIO, 'jfk.wav'), good);
     const outDir = path.join(dir, 'checked-first');
     const missing = path.join(dir, 'missing-after.wav');
-    const run = await runCli(['transcribe', good, missing, bad.FILE_EMPTY as string, '--model-dir', TINY_MULTILINGUAL, '--format', 'txt,json', '--out-dir', outDir]);
+    const run = await runCli([
+      'transcribe',
+      good,
+      missing,
+      bad.FILE_EMPTY as string,
+      '--model-dir',
+      TINY_MULTILINGUAL,
+      '--format',
+      'txt,json',
+      '--out-dir',
+      outDir,
+    ]);
     expect(run.code).toBe(1);
     const lines = run.stderrLines.map((entry) => entry.text);
     const done = run.stderrLines.find((entry) => entry.text.startsWith(`done ${good}`));
     expect(done, lines.join('\n')).toBeDefined();
-    for (const [code, file] of [['FILE_NOT_FOUND', missing], ['FILE_EMPTY', bad.FILE_EMPTY]]) {
+    for (const [code, file] of [
+      ['FILE_NOT_FOUND', missing],
+      ['FILE_EMPTY', bad.FILE_EMPTY],
+    ]) {
       const line = run.stderrLines.find((entry) => entry.text.startsWith(`error ${code}: ${file}`));
       expect(line, `${code}\n${lines.join('\n')}`).toBeDefined();
       expect(line?.atMs).toBeLessThan(done?.atMs ?? 0);
@@ -101,7 +125,18 @@ describe('verbatim transcribe (CLI)', () => {
 
   it('exits 0 when every file succeeds, with a progress bar on stderr', async () => {
     const outDir = path.join(dir, 'ok');
-    const run = await runCli(['transcribe', path.join(SHARED_AUDIO, 'jfk.mp3'), '--model-dir', TINY_MULTILINGUAL, '--language', 'ko', '--format', 'vtt', '--out-dir', outDir]);
+    const run = await runCli([
+      'transcribe',
+      path.join(SHARED_AUDIO, 'jfk.mp3'),
+      '--model-dir',
+      TINY_MULTILINGUAL,
+      '--language',
+      'ko',
+      '--format',
+      'vtt',
+      '--out-dir',
+      outDir,
+    ]);
     expect(run.code).toBe(0);
     expect(run.stderrLines.some((entry) => /\] +\d+% transcribe/.test(entry.text))).toBe(true);
     expect((await readFile(path.join(outDir, 'jfk.vtt'), 'utf8')).startsWith('WEBVTT')).toBe(true);

@@ -28,7 +28,10 @@ describe('assignSpeakers: labels without splitting', () => {
   it('gives every segment of a single speaker that speaker and keeps text, times and words', () => {
     const words = [word(' How', 3, 3.5), word(' are', 3.5, 4), word(' you?', 4, 5.5)];
     const result = assign([segment(0, 0, 3, 'Hello there.'), segment(1, 3, 6, 'How are you?', words)], [turn('A', 0, 6)]);
-    expect(summary(result)).toEqual([[0, 0, 3, 'Hello there.', 'A'], [1, 3, 6, 'How are you?', 'A']]);
+    expect(summary(result)).toEqual([
+      [0, 0, 3, 'Hello there.', 'A'],
+      [1, 3, 6, 'How are you?', 'A'],
+    ]);
     expect(result[1]!.words).toEqual(words);
   });
 
@@ -89,14 +92,20 @@ describe('assignSpeakers: segments with word times', () => {
     const words = [word(' so', 1.5, 2.5), word(' and', 2.9, 3.1), word(' then', 3.5, 4)];
     // ' and' overlaps B [2.9, 3] and A [3, 3.1] equally: it stays with B, who said ' so'.
     const result = assign([segment(0, 1.5, 4, 'so and then', words)], [turn('A', 0, 1), turn('B', 1, 3), turn('A', 3, 5)]);
-    expect(summary(result)).toEqual([[0, 1.5, 3.1, 'so and', 'B'], [1, 3.5, 4, 'then', 'A']]);
+    expect(summary(result)).toEqual([
+      [0, 1.5, 3.1, 'so and', 'B'],
+      [1, 3.5, 4, 'then', 'A'],
+    ]);
   });
 
   it('gives a word outside every turn the nearest turn within 1 s, else the previous word’s speaker', () => {
     const words = [word(' one', 0.2, 0.8), word(' two', 1.5, 1.9), word(' three', 3, 3.4), word(' four', 4.3, 4.6)];
     // ' two': A is 0.5 s away. ' three': A 2 s, B 1.6 s → previous word (A). ' four': B 0.4 s away.
     const result = assign([segment(0, 0, 6, 'one two three four', words)], [turn('A', 0, 1), turn('B', 5, 6)]);
-    expect(summary(result)).toEqual([[0, 0.2, 3.4, 'one two three', 'A'], [1, 4.3, 4.6, 'four', 'B']]);
+    expect(summary(result)).toEqual([
+      [0, 0.2, 3.4, 'one two three', 'A'],
+      [1, 4.3, 4.6, 'four', 'B'],
+    ]);
   });
 
   it('carries the previous word’s speaker across segments, and starts from null', () => {
@@ -110,7 +119,10 @@ describe('assignSpeakers: segments with word times', () => {
   it('joins words without spaces as Whisper spells them', () => {
     const words = [word('今日は', 0, 1), word('会議', 1, 2), word('です。', 2, 3)];
     const result = assign([segment(0, 0, 3, '今日は会議です。', words)], [turn('A', 0, 1.1), turn('B', 1.1, 3)]);
-    expect(summary(result)).toEqual([[0, 0, 1, '今日は', 'A'], [1, 1, 3, '会議です。', 'B']]);
+    expect(summary(result)).toEqual([
+      [0, 0, 1, '今日は', 'A'],
+      [1, 1, 3, '会議です。', 'B'],
+    ]);
   });
 });
 
@@ -156,7 +168,10 @@ describe('assignSpeakers: segments without word times', () => {
     const result = assign([segment(0, 0, 10, 'alpha beta')], [turn('A', 0, 4.5), turn('B', 4.5, 5.5), turn('C', 5.5, 10)], {
       minSplitSeconds: 0.5,
     });
-    expect(summary(result)).toEqual([[0, 0, 5.5, 'alpha', 'A'], [1, 5.5, 10, 'beta', 'C']]);
+    expect(summary(result)).toEqual([
+      [0, 0, 5.5, 'alpha', 'A'],
+      [1, 5.5, 10, 'beta', 'C'],
+    ]);
   });
 
   it('splits Korean text only at spaces', () => {
@@ -167,9 +182,7 @@ describe('assignSpeakers: segments without word times', () => {
       [1, 3, 6, '먼저 예산부터 보겠습니다', 'B'],
     ]);
     // One Korean word cannot be cut: the segment stays whole with the dominant speaker.
-    expect(summary(assign([segment(0, 0, 6, '감사합니다')], [turn('A', 0, 2), turn('B', 2, 6)]))).toEqual([
-      [0, 0, 6, '감사합니다', 'B'],
-    ]);
+    expect(summary(assign([segment(0, 0, 6, '감사합니다')], [turn('A', 0, 2), turn('B', 2, 6)]))).toEqual([[0, 0, 6, '감사합니다', 'B']]);
   });
 
   it('splits text without spaces at character boundaries, keeping closing punctuation attached', () => {
@@ -220,8 +233,21 @@ describe('assignSpeakers: segments without word times', () => {
 // ---- Properties over random transcripts --------------------------------------------------------
 
 const VOCABULARY = [
-  'the', 'meeting', 'budget,', 'okay.', 'Q3', '안녕하세요', '회의를', '시작하겠습니다.', '今日は会議です。',
-  '我们讨论预算', '「はい」', 'e\u0301', '👩‍💻', 'naïve', '42',
+  'the',
+  'meeting',
+  'budget,',
+  'okay.',
+  'Q3',
+  '안녕하세요',
+  '회의를',
+  '시작하겠습니다.',
+  '今日は会議です。',
+  '我们讨论预算',
+  '「はい」',
+  'e\u0301',
+  '👩‍💻',
+  'naïve',
+  '42',
 ];
 
 function randomCase(random: () => number): { segments: TranscriptSegment[]; turns: SpeakerTurn[]; minSplitSeconds: number } {
@@ -236,7 +262,9 @@ function randomCase(random: () => number): { segments: TranscriptSegment[]; turn
     const text = tokens.map((token, i) => (i === 0 ? '' : separators[i]) + token).join('');
     if (random() < 0.35) {
       const step = (end - start) / tokens.length;
-      const words = tokens.map((token, i) => word((i === 0 ? ' ' : separators[i]) + token, start + i * step, i === tokens.length - 1 ? end : start + (i + 1) * step));
+      const words = tokens.map((token, i) =>
+        word((i === 0 ? ' ' : separators[i]) + token, start + i * step, i === tokens.length - 1 ? end : start + (i + 1) * step),
+      );
       segments.push(segment(id, start, end, text, words));
     } else {
       segments.push(segment(id, start, end, text));
@@ -244,7 +272,7 @@ function randomCase(random: () => number): { segments: TranscriptSegment[]; turn
     time = end + 0.01 + random() * 2;
   }
   const turns: SpeakerTurn[] = [];
-  for (let t = random() * 2; t < time; ) {
+  for (let t = random() * 2; t < time;) {
     const length = 0.2 + random() * 5;
     turns.push(turn(pick(['A', 'B', 'C']), t, t + length));
     t += length + (random() < 0.3 ? random() * 2 : -random() * Math.min(length, 1));
@@ -274,7 +302,10 @@ describe('assignSpeakers: properties', () => {
     for (const seed of SEEDS) {
       const { segments, turns, minSplitSeconds } = randomCase(seededRandom(seed));
       const result = assign(segments, turns, { minSplitSeconds });
-      expect(result.map((s) => s.id), `seed ${seed}`).toEqual(result.map((_, i) => i));
+      expect(
+        result.map((s) => s.id),
+        `seed ${seed}`,
+      ).toEqual(result.map((_, i) => i));
       let next = 0;
       for (const input of segments) {
         // Segments are in order with gaps, so each input's pieces are the next run of outputs inside it.
@@ -290,11 +321,26 @@ describe('assignSpeakers: properties', () => {
         splits++;
         for (let i = 1; i < pieces.length; i++) expect(pieces[i]!.speaker).not.toBe(pieces[i - 1]!.speaker);
         if (input.words !== undefined) {
-          expect(pieces.flatMap((piece) => piece.words ?? []), `seed ${seed}: words conserved`).toEqual(input.words);
-          for (const piece of pieces) expect(piece.text).toBe(piece.words!.map((w) => w.text).join('').trim());
+          expect(
+            pieces.flatMap((piece) => piece.words ?? []),
+            `seed ${seed}: words conserved`,
+          ).toEqual(input.words);
+          for (const piece of pieces)
+            expect(piece.text).toBe(
+              piece
+                .words!.map((w) => w.text)
+                .join('')
+                .trim(),
+            );
         } else {
-          expectSpelledBy(input.text, pieces.map((piece) => piece.text));
-          expect(pieces.every((piece) => piece.speaker !== null), `seed ${seed}: split pieces have speakers`).toBe(true);
+          expectSpelledBy(
+            input.text,
+            pieces.map((piece) => piece.text),
+          );
+          expect(
+            pieces.every((piece) => piece.speaker !== null),
+            `seed ${seed}: split pieces have speakers`,
+          ).toBe(true);
           expect(pieces[0]!.start).toBe(input.start);
           expect(pieces.at(-1)!.end).toBe(input.end);
           for (let i = 1; i < pieces.length; i++) expect(pieces[i]!.start).toBe(pieces[i - 1]!.end);

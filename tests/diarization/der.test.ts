@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  maxWeightAssignment,
-  scoreDiarization,
-  type DerOptions,
-  type DiarizationScore,
-} from '../../src-main/diarization/der';
+import { maxWeightAssignment, scoreDiarization, type DerOptions, type DiarizationScore } from '../../src-main/diarization/der';
 import { parseRttm } from '../../src-main/diarization/rttm';
 import type { SpeakerTurn } from '../../src-main/diarization/types';
 import { SHARED_AUDIO } from '../support/paths';
@@ -33,7 +28,11 @@ describe('scoreDiarization', () => {
   it('scores a perfect hypothesis 0', () => {
     const hypothesis = [turn('alice', 0, 10), turn('bob', 10, 20)];
     expectScore(score(aliceThenBob, hypothesis, NO_COLLAR), {
-      scoredSpeech: 20, missed: 0, falseAlarm: 0, confusion: 0, der: 0,
+      scoredSpeech: 20,
+      missed: 0,
+      falseAlarm: 0,
+      confusion: 0,
+      der: 0,
     });
     // Default collar 0.25 s drops [-0.25, 0.25], [9.75, 10.25], [19.75, 20.25]: 20 − 0.25 − 0.5 − 0.25 = 19 s scored.
     expectScore(score(aliceThenBob, hypothesis), { scoredSpeech: 19, missed: 0, falseAlarm: 0, confusion: 0, der: 0 });
@@ -56,18 +55,30 @@ describe('scoreDiarization', () => {
     const hypothesis = [turn('x', 0, 10)];
     // No collar: [4, 6) has nRef 0, nHyp 1 → false alarm 2; scored speech 4 + 4 = 8; DER 2/8.
     expectScore(score(reference, hypothesis, NO_COLLAR), {
-      scoredSpeech: 8, missed: 0, falseAlarm: 2, confusion: 0, der: 0.25,
+      scoredSpeech: 8,
+      missed: 0,
+      falseAlarm: 2,
+      confusion: 0,
+      der: 0.25,
     });
     // Collar 0.25 around 0, 4, 6, 10: false alarm [4.25, 5.75] = 1.5; speech 8 − 4 · 0.25 = 7; DER 1.5/7.
     expectScore(score(reference, hypothesis), {
-      scoredSpeech: 7, missed: 0, falseAlarm: 1.5, confusion: 0, der: 1.5 / 7,
+      scoredSpeech: 7,
+      missed: 0,
+      falseAlarm: 1.5,
+      confusion: 0,
+      der: 1.5 / 7,
     });
   });
 
   it('counts hypothesis speech after the reference ends as false alarm (scores all time, not only the reference extent)', () => {
     // Reference alice [0, 10); hypothesis alice [0, 12): [10, 12) is false alarm 2; DER 2/10.
     expectScore(score([turn('alice', 0, 10)], [turn('alice', 0, 12)], NO_COLLAR), {
-      scoredSpeech: 10, missed: 0, falseAlarm: 2, confusion: 0, der: 0.2,
+      scoredSpeech: 10,
+      missed: 0,
+      falseAlarm: 2,
+      confusion: 0,
+      der: 0.2,
     });
   });
 
@@ -89,11 +100,19 @@ describe('scoreDiarization', () => {
     const reference = [turn('alice', 0, 10), turn('bob', 6, 12)];
     const hypothesis = [turn('x', 0, 12)];
     expectScore(score(reference, hypothesis, NO_COLLAR), {
-      scoredSpeech: 16, missed: 4, falseAlarm: 0, confusion: 2, der: 6 / 16,
+      scoredSpeech: 16,
+      missed: 4,
+      falseAlarm: 0,
+      confusion: 2,
+      der: 6 / 16,
     });
     // Skipping overlap drops [6, 10): speech 6 + 2 = 8, confusion 2 → DER 2/8.
     expectScore(score(reference, hypothesis, { collar: 0, skipOverlap: true }), {
-      scoredSpeech: 8, missed: 0, falseAlarm: 0, confusion: 2, der: 0.25,
+      scoredSpeech: 8,
+      missed: 0,
+      falseAlarm: 0,
+      confusion: 2,
+      der: 0.25,
     });
   });
 
@@ -103,11 +122,19 @@ describe('scoreDiarization', () => {
     // No collar: [0, 0.2) missed 0.2; [10, 10.2) bob hypothesised as alice → confusion 0.2;
     // [20, 20.2) false alarm 0.2. DER 0.6/20 = 0.03.
     expectScore(score(aliceThenBob, hypothesis, NO_COLLAR), {
-      scoredSpeech: 20, missed: 0.2, falseAlarm: 0.2, confusion: 0.2, der: 0.03,
+      scoredSpeech: 20,
+      missed: 0.2,
+      falseAlarm: 0.2,
+      confusion: 0.2,
+      der: 0.03,
     });
     // Collar 0.25: every error lies within 0.25 s of a reference boundary (0, 10, 20); speech 19 as above.
     expectScore(score(aliceThenBob, hypothesis, { collar: 0.25 }), {
-      scoredSpeech: 19, missed: 0, falseAlarm: 0, confusion: 0, der: 0,
+      scoredSpeech: 19,
+      missed: 0,
+      falseAlarm: 0,
+      confusion: 0,
+      der: 0,
     });
   });
 
@@ -132,10 +159,14 @@ describe('scoreDiarization', () => {
     expectScore(result, { scoredSpeech: 15, missed: 0, falseAlarm: 0, confusion: 7, der: 7 / 15 });
   });
 
-  it('merges a speaker\'s own overlapping turns', () => {
+  it("merges a speaker's own overlapping turns", () => {
     // alice [0, 5) and [3, 8) are alice [0, 8): 8 s of speech, not 10, and no self-overlap to miss.
     expectScore(score([turn('alice', 0, 5), turn('alice', 3, 8)], [turn('x', 0, 8)], NO_COLLAR), {
-      scoredSpeech: 8, missed: 0, falseAlarm: 0, confusion: 0, der: 0,
+      scoredSpeech: 8,
+      missed: 0,
+      falseAlarm: 0,
+      confusion: 0,
+      der: 0,
     });
   });
 
@@ -231,7 +262,12 @@ describe('maxWeightAssignment', () => {
     ];
     expect(maxWeightAssignment(weights)).toEqual([1, 0, -1]);
     // The same matrix transposed (more columns than rows).
-    expect(maxWeightAssignment([[5, 4, 1], [4, 0, 1]])).toEqual([1, 0]);
+    expect(
+      maxWeightAssignment([
+        [5, 4, 1],
+        [4, 0, 1],
+      ]),
+    ).toEqual([1, 0]);
   });
 
   it('matches brute force on small matrices', () => {
@@ -241,10 +277,12 @@ describe('maxWeightAssignment', () => {
     for (let trial = 0; trial < 20; trial++) {
       const weights = Array.from({ length: 3 }, () => Array.from({ length: 4 }, () => Math.round(next() * 10)));
       let best = -Infinity;
-      for (const a of [0, 1, 2, 3]) for (const b of [0, 1, 2, 3]) for (const c of [0, 1, 2, 3]) {
-        if (a === b || b === c || a === c) continue;
-        best = Math.max(best, weights[0]![a]! + weights[1]![b]! + weights[2]![c]!);
-      }
+      for (const a of [0, 1, 2, 3])
+        for (const b of [0, 1, 2, 3])
+          for (const c of [0, 1, 2, 3]) {
+            if (a === b || b === c || a === c) continue;
+            best = Math.max(best, weights[0]![a]! + weights[1]![b]! + weights[2]![c]!);
+          }
       const assignment = maxWeightAssignment(weights);
       expect(new Set(assignment).size).toBe(3);
       expect(assignment.reduce((sum, column, row) => sum + weights[row]![column]!, 0)).toBe(best);

@@ -24,11 +24,22 @@ describe('resolveDiarizationModels', () => {
       value: {
         segmentation: TINY_SEGMENTATION_MODEL,
         embedding: path.join(TINY_DIARIZATION, 'campplus-3dspeaker-zh_en-common/onnx/model.onnx'),
-        embeddingProfile: { modelId: 'campplus-3dspeaker-zh_en-common', frontEnd: { window: 'povey', inputScale: 1 }, speakerThreshold: 0.3 },
+        embeddingProfile: {
+          modelId: 'campplus-3dspeaker-zh_en-common',
+          frontEnd: { window: 'povey', inputScale: 1 },
+          speakerThreshold: 0.3,
+        },
       },
     });
-    const wespeaker = await resolveDiarizationModels({ searchDirs: [TINY_DIARIZATION], downloadDir: null, embeddingModelId: 'wespeaker-voxceleb-resnet34-LM' });
-    expect(wespeaker).toMatchObject({ ok: true, value: { embedding: TINY_EMBEDDING_MODEL, embeddingProfile: { frontEnd: { window: 'hamming', inputScale: 32768 } } } });
+    const wespeaker = await resolveDiarizationModels({
+      searchDirs: [TINY_DIARIZATION],
+      downloadDir: null,
+      embeddingModelId: 'wespeaker-voxceleb-resnet34-LM',
+    });
+    expect(wespeaker).toMatchObject({
+      ok: true,
+      value: { embedding: TINY_EMBEDDING_MODEL, embeddingProfile: { frontEnd: { window: 'hamming', inputScale: 32768 } } },
+    });
     expect(await findInstalledDiarizationModel('wespeaker-voxceleb-resnet34-LM', [temp.dir])).toBeNull();
     expect(await findInstalledDiarizationModel('no-such-model', [TINY_DIARIZATION])).toBeNull();
   });
@@ -65,13 +76,21 @@ describe('resolveDiarizationModels', () => {
     const segmentation = await readFile(TINY_SEGMENTATION_MODEL);
     const impostor = await readFile(TINY_EMBEDDING_MODEL);
     const remote = '3dspeaker_speech_campplus_sv_zh_en_16k-common_advanced.onnx';
-    const hub = new LocalHub(new Map([['onnx/model.onnx', segmentation], [remote, impostor]]));
+    const hub = new LocalHub(
+      new Map([
+        ['onnx/model.onnx', segmentation],
+        [remote, impostor],
+      ]),
+    );
     const baseUrl = await hub.start();
     try {
       const downloadDir = path.join(temp.dir, 'models');
       const resolved = await resolveDiarizationModels({ searchDirs: [downloadDir], downloadDir, baseUrl });
       // The catalog pins the size too (28281164 bytes): a different file is refused before its hash is checked.
-      expect(resolved).toMatchObject({ ok: false, error: { code: expect.stringMatching(/^DOWNLOAD_(SIZE|CHECKSUM)_MISMATCH$/) as unknown as string } });
+      expect(resolved).toMatchObject({
+        ok: false,
+        error: { code: expect.stringMatching(/^DOWNLOAD_(SIZE|CHECKSUM)_MISMATCH$/) as unknown as string },
+      });
       expect(await findInstalledDiarizationModel('campplus-3dspeaker-zh_en-common', [downloadDir])).toBeNull();
     } finally {
       await hub.stop();

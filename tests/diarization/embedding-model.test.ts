@@ -59,9 +59,7 @@ describe('loadOnnxEmbedder with the generated embedding model', () => {
 
   it('puts two sentences of one voice closer together than the same sentences in different voices', async () => {
     const voices = [...LOW_VOICES, ...HIGH_VOICES];
-    const clips = await Promise.all(
-      voices.flatMap((voice) => [SENTENCES[0], SENTENCES[1]].map((text) => speech.say(voice, text))),
-    );
+    const clips = await Promise.all(voices.flatMap((voice) => [SENTENCES[0], SENTENCES[1]].map((text) => speech.say(voice, text))));
     const embeddings = await embedder.embed(clips);
     const of = (voice: number, sentence: number): Float32Array => embeddings[voice * 2 + sentence]!;
     const sameVoice = voices.map((_, voice) => cosine(of(voice, 0), of(voice, 1)));

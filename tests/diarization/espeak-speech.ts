@@ -53,7 +53,10 @@ export interface Utterance {
 }
 
 /** Utterances one after the other with `gapSeconds` of digital silence between them. */
-export function converse(parts: readonly { voice: string; samples: Float32Array }[], gapSeconds: number): {
+export function converse(
+  parts: readonly { voice: string; samples: Float32Array }[],
+  gapSeconds: number,
+): {
   audio: Float32Array;
   utterances: Utterance[];
 } {

@@ -90,8 +90,7 @@ describe('Kaldi fbank front-end', () => {
   }
 
   it('counts only whole frames (snip_edges)', () => {
-    const expected = (n: number): number =>
-      n < FBANK_FRAME_LENGTH ? 0 : 1 + Math.floor((n - FBANK_FRAME_LENGTH) / FBANK_FRAME_SHIFT);
+    const expected = (n: number): number => (n < FBANK_FRAME_LENGTH ? 0 : 1 + Math.floor((n - FBANK_FRAME_LENGTH) / FBANK_FRAME_SHIFT));
     for (const n of [0, 1, 399, 400, 401, 559, 560, 561, 16_000, 176_000]) {
       expect(fbankFrameCount(n)).toBe(expected(n));
       expect(computeFbank(new Float32Array(n)).length).toBe(expected(n) * FBANK_BINS);

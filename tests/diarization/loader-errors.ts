@@ -8,7 +8,11 @@ import type { Result } from '../../src-shared/result';
  * DIARIZATION_MODEL_NOT_FOUND; another ONNX model and a file that is not ONNX are DIARIZATION_MODEL_INVALID;
  * each error names the file.
  */
-export async function expectLoaderErrors(load: (modelPath: string) => Promise<Result<unknown>>, scratch: string, otherModel: string): Promise<void> {
+export async function expectLoaderErrors(
+  load: (modelPath: string) => Promise<Result<unknown>>,
+  scratch: string,
+  otherModel: string,
+): Promise<void> {
   const missing = path.join(scratch, 'nope.onnx');
   const notFound = await load(missing);
   expect(notFound).toMatchObject({ ok: false, error: { code: 'DIARIZATION_MODEL_NOT_FOUND', subject: missing } });

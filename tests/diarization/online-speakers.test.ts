@@ -64,7 +64,15 @@ describe('OnlineSpeakerTracker', () => {
     const online = embeddings.map((embedding) => tracker.assign(embedding, 1.5).speaker);
     expect(tracker.centroids()).toHaveLength(3);
     expect(online).toEqual(canonical(labels));
-    expect(online).toEqual(Array.from(clusterPieces(embeddings, embeddings.map(() => 1.5), { threshold: DEFAULT_ONLINE_SIMILARITY }).labels));
+    expect(online).toEqual(
+      Array.from(
+        clusterPieces(
+          embeddings,
+          embeddings.map(() => 1.5),
+          { threshold: DEFAULT_ONLINE_SIMILARITY },
+        ).labels,
+      ),
+    );
   });
 
   it('uses the offline speaker threshold of the default embedding model by default', () => {

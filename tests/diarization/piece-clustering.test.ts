@@ -23,7 +23,14 @@ function scipyReference(embeddings: readonly Float32Array[], file: string, thres
   embeddings.forEach((embedding, row) => flat.set(embedding, row * embedding.length));
   writeFileSync(file, Buffer.from(flat.buffer));
   const python = process.env.VERBATIM_PYTHON ?? 'python3';
-  const args = [path.join(REPO_ROOT, 'tools/models/clustering_reference.py'), file, '--dim', String(embeddings[0]!.length), '--thresholds', thresholds.join(',')];
+  const args = [
+    path.join(REPO_ROOT, 'tools/models/clustering_reference.py'),
+    file,
+    '--dim',
+    String(embeddings[0]!.length),
+    '--thresholds',
+    thresholds.join(','),
+  ];
   return JSON.parse(execFileSync(python, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Reference;
 }
 

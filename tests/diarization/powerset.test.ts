@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LOCAL_SPEAKERS,
-  POWERSET_CLASSES,
-  powersetToMultilabel,
-  powersetToSoftMultilabel,
-} from '../../src-main/diarization/powerset';
+import { LOCAL_SPEAKERS, POWERSET_CLASSES, powersetToMultilabel, powersetToSoftMultilabel } from '../../src-main/diarization/powerset';
 
 /** Speakers each class stands for, written out from pyannote's order ∅, {0}, {1}, {2}, {0,1}, {0,2}, {1,2}. */
 const EXPECTED_ROWS = [
@@ -42,9 +37,7 @@ describe('powersetToMultilabel', () => {
 
   it('decodes every frame of a multi-frame array independently', () => {
     const winners = [4, 0, 6, 1, 1, 5, 3, 2];
-    expect(rows(powersetToMultilabel(logProbsFavouring(winners), winners.length))).toEqual(
-      winners.map((winner) => EXPECTED_ROWS[winner]),
-    );
+    expect(rows(powersetToMultilabel(logProbsFavouring(winners), winners.length))).toEqual(winners.map((winner) => EXPECTED_ROWS[winner]));
   });
 
   it('breaks ties towards the first class, as torch.argmax', () => {

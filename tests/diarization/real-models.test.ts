@@ -42,13 +42,19 @@ describe.runIf(real !== null)('real diarization models (segmentation-3.0 + CAM++
     await Promise.all([models?.segmenter.dispose(), models?.embedder.dispose(), models?.vad?.dispose(), temp?.cleanup()]);
   });
 
-  async function diarize(file: string, reference: SpeakerTurn[], collar: number): Promise<{ speakers: number; der: number; errors: number; speech: number }> {
+  async function diarize(
+    file: string,
+    reference: SpeakerTurn[],
+    collar: number,
+  ): Promise<{ speakers: number; der: number; errors: number; speech: number }> {
     const result = await diarizeSamples(await decodeAll(decoder, file), models);
     if (!result.ok) throw new Error(result.error.message);
     const score = scoreDiarization(reference, result.value.turns, { collar });
     if (!score.ok) throw new Error(score.error.message);
     const { missed, falseAlarm, confusion, scoredSpeech, der } = score.value;
-    console.log(`${path.basename(file)}: ${result.value.speakerCount} speakers, DER ${(100 * der).toFixed(1)} % (collar ${collar}; missed ${missed.toFixed(2)} s, false alarm ${falseAlarm.toFixed(2)} s, confusion ${confusion.toFixed(2)} s of ${scoredSpeech.toFixed(1)} s)`);
+    console.log(
+      `${path.basename(file)}: ${result.value.speakerCount} speakers, DER ${(100 * der).toFixed(1)} % (collar ${collar}; missed ${missed.toFixed(2)} s, false alarm ${falseAlarm.toFixed(2)} s, confusion ${confusion.toFixed(2)} s of ${scoredSpeech.toFixed(1)} s)`,
+    );
     return { speakers: result.value.speakerCount, der, errors: missed + falseAlarm + confusion, speech: scoredSpeech };
   }
 

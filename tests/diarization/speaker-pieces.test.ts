@@ -35,7 +35,16 @@ describe('SpeakerPieceTracker', () => {
 
   it('ends a run at a pause, keeps overlapped speech for both voices, and embeds each from where it talks alone', () => {
     const pieces = run([
-      [0, { 0: [[0.5, 2.5], [3.5, 5]], 1: [[2, 4.5]] }],
+      [
+        0,
+        {
+          0: [
+            [0.5, 2.5],
+            [3.5, 5],
+          ],
+          1: [[2, 4.5]],
+        },
+      ],
       [STEP, { 0: [[0, 1]] }],
     ]);
     const byTrack = new Map<number, SpeakerPiece[]>();
@@ -55,14 +64,21 @@ describe('SpeakerPieceTracker', () => {
   });
 
   it('finds nothing in silence', () => {
-    expect(run([[0, {}], [STEP, {}]])).toEqual([]);
+    expect(
+      run([
+        [0, {}],
+        [STEP, {}],
+      ]),
+    ).toEqual([]);
     expect(new SpeakerPieceTracker().finish()).toEqual([]);
   });
 });
 
 describe('SpeakerPieceTracker with a voice-activity detector', () => {
   /** Hears speech where the frame centre falls in one of `spans` (seconds). */
-  const detector = (spans: [number, number][]): VoicedFrames => ({ isVoiced: (frame) => spans.some(([from, to]) => centre(frame) >= from && centre(frame) < to) });
+  const detector = (spans: [number, number][]): VoicedFrames => ({
+    isVoiced: (frame) => spans.some(([from, to]) => centre(frame) >= from && centre(frame) < to),
+  });
 
   function runWith(voice: VoicedFrames, windows: [number, Record<number, [number, number][]>][]): SpeakerPiece[] {
     const tracker = new SpeakerPieceTracker({}, voice);
@@ -74,7 +90,16 @@ describe('SpeakerPieceTracker with a voice-activity detector', () => {
 
   it('cuts a run where the detector hears a pause the segmentation bridged, and embeds only heard frames', () => {
     // One local speaker talks 1–5 s without a pause; the detector hears 1–2.8 s and 3.2–5 s.
-    const pieces = runWith(detector([[1, 2.8], [3.2, 5]]), [[0, { 0: [[1, 5]] }], [STEP, {}]]);
+    const pieces = runWith(
+      detector([
+        [1, 2.8],
+        [3.2, 5],
+      ]),
+      [
+        [0, { 0: [[1, 5]] }],
+        [STEP, {}],
+      ],
+    );
     expect(pieces).toHaveLength(2);
     const [first, second] = pieces.map(seconds);
     expect(first![0]).toBeCloseTo(1, 1);
@@ -88,7 +113,10 @@ describe('SpeakerPieceTracker with a voice-activity detector', () => {
   });
 
   it('drops a run in which the detector hears nothing at all', () => {
-    const pieces = runWith(detector([[1, 3]]), [[0, { 0: [[1, 3]], 1: [[6, 8]] }], [STEP, {}]]);
+    const pieces = runWith(detector([[1, 3]]), [
+      [0, { 0: [[1, 3]], 1: [[6, 8]] }],
+      [STEP, {}],
+    ]);
     expect(pieces.map(seconds).map(([from]) => Math.round(from))).toEqual([1]);
   });
 });

@@ -6,7 +6,10 @@ import { seededRandom } from '../export/fixtures';
 
 function noisySpeechLike(length: number, seed: number): Float32Array {
   const random = seededRandom(seed);
-  return Float32Array.from({ length }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 180 * i) / 16_000) * Math.sin(i / 4000) + 0.05 * (random() - 0.5));
+  return Float32Array.from(
+    { length },
+    (_, i) => 0.3 * Math.sin((2 * Math.PI * 180 * i) / 16_000) * Math.sin(i / 4000) + 0.05 * (random() - 0.5),
+  );
 }
 
 describe('StreamingFbank', () => {

@@ -7,7 +7,12 @@ function ramp(length: number): Float32Array {
   return Float32Array.from({ length }, (_, index) => index);
 }
 
-function streamInChunks(audio: Float32Array, chunkSizes: readonly number[], windowSamples: number, stepSamples: number): { windows: AudioWindow[]; peakBuffer: number } {
+function streamInChunks(
+  audio: Float32Array,
+  chunkSizes: readonly number[],
+  windowSamples: number,
+  stepSamples: number,
+): { windows: AudioWindow[]; peakBuffer: number } {
   const windower = new StreamingWindower({ windowSamples, stepSamples });
   const windows: AudioWindow[] = [];
   let offset = 0;
@@ -37,18 +42,21 @@ describe('StreamingWindower', () => {
     [12_345, 1000, 370, [999, 1, 4096]],
   ];
 
-  it.each(cases)('cuts %i samples (window %i, step %i) exactly where planWindows does, with the right audio', (total, window, step, chunks) => {
-    const audio = ramp(total);
-    const { windows } = streamInChunks(audio, chunks, window, step);
-    expect(windows.map((w) => w.startSample)).toEqual(planWindows(total, { windowSamples: window, stepSamples: step }));
-    for (const w of windows) {
-      expect(w.samples.length).toBe(window);
-      for (let i = 0; i < window; i += 1) {
-        const source = w.startSample + i;
-        expect(w.samples[i]).toBe(source < total ? source : 0);
+  it.each(cases)(
+    'cuts %i samples (window %i, step %i) exactly where planWindows does, with the right audio',
+    (total, window, step, chunks) => {
+      const audio = ramp(total);
+      const { windows } = streamInChunks(audio, chunks, window, step);
+      expect(windows.map((w) => w.startSample)).toEqual(planWindows(total, { windowSamples: window, stepSamples: step }));
+      for (const w of windows) {
+        expect(w.samples.length).toBe(window);
+        for (let i = 0; i < window; i += 1) {
+          const source = w.startSample + i;
+          expect(w.samples[i]).toBe(source < total ? source : 0);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('holds about two windows of audio however long the stream is', () => {
     const { windows, peakBuffer } = streamInChunks(ramp(200_000), [1000], 1000, 100);

@@ -32,7 +32,9 @@ class LoudnessLanes implements LaneVad {
 
 /** `seconds` of audio, a 200 Hz tone of amplitude 0.5 inside `spans`, silence elsewhere. */
 function toneAudio(seconds: number, spans: [number, number][]): Float32Array {
-  return Float32Array.from({ length: Math.round(seconds * SR) }, (_, k) => (spans.some(([from, to]) => k / SR >= from && k / SR < to) ? 0.5 * Math.sin((2 * Math.PI * 200 * k) / SR) : 0));
+  return Float32Array.from({ length: Math.round(seconds * SR) }, (_, k) =>
+    spans.some(([from, to]) => k / SR >= from && k / SR < to) ? 0.5 * Math.sin((2 * Math.PI * 200 * k) / SR) : 0,
+  );
 }
 
 describe('StreamingVoicedFrames', () => {
@@ -97,7 +99,8 @@ describe('SileroLaneVad (the bundled Silero model)', () => {
   });
 
   it('gives each lane what a fresh single stream gives it, lanes of different lengths in one batch', async () => {
-    const frames = (from: number, count: number): Float32Array => speech.subarray(from * VAD_FRAME_SAMPLES, (from + count) * VAD_FRAME_SAMPLES);
+    const frames = (from: number, count: number): Float32Array =>
+      speech.subarray(from * VAD_FRAME_SAMPLES, (from + count) * VAD_FRAME_SAMPLES);
     const batch = [frames(0, 40), frames(100, 25), frames(200, 64)];
     const scores = await lanes.scoreLanes(batch);
     expect(scores.map((lane) => lane.length)).toEqual([40, 25, 64]);
@@ -138,7 +141,8 @@ describe('SileroLaneVad (the bundled Silero model)', () => {
     const probabilities: number[] = [];
     const padded = new Float32Array(Math.ceil(speech.length / VAD_FRAME_SAMPLES) * VAD_FRAME_SAMPLES);
     padded.set(speech);
-    for (let frame = 0; frame < padded.length / VAD_FRAME_SAMPLES; frame += 1) probabilities.push(await single.process(padded.subarray(frame * VAD_FRAME_SAMPLES, (frame + 1) * VAD_FRAME_SAMPLES)));
+    for (let frame = 0; frame < padded.length / VAD_FRAME_SAMPLES; frame += 1)
+      probabilities.push(await single.process(padded.subarray(frame * VAD_FRAME_SAMPLES, (frame + 1) * VAD_FRAME_SAMPLES)));
     let agree = 0;
     let total = 0;
     for (let frame = 0; centre(frame) < speech.length / SR; frame += 1) {

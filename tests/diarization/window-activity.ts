@@ -1,6 +1,11 @@
 /** Segmentation-window activity written by hand, for the tests of what is built from the windows. */
 import { LOCAL_SPEAKERS } from '../../src-main/diarization/powerset';
-import { FRAME_DURATION_SAMPLES, FRAME_STEP_SAMPLES, FRAMES_PER_WINDOW, windowStartFrame } from '../../src-main/diarization/segmentation-windows';
+import {
+  FRAME_DURATION_SAMPLES,
+  FRAME_STEP_SAMPLES,
+  FRAMES_PER_WINDOW,
+  windowStartFrame,
+} from '../../src-main/diarization/segmentation-windows';
 
 export const SR = 16_000;
 /** The pipeline's step between windows (5 s). */

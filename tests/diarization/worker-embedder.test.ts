@@ -83,7 +83,11 @@ describe('loadWorkerEmbedder', () => {
   }, 120_000);
 
   it('says what is wrong with a model file, as the in-thread loader does', async () => {
-    await expectLoaderErrors((modelPath) => loadWorkerEmbedder({ modelPath, execution: 'cpu', threads: 1 }), scratch, TINY_SEGMENTATION_MODEL);
+    await expectLoaderErrors(
+      (modelPath) => loadWorkerEmbedder({ modelPath, execution: 'cpu', threads: 1 }),
+      scratch,
+      TINY_SEGMENTATION_MODEL,
+    );
   }, 60_000);
 
   it('waits for the requests in flight when disposed, then refuses new ones', async () => {

@@ -11,7 +11,20 @@ import { REPO_ROOT } from '../support/paths';
 
 const README_MAX_LINES = 150;
 /** Backticked text starting with one of these is a repository path and must exist. */
-const REPO_DIRS = ['src-main/', 'src-shared/', 'src-preload/', 'src-renderer/', 'tests/', 'tools/', 'scripts/', 'models/', 'docs/', 'build/', 'bin/', '.ci/'];
+const REPO_DIRS = [
+  'src-main/',
+  'src-shared/',
+  'src-preload/',
+  'src-renderer/',
+  'tests/',
+  'tools/',
+  'scripts/',
+  'models/',
+  'docs/',
+  'build/',
+  'bin/',
+  '.ci/',
+];
 
 interface DocFile {
   /** Relative to the repository root, with forward slashes. */
@@ -81,14 +94,16 @@ export function docProblems(file: DocFile, root: string, scripts: ReadonlySet<st
       continue;
     }
     if (anchor !== undefined && resolved.endsWith('.md') && statSync(absolute).isFile()) {
-      if (!headingAnchors(readFileSync(absolute, 'utf8')).has(anchor)) problems.push(`${file.name}: link to ${target}: no heading #${anchor} in ${resolved}`);
+      if (!headingAnchors(readFileSync(absolute, 'utf8')).has(anchor))
+        problems.push(`${file.name}: link to ${target}: no heading #${anchor} in ${resolved}`);
     }
   }
 
   for (const match of prose.matchAll(/`([^`\n]+)`/g)) {
     const code = (match[1] as string).trim();
     const run = /^npm run ([\w:-]+)(\*?)/.exec(code);
-    if (run?.[1] && run[2] === '' && !scripts.has(run[1])) problems.push(`${file.name}: \`${code}\`: package.json has no script "${run[1]}"`);
+    if (run?.[1] && run[2] === '' && !scripts.has(run[1]))
+      problems.push(`${file.name}: \`${code}\`: package.json has no script "${run[1]}"`);
     if (!REPO_DIRS.some((prefix) => code.startsWith(prefix))) continue;
     // Placeholders and patterns (`<model-id>`, `*`, `…`) and commands with arguments are not single paths.
     if (/[<>*…\s]/.test(code)) continue;
@@ -138,7 +153,9 @@ describe('the docs', () => {
   });
 
   it('make GitHub’s anchors from headings', () => {
-    const anchors = headingAnchors('# Accuracy against faster-whisper: `npm run bench:accuracy`\n## "You" and "others"\n## Tests\n## Tests\n');
+    const anchors = headingAnchors(
+      '# Accuracy against faster-whisper: `npm run bench:accuracy`\n## "You" and "others"\n## Tests\n## Tests\n',
+    );
     expect([...anchors]).toEqual(['accuracy-against-faster-whisper-npm-run-benchaccuracy', 'you-and-others', 'tests', 'tests-1']);
   });
 });

@@ -31,8 +31,15 @@ export async function expectAccessible(page: Page, screen: string): Promise<AxeS
     })),
   };
   await mkdir(ARTIFACTS, { recursive: true });
-  await writeFile(path.join(ARTIFACTS, `axe-${screen}.json`), `${JSON.stringify({ ...summary, passes: results.passes.length }, null, 2)}\n`);
+  await writeFile(
+    path.join(ARTIFACTS, `axe-${screen}.json`),
+    `${JSON.stringify({ ...summary, passes: results.passes.length }, null, 2)}\n`,
+  );
   const blocking = summary.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(blocking.map((violation) => `${screen}: ${violation.id} (${violation.impact}) ${violation.help} at ${violation.nodes.slice(0, 4).join(' | ')}`)).toEqual([]);
+  expect(
+    blocking.map(
+      (violation) => `${screen}: ${violation.id} (${violation.impact}) ${violation.help} at ${violation.nodes.slice(0, 4).join(' | ')}`,
+    ),
+  ).toEqual([]);
   return summary;
 }

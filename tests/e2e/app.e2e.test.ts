@@ -17,7 +17,10 @@ import { realModelDir, TINY_DIARIZATION, TINY_MULTILINGUAL } from '../support/pa
 import { chromiumAvailable, launchChromium, RENDERER_BUILT, screenshot, speakInto } from './e2e-helpers';
 
 const RATE = 16_000;
-const started = chromiumAvailable() && RENDERER_BUILT ? await startPrivatePulse() : { ok: false as const, reason: 'Chromium or the built renderer is missing' };
+const started =
+  chromiumAvailable() && RENDERER_BUILT
+    ? await startPrivatePulse()
+    : { ok: false as const, reason: 'Chromium or the built renderer is missing' };
 const pulse: PrivatePulse | null = started.ok ? started.pulse : null;
 if (!started.ok && process.env.VERBATIM_REQUIRE_AUDIO === '1') throw new Error(`the app's end-to-end test cannot run: ${started.reason}`);
 if (pulse) process.env.PULSE_SERVER = pulse.server;
@@ -45,10 +48,26 @@ describe.skipIf(!pulse)('the app in a browser, on the real engine', () => {
   beforeAll(async () => {
     temp = await makeTempDir('e2e');
     fifo = path.join(pulse!.dir, 'vmic-e2e.fifo');
-    moduleId = (await pulse!.pactl('load-module', 'module-pipe-source', 'source_name=vmic', `file=${fifo}`, 'format=float32le', `rate=${RATE}`, 'channels=1')).trim();
+    moduleId = (
+      await pulse!.pactl(
+        'load-module',
+        'module-pipe-source',
+        'source_name=vmic',
+        `file=${fifo}`,
+        'format=float32le',
+        `rate=${RATE}`,
+        'channels=1',
+      )
+    ).trim();
     await pulse!.pactl('set-default-source', 'vmic');
     speech = await decodeAll(realDecoder(), audioFile('jfk.wav'));
-    const opened = await createAppServices({ dataDir: path.join(temp.dir, 'data'), localModelDir: SPEECH_MODEL, extraModelDirs: [TINY_DIARIZATION], sharedModelDirs: [], device: 'cpu' });
+    const opened = await createAppServices({
+      dataDir: path.join(temp.dir, 'data'),
+      localModelDir: SPEECH_MODEL,
+      extraModelDirs: [TINY_DIARIZATION],
+      sharedModelDirs: [],
+      device: 'cpu',
+    });
     if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
     services = opened.value;
     bridge = await startBridge({ services });
@@ -166,7 +185,10 @@ describe.skipIf(!pulse)('the app in a browser, on the real engine', () => {
       if (format === 'vtt') expect(parseVttCues(text).errors).toEqual([]);
       // Every word of the stored transcript is in the cues, in order; the renamed speaker speaks by name.
       const words = (value: string): string[] => value.split(/\s+/).filter(Boolean);
-      const spoken = format === 'srt' ? cues.map((cue) => cue.lines.join(' ')) : cues.map((cue) => `${cue.voice ? `${cue.voice}: ` : ''}${cue.lines.join(' ')}`);
+      const spoken =
+        format === 'srt'
+          ? cues.map((cue) => cue.lines.join(' '))
+          : cues.map((cue) => `${cue.voice ? `${cue.voice}: ` : ''}${cue.lines.join(' ')}`);
       expect(spoken[0]?.startsWith('John F. Kennedy: ')).toBe(true);
       const withoutSpeaker = spoken.map((text) => text.replace(/^John F\. Kennedy: /, ''));
       expect(words(withoutSpeaker.join(' '))).toEqual(words(exportedFrom.segments.map((segment) => segment.text).join(' ')));
@@ -185,7 +207,13 @@ describe.skipIf(!pulse)('the app in a browser, on the real engine', () => {
     const diarizeDone = async (): Promise<string | null> => {
       const jobs = await services.handlers.listJobs();
       if (!jobs.ok) return null;
-      const job = jobs.value.find((candidate) => candidate.kind === 'diarize' && candidate.meetingId === openedMeetingId && candidate.payload.kind === 'diarize' && candidate.payload.speakers?.exact === 1);
+      const job = jobs.value.find(
+        (candidate) =>
+          candidate.kind === 'diarize' &&
+          candidate.meetingId === openedMeetingId &&
+          candidate.payload.kind === 'diarize' &&
+          candidate.payload.speakers?.exact === 1,
+      );
       return job?.state ?? null;
     };
     await expect.poll(diarizeDone, { timeout: 60_000 }).toBe('succeeded');

@@ -12,7 +12,11 @@ export interface ClipSpan {
 }
 
 /** The clips one after the other with `pauseSeconds` of silence between them, written to `out`; where each one lies. */
-export async function concatClips(clips: readonly string[], pauseSeconds: number, out: string): Promise<{ path: string; spans: ClipSpan[] }> {
+export async function concatClips(
+  clips: readonly string[],
+  pauseSeconds: number,
+  out: string,
+): Promise<{ path: string; spans: ClipSpan[] }> {
   const dir = path.dirname(out);
   const parts: string[] = [];
   const spans: ClipSpan[] = [];

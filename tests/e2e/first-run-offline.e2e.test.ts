@@ -41,7 +41,13 @@ async function closedPort(): Promise<number> {
 }
 
 async function openApp(name: string, sharedModelDirs: string[]): Promise<{ page: Page; services: AppServices }> {
-  const opened = await createAppServices({ dataDir: path.join(temp.dir, name), hubUrl: offlineHub, device: 'cpu', sharedModelDirs, autoDiarize: false });
+  const opened = await createAppServices({
+    dataDir: path.join(temp.dir, name),
+    hubUrl: offlineHub,
+    device: 'cpu',
+    sharedModelDirs,
+    autoDiarize: false,
+  });
   if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
   const bridge = await startBridge({ services: opened.value });
   running.push({ services: opened.value, bridge });
@@ -119,7 +125,11 @@ describe.skipIf(!runnable)('first run offline', () => {
     await page.getByTestId('first-run-folder-submit').click();
     await page.getByTestId('record-button').waitFor({ timeout: 15_000 });
     const models = await services.handlers.listModels();
-    expect(models.ok && models.value.find((model) => model.id === 'whisper-base')).toMatchObject({ installed: true, local: true, location: BASE });
+    expect(models.ok && models.value.find((model) => model.id === 'whisper-base')).toMatchObject({
+      installed: true,
+      local: true,
+      location: BASE,
+    });
     expect(await services.handlers.getSettings()).toMatchObject({ ok: true, value: { modelId: 'whisper-base' } });
   }, 60_000);
 

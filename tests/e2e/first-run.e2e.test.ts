@@ -31,9 +31,15 @@ describe.skipIf(!runnable)('first run without a model', () => {
     if (!model) throw new Error(`${DEFAULT_MODEL_ID} is not in the catalog`);
     // The default model's files, with the generated tiny weights in them (same names, same inputs and outputs).
     const files = new Map<string, Buffer>();
-    for (const file of filesForDtype(model, model.defaultDtype)) files.set(file.path, await readFile(path.join(TINY_MULTILINGUAL, file.path)));
+    for (const file of filesForDtype(model, model.defaultDtype))
+      files.set(file.path, await readFile(path.join(TINY_MULTILINGUAL, file.path)));
     hub = new LocalHub(files);
-    const opened = await createAppServices({ dataDir: path.join(temp.dir, 'data'), hubUrl: await hub.start(), device: 'cpu', sharedModelDirs: [] });
+    const opened = await createAppServices({
+      dataDir: path.join(temp.dir, 'data'),
+      hubUrl: await hub.start(),
+      device: 'cpu',
+      sharedModelDirs: [],
+    });
     if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
     services = opened.value;
     bridge = await startBridge({ services });
@@ -51,7 +57,9 @@ describe.skipIf(!runnable)('first run without a model', () => {
   it('downloads the default model with a progress bar, then opens Record', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
     await page.goto(bridge.url);
-    const download = page.locator(`[data-testid="first-run-model-row"][data-model-id="${DEFAULT_MODEL_ID}"] [data-testid="first-run-download"]`);
+    const download = page.locator(
+      `[data-testid="first-run-model-row"][data-model-id="${DEFAULT_MODEL_ID}"] [data-testid="first-run-download"]`,
+    );
     await download.waitFor({ timeout: 15_000 });
     await screenshot(page, '00-first-run');
     await download.click();

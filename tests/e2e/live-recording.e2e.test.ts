@@ -26,7 +26,9 @@ const RATE = 16_000;
 const TINY_EN = realModelDir('whisper-tiny.en');
 if (TINY_EN === null && REQUIRE_MODELS) throw new Error('whisper-tiny.en is missing from ../shared/models');
 const started =
-  chromiumAvailable() && RENDERER_BUILT && TINY_EN !== null ? await startPrivatePulse() : { ok: false as const, reason: 'Chromium, the built renderer or whisper-tiny.en is missing' };
+  chromiumAvailable() && RENDERER_BUILT && TINY_EN !== null
+    ? await startPrivatePulse()
+    : { ok: false as const, reason: 'Chromium, the built renderer or whisper-tiny.en is missing' };
 const pulse: PrivatePulse | null = started.ok ? started.pulse : null;
 if (!started.ok && process.env.VERBATIM_REQUIRE_AUDIO === '1') throw new Error(`the live recording test cannot run: ${started.reason}`);
 if (pulse) process.env.PULSE_SERVER = pulse.server;
@@ -56,7 +58,28 @@ async function espeak(voice: string, text: string, name: string): Promise<Float3
   const wav = path.join(temp.dir, `${name}.wav`);
   const raw = path.join(temp.dir, `${name}.f32`);
   await run('espeak-ng', ['-v', `en-us+${voice}`, '-s', '150', '-g', '0', '-w', wav, text]);
-  await run('sox', [wav, '-r', String(RATE), '-c', '1', '-e', 'floating-point', '-b', '32', '-t', 'raw', raw, 'silence', '-l', '1', '0.05', '1%', '-1', '0.05', '1%']);
+  await run('sox', [
+    wav,
+    '-r',
+    String(RATE),
+    '-c',
+    '1',
+    '-e',
+    'floating-point',
+    '-b',
+    '32',
+    '-t',
+    'raw',
+    raw,
+    'silence',
+    '-l',
+    '1',
+    '0.05',
+    '1%',
+    '-1',
+    '0.05',
+    '1%',
+  ]);
   const bytes = await readFile(raw);
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
 }
@@ -65,7 +88,17 @@ describe.skipIf(!pulse)('live recording', () => {
   beforeAll(async () => {
     temp = await makeTempDir('e2e-live');
     fifo = path.join(pulse!.dir, 'vmic-live.fifo');
-    moduleId = (await pulse!.pactl('load-module', 'module-pipe-source', 'source_name=vmic', `file=${fifo}`, 'format=float32le', `rate=${RATE}`, 'channels=1')).trim();
+    moduleId = (
+      await pulse!.pactl(
+        'load-module',
+        'module-pipe-source',
+        'source_name=vmic',
+        `file=${fifo}`,
+        'format=float32le',
+        `rate=${RATE}`,
+        'channels=1',
+      )
+    ).trim();
     await pulse!.pactl('set-default-source', 'vmic');
     const opened = await createAppServices({
       dataDir: path.join(temp.dir, 'data'),
@@ -125,7 +158,8 @@ describe.skipIf(!pulse)('live recording', () => {
     const commits: { segment: TranscriptSegment; atMs: number }[] = [];
     let speakingSince = 0;
     const unsubscribe = services.onEvent((event) => {
-      if (event.channel === 'recording' && event.payload.type === 'committed') commits.push({ segment: event.payload.segment, atMs: performance.now() - speakingSince });
+      if (event.channel === 'recording' && event.payload.type === 'committed')
+        commits.push({ segment: event.payload.segment, atMs: performance.now() - speakingSince });
     });
 
     await expect.poll(() => page.getByTestId('record-button').isEnabled(), { timeout: 30_000 }).toBe(true);
@@ -138,7 +172,9 @@ describe.skipIf(!pulse)('live recording', () => {
     await page.getByTestId('committed-segment').first().waitFor({ timeout: 60_000 });
     const first = commits[0];
     if (first === undefined) throw new Error('no commit event');
-    console.log(`live: ${monologueSeconds.toFixed(1)} s monologue; first commit covers ${first.segment.start}–${first.segment.end} s of audio, emitted ${(first.atMs / 1000).toFixed(1)} s after the speech began`);
+    console.log(
+      `live: ${monologueSeconds.toFixed(1)} s monologue; first commit covers ${first.segment.start}–${first.segment.end} s of audio, emitted ${(first.atMs / 1000).toFixed(1)} s after the speech began`,
+    );
     expect(first.segment.end).toBeLessThanOrEqual(16);
     expect(first.atMs / 1000).toBeLessThan(0.5 + monologueSeconds);
     // Provisional speaker chips appear while recording.

@@ -91,7 +91,12 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
     const dataDir = path.join(temp.dir, 'data');
     await mkdir(path.join(temp.dir, 'audio'));
     ({ path: meetingAudio, spans: clipSpans } = await concatClips(
-      [audioFile('two-speakers.wav'), audioFile('jfk.wav'), path.join(SHARED_AUDIO, 'dev/speechbrain-p225_001.wav'), path.join(SHARED_AUDIO, 'dev/coqui-LJ001-0001.flac')],
+      [
+        audioFile('two-speakers.wav'),
+        audioFile('jfk.wav'),
+        path.join(SHARED_AUDIO, 'dev/speechbrain-p225_001.wav'),
+        path.join(SHARED_AUDIO, 'dev/coqui-LJ001-0001.flac'),
+      ],
       1.5,
       path.join(temp.dir, 'audio', 'Team sync.wav'),
     ));
@@ -117,7 +122,14 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
     if (!stored.ok) throw new Error(stored.error.message);
     library.value.close();
 
-    const opened = await createAppServices({ dataDir, localModelDir: TINY_EN as string, extraModelDirs: [SHARED_MODELS], sharedModelDirs: [], autoDiarize: false, device: 'cpu' });
+    const opened = await createAppServices({
+      dataDir,
+      localModelDir: TINY_EN as string,
+      extraModelDirs: [SHARED_MODELS],
+      sharedModelDirs: [],
+      autoDiarize: false,
+      device: 'cpu',
+    });
     if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
     services = opened.value;
     bridge = await startBridge({ services });
@@ -145,16 +157,21 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
     // The second line has no word times: it is one piece of text.
     expect(await page.getByTestId('segment').nth(1).getByTestId('word').count()).toBe(0);
     const audio = page.getByTestId('audio-player');
-    await expect.poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).readyState), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).readyState), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(1);
 
     await words.nth(4).click();
     const time = await audio.evaluate((element) => (element as unknown as AudioElementLike).currentTime);
     expect(Math.abs(time - (WORDS[4]?.start ?? -1))).toBeLessThan(0.3);
     await audio.evaluate((element) => (element as unknown as AudioElementLike).pause());
     // Put the player inside the eighth word: that word, and only it, is lit.
-    await audio.evaluate((element, at: number) => {
-      (element as unknown as AudioElementLike).currentTime = at;
-    }, (WORDS[7]?.start ?? 0) + 0.1);
+    await audio.evaluate(
+      (element, at: number) => {
+        (element as unknown as AudioElementLike).currentTime = at;
+      },
+      (WORDS[7]?.start ?? 0) + 0.1,
+    );
     await expect.poll(() => page.locator('[data-testid="word"][data-current="true"]').allTextContents()).toEqual([WORDS[7]?.text]);
     await screenshot(page, '10-words');
     await expectAccessible(page, 'meeting-words');
@@ -206,7 +223,12 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
     expect(await page.getByTestId('speaker-chip').allTextContents()).toEqual(['Diane✎', 'Sheila✎']);
     const stored = await detail();
     const nameOf = (label: string | null): string | null => stored.speakers.find((speaker) => speaker.label === label)?.name ?? null;
-    expect(stored.transcript.segments.slice(0, 4).map((segment) => nameOf(segment.speaker))).toEqual(['Diane', 'Sheila', 'Diane', 'Sheila']);
+    expect(stored.transcript.segments.slice(0, 4).map((segment) => nameOf(segment.speaker))).toEqual([
+      'Diane',
+      'Sheila',
+      'Diane',
+      'Sheila',
+    ]);
   });
 
   it('point 4: re-transcribing with whisper-base warns about the edits, keeps them where they were said, and can be undone', async () => {
@@ -250,7 +272,9 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
     await page.getByTestId('restore-previous').click();
     await expect.poll(async () => (await detail()).transcript.modelId, { timeout: 10_000 }).toBe('whisper-tiny.en');
     const restored = await detail();
-    expect(restored.transcript.segments.map((segment) => [segment.text, segment.speaker])).toEqual(before.transcript.segments.map((segment) => [segment.text, segment.speaker]));
+    expect(restored.transcript.segments.map((segment) => [segment.text, segment.speaker])).toEqual(
+      before.transcript.segments.map((segment) => [segment.text, segment.speaker]),
+    );
   }, 180_000);
 
   it('exports a Word document with the speakers’ names and times, and the meeting view is the README’s picture', async () => {
@@ -262,7 +286,10 @@ describe.skipIf(!runnable)('editing a meeting: speakers, re-transcription, words
     const saved = path.join(temp.dir, 'minutes.docx');
     await download.saveAs(saved);
     const { value: text } = await mammoth.extractRawText({ buffer: await readFile(saved) });
-    const paragraphs = text.split('\n').map((line) => line.trim()).filter(Boolean);
+    const paragraphs = text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     expect(paragraphs[0]).toBe('Team sync');
     const stored = await detail();
     const body = paragraphs.slice(2);

@@ -49,7 +49,8 @@ async function openMeeting(title: string): Promise<string> {
   return meeting.id;
 }
 
-const activeInside = (selector: string): Promise<boolean> => page.evaluate((inside) => (globalThis as unknown as WindowLike).document.activeElement?.closest(inside) !== null, selector);
+const activeInside = (selector: string): Promise<boolean> =>
+  page.evaluate((inside) => (globalThis as unknown as WindowLike).document.activeElement?.closest(inside) !== null, selector);
 
 describe.skipIf(!runnable)('a meeting from import to deletion', () => {
   beforeAll(async () => {
@@ -67,7 +68,13 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     longFile = (await concatClips(clips, 0.6, path.join(temp.dir, 'in', 'Inaugural rehearsal.wav'))).path;
     brokenFile = path.join(temp.dir, 'in', 'Budget notes.m4a');
     await writeFile(brokenFile, 'These are meeting notes typed by hand, not a recording.\n'.repeat(40));
-    const opened = await createAppServices({ dataDir: path.join(temp.dir, 'data'), localModelDir: TINY_EN as string, sharedModelDirs: [], autoDiarize: false, device: 'cpu' });
+    const opened = await createAppServices({
+      dataDir: path.join(temp.dir, 'data'),
+      localModelDir: TINY_EN as string,
+      sharedModelDirs: [],
+      autoDiarize: false,
+      device: 'cpu',
+    });
     if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
     services = opened.value;
     bridge = await startBridge({ services });
@@ -98,7 +105,9 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     const running = page.getByTestId('job-row').filter({ hasText: 'Inaugural rehearsal.wav' });
     const details = running.getByTestId('job-details');
     // While it runs: what it does in words, how far, and (once its pace is known) how long it has left.
-    await expect.poll(() => details.textContent(), { timeout: 60_000, interval: 200 }).toMatch(/^Transcribing\d+ %(about .+|a few seconds) left/);
+    await expect
+      .poll(() => details.textContent(), { timeout: 60_000, interval: 200 })
+      .toMatch(/^Transcribing\d+ %(about .+|a few seconds) left/);
     const text = (await details.textContent()) ?? '';
     expect(text).not.toMatch(/[a-z]-[a-z]/);
     expect(text).not.toMatch(/Attempt/);
@@ -122,7 +131,9 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     await page.getByTestId('segment').first().waitFor({ timeout: 120_000 });
     await progress.waitFor({ state: 'detached', timeout: 10_000 });
     const audio = page.getByTestId('audio-player');
-    await expect.poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).duration), { timeout: 10_000 }).toBeGreaterThan(170);
+    await expect
+      .poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).duration), { timeout: 10_000 })
+      .toBeGreaterThan(170);
     expect(await audio.evaluate((element) => (element as unknown as AudioElementLike).error)).toBeNull();
     // Click-to-seek works at once.
     const target = page.getByTestId('segment').nth(5);
@@ -130,7 +141,9 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     const detail = await services.handlers.getMeeting(meetingId);
     const expected = detail.ok ? (detail.value.transcript.segments.find((segment) => segment.id === start)?.start ?? -1) : -1;
     await target.locator('.segment-time').click();
-    await expect.poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).currentTime)).toBeGreaterThanOrEqual(expected - 0.05);
+    await expect
+      .poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).currentTime))
+      .toBeGreaterThanOrEqual(expected - 0.05);
     expect(await audio.evaluate((element) => (element as unknown as AudioElementLike).paused)).toBe(false);
   }, 200_000);
 
@@ -141,7 +154,9 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     await openMeeting('Inaugural rehearsal');
     await page.getByTestId('segment').first().waitFor();
     const audio = page.getByTestId('audio-player');
-    await expect.poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).readyState), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => audio.evaluate((element) => (element as unknown as AudioElementLike).readyState), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(1);
     const paused = (): Promise<boolean> => audio.evaluate((element) => (element as unknown as AudioElementLike).paused);
     await page.locator('.meeting-meta').click();
     const before = await paused();
@@ -155,20 +170,28 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     const first = page.getByTestId('segment').first().locator('.segment-time');
     await first.focus();
     await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.closest('li')?.getAttribute('data-segment-id'))).toBe(
-      await page.getByTestId('segment').nth(1).getAttribute('data-segment-id'),
-    );
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as WindowLike).document.activeElement?.closest('li')?.getAttribute('data-segment-id'),
+      ),
+    ).toBe(await page.getByTestId('segment').nth(1).getAttribute('data-segment-id'));
     await page.keyboard.press('ArrowRight');
-    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.getAttribute('data-testid'))).toBe('segment-speaker-button');
+    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.getAttribute('data-testid'))).toBe(
+      'segment-speaker-button',
+    );
     await page.keyboard.press('Tab');
     expect(await activeInside('.segment-list')).toBe(false);
     await page.keyboard.press('Shift+Tab');
-    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.getAttribute('data-testid'))).toBe('segment-speaker-button');
+    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.getAttribute('data-testid'))).toBe(
+      'segment-speaker-button',
+    );
 
     // Find in this meeting.
     await page.keyboard.press('Control+f');
     const search = page.getByTestId('meeting-search-input');
-    await expect.poll(() => search.evaluate((element) => element === (globalThis as unknown as WindowLike).document.activeElement)).toBe(true);
+    await expect
+      .poll(() => search.evaluate((element) => element === (globalThis as unknown as WindowLike).document.activeElement))
+      .toBe(true);
     await search.fill('country');
     const detail = await services.handlers.getMeeting((await meetingTitled('Inaugural rehearsal'))?.id ?? '');
     const total = detail.ok ? detail.value.transcript.segments.filter((segment) => /country/i.test(segment.text)).length : -1;
@@ -191,7 +214,9 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.getAttribute('data-testid'))).toBe('export-button');
+    expect(await page.evaluate(() => (globalThis as unknown as WindowLike).document.activeElement?.getAttribute('data-testid'))).toBe(
+      'export-button',
+    );
 
     // A small window: nothing runs off the side.
     await page.setViewportSize({ width: 640, height: 700 });
@@ -226,7 +251,9 @@ describe.skipIf(!runnable)('a meeting from import to deletion', () => {
     expect(await row.getByTestId('meeting-row-title').evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
     await page.setViewportSize({ width: 1100, height: 760 });
     // The failed import says why in the list too.
-    expect(await page.locator(`[data-testid="meeting-row"][data-meeting-id="${brokenId}"] [data-testid="meeting-row-failure"]`).textContent()).toContain('not an audio or video file');
+    expect(
+      await page.locator(`[data-testid="meeting-row"][data-meeting-id="${brokenId}"] [data-testid="meeting-row-failure"]`).textContent(),
+    ).toContain('not an audio or video file');
     await screenshot(page, '18-library');
     await expectAccessible(page, 'library');
 

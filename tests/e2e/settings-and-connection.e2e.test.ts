@@ -25,8 +25,18 @@ let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let browser: Browser;
 const running: { services: AppServices; bridge: RunningBridge }[] = [];
 
-async function openApp(name: string, options: Partial<AppServicesOptions> = {}): Promise<{ page: Page; services: AppServices; bridge: RunningBridge }> {
-  const opened = await createAppServices({ dataDir: path.join(temp.dir, name), localModelDir: TINY_MULTILINGUAL, sharedModelDirs: [], autoDiarize: false, device: 'cpu', ...options });
+async function openApp(
+  name: string,
+  options: Partial<AppServicesOptions> = {},
+): Promise<{ page: Page; services: AppServices; bridge: RunningBridge }> {
+  const opened = await createAppServices({
+    dataDir: path.join(temp.dir, name),
+    localModelDir: TINY_MULTILINGUAL,
+    sharedModelDirs: [],
+    autoDiarize: false,
+    device: 'cpu',
+    ...options,
+  });
   if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
   const bridge = await startBridge({ services: opened.value });
   running.push({ services: opened.value, bridge });
@@ -59,8 +69,12 @@ describe.skipIf(!runnable)('settings and the connection to the engine', () => {
     await page.getByTestId('nav-settings').click();
     const rows = page.getByTestId('speaker-model-row');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
-    expect(await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-installed')))).toEqual(['false', 'false']);
-    for (const status of await page.getByTestId('speaker-model-status').allTextContents()) expect(status).toMatch(/^Not installed · \d+(\.\d)? MB to download$/);
+    expect(await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-installed')))).toEqual([
+      'false',
+      'false',
+    ]);
+    for (const status of await page.getByTestId('speaker-model-status').allTextContents())
+      expect(status).toMatch(/^Not installed · \d+(\.\d)? MB to download$/);
     expect(await page.getByTestId('speaker-models-summary').textContent()).toMatch(/download the first time/);
     expect(await page.getByTestId('speaker-model-download').count()).toBe(2);
 
@@ -81,9 +95,16 @@ describe.skipIf(!runnable)('settings and the connection to the engine', () => {
     const withModels = await openApp('data-speakers', { extraModelDirs: [TINY_DIARIZATION] });
     await withModels.page.getByTestId('nav-settings').click();
     const installed = withModels.page.getByTestId('speaker-model-row');
-    await expect.poll(() => installed.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-installed'))), { timeout: 10_000 }).toEqual(['true', 'true']);
-    expect(await withModels.page.getByTestId('speaker-models-summary').textContent()).toBe('Both models for telling speakers apart are installed.');
-    for (const status of await withModels.page.getByTestId('speaker-model-status').allTextContents()) expect(status).toMatch(/^Installed · /);
+    await expect
+      .poll(() => installed.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-installed'))), {
+        timeout: 10_000,
+      })
+      .toEqual(['true', 'true']);
+    expect(await withModels.page.getByTestId('speaker-models-summary').textContent()).toBe(
+      'Both models for telling speakers apart are installed.',
+    );
+    for (const status of await withModels.page.getByTestId('speaker-model-status').allTextContents())
+      expect(status).toMatch(/^Installed · /);
   }, 60_000);
 
   it('keeps the names and words the user types as the vocabulary every new transcription is prompted with', async () => {
@@ -92,10 +113,12 @@ describe.skipIf(!runnable)('settings and the connection to the engine', () => {
     const field = page.getByTestId('settings-vocabulary');
     await field.fill('Verbatim, Hyprnote, 김민지');
     await field.blur();
-    await expect.poll(async () => {
-      const settings = await services.handlers.getSettings();
-      return settings.ok ? settings.value.vocabulary : null;
-    }).toBe('Verbatim, Hyprnote, 김민지');
+    await expect
+      .poll(async () => {
+        const settings = await services.handlers.getSettings();
+        return settings.ok ? settings.value.vocabulary : null;
+      })
+      .toBe('Verbatim, Hyprnote, 김민지');
     await page.reload();
     await page.getByTestId('nav-settings').click();
     expect(await page.getByTestId('settings-vocabulary').inputValue()).toBe('Verbatim, Hyprnote, 김민지');

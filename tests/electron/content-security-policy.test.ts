@@ -43,9 +43,18 @@ describe('content security policy of the built app', () => {
   });
 
   it('names exactly these directives', () => {
-    expect([...directives.keys()].sort()).toEqual(
-      ['base-uri', 'connect-src', 'default-src', 'form-action', 'frame-ancestors', 'img-src', 'media-src', 'object-src', 'script-src', 'style-src'],
-    );
+    expect([...directives.keys()].sort()).toEqual([
+      'base-uri',
+      'connect-src',
+      'default-src',
+      'form-action',
+      'frame-ancestors',
+      'img-src',
+      'media-src',
+      'object-src',
+      'script-src',
+      'style-src',
+    ]);
   });
 });
 
@@ -65,7 +74,7 @@ describe('content security policy in development', () => {
 describe('the CSP response header', () => {
   it('replaces a policy the response brought, whatever its case, and keeps the other headers', () => {
     const headers = withContentSecurityPolicy(
-      { 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] },
+      { 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] },
       "default-src 'self'",
     );
     expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': ["default-src 'self'"] });

@@ -7,7 +7,8 @@ import { fail, ok, type Result } from '../../src-shared/result';
 import { DAMAGED_LIBRARY_BUTTONS, startWithLibraryChoice, type DamagedLibraryAnswer } from '../../src-main/electron/damaged-library';
 import type { DamagedLibraryChoice } from '../../src-main/library/open-library-database';
 
-const SENTENCE = 'The library /data/library.sqlite3 is damaged (SQLITE_CORRUPT) and was left untouched: Verbatim can open a copy recovered from it, or start a new library beside it.';
+const SENTENCE =
+  'The library /data/library.sqlite3 is damaged (SQLITE_CORRUPT) and was left untouched: Verbatim can open a copy recovered from it, or start a new library beside it.';
 
 function services(damaged: boolean) {
   const starts: DamagedLibraryChoice[] = [];

@@ -149,7 +149,10 @@ describe('registerSaveExport', () => {
 
   it('returns the engine’s refusal without showing a dialog', async () => {
     const refusal = fail('MEETING_NOT_FOUND', 'No such meeting.', 'meeting-x');
-    const { invoke, dialogs } = setUp(() => join(dir, 'never.srt'), async () => refusal);
+    const { invoke, dialogs } = setUp(
+      () => join(dir, 'never.srt'),
+      async () => refusal,
+    );
     expect(await invoke(IPC_CHANNELS.saveExport, TRUSTED, 'meeting-x', 'srt')).toEqual(refusal);
     expect(dialogs).toEqual([]);
   });

@@ -34,7 +34,13 @@ describe('media URLs', () => {
   });
 
   it('ignore anything that is not verbatim-media://meeting/<id>', () => {
-    for (const url of ['verbatim-media://other/x', 'verbatim-media://meeting/', 'verbatim-media://meeting/a/b', 'file:///etc/passwd', 'verbatim-media://meeting/%E0%A4%A']) {
+    for (const url of [
+      'verbatim-media://other/x',
+      'verbatim-media://meeting/',
+      'verbatim-media://meeting/a/b',
+      'file:///etc/passwd',
+      'verbatim-media://meeting/%E0%A4%A',
+    ]) {
       expect(meetingIdFromMediaUrl(url), url).toBeNull();
     }
   });

@@ -48,7 +48,9 @@ function shippedNativePackages(): string[] {
 function unpacks(config: Configuration, packageName: string): boolean {
   const patterns = (config.asarUnpack ?? []) as string[];
   const scope = packageName.startsWith('@') ? packageName.split('/')[0] : null;
-  return patterns.some((pattern) => pattern === `**/node_modules/${packageName}/**` || (scope !== null && pattern === `**/node_modules/${scope}/**`));
+  return patterns.some(
+    (pattern) => pattern === `**/node_modules/${packageName}/**` || (scope !== null && pattern === `**/node_modules/${scope}/**`),
+  );
 }
 
 describe('electron-builder configuration', () => {

@@ -100,13 +100,24 @@ describe('the preload API', () => {
     const { ipc, invoked } = fakeIpc();
     const first = new File(['a'], 'standup.m4a');
     const second = new File(['b'], 'review.wav');
-    const api = createPreloadApi(ipc, fakeFiles(new Map([[first, '/home/me/standup.m4a'], [second, '/home/me/review.wav']])));
+    const api = createPreloadApi(
+      ipc,
+      fakeFiles(
+        new Map([
+          [first, '/home/me/standup.m4a'],
+          [second, '/home/me/review.wav'],
+        ]),
+      ),
+    );
 
     await api.importFiles([first, second], { modelId: 'whisper-base', language: 'fr' });
     await api.importFiles([second]);
 
     expect(invoked).toEqual([
-      { channel: IPC_CHANNELS.request('importPaths'), args: [['/home/me/standup.m4a', '/home/me/review.wav'], { modelId: 'whisper-base', language: 'fr' }] },
+      {
+        channel: IPC_CHANNELS.request('importPaths'),
+        args: [['/home/me/standup.m4a', '/home/me/review.wav'], { modelId: 'whisper-base', language: 'fr' }],
+      },
       { channel: IPC_CHANNELS.request('importPaths'), args: [['/home/me/review.wav'], {}] },
     ]);
   });
@@ -139,7 +150,10 @@ describe('the preload API', () => {
     const subscriptions = [
       { subscribe: api.onRecordingEvent as (listener: (payload: unknown) => void) => () => void, channel: IPC_CHANNELS.event('recording') },
       { subscribe: api.onJobEvent as (listener: (payload: unknown) => void) => () => void, channel: IPC_CHANNELS.event('job') },
-      { subscribe: api.onModelDownload as (listener: (payload: unknown) => void) => () => void, channel: IPC_CHANNELS.event('model-download') },
+      {
+        subscribe: api.onModelDownload as (listener: (payload: unknown) => void) => () => void,
+        channel: IPC_CHANNELS.event('model-download'),
+      },
     ];
     for (const { subscribe, channel } of subscriptions) {
       const received: unknown[][] = [];

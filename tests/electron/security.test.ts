@@ -85,17 +85,35 @@ describe('permission decisions', () => {
   });
 
   it('reads Electron request details: mediaTypes decide', () => {
-    expect(isPermissionAllowed(permissionRequestQuery('media', { requestingUrl: APP_URL, isMainFrame: true, mediaTypes: ['audio'] }), page)).toBe(true);
-    expect(isPermissionAllowed(permissionRequestQuery('media', { requestingUrl: APP_URL, isMainFrame: true, mediaTypes: ['video'] }), page)).toBe(false);
+    expect(
+      isPermissionAllowed(permissionRequestQuery('media', { requestingUrl: APP_URL, isMainFrame: true, mediaTypes: ['audio'] }), page),
+    ).toBe(true);
+    expect(
+      isPermissionAllowed(permissionRequestQuery('media', { requestingUrl: APP_URL, isMainFrame: true, mediaTypes: ['video'] }), page),
+    ).toBe(false);
     expect(isPermissionAllowed(permissionRequestQuery('media', { requestingUrl: APP_URL, isMainFrame: true }), page)).toBe(false);
   });
 
   it('reads Electron check details: the frame URL when given, else the origin', () => {
-    expect(isPermissionAllowed(permissionCheckQuery('media', 'file:///', { requestingUrl: APP_URL, isMainFrame: true, mediaType: 'audio' }), page)).toBe(true);
-    expect(isPermissionAllowed(permissionCheckQuery('media', 'file:///', { requestingUrl: APP_URL, isMainFrame: true, mediaType: 'video' }), page)).toBe(false);
-    expect(isPermissionAllowed(permissionCheckQuery('media', 'https://example.com', { isMainFrame: true, mediaType: 'audio' }), page)).toBe(false);
+    expect(
+      isPermissionAllowed(
+        permissionCheckQuery('media', 'file:///', { requestingUrl: APP_URL, isMainFrame: true, mediaType: 'audio' }),
+        page,
+      ),
+    ).toBe(true);
+    expect(
+      isPermissionAllowed(
+        permissionCheckQuery('media', 'file:///', { requestingUrl: APP_URL, isMainFrame: true, mediaType: 'video' }),
+        page,
+      ),
+    ).toBe(false);
+    expect(isPermissionAllowed(permissionCheckQuery('media', 'https://example.com', { isMainFrame: true, mediaType: 'audio' }), page)).toBe(
+      false,
+    );
     const dev = resolveAppPage({ isPackaged: false, devServerUrl: 'http://localhost:5173/', rendererIndexPath: INDEX });
-    expect(isPermissionAllowed(permissionCheckQuery('media', 'http://localhost:5173', { isMainFrame: true, mediaType: 'audio' }), dev)).toBe(true);
+    expect(
+      isPermissionAllowed(permissionCheckQuery('media', 'http://localhost:5173', { isMainFrame: true, mediaType: 'audio' }), dev),
+    ).toBe(true);
   });
 });
 

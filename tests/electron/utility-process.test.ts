@@ -10,7 +10,12 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINE_SERVICE_NAME, utilityProcessLauncher, type UtilityProcessLike, type UtilityProcessModule } from '../../src-main/electron/utility-process-launcher';
+import {
+  ENGINE_SERVICE_NAME,
+  utilityProcessLauncher,
+  type UtilityProcessLike,
+  type UtilityProcessModule,
+} from '../../src-main/electron/utility-process-launcher';
 import { ChildTranscriber } from '../../src-main/jobs/transcriber-process/child-transcriber';
 import { forkLauncher } from '../../src-main/jobs/transcriber-process/engine-child-process';
 import { openWorkspace } from '../../src-main/app/workspace';
@@ -26,7 +31,11 @@ function fakeUtilityProcess() {
   const forks: { modulePath: string; args: string[]; options: unknown; child: ChildProcess }[] = [];
   const module: UtilityProcessModule = {
     fork(modulePath, args = [], options) {
-      const child = fork(SHIM, [modulePath, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [], serialization: 'advanced' });
+      const child = fork(SHIM, [modulePath, ...args], {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        execArgv: [],
+        serialization: 'advanced',
+      });
       forks.push({ modulePath, args, options, child });
       const events = new EventEmitter();
       child.on('message', (message) => events.emit('message', message));
@@ -65,7 +74,11 @@ afterAll(async () => {
 describe('the engine child as a utilityProcess', () => {
   it('transcribes through parentPort, with the engine service name and piped stderr, and ends on dispose', async () => {
     const utility = fakeUtilityProcess();
-    const transcriber = new ChildTranscriber({ modelsDir: path.join(root, 'models'), device: 'cpu', launcher: utilityProcessLauncher(utility.module) });
+    const transcriber = new ChildTranscriber({
+      modelsDir: path.join(root, 'models'),
+      device: 'cpu',
+      launcher: utilityProcessLauncher(utility.module),
+    });
     const result = await transcriber.transcribe({ path: audioFile('jfk.wav'), modelDir: TINY_MULTILINGUAL, language: 'en' });
     expect(result.ok ? 'ok' : `${result.error.code}: ${result.error.message}`).toBe('ok');
     expect(utility.forks).toHaveLength(1);
@@ -82,11 +95,20 @@ describe('the engine child as a utilityProcess', () => {
 
   it('cancels a transcription through parentPort, and the child is gone after dispose', async () => {
     const utility = fakeUtilityProcess();
-    const transcriber = new ChildTranscriber({ modelsDir: path.join(root, 'models'), device: 'cpu', cancelGraceMs: 2000, launcher: utilityProcessLauncher(utility.module) });
+    const transcriber = new ChildTranscriber({
+      modelsDir: path.join(root, 'models'),
+      device: 'cpu',
+      cancelGraceMs: 2000,
+      launcher: utilityProcessLauncher(utility.module),
+    });
     const controller = new AbortController();
-    const running = transcriber.transcribe({ path: longSpeech, modelDir: TINY_MULTILINGUAL, language: 'en' }, (progress) => {
-      if (progress.stage === 'vad') controller.abort();
-    }, controller.signal);
+    const running = transcriber.transcribe(
+      { path: longSpeech, modelDir: TINY_MULTILINGUAL, language: 'en' },
+      (progress) => {
+        if (progress.stage === 'vad') controller.abort();
+      },
+      controller.signal,
+    );
     const result = await running;
     expect(result.ok ? 'ok' : result.error.code).toBe('CANCELLED');
     await transcriber.dispose();

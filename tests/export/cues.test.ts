@@ -83,21 +83,25 @@ describe('wrapping', () => {
 
 describe('cue timing', () => {
   it('ends a cue where the next begins when segments overlap', () => {
-    expect(cuesOf([
-      { id: 0, start: 0, end: 5, text: 'first', speaker: null },
-      { id: 1, start: 4, end: 8, text: 'second', speaker: null },
-    ])).toEqual([
+    expect(
+      cuesOf([
+        { id: 0, start: 0, end: 5, text: 'first', speaker: null },
+        { id: 1, start: 4, end: 8, text: 'second', speaker: null },
+      ]),
+    ).toEqual([
       { startMs: 0, endMs: 4000, text: 'first' },
       { startMs: 4000, endMs: 8000, text: 'second' },
     ]);
   });
 
   it('gives a zero-length segment up to a second, clipped by the next one', () => {
-    expect(cuesOf([
-      { id: 0, start: 1, end: 1, text: 'okay', speaker: null },
-      { id: 1, start: 1.4, end: 2, text: 'next', speaker: null },
-      { id: 2, start: 5, end: 4, text: 'backwards', speaker: null },
-    ])).toEqual([
+    expect(
+      cuesOf([
+        { id: 0, start: 1, end: 1, text: 'okay', speaker: null },
+        { id: 1, start: 1.4, end: 2, text: 'next', speaker: null },
+        { id: 2, start: 5, end: 4, text: 'backwards', speaker: null },
+      ]),
+    ).toEqual([
       { startMs: 1000, endMs: 1400, text: 'okay' },
       { startMs: 1400, endMs: 2000, text: 'next' },
       { startMs: 5000, endMs: 6000, text: 'backwards' },
@@ -116,10 +120,12 @@ describe('cue timing', () => {
   });
 
   it('sorts segments by start and clamps negative times to zero', () => {
-    expect(cuesOf([
-      { id: 1, start: 3, end: 4, text: 'later', speaker: null },
-      { id: 0, start: -1, end: 0.5, text: 'earlier', speaker: null },
-    ])).toEqual([
+    expect(
+      cuesOf([
+        { id: 1, start: 3, end: 4, text: 'later', speaker: null },
+        { id: 0, start: -1, end: 0.5, text: 'earlier', speaker: null },
+      ]),
+    ).toEqual([
       { startMs: 0, endMs: 500, text: 'earlier' },
       { startMs: 3000, endMs: 4000, text: 'later' },
     ]);

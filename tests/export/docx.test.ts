@@ -37,7 +37,10 @@ describe('DOCX export', () => {
     expect(Buffer.from(bytes.subarray(0, 4)).toString('latin1')).toBe('PK\u0003\u0004');
     const { value: text, messages } = await mammoth.extractRawText({ buffer: Buffer.from(bytes) });
     expect(messages).toEqual([]);
-    const paragraphs = text.split('\n').map((line) => line.trim()).filter(Boolean);
+    const paragraphs = text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     expect(paragraphs[0]).toBe(toSingleLine(FIXTURE.source));
     expect(paragraphs[1]).toContain(`Length: ${formatClockSeconds(FIXTURE.duration)}`);
     expect(paragraphs.slice(2)).toEqual(expectedParagraphs());
@@ -57,7 +60,11 @@ describe('DOCX export', () => {
     const written = await writeTranscriptFile(FIXTURE, 'docx', path, { includeSpeakers: false, includeTimestamps: false });
     expect(written.ok).toBe(true);
     const { value: text } = await mammoth.extractRawText({ buffer: readFileSync(path) });
-    const body = text.split('\n').map((line) => line.trim()).filter(Boolean).slice(2);
+    const body = text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .slice(2);
     expect(body[0]).toBe(toSingleLine(FIXTURE.segments[0]?.text ?? ''));
     expect(body.some((line) => line.startsWith('['))).toBe(false);
     expect(body.some((line) => line.includes('김민지:'))).toBe(false);

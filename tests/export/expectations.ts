@@ -25,9 +25,7 @@ export function expectCuesMatchTranscript(
 ): Map<number, ParsedCue[]> {
   const maxLineWidth = expectations.maxLineWidth ?? 42;
   const maxLines = expectations.maxLines ?? 2;
-  const segments = transcript.segments
-    .filter((segment) => expectedCueText(segment.text) !== '')
-    .sort((a, b) => a.start - b.start);
+  const segments = transcript.segments.filter((segment) => expectedCueText(segment.text) !== '').sort((a, b) => a.start - b.start);
   const grouped = new Map<number, ParsedCue[]>();
   let cueIndex = 0;
 
@@ -60,8 +58,7 @@ export function expectCuesMatchTranscript(
       const first = mine[0] as ParsedCue;
       const last = mine[mine.length - 1] as ParsedCue;
       const next = segments[segmentIndex + 1];
-      const expectedEnd =
-        segment.end > segment.start ? segment.end : Math.min(segment.start + 1, next?.start ?? Infinity);
+      const expectedEnd = segment.end > segment.start ? segment.end : Math.min(segment.start + 1, next?.start ?? Infinity);
       expect(Math.abs(first.startMs - segment.start * 1000)).toBeLessThanOrEqual(1);
       expect(Math.abs(last.endMs - expectedEnd * 1000)).toBeLessThanOrEqual(1);
     }

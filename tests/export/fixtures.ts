@@ -73,7 +73,10 @@ export function expectedVoice(speaker: string): string {
 
 /** What a subtitle/plain-text reader should see of a segment: one line, single spaces, no cue arrows. */
 export function expectedCueText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().replace(/-{2,}>/g, '->');
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/-{2,}>/g, '->');
 }
 
 /** Deterministic PRNG (mulberry32) so property-style failures reproduce from the seed. */
@@ -89,9 +92,36 @@ export function seededRandom(seed: number): () => number {
 }
 
 const VOCABULARY = [
-  'the', 'meeting', 'budget', 'Q3', 'okay,', 'right.', 'we', 'should', 'ship', 'it', 'tomorrow?',
-  '안녕하세요', '회의를', '시작하겠습니다.', '네,', '감사합니다', '예산', '다음', '주에',
-  'A&B', '<tag>', 'x>y', '-->', '--->', 'e\u0301', '👩‍💻', 'naïve', '"quoted"', '42', 'internationalization',
+  'the',
+  'meeting',
+  'budget',
+  'Q3',
+  'okay,',
+  'right.',
+  'we',
+  'should',
+  'ship',
+  'it',
+  'tomorrow?',
+  '안녕하세요',
+  '회의를',
+  '시작하겠습니다.',
+  '네,',
+  '감사합니다',
+  '예산',
+  '다음',
+  '주에',
+  'A&B',
+  '<tag>',
+  'x>y',
+  '-->',
+  '--->',
+  'e\u0301',
+  '👩‍💻',
+  'naïve',
+  '"quoted"',
+  '42',
+  'internationalization',
 ];
 const SPEAKERS = [null, 'SPEAKER_00', 'SPEAKER_01', '김민지', 'Dr. <Who> & Co'];
 const SEPARATORS = [' ', ' ', ' ', ' ', '  ', '\n', '\r\n', '\t'];

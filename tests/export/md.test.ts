@@ -90,9 +90,7 @@ describe('renderMd', () => {
   });
 
   it('escapes speaker names inside the bold label', () => {
-    const tree = parseMarkdown(
-      renderMd({ ...FIXTURE, segments: [{ id: 0, start: 0, end: 1, text: 'hi', speaker: '*Dr.* `X` **' }] }),
-    );
+    const tree = parseMarkdown(renderMd({ ...FIXTURE, segments: [{ id: 0, start: 0, end: 1, text: 'hi', speaker: '*Dr.* `X` **' }] }));
     const paragraph = paragraphs(tree)[0];
     expect(paragraph?.children.map((child) => child.type)).toEqual(['text', 'strong', 'text']);
     expect(toString(paragraph)).toBe('[00:00:00] *Dr.* `X` **: hi');

@@ -19,9 +19,7 @@ export interface ParsedCue {
 /** SubRip via `subtitle` (gsantiago/subtitle.js). Times come back in ms. */
 export function parseSrtCues(text: string): ParsedCue[] {
   return parseSync(text).flatMap((node) =>
-    node.type === 'cue'
-      ? [{ startMs: node.data.start, endMs: node.data.end, lines: node.data.text.split('\n'), voice: null }]
-      : [],
+    node.type === 'cue' ? [{ startMs: node.data.start, endMs: node.data.end, lines: node.data.text.split('\n'), voice: null }] : [],
   );
 }
 

@@ -30,6 +30,11 @@ describe('random transcripts round-trip through independent parsers', () => {
       .filter((text) => text !== '')
       .join(' ')
       .replace(/\s/g, '');
-    expect(vtt.cues.map((cue) => cue.lines.join('')).join('').replace(/\s/g, '')).toBe(spoken);
+    expect(
+      vtt.cues
+        .map((cue) => cue.lines.join(''))
+        .join('')
+        .replace(/\s/g, ''),
+    ).toBe(spoken);
   });
 });

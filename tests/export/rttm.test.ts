@@ -21,7 +21,8 @@ describe('RTTM export', () => {
   it('writes one turn per attributed segment when there are no diarizer turns, readable by the scorer', () => {
     const text = renderTranscript(transcript, 'rttm');
     expect(text).toBe(
-      'SPEAKER Weekly_sync 1 0.500 2.750 <NA> <NA> Dana_Kim <NA> <NA>\n' + 'SPEAKER Weekly_sync 1 4.000 3.500 <NA> <NA> SPEAKER_01 <NA> <NA>\n',
+      'SPEAKER Weekly_sync 1 0.500 2.750 <NA> <NA> Dana_Kim <NA> <NA>\n' +
+        'SPEAKER Weekly_sync 1 4.000 3.500 <NA> <NA> SPEAKER_01 <NA> <NA>\n',
     );
     const parsed = parseRttm(text);
     expect(parsed.ok && parsed.value.map((turn) => turn.speaker)).toEqual(['Dana_Kim', 'SPEAKER_01']);

@@ -71,10 +71,18 @@ describe('renderVtt', () => {
     const words = parseVttCues(renderVtt(FIXTURE, { wordCues: true }));
     expect(words.errors).toEqual([]);
     const segment = FIXTURE.segments[4];
-    const expected = (segment?.words ?? []).map((word) => ({ text: word.text.trim(), startMs: Math.round(word.start * 1000), endMs: Math.round(word.end * 1000) }));
+    const expected = (segment?.words ?? []).map((word) => ({
+      text: word.text.trim(),
+      startMs: Math.round(word.start * 1000),
+      endMs: Math.round(word.end * 1000),
+    }));
     expect(expected.length).toBeGreaterThan(3);
-    const found = words.cues.filter((cue) => cue.startMs >= (expected[0]?.startMs ?? 0) - 1 && cue.endMs <= (expected.at(-1)?.endMs ?? 0) + 1);
-    expect(found.map((cue) => ({ text: cue.lines.join(' '), startMs: Math.round(cue.startMs), endMs: Math.round(cue.endMs) }))).toEqual(expected);
+    const found = words.cues.filter(
+      (cue) => cue.startMs >= (expected[0]?.startMs ?? 0) - 1 && cue.endMs <= (expected.at(-1)?.endMs ?? 0) + 1,
+    );
+    expect(found.map((cue) => ({ text: cue.lines.join(' '), startMs: Math.round(cue.startMs), endMs: Math.round(cue.endMs) }))).toEqual(
+      expected,
+    );
     // Segments without word times keep their ordinary cues.
     expect(words.cues.some((cue) => cue.lines.join(' ').includes('안녕하세요'))).toBe(true);
   });

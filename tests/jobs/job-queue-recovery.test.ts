@@ -115,7 +115,11 @@ describe('JobQueue: crash recovery', () => {
     const job = unwrap(dead.queue.enqueue(exportPayload(), { title: 'once', maxAttempts: 1 }));
     await until(() => existsSync(path.join(dead.tempRoot, `${job.id}-1`)), 'the attempt started');
     let calls = 0;
-    const next = makeQueue({ dir: dead.dir, clock: new ManualClock(T0 + LEASE + 1), handlers: { export: async () => (calls++, ok(exportResult())) } });
+    const next = makeQueue({
+      dir: dead.dir,
+      clock: new ManualClock(T0 + LEASE + 1),
+      handlers: { export: async () => (calls++, ok(exportResult())) },
+    });
     unwrap(await next.queue.start());
     await next.queue.idle();
     expect(calls).toBe(0);
@@ -160,7 +164,10 @@ describe('JobQueue: leases', () => {
     handler.finish(0, ok(exportResult('written-by-the-stale-worker')));
     await queue.idle();
     expect(unwrap(other.get(job.id))).toMatchObject({ state: 'running', attempts: 2, result: null });
-    expect(unwrap(other.succeed(job.id, 'other-owner', exportResult(), T0 + LEASE + 2))).toMatchObject({ state: 'succeeded', result: exportResult() });
+    expect(unwrap(other.succeed(job.id, 'other-owner', exportResult(), T0 + LEASE + 2))).toMatchObject({
+      state: 'succeeded',
+      result: exportResult(),
+    });
   });
 });
 

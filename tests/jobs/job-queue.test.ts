@@ -6,7 +6,19 @@ import type { JobContext } from '../../src-main/jobs/types';
 import type { JobEvent, JobResult } from '../../src-shared/jobs';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { memoryLogger, silentLogger } from '../../src-shared/logger';
-import { aborted, errorCode, exportPayload, exportResult, GatedHandler, makeQueue, openJobStore, T0, tempDir, unwrap, until } from './job-fixtures';
+import {
+  aborted,
+  errorCode,
+  exportPayload,
+  exportResult,
+  GatedHandler,
+  makeQueue,
+  openJobStore,
+  T0,
+  tempDir,
+  unwrap,
+  until,
+} from './job-fixtures';
 
 const options = { title: 'Weekly sync' };
 
@@ -89,7 +101,11 @@ describe('JobQueue: enqueue and run', () => {
     expect(unwrap(queue.get(job.id))).toMatchObject({ state: 'succeeded' });
     expect(events.some((event) => event.type === 'changed' && event.job.state === 'succeeded')).toBe(true);
     expect(logger.entries.length).toBeGreaterThan(0);
-    expect(logger.entries.every((entry) => entry.level === 'warn' && entry.message.includes('listener') && (entry.cause as Error).message === 'listener bug')).toBe(true);
+    expect(
+      logger.entries.every(
+        (entry) => entry.level === 'warn' && entry.message.includes('listener') && (entry.cause as Error).message === 'listener bug',
+      ),
+    ).toBe(true);
   });
 
   it('refuses new work after stop', async () => {
@@ -288,11 +304,18 @@ describe('JobQueue: progress events', () => {
     expect(progress()).toEqual([[5, 'validate']]);
     expect(unwrap(queue.get(job.id))).toMatchObject({ progress: 5, stage: 'validate' });
     clock.advance(150);
-    expect(progress()).toEqual([[5, 'validate'], [30, 'transcribe']]);
+    expect(progress()).toEqual([
+      [5, 'validate'],
+      [30, 'transcribe'],
+    ]);
     expect(unwrap(queue.get(job.id))).toMatchObject({ progress: 30, stage: 'transcribe' });
     clock.advance(1_000);
     report(250, 'store'); // clamped to 100
-    expect(progress()).toEqual([[5, 'validate'], [30, 'transcribe'], [100, 'store']]);
+    expect(progress()).toEqual([
+      [5, 'validate'],
+      [30, 'transcribe'],
+      [100, 'store'],
+    ]);
     gate.release?.(ok(exportResult()));
     await queue.idle();
     const order = events.map((event) => (event.type === 'changed' ? event.job.state : 'progress'));

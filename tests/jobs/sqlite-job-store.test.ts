@@ -130,7 +130,13 @@ describe('SqliteJobStore: lease-holding transitions', () => {
     unwrap(store.setProgress(id, 'owner', 140, 'transcribe', T0 + 1));
     expect(unwrap(store.get(id))).toMatchObject({ progress: 100, stage: 'transcribe' });
     const done = unwrap(store.succeed(id, 'owner', exportResult(), T0 + 2));
-    expect(done).toMatchObject({ state: 'succeeded', progress: 100, stage: null, result: exportResult(), finishedAt: new Date(T0 + 2).toISOString() });
+    expect(done).toMatchObject({
+      state: 'succeeded',
+      progress: 100,
+      stage: null,
+      result: exportResult(),
+      finishedAt: new Date(T0 + 2).toISOString(),
+    });
     expect(errorCode(store.succeed(id, 'owner', exportResult(), T0 + 3))).toBe('JOB_LEASE_LOST');
     expect(errorCode(store.renewLease(id, 'owner', T0 + 3, LEASE))).toBe('JOB_LEASE_LOST');
   });
@@ -178,7 +184,13 @@ describe('SqliteJobStore: cancel and requeue', () => {
     unwrap(store.claimNext('owner', T0, LEASE));
     expect(errorCode(store.requeue(job.id, T0))).toBe('JOB_NOT_RETRYABLE');
     unwrap(store.fail(job.id, 'owner', busy, T0 + 1));
-    expect(unwrap(store.requeue(job.id, T0 + 2))).toMatchObject({ state: 'queued', attempts: 0, lastError: null, finishedAt: null, cancelRequested: false });
+    expect(unwrap(store.requeue(job.id, T0 + 2))).toMatchObject({
+      state: 'queued',
+      attempts: 0,
+      lastError: null,
+      finishedAt: null,
+      cancelRequested: false,
+    });
     expect(unwrap(store.claimNext('owner', T0 + 2, LEASE))).toMatchObject({ id: job.id, attempts: 1 });
     unwrap(store.succeed(job.id, 'owner', exportResult(), T0 + 3));
     expect(errorCode(store.requeue(job.id, T0 + 4))).toBe('JOB_NOT_RETRYABLE');

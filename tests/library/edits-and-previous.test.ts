@@ -62,7 +62,16 @@ describe('hand edits across a re-transcription', () => {
     expect(unwrap(store.getPreviousTranscript(meeting.id))).toBeNull();
     expectError(store.restorePreviousTranscript(meeting.id), 'PREVIOUS_TRANSCRIPT_NOT_FOUND');
 
-    unwrap(store.replaceTranscript(meeting.id, transcript(SECOND.map((line) => ({ ...line, speaker: 'SPEAKER_00' })), 'whisper-base'), { keepEdits: false, keepPrevious: true }));
+    unwrap(
+      store.replaceTranscript(
+        meeting.id,
+        transcript(
+          SECOND.map((line) => ({ ...line, speaker: 'SPEAKER_00' })),
+          'whisper-base',
+        ),
+        { keepEdits: false, keepPrevious: true },
+      ),
+    );
     expect(unwrap(store.getTranscript(meeting.id)).segments.map((line) => line.text)).toEqual(SECOND.map((line) => line.text));
     expect(unwrap(store.listSpeakers(meeting.id)).map((row) => row.label)).toEqual(['SPEAKER_00']);
     expect(unwrap(store.getPreviousTranscript(meeting.id))).toMatchObject({ modelId: 'whisper-tiny.en', segmentCount: 3 });
@@ -70,7 +79,11 @@ describe('hand edits across a re-transcription', () => {
     const restored = unwrap(store.restorePreviousTranscript(meeting.id));
     expect(restored).toMatchObject({ modelId: 'whisper-tiny.en', status: 'ready' });
     const back = unwrap(store.getTranscript(meeting.id)).segments;
-    expect(back.map((line) => line.text)).toEqual(['and so my fellow americans', 'Ask not what your country can do for you', 'can do for you']);
+    expect(back.map((line) => line.text)).toEqual([
+      'and so my fellow americans',
+      'Ask not what your country can do for you',
+      'can do for you',
+    ]);
     expect(back[1]?.edited).toEqual({ text: true });
     expect(unwrap(store.listSpeakers(meeting.id)).find((row) => row.label === 'SPEAKER_01')?.name).toBe('Ruth');
     expect(unwrap(store.getPreviousTranscript(meeting.id))).toMatchObject({ modelId: 'whisper-base', segmentCount: 4 });
@@ -82,7 +95,9 @@ describe('hand edits across a re-transcription', () => {
   it('with word times, takes out only the words said during a corrected line, keeping the rest of a long new segment', () => {
     const long: TranscriptSegment = {
       ...segment(0, 0, 12, 'And so my fellow Americans ask not what your country can do for you'),
-      words: 'And so my fellow Americans ask not what your country can do for you'.split(' ').map((word, index) => ({ start: Math.round(index * 8) / 10, end: Math.round(index * 8 + 7) / 10, text: ` ${word}` })),
+      words: 'And so my fellow Americans ask not what your country can do for you'
+        .split(' ')
+        .map((word, index) => ({ start: Math.round(index * 8) / 10, end: Math.round(index * 8 + 7) / 10, text: ` ${word}` })),
     };
     const corrected = { ...segment(3, 4, 5.5, 'ASK NOT!', 'SPEAKER_00'), edited: { text: true } };
     const carried = carryEdits([corrected], [long]);
@@ -95,8 +110,22 @@ describe('hand edits across a re-transcription', () => {
   });
 
   it('splits a long new segment where the speakers the user chose change, word by word', () => {
-    const words = 'Hello. Hello. Oh, hello. I did not know you were there.'.split(' ').map((word, index) => ({ start: index, end: index + 0.8, text: ` ${word}` }));
-    const long: TranscriptSegment = { ...segment(0, 0, 9.8, words.map((word) => word.text).join('').trim(), 'SPEAKER_00'), words };
+    const words = 'Hello. Hello. Oh, hello. I did not know you were there.'
+      .split(' ')
+      .map((word, index) => ({ start: index, end: index + 0.8, text: ` ${word}` }));
+    const long: TranscriptSegment = {
+      ...segment(
+        0,
+        0,
+        9.8,
+        words
+          .map((word) => word.text)
+          .join('')
+          .trim(),
+        'SPEAKER_00',
+      ),
+      words,
+    };
     const diane = { ...segment(0, 0, 0.9, 'Hello.', 'SPEAKER_02'), edited: { speaker: true } };
     const sheila = { ...segment(1, 0.9, 1.9, 'Hello.', 'SPEAKER_03'), edited: { speaker: true } };
     const carried = carryEdits([diane, sheila], [long]);
@@ -185,7 +214,9 @@ describe('a failed transcription', () => {
   it('keeps its reason on the meeting until a transcript is stored', () => {
     const store = openStore();
     const meeting = unwrap(store.createMeeting({ title: 'Broken' }));
-    const failed = unwrap(store.updateMeeting(meeting.id, { status: 'failed', failure: { code: 'NOT_MEDIA', message: 'not audio', subject: '/tmp/x.txt' } }));
+    const failed = unwrap(
+      store.updateMeeting(meeting.id, { status: 'failed', failure: { code: 'NOT_MEDIA', message: 'not audio', subject: '/tmp/x.txt' } }),
+    );
     expect(failed.failure).toEqual({ code: 'NOT_MEDIA', message: 'not audio', subject: '/tmp/x.txt' });
     expect(unwrap(store.listMeetings())[0]?.failure?.code).toBe('NOT_MEDIA');
     unwrap(store.replaceTranscript(meeting.id, transcript(FIRST)));
@@ -198,7 +229,11 @@ describe('a failed transcription', () => {
     const meeting = unwrap(store.createMeeting({ title: 'Stopped' }));
     const update = rawConnection(dir).prepare(`UPDATE meetings SET status = 'failed', failure = ? WHERE id = ?`);
     update.run(JSON.stringify({ code: 'ABORTED', message: 'decoding /a.wav was aborted', subject: '/a.wav' }), meeting.id);
-    expect(unwrap(store.getMeeting(meeting.id)).failure).toEqual({ code: 'CANCELLED', message: 'decoding /a.wav was aborted', subject: '/a.wav' });
+    expect(unwrap(store.getMeeting(meeting.id)).failure).toEqual({
+      code: 'CANCELLED',
+      message: 'decoding /a.wav was aborted',
+      subject: '/a.wav',
+    });
     update.run(JSON.stringify({ code: 'GONE_CODE', message: 'it broke' }), meeting.id);
     expect(unwrap(store.getMeeting(meeting.id)).failure).toEqual({ code: 'UNKNOWN_ERROR', message: 'GONE_CODE: it broke' });
   });

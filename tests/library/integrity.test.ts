@@ -37,7 +37,10 @@ function buildLibrary(dir: string): void {
   for (let meeting = 0; meeting < MEETINGS; meeting++) {
     const created = store.createMeeting({ id: `meeting-${String(meeting).padStart(2, '0')}`, title: `주간 회의 ${meeting}` });
     if (!created.ok) throw new Error(created.error.message);
-    const lines = Array.from({ length: SEGMENTS_PER_MEETING }, (_, index) => `meeting ${meeting} line ${index}: ask not what your country can do, 회의를 시작하겠습니다 marker${meeting}x${index}`);
+    const lines = Array.from(
+      { length: SEGMENTS_PER_MEETING },
+      (_, index) => `meeting ${meeting} line ${index}: ask not what your country can do, 회의를 시작하겠습니다 marker${meeting}x${index}`,
+    );
     const stored = store.replaceTranscript(created.value.id, transcriptOf(lines));
     if (!stored.ok) throw new Error(stored.error.message);
   }
@@ -57,7 +60,10 @@ function damagePage(dir: string, table: string, seed: number): number {
   const file = libraryPath(dir);
   const db = new Database(file, { readonly: true });
   const pageSize = db.pragma('page_size', { simple: true }) as number;
-  const leaves = db.prepare(`SELECT pageno, ncell FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno`).all(table) as { pageno: number; ncell: number }[];
+  const leaves = db.prepare(`SELECT pageno, ncell FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno`).all(table) as {
+    pageno: number;
+    ncell: number;
+  }[];
   db.close();
   const victim = leaves[Math.floor(leaves.length / 2)];
   if (!victim) throw new Error(`${table} has no leaf pages`);
@@ -92,7 +98,9 @@ describe('the library integrity check at open', () => {
   it('passes a whole library quickly, and opens it', async () => {
     const verdict = await checkLibraryIntegrity(libraryPath(healthy));
     expect(verdict.state).toBe('ok');
-    console.log(`quick_check of a ${(statSync(libraryPath(healthy)).size / 1e6).toFixed(1)} MB library: ${verdict.state === 'ok' ? verdict.elapsedMs.toFixed(0) : '?'} ms`);
+    console.log(
+      `quick_check of a ${(statSync(libraryPath(healthy)).size / 1e6).toFixed(1)} MB library: ${verdict.state === 'ok' ? verdict.elapsedMs.toFixed(0) : '?'} ms`,
+    );
   });
 
   it('refuses a library with one damaged page in one sentence, and writes nothing to it', async () => {
@@ -104,7 +112,9 @@ describe('the library integrity check at open', () => {
     if (opened.ok) return;
     expect(opened.error.code).toBe('LIBRARY_DAMAGED');
     expect(opened.error.subject).toBe(libraryPath(dir));
-    expect(opened.error.message).toMatch(/^The library .+ is damaged \(.+\) and was left untouched: Verbatim can open a copy recovered from it, or start a new library beside it\.$/);
+    expect(opened.error.message).toMatch(
+      /^The library .+ is damaged \(.+\) and was left untouched: Verbatim can open a copy recovered from it, or start a new library beside it\.$/,
+    );
     expect(opened.error.message).not.toContain('\n');
     expect(sha256(libraryPath(dir))).toBe(before);
     // A read-only connection to a WAL database may leave an empty -wal beside it; nothing was written into one.
@@ -133,7 +143,9 @@ describe('the library integrity check at open', () => {
     if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
     const workspace = opened.value;
     try {
-      expect(workspace.libraryNotice).toMatch(/^The damaged library .+ was left as it is; a copy recovered from it \(24 meetings, \d+ transcript segments.*\) is now the library: .+\.$/);
+      expect(workspace.libraryNotice).toMatch(
+        /^The damaged library .+ was left as it is; a copy recovered from it \(24 meetings, \d+ transcript segments.*\) is now the library: .+\.$/,
+      );
       const recoveredFile = libraryPath(dir);
       expect(recoveredFile).not.toBe(damaged);
       const meetings = workspace.library.listMeetings({ limit: 1000 });
@@ -222,7 +234,9 @@ describe('the CLI on a damaged library', () => {
     const before = sha256(libraryPath(dir));
     const refused = await cli(['search', 'marker1x1', '--data-dir', dir]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^error LIBRARY_DAMAGED: The library .+ is damaged \(.+\) and was left untouched: .+ \(run again with --recover-library or --new-library\)\n$/);
+    expect(refused.stderr).toMatch(
+      /^error LIBRARY_DAMAGED: The library .+ is damaged \(.+\) and was left untouched: .+ \(run again with --recover-library or --new-library\)\n$/,
+    );
     expect(sha256(libraryPath(dir))).toBe(before);
 
     const recovered = await cli(['search', 'marker1x1', '--data-dir', dir, '--recover-library']);

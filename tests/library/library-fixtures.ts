@@ -71,9 +71,22 @@ export function transcriptOf(lines: readonly string[], overrides: Partial<Transc
     end: index * 4 + 3.5,
     text,
     speaker: index % 2 === 0 ? 'SPEAKER_00' : 'SPEAKER_01',
-    words: text.split(' ').map((word, wordIndex) => ({ start: index * 4 + wordIndex * 0.3, end: index * 4 + wordIndex * 0.3 + 0.25, text: ` ${word}`, probability: 0.9 })),
+    words: text.split(' ').map((word, wordIndex) => ({
+      start: index * 4 + wordIndex * 0.3,
+      end: index * 4 + wordIndex * 0.3 + 0.25,
+      text: ` ${word}`,
+      probability: 0.9,
+    })),
   }));
-  return { source: 'meeting', language: 'en', modelId: 'whisper-base', task: 'transcribe', duration: lines.length * 4, segments, ...overrides };
+  return {
+    source: 'meeting',
+    language: 'en',
+    modelId: 'whisper-base',
+    task: 'transcribe',
+    duration: lines.length * 4,
+    segments,
+    ...overrides,
+  };
 }
 
 /** `count` numbered segments, each with a marker word so tests can tell transcripts apart. */

@@ -6,7 +6,14 @@ describe('meetings', () => {
   it('creates, lists (newest first), gets, updates and deletes meetings', () => {
     const store = openStore();
     const older = unwrap(store.createMeeting({ title: 'Standup', createdAt: '2026-01-05T09:00:00Z', sourceFile: '/audio/standup.m4a' }));
-    const newer = unwrap(store.createMeeting({ title: 'Retro', createdAt: new Date('2026-02-01T15:30:00Z'), status: 'recording', recordingPath: '/rec/retro.part-001.wav' }));
+    const newer = unwrap(
+      store.createMeeting({
+        title: 'Retro',
+        createdAt: new Date('2026-02-01T15:30:00Z'),
+        status: 'recording',
+        recordingPath: '/rec/retro.part-001.wav',
+      }),
+    );
 
     expect(older).toMatchObject({
       title: 'Standup',
@@ -25,8 +32,17 @@ describe('meetings', () => {
     expect(unwrap(store.listMeetings({ limit: 1, offset: 1 })).map((meeting) => meeting.id)).toEqual([older.id]);
     expect(unwrap(store.getMeeting(newer.id))).toEqual(newer);
 
-    const updated = unwrap(store.updateMeeting(newer.id, { title: '  Sprint retro ', status: 'queued', duration: 1830.5, recordingPath: null, language: 'ko' }));
-    expect(updated).toMatchObject({ title: 'Sprint retro', status: 'queued', duration: 1830.5, recordingPath: null, language: 'ko', modelId: null });
+    const updated = unwrap(
+      store.updateMeeting(newer.id, { title: '  Sprint retro ', status: 'queued', duration: 1830.5, recordingPath: null, language: 'ko' }),
+    );
+    expect(updated).toMatchObject({
+      title: 'Sprint retro',
+      status: 'queued',
+      duration: 1830.5,
+      recordingPath: null,
+      language: 'ko',
+      modelId: null,
+    });
     expect(updated.updatedAt >= newer.updatedAt).toBe(true);
     expect(unwrap(store.getMeeting(newer.id))).toEqual(updated);
 
@@ -95,13 +111,23 @@ describe('speakers and segment edits', () => {
     unwrap(first.replaceTranscript(meeting.id, transcriptOf(JFK_LINES)));
 
     const speakers = unwrap(first.listSpeakers(meeting.id));
-    expect(speakers.map((speaker) => [speaker.label, speaker.name])).toEqual([['SPEAKER_00', null], ['SPEAKER_01', null]]);
+    expect(speakers.map((speaker) => [speaker.label, speaker.name])).toEqual([
+      ['SPEAKER_00', null],
+      ['SPEAKER_01', null],
+    ]);
     const speaker = speakers[0];
     if (speaker === undefined) throw new Error('no speaker');
     expect(unwrap(first.renameSpeaker(speaker.id, '  John F. Kennedy '))).toMatchObject({ label: 'SPEAKER_00', name: 'John F. Kennedy' });
 
     const edited = unwrap(first.editSegmentText(meeting.id, 1, 'Ask not what your country can do for you;'));
-    expect(edited).toEqual({ id: 1, start: 4, end: 7.5, text: 'Ask not what your country can do for you;', speaker: 'SPEAKER_01', edited: { text: true } });
+    expect(edited).toEqual({
+      id: 1,
+      start: 4,
+      end: 7.5,
+      text: 'Ask not what your country can do for you;',
+      speaker: 'SPEAKER_01',
+      edited: { text: true },
+    });
     first.close();
 
     const second = unwrap(openLibrary(dir));
@@ -127,7 +153,11 @@ describe('speakers and segment edits', () => {
     expect(moved).toMatchObject({ id: 1, speaker: 'Moderator', text: before[1]?.text });
     expect(moved.words).toEqual(before[1]?.words);
     // SPEAKER_01 spoke only segment 1, so its row is gone; the new label has one.
-    expect(unwrap(store.listSpeakers(meeting.id)).map((speaker) => speaker.label).sort()).toEqual(['Moderator', 'SPEAKER_00']);
+    expect(
+      unwrap(store.listSpeakers(meeting.id))
+        .map((speaker) => speaker.label)
+        .sort(),
+    ).toEqual(['Moderator', 'SPEAKER_00']);
     const moderator = unwrap(store.listSpeakers(meeting.id)).find((speaker) => speaker.label === 'Moderator');
     expect(unwrap(store.renameSpeaker(moderator?.id ?? -1, 'Ana')).name).toBe('Ana');
     unwrap(store.setSegmentSpeaker(meeting.id, 1, null));

@@ -22,7 +22,9 @@ describe('opening the library', () => {
       db.prepare(`INSERT INTO meetings (id, title, created_at, updated_at, status) VALUES ('m', 't', 'x', 'x', 'queued')`).run();
       expect(existsSync(`${libraryPath(dir)}-wal`)).toBe(true);
       // Foreign keys are enforced: a segment of a meeting that does not exist is refused.
-      expect(() => db.prepare(`INSERT INTO segments (meeting_id, segment_index, start, "end", text) VALUES ('nope', 0, 0, 1, 'x')`).run()).toThrow(/FOREIGN KEY/);
+      expect(() =>
+        db.prepare(`INSERT INTO segments (meeting_id, segment_index, start, "end", text) VALUES ('nope', 0, 0, 1, 'x')`).run(),
+      ).toThrow(/FOREIGN KEY/);
     } finally {
       db.close();
     }
@@ -70,10 +72,20 @@ describe('migrations', () => {
     const meeting = { id: 'meeting-v1' };
     const transcript = transcriptOf(KOREAN_LINES, { language: 'ko' });
     v1.transaction(() => {
-      v1.prepare(`INSERT INTO meetings (id, title, created_at, updated_at, language, model_id, status, transcribed_at) VALUES (?, '주간 회의', 'x', 'x', 'ko', 'whisper-base', 'ready', 'x')`).run(meeting.id);
-      for (const label of ['SPEAKER_00', 'SPEAKER_01']) v1.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?)').run(meeting.id, label);
+      v1.prepare(
+        `INSERT INTO meetings (id, title, created_at, updated_at, language, model_id, status, transcribed_at) VALUES (?, '주간 회의', 'x', 'x', 'ko', 'whisper-base', 'ready', 'x')`,
+      ).run(meeting.id);
+      for (const label of ['SPEAKER_00', 'SPEAKER_01'])
+        v1.prepare('INSERT INTO speakers (meeting_id, label) VALUES (?, ?)').run(meeting.id, label);
       for (const segment of transcript.segments) {
-        v1.prepare('INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label) VALUES (?, ?, ?, ?, ?, ?)').run(meeting.id, segment.id, segment.start, segment.end, segment.text, segment.speaker);
+        v1.prepare('INSERT INTO segments (meeting_id, segment_index, start, "end", text, speaker_label) VALUES (?, ?, ?, ?, ?, ?)').run(
+          meeting.id,
+          segment.id,
+          segment.start,
+          segment.end,
+          segment.text,
+          segment.speaker,
+        );
       }
     })();
     const speaker = v1.prepare(`SELECT id FROM speakers WHERE meeting_id = ? AND label = 'SPEAKER_00'`).get(meeting.id) as { id: number };
@@ -112,7 +124,12 @@ describe('migrations', () => {
     const db = rawConnection(dir);
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'half_done'`).get()).toEqual({ n: 0 });
-    expect(db.prepare('PRAGMA table_info(meetings)').all().some((column) => (column as { name: string }).name === 'extra')).toBe(false);
+    expect(
+      db
+        .prepare('PRAGMA table_info(meetings)')
+        .all()
+        .some((column) => (column as { name: string }).name === 'extra'),
+    ).toBe(false);
     // The real upgrade still succeeds afterwards.
     openStore(dir);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST);

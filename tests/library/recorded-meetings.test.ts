@@ -19,7 +19,9 @@ const schedule = utteranceSchedule(2, 3, MONO_16K.sampleRate);
 /** The jobs this test queues are only looked at: their transcription waits until the queue stops. */
 const waitingTranscriber: FileTranscriber = {
   transcribe: (request, _onProgress, signal) =>
-    new Promise((resolve) => signal?.addEventListener('abort', () => resolve({ ok: false, error: { code: 'CANCELLED', message: `${request.path}: stopped` } }))),
+    new Promise((resolve) =>
+      signal?.addEventListener('abort', () => resolve({ ok: false, error: { code: 'CANCELLED', message: `${request.path}: stopped` } })),
+    ),
   dispose: async () => undefined,
 };
 
@@ -79,7 +81,9 @@ describe('recordings in the library', () => {
     expect(meeting.value.recordingPath?.endsWith('.wav')).toBe(true);
     const transcript = workspace.library.getTranscript(sessionId);
     if (!transcript.ok) throw new Error(transcript.error.message);
-    expect(transcript.value.segments.map(({ start, end, text }) => ({ start, end, text }))).toEqual(committed.map(({ start, end, text }) => ({ start, end, text })));
+    expect(transcript.value.segments.map(({ start, end, text }) => ({ start, end, text }))).toEqual(
+      committed.map(({ start, end, text }) => ({ start, end, text })),
+    );
     expect(errors).toEqual([]);
   });
 
@@ -106,7 +110,13 @@ describe('recordings in the library', () => {
       importRecording: (file) => (imported.push(file), { ok: true, value: undefined }),
       onError: (error) => errors.push(error),
     });
-    listener({ type: 'recovered', recordings: [{ paths: ['/r/a.wav', '/r/a.part2.wav'], seconds: 3, detail: '' }, { paths: ['/r/b.wav'], seconds: 1, detail: '' }] });
+    listener({
+      type: 'recovered',
+      recordings: [
+        { paths: ['/r/a.wav', '/r/a.part2.wav'], seconds: 3, detail: '' },
+        { paths: ['/r/b.wav'], seconds: 1, detail: '' },
+      ],
+    });
     expect(imported).toEqual(['/r/a.wav', '/r/b.wav']);
   });
 });

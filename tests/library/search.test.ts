@@ -14,7 +14,11 @@ function setUp() {
   unwrap(
     store.replaceTranscript(
       other.id,
-      transcriptOf(['We met at the Café Müller to plan the launch.', 'AND then NOT much else: a "quoted" word, 50% of (the) time.', 'Ship it now, said Ana.']),
+      transcriptOf([
+        'We met at the Café Müller to plan the launch.',
+        'AND then NOT much else: a "quoted" word, 50% of (the) time.',
+        'Ship it now, said Ana.',
+      ]),
     ),
   );
   return { store, english, korean, other };
@@ -29,7 +33,10 @@ describe('search', () => {
     for (const query of ['ask\u0000not', 'country\u0000', '\u0000"ask not"', 'ask\u0001not\u007f']) {
       const hits = store.search(query);
       expect(hits.ok, JSON.stringify(query)).toBe(true);
-      expect(unwrap(hits).map((hit) => [hit.meetingId, hit.segmentId]), JSON.stringify(query)).toContainEqual([english.id, 1]);
+      expect(
+        unwrap(hits).map((hit) => [hit.meetingId, hit.segmentId]),
+        JSON.stringify(query),
+      ).toContainEqual([english.id, 1]);
     }
     expect(parseSearchQuery('a\u0000b"c\u0000d"')).toEqual([
       { text: 'a', phrase: false },
@@ -42,7 +49,14 @@ describe('search', () => {
     const { store, english } = setUp();
     const hits = unwrap(store.search('ask not what your country'));
     expect(hits).toHaveLength(1);
-    expect(hits[0]).toMatchObject({ meetingId: english.id, meetingTitle: 'Inaugural address', segmentId: 1, start: 4, end: 7.5, speaker: 'SPEAKER_01' });
+    expect(hits[0]).toMatchObject({
+      meetingId: english.id,
+      meetingTitle: 'Inaugural address',
+      segmentId: 1,
+      start: 4,
+      end: 7.5,
+      speaker: 'SPEAKER_01',
+    });
     expect(plainText(hits[0])).toBe('ask not what your country can do for you,');
     expect(highlighted(hits[0])).toEqual(['ask', 'not', 'what', 'your', 'country']);
   });
@@ -88,8 +102,38 @@ describe('search', () => {
 
   it('treats query syntax and odd input as plain text, never as an error', () => {
     const { store, other } = setUp();
-    const odd = ['"', '""', '"""', 'AND', 'OR', 'NOT', 'NEAR', 'NEAR(a b)', '*', 'a*', '^', 'text:', 'text:ship', '(', ')', '-', '+',
-      "'", '\\', '%', '; DROP TABLE meetings; --', 'AND OR NOT', '" AND "', '\u0000', '\uE000', '🙂', '', '   ', 'x'.repeat(10_000), 'a '.repeat(500)];
+    const odd = [
+      '"',
+      '""',
+      '"""',
+      'AND',
+      'OR',
+      'NOT',
+      'NEAR',
+      'NEAR(a b)',
+      '*',
+      'a*',
+      '^',
+      'text:',
+      'text:ship',
+      '(',
+      ')',
+      '-',
+      '+',
+      "'",
+      '\\',
+      '%',
+      '; DROP TABLE meetings; --',
+      'AND OR NOT',
+      '" AND "',
+      '\u0000',
+      '\uE000',
+      '🙂',
+      '',
+      '   ',
+      'x'.repeat(10_000),
+      'a '.repeat(500),
+    ];
     for (const query of odd) {
       const result = store.search(query);
       expect(result.ok, `query ${JSON.stringify(query.slice(0, 40))}`).toBe(true);
@@ -106,7 +150,11 @@ describe('search', () => {
   it('limits results and filters by meeting', () => {
     const { store, english, other } = setUp();
     expect(unwrap(store.search('a', { limit: 2 }))).toHaveLength(2);
-    expect(unwrap(store.search('ask', { meetingId: english.id })).map((hit) => hit.segmentId).sort()).toEqual([1, 2]);
+    expect(
+      unwrap(store.search('ask', { meetingId: english.id }))
+        .map((hit) => hit.segmentId)
+        .sort(),
+    ).toEqual([1, 2]);
     expect(unwrap(store.search('ask', { meetingId: other.id }))).toEqual([]);
     expect(unwrap(store.search('ask', { meetingId: 'no-such-meeting' }))).toEqual([]);
   });

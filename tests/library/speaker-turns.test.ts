@@ -26,7 +26,10 @@ describe('speaker turns in the library', () => {
     const dir = tempDir();
     const store = openStore(dir);
     const meeting = unwrap(store.createMeeting({ title: 'bad turns' }));
-    expectError(store.replaceTranscript(meeting.id, transcriptOf(JFK_LINES), { speakerTurns: [{ start: 3, end: 2, speaker: 'A' }] }), 'INVALID_TRANSCRIPT');
+    expectError(
+      store.replaceTranscript(meeting.id, transcriptOf(JFK_LINES), { speakerTurns: [{ start: 3, end: 2, speaker: 'A' }] }),
+      'INVALID_TRANSCRIPT',
+    );
     expectError(store.replaceSpeakerTurns(meeting.id, [{ start: 0, end: 1, speaker: ' ' }]), 'INVALID_TRANSCRIPT');
     expect(unwrap(store.getTranscript(meeting.id)).segments).toEqual([]);
     unwrap(store.replaceSpeakerTurns(meeting.id, TURNS));
@@ -47,7 +50,11 @@ describe('speaker turns in the library', () => {
     unwrap(store.replaceTranscript(meeting.id, transcript, { speakerTurns: TURNS }));
     const speaker = unwrap(store.listSpeakers(meeting.id)).find((candidate) => candidate.label === 'SPEAKER_01')!;
     unwrap(store.renameSpeaker(speaker.id, 'Min-ji Park'));
-    expect(unwrap(speakerTurnsWithNames(store, meeting.id)).map((turn) => turn.speaker)).toEqual(['SPEAKER_00', 'Min-ji Park', 'SPEAKER_00']);
+    expect(unwrap(speakerTurnsWithNames(store, meeting.id)).map((turn) => turn.speaker)).toEqual([
+      'SPEAKER_00',
+      'Min-ji Park',
+      'SPEAKER_00',
+    ]);
     expect(unwrap(transcriptWithSpeakerNames(store, meeting.id)).segments[1]?.speaker).toBe('Min-ji Park');
   });
 });

@@ -47,7 +47,9 @@ describe('replaceTranscript', () => {
 
     const db = rawConnection(dir);
     expect(segmentCount(db, meeting.id)).toBe(25);
-    expect(db.prepare('SELECT count(*) AS n FROM words').get()).toEqual({ n: shorter.segments.reduce((sum, segment) => sum + (segment.words?.length ?? 0), 0) });
+    expect(db.prepare('SELECT count(*) AS n FROM words').get()).toEqual({
+      n: shorter.segments.reduce((sum, segment) => sum + (segment.words?.length ?? 0), 0),
+    });
     expect(unwrap(store.getTranscript(meeting.id)).segments).toEqual(shorter.segments);
     // SPEAKER_00 kept its id and name; SPEAKER_01 is no longer used, so it is gone.
     expect(unwrap(store.listSpeakers(meeting.id))).toEqual([{ id: named.id, meetingId: meeting.id, label: 'SPEAKER_00', name: 'Ana' }]);
@@ -75,7 +77,10 @@ describe('replaceTranscript', () => {
 describe('atomic transcript writes', () => {
   const faults = [
     ['a segment insert', `BEFORE INSERT ON segments WHEN new.segment_index = 150`],
-    ['a word insert', `BEFORE INSERT ON words WHEN new.segment_id IN (SELECT id FROM segments WHERE segment_index = 299) AND new.word_index = 3`],
+    [
+      'a word insert',
+      `BEFORE INSERT ON words WHEN new.segment_id IN (SELECT id FROM segments WHERE segment_index = 299) AND new.word_index = 3`,
+    ],
   ] as const;
 
   it.each(faults)('a failure midway (at %s) leaves the previous transcript exactly as it was', (_where, trigger) => {

@@ -23,7 +23,11 @@ describe('execution provider selection', () => {
       return `session on ${device}`;
     });
     expect(value).toBe('session on cpu');
-    expect(report).toEqual({ requested: 'auto', active: 'cpu', fallbackReason: 'cuda failed: libcudart.so.12: cannot open shared object file.' });
+    expect(report).toEqual({
+      requested: 'auto',
+      active: 'cpu',
+      fallbackReason: 'cuda failed: libcudart.so.12: cannot open shared object file.',
+    });
   });
 
   it('detects this machine as CPU-only with the stock onnxruntime-node', () => {

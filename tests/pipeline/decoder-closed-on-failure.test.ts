@@ -70,7 +70,11 @@ describe('transcribeFile closes the decoder when a window fails', () => {
     ['the second window fails', new FailingRecognizer(1)],
     ['language detection fails', new FailingRecognizer(0, true)],
   ])('%s: the error comes back and no ffmpeg outlives the call', async (_case, recognizer) => {
-    const result = await transcribeFile(probe, { decoder, recognizer, findSpeech: async () => ok(spans) }, { language: null, task: 'transcribe' });
+    const result = await transcribeFile(
+      probe,
+      { decoder, recognizer, findSpeech: async () => ok(spans) },
+      { language: null, task: 'transcribe' },
+    );
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.error.code).toBe('ASR_FAILED');
     expect(processesMentioning(file)).toEqual([]);

@@ -40,7 +40,11 @@ function spansOf(audio: Float32Array, minPauseSeconds = 0.3): SpeechSpan[] {
   return spans;
 }
 
-async function run(audio: Float32Array, nameOf: (frequencyIndex: number, start: number) => string, recognizer = new ToneWordRecognizer(nameOf)) {
+async function run(
+  audio: Float32Array,
+  nameOf: (frequencyIndex: number, start: number) => string,
+  recognizer = new ToneWordRecognizer(nameOf),
+) {
   const decoder = new MemoryAudioDecoder({ '/meeting.wav': audio });
   const probe = (await decoder.probe('/meeting.wav')) as { ok: true; value: AudioProbeInfo };
   const stages: string[] = [];
@@ -89,9 +93,21 @@ describe('transcribeFile long-form stitching', () => {
   it('hears again the speech a window passed over, between its segments or before the first', async () => {
     // Ten words, five "foreign" ones, ten more: one 13 s window that holds all of them.
     const audio = concatAudio(toneSpeech(10), toneSpeech(5, 30), toneSpeech(10, 10));
-    const { transcript, recognizer } = await run(audio, (frequencyIndex) => `w${frequencyIndex}`, new SkippingRecognizer((frequencyIndex) => `w${frequencyIndex}`));
+    const { transcript, recognizer } = await run(
+      audio,
+      (frequencyIndex) => `w${frequencyIndex}`,
+      new SkippingRecognizer((frequencyIndex) => `w${frequencyIndex}`),
+    );
     const heard = transcript.segments.flatMap((segment) => words(segment.text));
-    const expected = [...Array.from({ length: 10 }, (_, word) => `w${word}`), 'w30', 'w31', 'w32', 'w33', 'w34', ...Array.from({ length: 10 }, (_, word) => `w${word + 10}`)];
+    const expected = [
+      ...Array.from({ length: 10 }, (_, word) => `w${word}`),
+      'w30',
+      'w31',
+      'w32',
+      'w33',
+      'w34',
+      ...Array.from({ length: 10 }, (_, word) => `w${word + 10}`),
+    ];
     expect(heard).toEqual(expected);
     // The whole file, then from the passed-over words (passed over again, now at the window's start), those
     // words alone, and the rest.

@@ -13,7 +13,10 @@ function detector(language: string, probability: number): Pick<SpeechRecognizer,
     calls: 0,
     detectLanguage: (audio: Float32Array) => {
       stub.calls += 1;
-      const probabilities = new Map([[language, probability], ['es', audio.length > 0 ? 1 - probability : 0]]);
+      const probabilities = new Map([
+        [language, probability],
+        ['es', audio.length > 0 ? 1 - probability : 0],
+      ]);
       return Promise.resolve(ok({ language, probability, probabilities }));
     },
   };

@@ -41,17 +41,33 @@ describe('planNextWindow', () => {
 describe('resumePointAfter', () => {
   it('keeps every segment after a cut in a pause', () => {
     const window = { start: 10, end: 30, forced: false };
-    expect(resumePointAfter(window, [{ start: 0, end: 5 }, { start: 6, end: null }])).toEqual({ resumeAt: 30, keep: 2 });
+    expect(
+      resumePointAfter(window, [
+        { start: 0, end: 5 },
+        { start: 6, end: null },
+      ]),
+    ).toEqual({ resumeAt: 30, keep: 2 });
   });
 
   it('drops the last segment after a forced cut and resumes at its start', () => {
     const window = { start: 10, end: 40, forced: true };
-    expect(resumePointAfter(window, [{ start: 0, end: 12 }, { start: 12, end: 24 }, { start: 24, end: null }])).toEqual({ resumeAt: 34, keep: 2 });
+    expect(
+      resumePointAfter(window, [
+        { start: 0, end: 12 },
+        { start: 12, end: 24 },
+        { start: 24, end: null },
+      ]),
+    ).toEqual({ resumeAt: 34, keep: 2 });
   });
 
   it('keeps a lone segment rather than make no progress', () => {
     const window = { start: 10, end: 40, forced: true };
     expect(resumePointAfter(window, [{ start: 0, end: null }])).toEqual({ resumeAt: 40, keep: 1 });
-    expect(resumePointAfter(window, [{ start: 0, end: 0.5 }, { start: 0.5, end: null }])).toEqual({ resumeAt: 40, keep: 2 });
+    expect(
+      resumePointAfter(window, [
+        { start: 0, end: 0.5 },
+        { start: 0.5, end: null },
+      ]),
+    ).toEqual({ resumeAt: 40, keep: 2 });
   });
 });

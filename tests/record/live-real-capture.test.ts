@@ -15,7 +15,8 @@ import { startPrivatePulse, type PrivatePulse } from '../setup/pulse';
 import { anyRealWhisper, TINY_MULTILINGUAL } from '../support/paths';
 import { normalizedCrossCorrelation } from './capture/correlation';
 
-const started = process.platform === 'linux' ? await startPrivatePulse() : ({ ok: false, reason: 'PulseAudio capture runs on Linux' } as const);
+const started =
+  process.platform === 'linux' ? await startPrivatePulse() : ({ ok: false, reason: 'PulseAudio capture runs on Linux' } as const);
 if (!started.ok) {
   if (process.env.VERBATIM_REQUIRE_AUDIO === '1') throw new Error(`live capture tests cannot run: ${started.reason}`);
   console.warn(`skipping live capture tests: ${started.reason}`);
@@ -53,10 +54,25 @@ describe.skipIf(!pulse)('live recording from a real (virtual) microphone', () =>
   beforeAll(async () => {
     temp = await makeTempDir('live-capture');
     fifo = path.join(pulse!.dir, 'vmic-live.fifo');
-    moduleId = (await pulse!.pactl('load-module', 'module-pipe-source', 'source_name=vmic', `file=${fifo}`, 'format=float32le', `rate=${RATE}`, 'channels=1')).trim();
+    moduleId = (
+      await pulse!.pactl(
+        'load-module',
+        'module-pipe-source',
+        'source_name=vmic',
+        `file=${fifo}`,
+        'format=float32le',
+        `rate=${RATE}`,
+        'channels=1',
+      )
+    ).trim();
     await pulse!.pactl('set-default-source', 'vmic');
     speech = await decodeAll(realDecoder(), audioFile('jfk.wav'));
-    engine = createEngine({ recordingsDir: path.join(temp.dir, 'recordings'), modelsDir: path.join(temp.dir, 'models'), device: 'cpu', adapters: { capture: new SystemCaptureBackend({ pulse: { env: pulse!.env } }) } });
+    engine = createEngine({
+      recordingsDir: path.join(temp.dir, 'recordings'),
+      modelsDir: path.join(temp.dir, 'models'),
+      device: 'cpu',
+      adapters: { capture: new SystemCaptureBackend({ pulse: { env: pulse!.env } }) },
+    });
   });
 
   afterAll(async () => {
@@ -92,7 +108,9 @@ describe.skipIf(!pulse)('live recording from a real (virtual) microphone', () =>
     const { peak, lag } = normalizedCrossCorrelation(excerpt, recorded);
     const speechStart = (lag - RATE) / RATE;
     expect(Math.abs(speechStart - 0.5)).toBeLessThan(0.3);
-    console.info(`live capture: ${summary.value.seconds.toFixed(2)} s recorded, NCC peak ${peak.toFixed(4)}, speech starts at ${speechStart.toFixed(3)} s, ${summary.value.segmentsCommitted} segments`);
+    console.info(
+      `live capture: ${summary.value.seconds.toFixed(2)} s recorded, NCC peak ${peak.toFixed(4)}, speech starts at ${speechStart.toFixed(3)} s, ${summary.value.segmentsCommitted} segments`,
+    );
     expect(peak).toBeGreaterThan(0.95);
     expect(summary.value.seconds).toBeGreaterThan(speechStart + speech.length / RATE);
     // Nothing the microphone delivered was dropped while Whisper worked (inference runs in a worker
@@ -131,9 +149,14 @@ describe.skipIf(!pulse)('live recording from a real (virtual) microphone', () =>
     const firstPartial = partials[0] as Extract<RecordingEvent, { type: 'partial' }>;
     expect(firstPartial.end).toBeLessThan(speechStart + speech.length / RATE);
     expect(events.indexOf(firstPartial)).toBeLessThan(events.findIndex((event) => event.type === 'committed'));
-    console.info(`first partial received ${(received[events.indexOf(firstPartial)] as number).toFixed(2)} s after start (speech began at ${speechStart.toFixed(2)} s)`);
+    console.info(
+      `first partial received ${(received[events.indexOf(firstPartial)] as number).toFixed(2)} s after start (speech began at ${speechStart.toFixed(2)} s)`,
+    );
     if (real) {
-      const text = committed.map((segment) => segment.text).join(' ').toLowerCase();
+      const text = committed
+        .map((segment) => segment.text)
+        .join(' ')
+        .toLowerCase();
       expect(text).toContain('fellow americans');
       expect(text).toContain('your country');
     }

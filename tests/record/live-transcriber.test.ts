@@ -13,7 +13,14 @@ async function feed(
 ) {
   const events: RecordingEvent[] = [];
   const recognizer = new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`);
-  const transcriber = new LiveTranscriber({ recognizer, vad: new EnergyVad(), emit: (event) => events.push(event), language: 'en', task: 'transcribe', ...options });
+  const transcriber = new LiveTranscriber({
+    recognizer,
+    vad: new EnergyVad(),
+    emit: (event) => events.push(event),
+    language: 'en',
+    task: 'transcribe',
+    ...options,
+  });
   const chunk = Math.round(chunkSeconds * RATE);
   for (let offset = 0, index = 0; offset < audio.length; offset += chunk, index += 1) {
     onChunk?.(transcriber, index);
@@ -41,7 +48,10 @@ describe('LiveTranscriber', () => {
       expect(current.segment.start).toBeGreaterThanOrEqual(previous.segment.end - 1e-3);
     }
     // The second utterance starts after 2 s + 15.9 s + 2 s.
-    const second = commits.find((event) => event.type === 'committed' && event.segment.start > 18) as Extract<RecordingEvent, { type: 'committed' }>;
+    const second = commits.find((event) => event.type === 'committed' && event.segment.start > 18) as Extract<
+      RecordingEvent,
+      { type: 'committed' }
+    >;
     expect(second.segment.start).toBeCloseTo(19.9, 0);
   });
 
@@ -49,7 +59,9 @@ describe('LiveTranscriber', () => {
     const audio = concatAudio(new Float32Array(RATE), toneSpeech(30), new Float32Array(2 * RATE));
     // One utterance throughout (no forced cut inside it), so every partial extends the one before.
     const { events } = await feed(audio, 0.1, undefined, { maxUtteranceSeconds: 30 });
-    const partials = events.filter((event): event is Extract<RecordingEvent, { type: 'partial' }> => event.type === 'partial' && event.text !== '');
+    const partials = events.filter(
+      (event): event is Extract<RecordingEvent, { type: 'partial' }> => event.type === 'partial' && event.text !== '',
+    );
     // 15.9 s of speech: a partial for every second after the first.
     expect(partials.length).toBeGreaterThanOrEqual(14);
     for (let index = 1; index < partials.length; index += 1) {
@@ -95,7 +107,13 @@ describe('LiveTranscriber', () => {
   it('keeps listening while Whisper works: a slow pass does not hold the stream, a partial is interrupted when the pause begins, one pass at a time', async () => {
     const recognizer = new SlowRecognizer(new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`), 300);
     const events: RecordingEvent[] = [];
-    const transcriber = new LiveTranscriber({ recognizer, vad: new EnergyVad(), emit: (event) => events.push(event), language: 'en', task: 'transcribe' });
+    const transcriber = new LiveTranscriber({
+      recognizer,
+      vad: new EnergyVad(),
+      emit: (event) => events.push(event),
+      language: 'en',
+      task: 'transcribe',
+    });
     const pause = new Float32Array(2 * RATE);
     const audio = concatAudio(pause, toneSpeech(20), pause, toneSpeech(20, 20), pause);
     const chunk = RATE / 50;
@@ -121,13 +139,21 @@ describe('LiveTranscriber', () => {
     // (two utterances); every partial pass ran beside the stream.
     expect(blockedPushes).toBeLessThanOrEqual(2);
     expect(recognizer.calls.length).toBeGreaterThan(4);
-    console.log(`slow recognizer: ${recognizer.calls.length} passes (${recognizer.calls.filter((call) => call.cancelled).length} cancelled), ${blockedPushes} pushes waited, longest ${longestPushMs.toFixed(0)} ms, total ${(performance.now() - started).toFixed(0)} ms`);
+    console.log(
+      `slow recognizer: ${recognizer.calls.length} passes (${recognizer.calls.filter((call) => call.cancelled).length} cancelled), ${blockedPushes} pushes waited, longest ${longestPushMs.toFixed(0)} ms, total ${(performance.now() - started).toFixed(0)} ms`,
+    );
   });
 
   it('flush waits for the pass in flight and nothing is emitted after it', async () => {
     const recognizer = new SlowRecognizer(new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`), 200);
     const events: RecordingEvent[] = [];
-    const transcriber = new LiveTranscriber({ recognizer, vad: new EnergyVad(), emit: (event) => events.push(event), language: 'en', task: 'transcribe' });
+    const transcriber = new LiveTranscriber({
+      recognizer,
+      vad: new EnergyVad(),
+      emit: (event) => events.push(event),
+      language: 'en',
+      task: 'transcribe',
+    });
     const audio = concatAudio(new Float32Array(RATE), toneSpeech(8));
     for (let offset = 0; offset < audio.length; offset += RATE / 10) await transcriber.push(audio.subarray(offset, offset + RATE / 10));
     expect(recognizer.inFlight).toBe(1);
@@ -146,7 +172,8 @@ describe('LiveTranscriber', () => {
     expect(LIVE_MAX_UTTERANCE_SECONDS).toBe(12);
     expect(commits[0]?.segment.end).toBeLessThanOrEqual(1 + LIVE_MAX_UTTERANCE_SECONDS);
     const ends = [1, ...commits.map((commit) => commit.segment.end)];
-    for (let index = 1; index < ends.length; index += 1) expect((ends[index] ?? 0) - (ends[index - 1] ?? 0)).toBeLessThanOrEqual(LIVE_MAX_UTTERANCE_SECONDS);
+    for (let index = 1; index < ends.length; index += 1)
+      expect((ends[index] ?? 0) - (ends[index - 1] ?? 0)).toBeLessThanOrEqual(LIVE_MAX_UTTERANCE_SECONDS);
     expect(committedWords(events)).toEqual(expectedWords(80));
   });
 
@@ -175,7 +202,8 @@ describe('LiveTranscriber', () => {
     const skipTo = 5 * RATE;
     await transcriber.push(audio.subarray(0, skipFrom));
     transcriber.skip(skipFrom, skipTo);
-    for (let offset = skipTo; offset < audio.length; offset += RATE / 10) await transcriber.push(audio.subarray(offset, offset + RATE / 10));
+    for (let offset = skipTo; offset < audio.length; offset += RATE / 10)
+      await transcriber.push(audio.subarray(offset, offset + RATE / 10));
     await transcriber.flush();
     const gap = events.find((event) => event.type === 'gap');
     expect(gap).toMatchObject({ type: 'gap', end: 5 });

@@ -7,7 +7,16 @@ import { decodeAll, realDecoder } from '../audio/helpers';
 import { SHARED_AUDIO, TINY_EMBEDDING_MODEL, TINY_MULTILINGUAL } from '../support/paths';
 
 const RATE = 16_000;
-const config = { modelId: 'tiny-random-whisper', modelDir: TINY_MULTILINGUAL, dtype: 'fp32' as const, execution: 'cpu' as const, language: 'en', task: 'transcribe' as const, initialPrompt: '', speakerModelPath: TINY_EMBEDDING_MODEL };
+const config = {
+  modelId: 'tiny-random-whisper',
+  modelDir: TINY_MULTILINGUAL,
+  dtype: 'fp32' as const,
+  execution: 'cpu' as const,
+  language: 'en',
+  task: 'transcribe' as const,
+  initialPrompt: '',
+  speakerModelPath: TINY_EMBEDDING_MODEL,
+};
 const threadCount = (): number => readdirSync('/proc/self/task').length;
 
 let jfk: Float32Array;
@@ -61,7 +70,9 @@ describe('live transcription in a worker thread (real Silero + generated Whisper
       expect(transcription.segmentsCommitted).toBe(committed.length);
       // Provisional speaker labels from the embedding model loaded in the worker: every segment long
       // enough to embed has one.
-      const labelled = committed.flatMap((event) => (event.type === 'committed' && event.segment.end - event.segment.start >= 0.8 ? [event.segment.speaker] : []));
+      const labelled = committed.flatMap((event) =>
+        event.type === 'committed' && event.segment.end - event.segment.start >= 0.8 ? [event.segment.speaker] : [],
+      );
       expect(labelled.length).toBeGreaterThan(0);
       expect(labelled.every((speaker) => speaker !== null && /^SPEAKER_\d\d$/.test(speaker))).toBe(true);
       expect(events.some((event) => event.type === 'partial')).toBe(true);
@@ -70,7 +81,9 @@ describe('live transcription in a worker thread (real Silero + generated Whisper
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(events.length).toBe(count);
       await expect(transcription.push(new Float32Array(10))).rejects.toThrow();
-      console.log(`worker cycle ${cycle}: ${committed.length} segments, main loop busy ${(100 * mainLoopBusy).toFixed(1)} % of the time, longest tick gap ${longestTickGapMs.toFixed(0)} ms, threads ${before} → ${threadCount()}`);
+      console.log(
+        `worker cycle ${cycle}: ${committed.length} segments, main loop busy ${(100 * mainLoopBusy).toFixed(1)} % of the time, longest tick gap ${longestTickGapMs.toFixed(0)} ms, threads ${before} → ${threadCount()}`,
+      );
       expect(mainLoopBusy).toBeLessThan(0.25);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));

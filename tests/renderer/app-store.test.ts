@@ -36,9 +36,26 @@ function engineDouble() {
       return () => set.delete(listener);
     };
   const api: VerbatimApi = {
-    engineInfo: async () => ok({ version: '0', ffmpeg: null, executionProvider: { requested: 'cpu', active: 'cpu', fallbackReason: null }, modelsDir: '/m', platform: 'linux' }),
+    engineInfo: async () =>
+      ok({
+        version: '0',
+        ffmpeg: null,
+        executionProvider: { requested: 'cpu', active: 'cpu', fallbackReason: null },
+        modelsDir: '/m',
+        platform: 'linux',
+      }),
     getSettings: async () =>
-      ok({ modelId: 'whisper-base', language: null, vocabulary: '', useGpu: false, findSpeakers: true, storageDir: '/d', inputDeviceId: null, monitorDeviceId: null, userName: 'Me' }),
+      ok({
+        modelId: 'whisper-base',
+        language: null,
+        vocabulary: '',
+        useGpu: false,
+        findSpeakers: true,
+        storageDir: '/d',
+        inputDeviceId: null,
+        monitorDeviceId: null,
+        userName: 'Me',
+      }),
     updateSettings: notInTest,
     listModels: async () => {
       calls.push('listModels');

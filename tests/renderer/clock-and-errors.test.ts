@@ -30,7 +30,9 @@ describe('errors in plain words', () => {
     expect(describeError({ code: 'DOWNLOAD_NETWORK', message: 'ECONNRESET' })).toMatch(/no connection/);
     // A code without words shows the engine's message, which names the input.
     expect(describeError({ code: 'MEDIA_WRITE_FAILED', message: 'The disk said no.' })).toBe('The disk said no.');
-    expect(describeError({ code: 'CANCELLED', message: 'Download of onnx/encoder.onnx was cancelled.' })).toBe('Download of onnx/encoder.onnx was cancelled.');
+    expect(describeError({ code: 'CANCELLED', message: 'Download of onnx/encoder.onnx was cancelled.' })).toBe(
+      'Download of onnx/encoder.onnx was cancelled.',
+    );
     // A code from a newer engine than the page (a wire value the table does not know) falls back the same way.
     expect(describeError({ code: 'SOMETHING_NEW' as ErrorCode, message: 'The disk said no.' })).toBe('The disk said no.');
     expect(describeError({ code: 'MEDIA_WRITE_FAILED', message: ' ' })).toBe('Something went wrong (MEDIA_WRITE_FAILED).');

@@ -75,7 +75,14 @@ describe('queue wording and actions', () => {
 });
 
 describe('microphone names', () => {
-  const device = (id: string, name: string, kind: CaptureDevice['kind'] = 'input'): CaptureDevice => ({ id, name, kind, maxInputChannels: 2, defaultSampleRate: 48_000, isDefault: false });
+  const device = (id: string, name: string, kind: CaptureDevice['kind'] = 'input'): CaptureDevice => ({
+    id,
+    name,
+    kind,
+    maxInputChannels: 2,
+    defaultSampleRate: 48_000,
+    isDefault: false,
+  });
 
   it('hides the system default under other names and says what the ALSA plug-ins are', () => {
     const inputs = friendlyInputs([

@@ -88,7 +88,10 @@ describe('readStoredError', () => {
 
   it('keeps a known code as it is, and reads an unknown one as UNKNOWN_ERROR with the old code in the message', () => {
     expect(readStoredError({ code: 'NOT_MEDIA', message: 'not media' })).toEqual({ code: 'NOT_MEDIA', message: 'not media' });
-    expect(readStoredError({ code: 'SOMETHING_OLD', message: 'it broke', subject: 7 })).toEqual({ code: 'UNKNOWN_ERROR', message: 'SOMETHING_OLD: it broke' });
+    expect(readStoredError({ code: 'SOMETHING_OLD', message: 'it broke', subject: 7 })).toEqual({
+      code: 'UNKNOWN_ERROR',
+      message: 'SOMETHING_OLD: it broke',
+    });
   });
 
   it('gives null for anything that is not a coded error', () => {
@@ -111,7 +114,13 @@ describe('errorMessage', () => {
 
   it('never throws, even for values that cannot be turned into a string', () => {
     expect(errorMessage(Object.create(null))).toBe('[object Object]');
-    expect(errorMessage({ toString: () => { throw new Error('no'); } })).toBe('[object Object]');
+    expect(
+      errorMessage({
+        toString: () => {
+          throw new Error('no');
+        },
+      }),
+    ).toBe('[object Object]');
     expect(errorMessage(Symbol('s'))).toBe('Symbol(s)');
   });
 });

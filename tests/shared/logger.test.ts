@@ -9,7 +9,11 @@ describe('the console logger', () => {
     logger.info('started');
     logger.warn('a listener threw', new Error('bug'));
     logger.warn('not an error thrown', 'a string');
-    expect(lines).toEqual(['verbatim info: started', 'verbatim warn: a listener threw: bug', 'verbatim warn: not an error thrown: a string']);
+    expect(lines).toEqual([
+      'verbatim info: started',
+      'verbatim warn: a listener threw: bug',
+      'verbatim warn: not an error thrown: a string',
+    ]);
   });
 
   it('is at info by default, and shows debug when asked', () => {

@@ -40,7 +40,11 @@ export class FastToneRecognizer implements SpeechRecognizer {
       const group = words.slice(first, first + 5);
       const last = group.at(-1) as HeardWord;
       const open = last.end >= audio.length;
-      segments.push({ start: (group[0] as HeardWord).start / RATE, end: open ? null : last.end / RATE, text: group.map((word) => word.name).join(' ') });
+      segments.push({
+        start: (group[0] as HeardWord).start / RATE,
+        end: open ? null : last.end / RATE,
+        text: group.map((word) => word.name).join(' '),
+      });
     }
     return ok({ language: 'en', segments });
   }
@@ -56,7 +60,11 @@ function hearWordsQuickly(audio: Float32Array): HeardWord[] {
   const words: HeardWord[] = [];
   let start = -1;
   const flush = (end: number): void => {
-    words.push({ start, end, name: end - start < FULL_WORD_SAMPLES ? 'w?' : `w${pitchIndex(audio, start, Math.min(end, start + PITCH_SAMPLES))}` });
+    words.push({
+      start,
+      end,
+      name: end - start < FULL_WORD_SAMPLES ? 'w?' : `w${pitchIndex(audio, start, Math.min(end, start + PITCH_SAMPLES))}`,
+    });
     start = -1;
   };
   for (let block = 0; block < audio.length; block += BLOCK) {

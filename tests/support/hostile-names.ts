@@ -29,4 +29,3 @@ export function expectSafeName(name: string, context = name): void {
   expect(/\p{Cs}/u.test(name), context).toBe(false);
   expect(WINDOWS_DEVICE.test(name.split('.')[0] ?? ''), context).toBe(false);
 }
-

@@ -18,7 +18,10 @@ export class LocalHub {
   private readonly faults = new Map<string, HubFault[]>();
   private server: Server | null = null;
 
-  constructor(private readonly files: Map<string, Buffer>, private readonly advertisedSha = new Map<string, string>()) {}
+  constructor(
+    private readonly files: Map<string, Buffer>,
+    private readonly advertisedSha = new Map<string, string>(),
+  ) {}
 
   injectFault(path: string, fault: HubFault): void {
     this.faults.set(path, [...(this.faults.get(path) ?? []), fault]);
@@ -33,7 +36,9 @@ export class LocalHub {
       if (!body) return void response.writeHead(404).end();
       if (request.method === 'HEAD') {
         const sha = this.advertisedSha.get(path) ?? createHash('sha256').update(body).digest('hex');
-        return void response.writeHead(302, { location: request.url ?? '/', 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(body.length) }).end();
+        return void response
+          .writeHead(302, { location: request.url ?? '/', 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(body.length) })
+          .end();
       }
       const fault = this.faults.get(path)?.shift();
       if (fault?.status) return void response.writeHead(fault.status).end();

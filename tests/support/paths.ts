@@ -47,7 +47,15 @@ export function realWhisperModels(): { modelId: string; dir: string }[] {
 /** The first real Whisper model present (multilingual base first); with REQUIRE_MODELS, one must be. */
 export function anyRealWhisper(): { modelId: string; dir: string } | null {
   realWhisperModels();
-  for (const modelId of ['whisper-base', 'whisper-base.en', 'whisper-tiny', 'whisper-tiny.en', 'whisper-small', 'whisper-small.en', 'whisper-large-v3-turbo']) {
+  for (const modelId of [
+    'whisper-base',
+    'whisper-base.en',
+    'whisper-tiny',
+    'whisper-tiny.en',
+    'whisper-small',
+    'whisper-small.en',
+    'whisper-large-v3-turbo',
+  ]) {
     const dir = realModelDir(modelId);
     if (dir) return { modelId, dir };
   }

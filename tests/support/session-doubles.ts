@@ -96,7 +96,9 @@ export class ScriptedCapture implements CaptureBackend {
   }
 
   async listDevices(): Promise<Result<CaptureDevice[]>> {
-    return ok([{ id: 'synthetic', name: 'Synthetic source', kind: 'input', maxInputChannels: 1, defaultSampleRate: 16_000, isDefault: true }]);
+    return ok([
+      { id: 'synthetic', name: 'Synthetic source', kind: 'input', maxInputChannels: 1, defaultSampleRate: 16_000, isDefault: true },
+    ]);
   }
 
   async open(): Promise<Result<AudioSource>> {

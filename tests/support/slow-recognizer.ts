@@ -34,10 +34,14 @@ export class SlowRecognizer implements SpeechRecognizer {
     try {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.delayMs);
-        options.signal?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
+        options.signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
       });
       if (options.signal?.aborted) {
         call.cancelled = true;

@@ -51,7 +51,12 @@ function hearWords(audio: Float32Array): HeardWord[] {
     let crossings = 0;
     for (let n = start + 1; n < end; n += 1) if ((audio[n - 1] as number) < 0 !== (audio[n] as number) < 0) crossings += 1;
     const frequency = (crossings / 2) * (RATE / length);
-    words.push({ start: start / RATE, end: end / RATE, frequencyIndex: Math.round((frequency - 300) / 40), truncated: length < 0.39 * RATE });
+    words.push({
+      start: start / RATE,
+      end: end / RATE,
+      frequencyIndex: Math.round((frequency - 300) / 40),
+      truncated: length < 0.39 * RATE,
+    });
     start = -1;
   };
   for (let n = 0; n < audio.length; n += 1) {

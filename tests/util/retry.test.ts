@@ -12,10 +12,11 @@ describe('retryWithBackoff', () => {
   it('retries transient failures on the schedule and returns the success', async () => {
     const waits: number[] = [];
     let calls = 0;
-    const result = await retryWithBackoff<string>(
-      async () => (++calls < 4 ? fail('DOWNLOAD_NETWORK', 'flaky') : ok('done')),
-      { policy, isTransient: (error) => error.code === 'DOWNLOAD_NETWORK', sleep: async (ms) => void waits.push(ms) },
-    );
+    const result = await retryWithBackoff<string>(async () => (++calls < 4 ? fail('DOWNLOAD_NETWORK', 'flaky') : ok('done')), {
+      policy,
+      isTransient: (error) => error.code === 'DOWNLOAD_NETWORK',
+      sleep: async (ms) => void waits.push(ms),
+    });
     expect(result).toEqual({ ok: true, value: 'done' });
     expect(waits).toEqual([100, 200, 400]);
   });

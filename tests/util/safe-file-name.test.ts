@@ -57,7 +57,9 @@ describe('safeFileName', () => {
   it('drops bidi overrides and control characters, replaces reserved characters', () => {
     expect(safeFileName(HOSTILE_TITLES.bidiOverride, { extension: 'srt', fallback: 'transcript' })).toBe('invoicetxt.exe.srt');
     expect(safeFileName(HOSTILE_TITLES.control, { extension: 'txt', fallback: 'transcript' })).toBe('lineone two[31m.txt');
-    expect(safeFileName(HOSTILE_TITLES.reservedCharacters, { extension: 'txt', fallback: 'transcript' })).toBe('Board 3_4_ budget_ _draft_ _final_ _a_b_.txt');
+    expect(safeFileName(HOSTILE_TITLES.reservedCharacters, { extension: 'txt', fallback: 'transcript' })).toBe(
+      'Board 3_4_ budget_ _draft_ _final_ _a_b_.txt',
+    );
     expect(safeFileName('trailing dots...', { extension: 'txt', fallback: 'transcript' })).toBe('trailing dots.txt');
   });
 
@@ -86,7 +88,12 @@ describe('safeFileName', () => {
     const random = seededRandom(seed);
     const alphabet = [...'aZ09 .-_회의록👩‍💻🇰🇷é\u0301\u202E\u200F\u0000\u001f/\\:*?"<>|', '\uD800', 'CON', 'nul', '.', '..'];
     const names = new Set<string>();
-    for (const [index, title] of [...Object.values(HOSTILE_TITLES), ...Array.from({ length: 300 }, () => Array.from({ length: Math.floor(random() * 150) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''))].entries()) {
+    for (const [index, title] of [
+      ...Object.values(HOSTILE_TITLES),
+      ...Array.from({ length: 300 }, () =>
+        Array.from({ length: Math.floor(random() * 150) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''),
+      ),
+    ].entries()) {
       const name = safeFileName(title, { extension: index % 2 === 0 ? 'srt' : undefined, fallback: 'transcript' });
       expectSafeName(name, `${JSON.stringify(title)} (seed ${seed})`);
       // Idempotent: a name already safe stays as it is.

@@ -131,7 +131,14 @@ function isNoSpeech(result: DecodedWindow, options: FallbackOptions): boolean {
   return !(options.logProbThreshold !== null && result.avgLogprob > options.logProbThreshold);
 }
 
-function describe(best: SearchResult, decodeText: (tokens: readonly number[]) => string, temperature: number, noSpeechProb: number | null, attempts: number, cancelled: boolean): DecodedWindow {
+function describe(
+  best: SearchResult,
+  decodeText: (tokens: readonly number[]) => string,
+  temperature: number,
+  noSpeechProb: number | null,
+  attempts: number,
+  cancelled: boolean,
+): DecodedWindow {
   const text = decodeText(best.tokens).trim();
   return {
     tokens: best.tokens,
@@ -146,4 +153,3 @@ function describe(best: SearchResult, decodeText: (tokens: readonly number[]) =>
     cancelled,
   };
 }
-

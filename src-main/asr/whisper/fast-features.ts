@@ -17,7 +17,8 @@ export function periodicHann(length: number): Float64Array {
   return window;
 }
 
-const slaneyHertzToMel = (hertz: number): number => (hertz >= 1000 ? 15 + Math.log(hertz / 1000) * (27 / Math.log(6.4)) : (3 * hertz) / 200);
+const slaneyHertzToMel = (hertz: number): number =>
+  hertz >= 1000 ? 15 + Math.log(hertz / 1000) * (27 / Math.log(6.4)) : (3 * hertz) / 200;
 const slaneyMelToHertz = (mel: number): number => (mel >= 15 ? 1000 * Math.exp((Math.log(6.4) / 27) * (mel - 15)) : (200 * mel) / 3);
 
 /**
@@ -33,7 +34,9 @@ export function slaneyMelFilters(bins: number, mels: number, sampleRate: number)
     const centre = edges[i + 1] as number;
     const upper = edges[i + 2] as number;
     const norm = 2 / (upper - lower);
-    return fftFrequencies.map((frequency) => Math.max(0, Math.min((frequency - lower) / (centre - lower), (upper - frequency) / (upper - centre))) * norm);
+    return fftFrequencies.map(
+      (frequency) => Math.max(0, Math.min((frequency - lower) / (centre - lower), (upper - frequency) / (upper - centre))) * norm,
+    );
   });
 }
 

@@ -37,7 +37,16 @@ class MixedRadixFft {
     this.work(outRe, outIm, 0, inRe, inIm, 0, 1, 0);
   }
 
-  private work(oRe: Float64Array, oIm: Float64Array, out: number, iRe: Float64Array, iIm: Float64Array, input: number, stride: number, level: number): void {
+  private work(
+    oRe: Float64Array,
+    oIm: Float64Array,
+    out: number,
+    iRe: Float64Array,
+    iIm: Float64Array,
+    input: number,
+    stride: number,
+    level: number,
+  ): void {
     const { radix, m } = this.factors[level] as { radix: number; m: number };
     if (m === 1) {
       for (let q = 0; q < radix; q += 1) {

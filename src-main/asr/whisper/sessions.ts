@@ -89,7 +89,12 @@ export class WhisperSessions {
     }
   }
 
-  static async load(encoderPath: string, decoderPath: string, architecture: WhisperArchitecture, options: SessionOptions): Promise<WhisperSessions> {
+  static async load(
+    encoderPath: string,
+    decoderPath: string,
+    architecture: WhisperArchitecture,
+    options: SessionOptions,
+  ): Promise<WhisperSessions> {
     const { value, report } = await loadWithFallback(planExecution(options.execution), async (device) => {
       const encoder = await createSession(encoderPath, device, options.threads, false);
       try {
@@ -126,7 +131,10 @@ export class WhisperSessions {
     for (const name of [...this.selfNames, ...this.crossNames]) feeds[name.past] = this.empty(1);
     const fetches = ['logits', ...this.crossNames.map((name) => name.present)];
     const out = await this.timed('decoder', () => this.decoder.run(feeds, fetches));
-    return { tensors: this.crossNames.map((name) => out[name.present] as Tensor), startLogits: (out.logits as Tensor).data as Float32Array };
+    return {
+      tensors: this.crossNames.map((name) => out[name.present] as Tensor),
+      startLogits: (out.logits as Tensor).data as Float32Array,
+    };
   }
 
   /**
@@ -134,11 +142,17 @@ export class WhisperSessions {
    * (the whole prompt on the first run, one token afterwards), `cache` the rows' self-attention so far.
    */
   async step(tokens: readonly (readonly number[])[], cross: CrossAttentionCache, cache: SelfAttentionCache | null): Promise<DecoderPass> {
-    const out = await this.timed('decoder', () => this.decoder.run(this.cachedFeeds(tokens, cross, cache), ['logits', ...this.selfNames.map((name) => name.present)]));
+    const out = await this.timed('decoder', () =>
+      this.decoder.run(this.cachedFeeds(tokens, cross, cache), ['logits', ...this.selfNames.map((name) => name.present)]),
+    );
     const first = out[this.selfNames[0]?.present ?? ''] as Tensor;
     return {
       logits: (out.logits as Tensor).data as Float32Array,
-      cache: { batch: tokens.length, length: first.dims[2] ?? 0, tensors: this.selfNames.map((name) => (out[name.present] as Tensor).data as Float32Array) },
+      cache: {
+        batch: tokens.length,
+        length: first.dims[2] ?? 0,
+        tensors: this.selfNames.map((name) => (out[name.present] as Tensor).data as Float32Array),
+      },
     };
   }
 
@@ -146,7 +160,11 @@ export class WhisperSessions {
    * A forced pass over a whole token sequence (batch 1, no cache) that returns the logits and the
    * cross-attention weights [heads, tokens, frames] of the given decoder layers (for word alignment).
    */
-  async attend(tokens: readonly number[], cross: CrossAttentionCache, layers: readonly number[]): Promise<{ logits: Float32Array; attention: Map<number, Float32Array>; frames: number }> {
+  async attend(
+    tokens: readonly number[],
+    cross: CrossAttentionCache,
+    layers: readonly number[],
+  ): Promise<{ logits: Float32Array; attention: Map<number, Float32Array>; frames: number }> {
     const names = layers.map((layer) => `cross_attentions.${layer}`);
     const out = await this.timed('decoder', () => this.decoder.run(this.cachedFeeds([tokens], cross, null), ['logits', ...names]));
     const attention = new Map<number, Float32Array>();
@@ -188,7 +206,8 @@ export class WhisperSessions {
       for (const target of changed) {
         const source = rows[target] as number;
         const slot = saved.indexOf(source);
-        const from = slot >= 0 ? this.scratch.subarray(slot * rowSize, (slot + 1) * rowSize) : data.subarray(source * rowSize, (source + 1) * rowSize);
+        const from =
+          slot >= 0 ? this.scratch.subarray(slot * rowSize, (slot + 1) * rowSize) : data.subarray(source * rowSize, (source + 1) * rowSize);
         data.set(from, target * rowSize);
       }
     }
@@ -201,16 +220,27 @@ export class WhisperSessions {
     await Promise.all([this.encoder.release(), this.decoder.release()]);
   }
 
-  private cachedFeeds(tokens: readonly (readonly number[])[], cross: CrossAttentionCache, cache: SelfAttentionCache | null): Record<string, Tensor> {
+  private cachedFeeds(
+    tokens: readonly (readonly number[])[],
+    cross: CrossAttentionCache,
+    cache: SelfAttentionCache | null,
+  ): Record<string, Tensor> {
     const batch = tokens.length;
     const feeds: Record<string, Tensor> = {
       input_ids: this.ids(tokens),
       // Read only by the first-step branch; the cached branch needs a tensor of the right rank.
-      encoder_hidden_states: new Tensor('float32', new Float32Array(batch * this.heads * this.headDim), [batch, 1, this.heads * this.headDim]),
+      encoder_hidden_states: new Tensor('float32', new Float32Array(batch * this.heads * this.headDim), [
+        batch,
+        1,
+        this.heads * this.headDim,
+      ]),
       use_cache_branch: new Tensor('bool', [true], [1]),
     };
     this.selfNames.forEach((name, index) => {
-      feeds[name.past] = cache === null ? this.empty(batch) : new Tensor('float32', cache.tensors[index] as Float32Array, [batch, this.heads, cache.length, this.headDim]);
+      feeds[name.past] =
+        cache === null
+          ? this.empty(batch)
+          : new Tensor('float32', cache.tensors[index] as Float32Array, [batch, this.heads, cache.length, this.headDim]);
     });
     this.crossNames.forEach((name, index) => (feeds[name.past] = cross.tensors[index] as Tensor));
     return feeds;

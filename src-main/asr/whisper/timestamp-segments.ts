@@ -28,10 +28,16 @@ export interface ParsedWindow {
 /** `tokens` are the sampled tokens without <|endoftext|>; `windowSeconds` the audio the window held. */
 export function segmentsFromTokens(tokens: readonly number[], vocabulary: WhisperVocabulary, windowSeconds: number): ParsedWindow {
   const isTimestamp = (token: number | undefined): boolean => token !== undefined && vocabulary.isTimestamp(token);
-  const closed = tokens.length >= 2 ? !isTimestamp(tokens.at(-2)) && isTimestamp(tokens.at(-1)) : tokens.length === 1 && isTimestamp(tokens[0]);
+  const closed =
+    tokens.length >= 2 ? !isTimestamp(tokens.at(-2)) && isTimestamp(tokens.at(-1)) : tokens.length === 1 && isTimestamp(tokens[0]);
   const slices: number[] = [];
   for (let i = 1; i < tokens.length; i += 1) if (isTimestamp(tokens[i - 1]) && isTimestamp(tokens[i])) slices.push(i);
-  const segment = (part: number[], start: number, end: number): TokenSegment => ({ start, end: Math.max(start, end), tokens: part, text: vocabulary.decode(part).trim() });
+  const segment = (part: number[], start: number, end: number): TokenSegment => ({
+    start,
+    end: Math.max(start, end),
+    tokens: part,
+    text: vocabulary.decode(part).trim(),
+  });
 
   if (slices.length === 0) {
     // No closed pair: one segment for the whole window, ended by its last timestamp if it has one.

@@ -143,7 +143,13 @@ async function sampleRows(
   const count = options.temperature === 0 ? 1 : Math.max(1, options.bestOf);
   const vocab = context.sessions.vocabSize;
   const rows: Row[] = Array.from({ length: count }, () => ({ tokens: [], sumLogprob: 0, finished: false }));
-  let cache = count === 1 ? promptCache : context.sessions.selectRows(promptCache, rows.map(() => 0));
+  let cache =
+    count === 1
+      ? promptCache
+      : context.sessions.selectRows(
+          promptCache,
+          rows.map(() => 0),
+        );
   let logits: Float32Array[] = rows.map(() => firstRow.slice());
   let cancelled = false;
   for (let step = 0; step < options.maxTokens; step += 1) {
@@ -198,19 +204,25 @@ async function beamSearch(
       const scores = logits[index] as Float32Array;
       applyLogitRules(scores, row.tokens, context.rules);
       const normalizer = logNormalizer(scores);
-      for (const { token, value } of topK(scores, beams + 1)) candidates.push({ source: index, token, score: row.sumLogprob + value - normalizer });
+      for (const { token, value } of topK(scores, beams + 1))
+        candidates.push({ source: index, token, score: row.sumLogprob + value - normalizer });
     });
     candidates.sort((a, b) => b.score - a.score);
     const next: { source: number; token: number; score: number }[] = [];
     const newlyFinished: SearchResult[] = [];
     for (const candidate of candidates) {
-      if (candidate.token === eot) newlyFinished.push({ tokens: (alive[candidate.source] as Row).tokens.slice(), sumLogprob: candidate.score });
+      if (candidate.token === eot)
+        newlyFinished.push({ tokens: (alive[candidate.source] as Row).tokens.slice(), sumLogprob: candidate.score });
       else next.push(candidate);
       if (next.length === beams) break;
     }
     for (const result of newlyFinished) if (finished.length < beams) finished.push(result);
     if (finished.length >= beams || next.length === 0) break;
-    alive = next.map((candidate) => ({ tokens: [...(alive[candidate.source] as Row).tokens, candidate.token], sumLogprob: candidate.score, finished: false }));
+    alive = next.map((candidate) => ({
+      tokens: [...(alive[candidate.source] as Row).tokens, candidate.token],
+      sumLogprob: candidate.score,
+      finished: false,
+    }));
     if (step + 1 === options.maxTokens) break;
     if (options.signal?.aborted) {
       cancelled = true;
@@ -218,7 +230,8 @@ async function beamSearch(
     }
     const sources = next.map((candidate) => candidate.source);
     // The prompt's cache is shared by every temperature: copied, never reordered in place.
-    const reordered = cache === promptCache ? context.sessions.selectRows(cache, sources) : context.sessions.reorderRowsInPlace(cache, sources);
+    const reordered =
+      cache === promptCache ? context.sessions.selectRows(cache, sources) : context.sessions.reorderRowsInPlace(cache, sources);
     const pass = await context.sessions.step(
       next.map((candidate) => [candidate.token]),
       context.cross,

@@ -65,7 +65,8 @@ export function splitWords(tokens: readonly number[], vocabulary: WhisperVocabul
     const special = (piece.tokens[0] as number) >= vocabulary.textTokenLimit;
     const punctuation = piece.word.trim().length > 0 && [...piece.word.trim()].every((char) => ASCII_PUNCTUATION.includes(char));
     const last = words.at(-1);
-    if (special || piece.word.startsWith(' ') || punctuation || last === undefined) words.push({ word: piece.word, tokens: [...piece.tokens] });
+    if (special || piece.word.startsWith(' ') || punctuation || last === undefined)
+      words.push({ word: piece.word, tokens: [...piece.tokens] });
     else {
       last.word += piece.word;
       last.tokens.push(...piece.tokens);
@@ -267,7 +268,8 @@ export function assignWordTimes(segments: TimedSegment[], alignment: WordTiming[
       const timing = alignment[i] as WordTiming;
       if (timing.end - timing.start <= maxDuration) continue;
       if (SENTENCE_END.includes(timing.word) && timing.word.length > 0) timing.end = timing.start + maxDuration;
-      else if (SENTENCE_END.includes((alignment[i - 1] as WordTiming).word) && (alignment[i - 1] as WordTiming).word.length > 0) timing.start = timing.end - maxDuration;
+      else if (SENTENCE_END.includes((alignment[i - 1] as WordTiming).word) && (alignment[i - 1] as WordTiming).word.length > 0)
+        timing.start = timing.end - maxDuration;
     }
   }
   mergePunctuations(alignment);
@@ -278,7 +280,8 @@ export function assignWordTimes(segments: TimedSegment[], alignment: WordTiming[
     const words: NonNullable<TimedSegment['words']> = [];
     while (wordIndex < alignment.length && savedTokens < segment.textTokens.length) {
       const timing = alignment[wordIndex] as WordTiming;
-      if (timing.word) words.push({ word: timing.word, start: round2(timing.start), end: round2(timing.end), probability: timing.probability });
+      if (timing.word)
+        words.push({ word: timing.word, start: round2(timing.start), end: round2(timing.end), probability: timing.probability });
       savedTokens += timing.tokens.length;
       wordIndex += 1;
     }
@@ -286,7 +289,10 @@ export function assignWordTimes(segments: TimedSegment[], alignment: WordTiming[
     const last = words.at(-1);
     if (first !== undefined && last !== undefined) {
       const second = words[1];
-      if (first.end - lastSpeech > medianDuration * 4 && (first.end - first.start > maxDuration || (second !== undefined && second.end - first.start > maxDuration * 2))) {
+      if (
+        first.end - lastSpeech > medianDuration * 4 &&
+        (first.end - first.start > maxDuration || (second !== undefined && second.end - first.start > maxDuration * 2))
+      ) {
         if (second !== undefined && second.end - second.start > maxDuration) {
           const boundary = Math.max(second.end / 2, second.end - maxDuration);
           first.end = boundary;
@@ -294,7 +300,8 @@ export function assignWordTimes(segments: TimedSegment[], alignment: WordTiming[
         }
         first.start = Math.max(0, first.end - maxDuration);
       }
-      if (segment.start < first.end && segment.start - 0.5 > first.start) first.start = Math.max(0, Math.min(first.end - medianDuration, segment.start));
+      if (segment.start < first.end && segment.start - 0.5 > first.start)
+        first.start = Math.max(0, Math.min(first.end - medianDuration, segment.start));
       else segment.start = first.start;
       if (segment.end > last.start && segment.end + 0.5 < last.end) last.end = Math.max(last.start + medianDuration, segment.end);
       else segment.end = last.end;

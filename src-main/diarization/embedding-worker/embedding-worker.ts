@@ -22,7 +22,10 @@ if (!loaded.ok) {
     switch (message.type) {
       case 'embed': {
         const vectors = await embedder.embedFeatures(message.features);
-        post({ type: 'embedded', id: message.id, vectors }, vectors.map((vector) => vector.buffer as ArrayBuffer));
+        post(
+          { type: 'embedded', id: message.id, vectors },
+          vectors.map((vector) => vector.buffer as ArrayBuffer),
+        );
         return;
       }
       case 'release':
@@ -36,7 +39,11 @@ if (!loaded.ok) {
   port.on('message', (message: ToEmbeddingWorker) => {
     queue = queue.then(() =>
       handle(message).catch((error: unknown) => {
-        post({ type: 'failed', id: message.type === 'embed' ? message.id : -1, message: error instanceof Error ? error.message : String(error) });
+        post({
+          type: 'failed',
+          id: message.type === 'embed' ? message.id : -1,
+          message: error instanceof Error ? error.message : String(error),
+        });
       }),
     );
   });

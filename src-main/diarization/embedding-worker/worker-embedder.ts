@@ -6,7 +6,13 @@ import { ok, type Result } from '../../../src-shared/result';
 import type { ExecutionReport } from '../../onnx/execution-provider';
 import type { FbankOptions } from '../fbank';
 import { KaldiFbank } from '../fbank';
-import { EMBEDDING_MIN_SAMPLES, loadOnnxEmbedder, WESPEAKER_FBANK, type EmbedderLoadOptions, type SpeakerEmbedder } from '../embedding-model';
+import {
+  EMBEDDING_MIN_SAMPLES,
+  loadOnnxEmbedder,
+  WESPEAKER_FBANK,
+  type EmbedderLoadOptions,
+  type SpeakerEmbedder,
+} from '../embedding-model';
 import type { DiarizationModelErrorCode } from '../onnx-session';
 import type { FromEmbeddingWorker, ToEmbeddingWorker } from './protocol';
 
@@ -59,7 +65,10 @@ class WorkerSpeakerEmbedder implements SpeakerEmbedder {
   embed(clips: readonly Float32Array[]): Promise<Float32Array[]> {
     if (this.releasing) return Promise.reject(new Error('SpeakerEmbedder used after dispose()'));
     const short = clips.findIndex((clip) => clip.length < EMBEDDING_MIN_SAMPLES);
-    if (short >= 0) return Promise.reject(new RangeError(`clip ${short} has ${clips[short]!.length} samples, at least ${EMBEDDING_MIN_SAMPLES} are needed`));
+    if (short >= 0)
+      return Promise.reject(
+        new RangeError(`clip ${short} has ${clips[short]!.length} samples, at least ${EMBEDDING_MIN_SAMPLES} are needed`),
+      );
     return this.embedFeatures(clips.map((clip) => this.fbank.compute(clip)));
   }
 
@@ -125,7 +134,9 @@ class WorkerSpeakerEmbedder implements SpeakerEmbedder {
 export async function loadWorkerEmbedder(
   options: EmbedderLoadOptions,
 ): Promise<Result<{ embedder: SpeakerEmbedder; execution: ExecutionReport; inWorker: boolean }, DiarizationModelErrorCode>> {
-  const inThread = async (): Promise<Result<{ embedder: SpeakerEmbedder; execution: ExecutionReport; inWorker: boolean }, DiarizationModelErrorCode>> => {
+  const inThread = async (): Promise<
+    Result<{ embedder: SpeakerEmbedder; execution: ExecutionReport; inWorker: boolean }, DiarizationModelErrorCode>
+  > => {
     const loaded = await loadOnnxEmbedder(options);
     return loaded.ok ? ok({ ...loaded.value, inWorker: false }) : loaded;
   };

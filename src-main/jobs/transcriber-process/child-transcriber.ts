@@ -75,41 +75,64 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
     return this.child?.alive ? this.child.pid : null;
   }
 
-  transcribe(request: FileTranscribeRequest, onProgress: FileTranscribeProgressListener = () => undefined, signal?: AbortSignal): Promise<Result<Transcript>> {
-    return this.submit<Transcript>(request.path, 'Transcription', signal, request.device, (requestId, device) => ({
-      type: 'transcribe',
-      requestId,
-      path: request.path,
-      device,
-      modelId: request.modelId,
-      modelDir: request.modelDir,
-      dtype: request.dtype,
-      language: request.language,
-      task: request.task,
-      prompt: request.prompt || undefined,
-      channel: request.channel,
-    }), (message, reportProgress) => {
-      if (message.type === 'result') return message.result;
-      if (message.type === 'progress' && reportProgress) {
-        this.reportSafely(() => onProgress({ stage: message.stage, percent: message.percent, segments: message.segments }));
-      }
-      return null;
-    });
+  transcribe(
+    request: FileTranscribeRequest,
+    onProgress: FileTranscribeProgressListener = () => undefined,
+    signal?: AbortSignal,
+  ): Promise<Result<Transcript>> {
+    return this.submit<Transcript>(
+      request.path,
+      'Transcription',
+      signal,
+      request.device,
+      (requestId, device) => ({
+        type: 'transcribe',
+        requestId,
+        path: request.path,
+        device,
+        modelId: request.modelId,
+        modelDir: request.modelDir,
+        dtype: request.dtype,
+        language: request.language,
+        task: request.task,
+        prompt: request.prompt || undefined,
+        channel: request.channel,
+      }),
+      (message, reportProgress) => {
+        if (message.type === 'result') return message.result;
+        if (message.type === 'progress' && reportProgress) {
+          this.reportSafely(() => onProgress({ stage: message.stage, percent: message.percent, segments: message.segments }));
+        }
+        return null;
+      },
+    );
   }
 
-  diarize(request: FileDiarizeRequest, onProgress: (progress: FileDiarizeProgress) => void = () => undefined, signal?: AbortSignal): Promise<Result<FileDiarization>> {
-    return this.submit<FileDiarization>(request.path, 'Diarization', signal, undefined, (requestId, device) => ({
-      type: 'diarize',
-      requestId,
-      path: request.path,
-      device,
-      speakers: request.speakers,
-      channel: request.channel,
-    }), (message, reportProgress) => {
-      if (message.type === 'diarized') return message.result;
-      if (message.type === 'diarize-progress' && reportProgress) this.reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));
-      return null;
-    });
+  diarize(
+    request: FileDiarizeRequest,
+    onProgress: (progress: FileDiarizeProgress) => void = () => undefined,
+    signal?: AbortSignal,
+  ): Promise<Result<FileDiarization>> {
+    return this.submit<FileDiarization>(
+      request.path,
+      'Diarization',
+      signal,
+      undefined,
+      (requestId, device) => ({
+        type: 'diarize',
+        requestId,
+        path: request.path,
+        device,
+        speakers: request.speakers,
+        channel: request.channel,
+      }),
+      (message, reportProgress) => {
+        if (message.type === 'diarized') return message.result;
+        if (message.type === 'diarize-progress' && reportProgress)
+          this.reportSafely(() => onProgress({ stage: message.stage, percent: message.percent }));
+        return null;
+      },
+    );
   }
 
   /** Asks the child to finish (disposing its models), kills it if it does not in time; pending requests fail. */
@@ -136,7 +159,15 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
     if (signal?.aborted) return Promise.resolve(cancelled(work, path));
     const device = requestedDevice ?? this.options.device ?? 'auto';
     return new Promise((resolve) => {
-      const queued: ChildRequest<T> = { path, work, signal, message: (requestId) => message(requestId, device), read, resolve, detach: () => undefined };
+      const queued: ChildRequest<T> = {
+        path,
+        work,
+        signal,
+        message: (requestId) => message(requestId, device),
+        read,
+        resolve,
+        detach: () => undefined,
+      };
       if (signal) {
         // A request still waiting for its turn leaves the queue at once.
         const onAbort = (): void => {
@@ -198,7 +229,13 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
       });
       inBackground(
         handle.exited.then(() =>
-          resolve(fail('ENGINE_PROCESS_DIED', `The transcription process ${handle.describeExit()} during ${work.toLowerCase()} of ${path}.`, path)),
+          resolve(
+            fail(
+              'ENGINE_PROCESS_DIED',
+              `The transcription process ${handle.describeExit()} during ${work.toLowerCase()} of ${path}.`,
+              path,
+            ),
+          ),
         ),
       );
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -274,6 +311,13 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
 function childOptionsOf(options: ChildTranscriberOptions): TranscriberChildOptions {
   const { modelsDir, extraModelDirs, device, ffmpegPath, ffprobePath, hubUrl } = options;
   // Every key named: the compiler refuses this when the child gains an option that is not passed on.
-  const picked: { [K in keyof Required<TranscriberChildOptions>]: TranscriberChildOptions[K] } = { modelsDir, extraModelDirs, device, ffmpegPath, ffprobePath, hubUrl };
+  const picked: { [K in keyof Required<TranscriberChildOptions>]: TranscriberChildOptions[K] } = {
+    modelsDir,
+    extraModelDirs,
+    device,
+    ffmpegPath,
+    ffprobePath,
+    hubUrl,
+  };
   return picked;
 }

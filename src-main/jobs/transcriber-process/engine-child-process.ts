@@ -116,5 +116,7 @@ export const forkLauncher: EngineChildLauncher = (entry) => {
 function refCounted(stream: unknown): { ref(): void; unref(): void } | null {
   if (typeof stream !== 'object' || stream === null) return null;
   const candidate = stream as { ref?: unknown; unref?: unknown };
-  return typeof candidate.ref === 'function' && typeof candidate.unref === 'function' ? (candidate as { ref(): void; unref(): void }) : null;
+  return typeof candidate.ref === 'function' && typeof candidate.unref === 'function'
+    ? (candidate as { ref(): void; unref(): void })
+    : null;
 }

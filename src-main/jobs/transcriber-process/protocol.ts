@@ -69,7 +69,7 @@ export function encodeChildOptions(options: TranscriberChildOptions): string {
 export function decodeChildOptions(argument: string | undefined): TranscriberChildOptions {
   if (argument === undefined) return {};
   const parsed: unknown = JSON.parse(argument);
-  return typeof parsed === 'object' && parsed !== null ? (parsed) : {};
+  return typeof parsed === 'object' && parsed !== null ? parsed : {};
 }
 
 export function isToTranscriberChild(message: unknown): message is ToTranscriberChild {

@@ -8,7 +8,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fail, ok, type Result } from '../../../src-shared/result';
 import { forkLauncher, type ChildEntry, type ChildExit, type EngineChildLauncher, type EngineChildProcess } from './engine-child-process';
-import { encodeChildOptions, isFromTranscriberChild, type FromTranscriberChild, type ToTranscriberChild, type TranscriberChildOptions } from './protocol';
+import {
+  encodeChildOptions,
+  isFromTranscriberChild,
+  type FromTranscriberChild,
+  type ToTranscriberChild,
+  type TranscriberChildOptions,
+} from './protocol';
 
 export type { ChildExit } from './engine-child-process';
 
@@ -23,7 +29,10 @@ export function transcriberChildTarget(): Result<ChildEntry> {
   const here = fileURLToPath(import.meta.url);
   const dir = dirname(here);
   if (here.endsWith('.ts')) {
-    return ok({ modulePath: join(dir, 'dev-bootstrap.mjs'), args: [pathToFileURL(join(dir, '..', '..', 'app', 'transcriber-child.ts')).href] });
+    return ok({
+      modulePath: join(dir, 'dev-bootstrap.mjs'),
+      args: [pathToFileURL(join(dir, '..', '..', 'app', 'transcriber-child.ts')).href],
+    });
   }
   const candidates = [join(dir, 'transcriber-child.js'), join(dir, '..', 'transcriber-child.js')];
   const entry = candidates.find((candidate) => existsSync(candidate));
@@ -31,7 +40,10 @@ export function transcriberChildTarget(): Result<ChildEntry> {
   return ok({ modulePath: entry, args: [] });
 }
 
-export function spawnTranscriberChild(options: TranscriberChildOptions, launcher: EngineChildLauncher = forkLauncher): Result<TranscriberChildHandle> {
+export function spawnTranscriberChild(
+  options: TranscriberChildOptions,
+  launcher: EngineChildLauncher = forkLauncher,
+): Result<TranscriberChildHandle> {
   const target = transcriberChildTarget();
   if (!target.ok) return target;
   const launched = launcher({ modulePath: target.value.modulePath, args: [...target.value.args, encodeChildOptions(options)] });

@@ -76,10 +76,7 @@ export function loadPortAudio(): Result<PortAudioNative> {
     const require = createRequire(import.meta.url);
     cached = ok(require('naudiodon/build/Release/naudiodon.node') as PortAudioNative);
   } catch (error) {
-    cached = fail(
-      'CAPTURE_BACKEND_UNAVAILABLE',
-      `the PortAudio addon (naudiodon) could not be loaded: ${errorMessage(error)}`,
-    );
+    cached = fail('CAPTURE_BACKEND_UNAVAILABLE', `the PortAudio addon (naudiodon) could not be loaded: ${errorMessage(error)}`);
   }
   return cached;
 }

@@ -83,9 +83,7 @@ export class PortAudioSource implements AudioSource {
       this.io.start();
     } catch (error) {
       inBackground(this.stop());
-      return Promise.resolve(
-        fail('CAPTURE_OPEN_FAILED', `${this.deviceName}: ${errorMessage(error)}`, this.deviceName),
-      );
+      return Promise.resolve(fail('CAPTURE_OPEN_FAILED', `${this.deviceName}: ${errorMessage(error)}`, this.deviceName));
     }
     this.state = 'running';
     this.lastAudioAt = performance.now();
@@ -95,12 +93,19 @@ export class PortAudioSource implements AudioSource {
       reported = true;
       onError(error);
     };
-    this.watchdog = setInterval(() => {
-      const silentFor = performance.now() - this.lastAudioAt;
-      if (silentFor > this.stallMs) {
-        report({ code: 'CAPTURE_DEVICE_LOST', message: `${this.deviceName}: no audio for ${Math.round(silentFor)} ms`, subject: this.deviceName });
-      }
-    }, Math.min(1000, this.stallMs));
+    this.watchdog = setInterval(
+      () => {
+        const silentFor = performance.now() - this.lastAudioAt;
+        if (silentFor > this.stallMs) {
+          report({
+            code: 'CAPTURE_DEVICE_LOST',
+            message: `${this.deviceName}: no audio for ${Math.round(silentFor)} ms`,
+            subject: this.deviceName,
+          });
+        }
+      },
+      Math.min(1000, this.stallMs),
+    );
     this.readLoop = this.runReadLoop(onFrames, report);
     return Promise.resolve(ok(undefined));
   }
@@ -112,7 +117,10 @@ export class PortAudioSource implements AudioSource {
     this.watchdog = null;
     const quit = this.io.quit('ABORT').catch(() => undefined);
     // The pending read wakes up once quit has emptied the queue, which ends the loop.
-    this.stopping = withTimeout(Promise.all([quit, this.readLoop]).then(() => undefined), this.quitTimeoutMs);
+    this.stopping = withTimeout(
+      Promise.all([quit, this.readLoop]).then(() => undefined),
+      this.quitTimeoutMs,
+    );
     return this.stopping;
   }
 

@@ -104,7 +104,9 @@ export class PulseMonitorSource implements AudioSource {
         resolve(
           fail(
             'CAPTURE_MONITOR_UNAVAILABLE',
-            missing ? `${binary} not found: install pulseaudio-utils (it works with PipeWire too)` : `${binary} failed to start: ${error.message}`,
+            missing
+              ? `${binary} not found: install pulseaudio-utils (it works with PipeWire too)`
+              : `${binary} failed to start: ${error.message}`,
             this.sourceName,
           ),
         );

@@ -77,7 +77,8 @@ export class SystemCaptureBackend implements CaptureBackend {
 
   /** PulseAudio/PipeWire monitor sources (Linux); CAPTURE_MONITOR_UNAVAILABLE without pactl or a server. */
   async listMonitors(): Promise<Result<CaptureDevice[]>> {
-    if (!this.monitorsSupported()) return fail('CAPTURE_MONITOR_UNAVAILABLE', 'monitor sources are captured through PulseAudio, on Linux only');
+    if (!this.monitorsSupported())
+      return fail('CAPTURE_MONITOR_UNAVAILABLE', 'monitor sources are captured through PulseAudio, on Linux only');
     return listMonitorDevices(this.options.pulse);
   }
 
@@ -93,7 +94,11 @@ export class SystemCaptureBackend implements CaptureBackend {
       return fail('CAPTURE_BACKEND_UNAVAILABLE', `PortAudio could not list devices: ${errorMessage(error)}`);
     }
     if (!device) {
-      return fail('CAPTURE_DEVICE_NOT_FOUND', deviceId === null ? 'there is no default input device' : `no input device ${deviceId}`, deviceId ?? undefined);
+      return fail(
+        'CAPTURE_DEVICE_NOT_FOUND',
+        deviceId === null ? 'there is no default input device' : `no input device ${deviceId}`,
+        deviceId ?? undefined,
+      );
     }
     const format = {
       sampleRate: preferred.sampleRate ?? device.defaultSampleRate,
@@ -107,7 +112,11 @@ export class SystemCaptureBackend implements CaptureBackend {
    * at the microphone's rate. A monitor that cannot be opened fails the whole call with its own error
    * rather than quietly recording the microphone alone.
    */
-  async openWithMonitor(micDeviceId: string | null, monitorDeviceId: string, options: MonitorCaptureOptions = {}): Promise<Result<AudioSource>> {
+  async openWithMonitor(
+    micDeviceId: string | null,
+    monitorDeviceId: string,
+    options: MonitorCaptureOptions = {},
+  ): Promise<Result<AudioSource>> {
     const monitor = await this.openMonitor(monitorDeviceId, {});
     if (!monitor.ok) return monitor;
     const mic = await this.open(micDeviceId);
@@ -127,7 +136,8 @@ export class SystemCaptureBackend implements CaptureBackend {
   }
 
   private async openMonitor(sourceName: string, preferred: Partial<CaptureFormat>): Promise<Result<AudioSource>> {
-    if (!this.monitorsSupported()) return fail('CAPTURE_MONITOR_UNAVAILABLE', 'monitor sources are captured through PulseAudio, on Linux only');
+    if (!this.monitorsSupported())
+      return fail('CAPTURE_MONITOR_UNAVAILABLE', 'monitor sources are captured through PulseAudio, on Linux only');
     const sources = await listPulseSources(this.options.pulse);
     if (!sources.ok) return sources;
     // Any source can be recorded this way, though the ids `listMonitors` hands out are monitors.

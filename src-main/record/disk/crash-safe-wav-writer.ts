@@ -9,17 +9,19 @@ import type { CaptureFormat } from '../capture-types';
 import { currentProcessIdentity, fsyncDirectory, writeAllSync } from './durable-fs';
 import { segmentFileName, sidecarPath, validateRecordingName, writeSidecar, type RecordingSidecar } from './recording-sidecar';
 import { cleanTempFiles } from './temp-files';
-import { buildWavHeader, MAX_RIFF_FILE_BYTES, RIFF_SIZE_OFFSET, validateLayout, type WavHeader, type WavLayout, type WavSampleFormat } from './wav-format';
+import {
+  buildWavHeader,
+  MAX_RIFF_FILE_BYTES,
+  RIFF_SIZE_OFFSET,
+  validateLayout,
+  type WavHeader,
+  type WavLayout,
+  type WavSampleFormat,
+} from './wav-format';
 import { inBackground } from '../../util/background';
 
 export type WavWriterErrorCode =
-  | 'BAD_FORMAT'
-  | 'BAD_NAME'
-  | 'BAD_OPTIONS'
-  | 'BAD_FRAMES'
-  | 'RECORDING_EXISTS'
-  | 'DISK_WRITE_FAILED'
-  | 'WRITER_CLOSED';
+  'BAD_FORMAT' | 'BAD_NAME' | 'BAD_OPTIONS' | 'BAD_FRAMES' | 'RECORDING_EXISTS' | 'DISK_WRITE_FAILED' | 'WRITER_CLOSED';
 
 export interface WavWriterOptions {
   dir: string;
@@ -130,7 +132,11 @@ export class CrashSafeWavWriter {
     if (!Number.isInteger(bufferFrames) || bufferFrames < 1 || bufferFrames * header.blockAlign > 64 * 2 ** 20) {
       return fail('BAD_OPTIONS', 'bufferFrames must be a whole number ≥ 1, at most 64 MiB of audio');
     }
-    if (!Number.isInteger(maxSegmentBytes) || maxSegmentBytes < header.dataStart + header.blockAlign || maxSegmentBytes > MAX_RIFF_FILE_BYTES) {
+    if (
+      !Number.isInteger(maxSegmentBytes) ||
+      maxSegmentBytes < header.dataStart + header.blockAlign ||
+      maxSegmentBytes > MAX_RIFF_FILE_BYTES
+    ) {
       return fail('BAD_OPTIONS', `maxSegmentBytes must hold the header and one frame and be at most ${MAX_RIFF_FILE_BYTES}`);
     }
     const dir = path.resolve(options.dir);
@@ -369,7 +375,9 @@ function promisedFdatasync(fd: number): Promise<void> {
 
 async function syncAndClose(fd: number, kind: 'fsync' | 'fdatasync'): Promise<void> {
   try {
-    await new Promise<void>((resolve, reject) => (kind === 'fsync' ? fsync : fdatasync)(fd, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      (kind === 'fsync' ? fsync : fdatasync)(fd, (error) => (error ? reject(error) : resolve())),
+    );
   } finally {
     await new Promise<void>((resolve) => close(fd, () => resolve()));
   }

@@ -84,7 +84,8 @@ function isSidecar(value: unknown): value is RecordingSidecar {
     v.version === 1 &&
     typeof v.name === 'string' &&
     validateRecordingName(v.name).ok &&
-    validateLayout({ sampleRate: Number(v.sampleRate), channels: Number(v.channels), sampleFormat: v.sampleFormat as WavSampleFormat }).ok &&
+    validateLayout({ sampleRate: Number(v.sampleRate), channels: Number(v.channels), sampleFormat: v.sampleFormat as WavSampleFormat })
+      .ok &&
     typeof v.maxSegmentBytes === 'number' &&
     typeof v.startedAt === 'string' &&
     typeof v.owner === 'object' &&

@@ -70,7 +70,8 @@ async function recoverOne(dir: string, sidecarFile: string, entries: string[]): 
   const sidecar = read.value;
   if (sidecar.finalized) return undefined;
   const report: RecoveryReport = { ...base, name: sidecar.name, startedAt: sidecar.startedAt, ownerPid: sidecar.owner.pid };
-  if (isProcessAlive(sidecar.owner)) return { ...report, status: 'owner-alive', paths: sidecar.segments.map((segment) => path.join(dir, segment)) };
+  if (isProcessAlive(sidecar.owner))
+    return { ...report, status: 'owner-alive', paths: sidecar.segments.map((segment) => path.join(dir, segment)) };
   try {
     return await repairRecording(dir, sidecar, entries, report);
   } catch (error) {

@@ -6,8 +6,8 @@ export function ConnectionBanner(): React.JSX.Element | null {
   if (connected) return null;
   return (
     <div className="connection-banner" role="alert" data-testid="connection-lost">
-      <strong>Connection to Verbatim lost.</strong> Reconnecting… Nothing you recorded or imported is lost; if this lasts, check that Verbatim (or{' '}
-      <code>npm run serve</code>) is still running.
+      <strong>Connection to Verbatim lost.</strong> Reconnecting… Nothing you recorded or imported is lost; if this lasts, check that
+      Verbatim (or <code>npm run serve</code>) is still running.
     </div>
   );
 }

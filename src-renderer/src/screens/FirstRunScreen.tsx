@@ -38,14 +38,22 @@ function DownloadRow({ model, recommended, download, onDownload }: DownloadRowPr
       <span className="model-size" data-testid="first-run-model-size">
         {formatBytes(model.downloadBytes)}
       </span>
-      <button type="button" className={recommended ? 'btn btn-primary' : 'btn'} data-testid="first-run-download" disabled={downloading} onClick={() => onDownload(model.id)}>
+      <button
+        type="button"
+        className={recommended ? 'btn btn-primary' : 'btn'}
+        data-testid="first-run-download"
+        disabled={downloading}
+        onClick={() => onDownload(model.id)}
+      >
         {downloading ? 'Downloading…' : download?.state === 'failed' ? 'Try again' : 'Download'}
       </button>
       {download !== undefined && download.state !== 'failed' && (
         <div className="model-progress">
           <ProgressBar value={downloadPercent(download)} label={`${model.label} download`} />
           <span className="muted">
-            {download.state === 'done' ? 'Downloaded. Getting ready…' : `${formatBytes(download.receivedBytes)} of ${formatBytes(download.totalBytes)}`}
+            {download.state === 'done'
+              ? 'Downloaded. Getting ready…'
+              : `${formatBytes(download.receivedBytes)} of ${formatBytes(download.totalBytes)}`}
           </span>
         </div>
       )}
@@ -109,7 +117,9 @@ export function FirstRunScreen(): React.JSX.Element {
   return (
     <main className="first-run" aria-labelledby="first-run-title">
       <h1 id="first-run-title">Welcome to Verbatim</h1>
-      <p className="first-run-lead">Verbatim records and transcribes on this computer; nothing leaves your machine. It needs a speech model first.</p>
+      <p className="first-run-lead">
+        Verbatim records and transcribes on this computer; nothing leaves your machine. It needs a speech model first.
+      </p>
 
       {installed.length > 0 && (
         <section className="first-run-section" aria-labelledby="first-run-found">
@@ -139,7 +149,13 @@ export function FirstRunScreen(): React.JSX.Element {
         <p className="hint">Larger models are more accurate and slower. A model is downloaded once and stays on this computer.</p>
         <ul className="first-run-models">
           {downloadable.map((model) => (
-            <DownloadRow key={model.id} model={model} recommended={model.id === recommendedId} download={downloads[model.id]} onDownload={(modelId) => void download(modelId)} />
+            <DownloadRow
+              key={model.id}
+              model={model}
+              recommended={model.id === recommendedId}
+              download={downloads[model.id]}
+              onDownload={(modelId) => void download(modelId)}
+            />
           ))}
         </ul>
         {anyFailed && <p className="hint">No internet here? Use a model folder copied to this computer, below.</p>}
@@ -166,7 +182,9 @@ export function FirstRunScreen(): React.JSX.Element {
             Use folder
           </button>
         </form>
-        <p className="hint">A Whisper model in transformers.js layout: config.json, tokenizer.json and an onnx folder with the encoder and decoder.</p>
+        <p className="hint">
+          A Whisper model in transformers.js layout: config.json, tokenizer.json and an onnx folder with the encoder and decoder.
+        </p>
         <ErrorMessage error={folderError} testId="first-run-folder-error" prefix="That folder cannot be used:" />
       </section>
 

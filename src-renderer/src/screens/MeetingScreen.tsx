@@ -54,7 +54,8 @@ export function MeetingScreen(): React.JSX.Element {
   const currentIndex = segmentIndexAt(segments, currentTime);
   const duration = meeting?.duration ?? detail?.transcript.duration ?? segments.at(-1)?.end ?? 0;
   // The player is rebuilt when the media appears or changes (an import stores its audio copy with the transcript).
-  const mediaKey = meeting?.recordingPath === null || meeting === undefined ? null : `${meeting.recordingPath}|${meeting.transcribedAt ?? ''}`;
+  const mediaKey =
+    meeting?.recordingPath === null || meeting === undefined ? null : `${meeting.recordingPath}|${meeting.transcribedAt ?? ''}`;
 
   const matches = useMemo(() => (search === null ? [] : matchingSegmentIds(segments, search.query)), [search, segments]);
   const matchIndex = search === null || matches.length === 0 ? -1 : ((search.index % matches.length) + matches.length) % matches.length;
@@ -77,7 +78,12 @@ export function MeetingScreen(): React.JSX.Element {
         if (audio.paused) void audio.play().catch(() => undefined);
         else audio.pause();
       },
-      openSearch: () => setSearch((current) => ({ query: current?.query ?? '', index: current?.index ?? 0, focusRequest: (current?.focusRequest ?? 0) + 1 })),
+      openSearch: () =>
+        setSearch((current) => ({
+          query: current?.query ?? '',
+          index: current?.index ?? 0,
+          focusRequest: (current?.focusRequest ?? 0) + 1,
+        })),
     },
     meetingId !== null && dialog === null,
   );

@@ -31,7 +31,13 @@ export function QueueScreen(): React.JSX.Element {
       <header className="screen-header">
         <h1 id="queue-title">Queue</h1>
         <span className="muted">{active === 0 ? 'Nothing running' : `${active} active`}</span>
-        <button type="button" className="btn btn-small" data-testid="clear-finished" disabled={finished === 0 || clearing} onClick={() => void clearFinishedJobs()}>
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="clear-finished"
+          disabled={finished === 0 || clearing}
+          onClick={() => void clearFinishedJobs()}
+        >
           Clear finished{finished > 0 ? ` (${finished})` : ''}
         </button>
       </header>

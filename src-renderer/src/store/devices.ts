@@ -39,7 +39,8 @@ export function friendlyInputs(devices: readonly CaptureDevice[]): { id: string;
 
 /** Where system audio comes from, said for the platform the engine runs on. */
 export function systemAudioHint(platform: string | null): string {
-  if (platform === 'linux') return 'No system-audio source was found. Recording what the other side says needs PulseAudio or PipeWire with its monitor sources.';
+  if (platform === 'linux')
+    return 'No system-audio source was found. Recording what the other side says needs PulseAudio or PipeWire with its monitor sources.';
   if (platform === 'darwin') return 'Recording system audio is not available on macOS yet; the microphone is recorded.';
   if (platform === 'win32') return 'Recording system audio is not available on Windows yet; the microphone is recorded.';
   return 'No system-audio source was found on this computer.';

@@ -114,7 +114,8 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get, api) =>
     },
     deleteMeeting(meetingId) {
       if (deleteTimers.has(meetingId)) return;
-      const title = get().meetings.find((meeting) => meeting.id === meetingId)?.title ?? get().meetingView.detail?.meeting.title ?? 'the meeting';
+      const title =
+        get().meetings.find((meeting) => meeting.id === meetingId)?.title ?? get().meetingView.detail?.meeting.title ?? 'the meeting';
       set((state) => ({ pendingDeletes: [...state.pendingDeletes, meetingId] }));
       if (get().route.screen === 'meeting' && get().route.meetingId === meetingId) get().navigate('library');
       const noticeId = get().pushNotice(`Deleted “${title}”.`, 'info', {
@@ -144,7 +145,8 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (set, get, api) =>
     deleteTimers.delete(meetingId);
     const result = await api.deleteMeeting(meetingId);
     set((state) => ({ pendingDeletes: state.pendingDeletes.filter((id) => id !== meetingId) }));
-    if (!result.ok && result.error.code !== 'MEETING_NOT_FOUND') get().pushNotice(`Could not delete the meeting: ${describeError(result.error)}`, 'error');
+    if (!result.ok && result.error.code !== 'MEETING_NOT_FOUND')
+      get().pushNotice(`Could not delete the meeting: ${describeError(result.error)}`, 'error');
     void get().loadMeetings();
   }
 };

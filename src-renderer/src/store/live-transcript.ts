@@ -45,11 +45,7 @@ function lastSegmentId(items: readonly LiveItem[]): number | null {
 }
 
 /** Applies one recorder event; events that do not concern the transcript return the same state object. */
-export function applyToLiveTranscript(
-  state: LiveTranscript,
-  event: RecordingEvent,
-  limit: number = LIVE_ITEM_LIMIT,
-): LiveTranscript {
+export function applyToLiveTranscript(state: LiveTranscript, event: RecordingEvent, limit: number = LIVE_ITEM_LIMIT): LiveTranscript {
   switch (event.type) {
     case 'partial': {
       const text = event.text.trim();

@@ -1,7 +1,10 @@
 /** Search inside one meeting's transcript: case- and accent-insensitive substring matches, in time order. */
 
 function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{Mark}/gu, '').toLocaleLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{Mark}/gu, '')
+    .toLocaleLowerCase();
 }
 
 /**

@@ -1,16 +1,19 @@
 /** Settings, the model catalog, downloads, engine facts, and the start-up gate (first run). */
-import type { AppSettings, DiarizationModelEntry, EngineInfo, ModelDownloadProgress, ModelEntry, VerbatimApi } from '../../../src-shared/ipc-contract';
+import type {
+  AppSettings,
+  DiarizationModelEntry,
+  EngineInfo,
+  ModelDownloadProgress,
+  ModelEntry,
+  VerbatimApi,
+} from '../../../src-shared/ipc-contract';
 import type { CodedError, Result } from '../../../src-shared/result';
 import type { SliceCreator } from './types';
 
 export type SettingsPatch = Parameters<VerbatimApi['updateSettings']>[0];
 
 /** `first-run`: the chosen model is not installed yet, so nothing can be transcribed. */
-export type StartupState =
-  | { phase: 'loading' }
-  | { phase: 'failed'; error: CodedError }
-  | { phase: 'first-run' }
-  | { phase: 'ready' };
+export type StartupState = { phase: 'loading' } | { phase: 'failed'; error: CodedError } | { phase: 'first-run' } | { phase: 'ready' };
 
 export interface SettingsSlice {
   startup: StartupState;

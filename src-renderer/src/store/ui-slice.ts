@@ -69,7 +69,14 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => {
     },
     pushNotice(text, tone = 'info', options = null) {
       const given: NoticeOptions = options === null || typeof options === 'string' ? { goTo: options } : options;
-      const notice: Notice = { id: nextNoticeId, text, tone, goTo: given.goTo ?? null, action: given.action ?? null, visibleMs: given.visibleMs ?? NOTICE_VISIBLE_MS };
+      const notice: Notice = {
+        id: nextNoticeId,
+        text,
+        tone,
+        goTo: given.goTo ?? null,
+        action: given.action ?? null,
+        visibleMs: given.visibleMs ?? NOTICE_VISIBLE_MS,
+      };
       nextNoticeId += 1;
       set((state) => ({ notices: [...state.notices, notice].slice(-MAX_NOTICES) }));
       return notice.id;

@@ -18,7 +18,9 @@ describe('Whisper log-mel features (own FFT, only the frames that touch audio)',
   it('equal transformers.js features for speech, quiet audio, a single click, silence and a full window', async () => {
     const processor = await AutoProcessor.from_pretrained(TINY_MULTILINGUAL, { local_files_only: true });
     const reference = (processor as unknown as { feature_extractor: Extractor }).feature_extractor;
-    const features = new WhisperFeatures(JSON.parse(readFileSync(path.join(TINY_MULTILINGUAL, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>);
+    const features = new WhisperFeatures(
+      JSON.parse(readFileSync(path.join(TINY_MULTILINGUAL, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>,
+    );
     const jfk = await decodeAll(realDecoder(), path.join(SHARED_AUDIO, 'jfk.wav'));
     const quiet = jfk.subarray(0, 3 * 16_000).map((sample) => sample * 1e-4);
     const click = new Float32Array(1);

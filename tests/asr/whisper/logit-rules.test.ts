@@ -43,7 +43,14 @@ describe('Whisper logit rules (openai decoding.py)', () => {
   });
 
   it('suppresses blank and <|endoftext|> only at the first sampled position', () => {
-    const rulesWithoutTimestamps = buildLogitRules({ ...{ vocabSize: VOCAB, eot: EOT, noTimestamps: NO_TIMESTAMPS, timestampBegin: TS }, suppressTokens: [], beginSuppressTokens: [0, EOT], specialTokens: [], withTimestamps: false, maxInitialTimestampIndex: null });
+    const rulesWithoutTimestamps = buildLogitRules({
+      ...{ vocabSize: VOCAB, eot: EOT, noTimestamps: NO_TIMESTAMPS, timestampBegin: TS },
+      suppressTokens: [],
+      beginSuppressTokens: [0, EOT],
+      specialTokens: [],
+      withTimestamps: false,
+      maxInitialTimestampIndex: null,
+    });
     const first = new Float32Array(VOCAB);
     applyLogitRules(first, [], rulesWithoutTimestamps);
     expect(first[0]).toBe(-Infinity);

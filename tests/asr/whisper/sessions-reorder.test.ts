@@ -5,7 +5,9 @@ import { WhisperSessions, type SelfAttentionCache } from '../../../src-main/asr/
 import { TINY_MULTILINGUAL } from '../../support/paths';
 
 function filled(batch: number, length: number, rowSize: number, layers: number): SelfAttentionCache {
-  const tensors = Array.from({ length: layers }, (_, layer) => Float32Array.from({ length: batch * rowSize }, (_, at) => layer * 1000 + Math.floor(at / rowSize) + (at % rowSize) / rowSize));
+  const tensors = Array.from({ length: layers }, (_, layer) =>
+    Float32Array.from({ length: batch * rowSize }, (_, at) => layer * 1000 + Math.floor(at / rowSize) + (at % rowSize) / rowSize),
+  );
   return { batch, length, tensors };
 }
 
@@ -15,8 +17,16 @@ describe('self-attention cache rows', () => {
     const sessions = await WhisperSessions.load(files.encoderPath, files.decoderPath, files.architecture, { execution: 'cpu', threads: 1 });
     try {
       const length = 3;
-      const rowSize = files.architecture.decoder_attention_heads * length * (files.architecture.d_model / files.architecture.decoder_attention_heads);
-      for (const rows of [[0, 1, 2, 3, 4], [1, 0, 2, 3, 4], [0, 0, 0, 1, 1], [4, 4, 3, 0, 2], [1, 2, 3, 4, 0], [2, 2, 2, 2, 2]]) {
+      const rowSize =
+        files.architecture.decoder_attention_heads * length * (files.architecture.d_model / files.architecture.decoder_attention_heads);
+      for (const rows of [
+        [0, 1, 2, 3, 4],
+        [1, 0, 2, 3, 4],
+        [0, 0, 0, 1, 1],
+        [4, 4, 3, 0, 2],
+        [1, 2, 3, 4, 0],
+        [2, 2, 2, 2, 2],
+      ]) {
         const expected = sessions.selectRows(filled(5, length, rowSize, 4), rows);
         const cache = filled(5, length, rowSize, 4);
         const reordered = sessions.reorderRowsInPlace(cache, rows);

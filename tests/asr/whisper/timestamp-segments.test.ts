@@ -5,14 +5,25 @@ import { segmentsFromTokens } from '../../../src-main/asr/whisper/timestamp-segm
 import { WhisperVocabulary } from '../../../src-main/asr/whisper/vocabulary';
 import { TINY_MULTILINGUAL } from '../../support/paths';
 
-const tokenizer = JSON.parse(readFileSync(path.join(TINY_MULTILINGUAL, 'tokenizer.json'), 'utf8')) as ConstructorParameters<typeof WhisperVocabulary>[0];
+const tokenizer = JSON.parse(readFileSync(path.join(TINY_MULTILINGUAL, 'tokenizer.json'), 'utf8')) as ConstructorParameters<
+  typeof WhisperVocabulary
+>[0];
 const vocabulary = new WhisperVocabulary(tokenizer, 51865);
 const ts = (seconds: number): number => vocabulary.special.timestampBegin + Math.round(seconds / 0.02);
 const word = (text: string): number => tokenizer.model.vocab[text] as number;
 
 describe('segments from timestamp tokens (openai transcribe.py)', () => {
   it('reads the special tokens of a multilingual model by their text', () => {
-    expect(vocabulary.special).toMatchObject({ eot: 50257, sot: 50258, sotPrev: 50361, noSpeech: 50362, noTimestamps: 50363, timestampBegin: 50364, transcribe: 50359, translate: 50358 });
+    expect(vocabulary.special).toMatchObject({
+      eot: 50257,
+      sot: 50258,
+      sotPrev: 50361,
+      noSpeech: 50362,
+      noTimestamps: 50363,
+      timestampBegin: 50364,
+      transcribe: 50359,
+      translate: 50358,
+    });
     expect(vocabulary.special.languages.get('ko')).toBe(50264);
   });
 

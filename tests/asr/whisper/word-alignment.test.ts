@@ -2,11 +2,21 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assignWordTimes, dynamicTimeWarp, medianFilterRows, mergePunctuations, splitWords, type TimedSegment, type WordTiming } from '../../../src-main/asr/whisper/word-alignment';
+import {
+  assignWordTimes,
+  dynamicTimeWarp,
+  medianFilterRows,
+  mergePunctuations,
+  splitWords,
+  type TimedSegment,
+  type WordTiming,
+} from '../../../src-main/asr/whisper/word-alignment';
 import { WhisperVocabulary } from '../../../src-main/asr/whisper/vocabulary';
 import { TINY_MULTILINGUAL } from '../../support/paths';
 
-const tokenizer = JSON.parse(readFileSync(path.join(TINY_MULTILINGUAL, 'tokenizer.json'), 'utf8')) as ConstructorParameters<typeof WhisperVocabulary>[0];
+const tokenizer = JSON.parse(readFileSync(path.join(TINY_MULTILINGUAL, 'tokenizer.json'), 'utf8')) as ConstructorParameters<
+  typeof WhisperVocabulary
+>[0];
 const vocabulary = new WhisperVocabulary(tokenizer, 51865);
 const idOf = (text: string): number => {
   const id = tokenizer.model.vocab[text];
@@ -32,7 +42,12 @@ describe('word timestamps (openai timing.py)', () => {
     const tokens = [idOf('ĠHello'), idOf(','), idOf('Ġworld'), idOf('.')];
     const words = splitWords(tokens, vocabulary, 'en').map((word) => word.word);
     expect(words).toEqual([' Hello', ',', ' world', '.']);
-    const timings: WordTiming[] = splitWords(tokens, vocabulary, 'en').map((word, index) => ({ ...word, start: index, end: index + 1, probability: 1 }));
+    const timings: WordTiming[] = splitWords(tokens, vocabulary, 'en').map((word, index) => ({
+      ...word,
+      start: index,
+      end: index + 1,
+      probability: 1,
+    }));
     mergePunctuations(timings);
     expect(timings.map((timing) => timing.word)).toEqual([' Hello,', '', ' world.', '']);
     expect(timings[0]?.end).toBe(1);

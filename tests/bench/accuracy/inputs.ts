@@ -49,7 +49,10 @@ async function seconds(decoder: FfmpegAudioDecoder, file: string): Promise<numbe
 /** references.tsv (file, language, reference, source) plus jfk.wav. */
 export async function loadClips(decoder: FfmpegAudioDecoder, sharedAudio: string): Promise<Clip[]> {
   const dev = path.join(sharedAudio, 'dev');
-  const rows = readFileSync(path.join(dev, 'references.tsv'), 'utf8').split('\n').slice(1).filter((line) => line.trim() !== '');
+  const rows = readFileSync(path.join(dev, 'references.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim() !== '');
   const clips: Clip[] = [];
   for (const row of rows) {
     const [file, language, reference] = row.split('\t');
@@ -76,7 +79,14 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
  * lasts `minSeconds`; its reference is the clips' references in order. Built as 16 kHz mono PCM joined by
  * ffmpeg's concat demuxer.
  */
-export async function buildDevLongFile(decoder: FfmpegAudioDecoder, dir: string, id: string, clips: readonly Clip[], minSeconds: number, seed = 13): Promise<LongFile> {
+export async function buildDevLongFile(
+  decoder: FfmpegAudioDecoder,
+  dir: string,
+  id: string,
+  clips: readonly Clip[],
+  minSeconds: number,
+  seed = 13,
+): Promise<LongFile> {
   // Seeded, so the long file is the same on every run.
   const random = seededRandom(seed);
   const normalized = new Map<string, string>();
@@ -121,7 +131,16 @@ export async function buildCoverageFile(decoder: FfmpegAudioDecoder, dir: string
   const filters = files.map((_, index) => `[${index}:a]aformat=sample_rates=16000:channel_layouts=mono[a${index}]`).join(';');
   const joined = files.map((_, index) => `[a${index}]`).join('');
   const out = path.join(dir, 'coverage-concat.wav');
-  await ffmpeg(decoder, [...inputs, '-filter_complex', `${filters};${joined}concat=n=${files.length}:v=0:a=1`, '-ac', '1', '-ar', '16000', out]);
+  await ffmpeg(decoder, [
+    ...inputs,
+    '-filter_complex',
+    `${filters};${joined}concat=n=${files.length}:v=0:a=1`,
+    '-ac',
+    '1',
+    '-ar',
+    '16000',
+    out,
+  ]);
   const parts: LongFile['parts'] = [];
   let at = 0;
   for (const [index, file] of files.entries()) {

@@ -29,7 +29,13 @@ export interface LogitCheck {
   ok: boolean;
 }
 
-async function logits(dir: string, dtype: ModelDtype, audio: Float32Array, text: string, threads: number): Promise<{ rows: Float32Array[]; targets: number[] }> {
+async function logits(
+  dir: string,
+  dtype: ModelDtype,
+  audio: Float32Array,
+  text: string,
+  threads: number,
+): Promise<{ rows: Float32Array[]; targets: number[] }> {
   const files = await readWhisperModelFiles(dir, dtype);
   const vocabulary = new WhisperVocabulary(files.tokenizerJson, files.architecture.vocab_size);
   const tokenizer = new Tokenizer(files.tokenizerJson, {});
@@ -47,7 +53,8 @@ async function logits(dir: string, dtype: ModelDtype, audio: Float32Array, text:
     const pass = await sessions.step([tokens.slice(0, -1)], cross, null);
     const vocab = sessions.vocabSize;
     const rows = [cross.startLogits.slice(0, vocab)];
-    for (let index = prompt.length - 1; index < tokens.length - 1; index += 1) rows.push(pass.logits.slice(index * vocab, (index + 1) * vocab));
+    for (let index = prompt.length - 1; index < tokens.length - 1; index += 1)
+      rows.push(pass.logits.slice(index * vocab, (index + 1) * vocab));
     return { rows, targets: tokens.slice(prompt.length) };
   } finally {
     await sessions.release();
@@ -84,7 +91,13 @@ function klDivergence(p: Float32Array, q: Float32Array): number {
   return kl;
 }
 
-export async function compareLogits(q8Dir: string, fp32Dir: string, audio: Float32Array, text: string, threads: number): Promise<LogitCheck> {
+export async function compareLogits(
+  q8Dir: string,
+  fp32Dir: string,
+  audio: Float32Array,
+  text: string,
+  threads: number,
+): Promise<LogitCheck> {
   const q8 = await logits(q8Dir, 'q8', audio, text, threads);
   const fp32 = await logits(fp32Dir, 'fp32', audio, text, threads);
   let agree = 0;
@@ -118,7 +131,8 @@ export async function compareLogits(q8Dir: string, fp32Dir: string, audio: Float
   const covariance = sumAB / count - (sumA / count) * (sumB / count);
   const stdA = Math.sqrt(sumAA / count - (sumA / count) ** 2);
   const stdB = Math.sqrt(sumBB / count - (sumB / count) ** 2);
-  const meanLogprob = (set: typeof q8): number => set.targets.reduce((total, token, index) => total + logprob(set.rows[index + 1] as Float32Array, token), 0) / set.targets.length;
+  const meanLogprob = (set: typeof q8): number =>
+    set.targets.reduce((total, token, index) => total + logprob(set.rows[index + 1] as Float32Array, token), 0) / set.targets.length;
   const top1Agreement = agree / q8.rows.length;
   const correlation = covariance / (stdA * stdB);
   const meanKl = kls.reduce((sum, kl) => sum + kl, 0) / kls.length;

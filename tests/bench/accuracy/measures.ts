@@ -106,7 +106,9 @@ export function coverage(speech: readonly SpeechSpan[], segments: readonly Engin
     speechSeconds: round(speechSeconds, 2),
     coveredSeconds: round(speechSeconds - length(missing), 2),
     percent: percent(length(missing)),
-    uncovered: missing.filter((gap) => gap.end - gap.start > minGap).map((gap) => ({ start: round(gap.start, 2), end: round(gap.end, 2), seconds: round(gap.end - gap.start, 2) })),
+    uncovered: missing
+      .filter((gap) => gap.end - gap.start > minGap)
+      .map((gap) => ({ start: round(gap.start, 2), end: round(gap.end, 2), seconds: round(gap.end - gap.start, 2) })),
     percentWithInaudible: percent(length(missingWithInaudible)),
     inaudible: inaudible.map((segment) => ({ start: segment.start, end: segment.end })),
   };
@@ -128,7 +130,16 @@ export interface Fallback {
 }
 
 export function fallback(runs: ReadonlyMap<string, EngineRun>): Fallback {
-  const out: Fallback = { windows: 0, fellBack: 0, failedChecks: 0, noSpeech: 0, inaudible: 0, maxCompressionRatio: null, maxAt: null, over2_4: 0 };
+  const out: Fallback = {
+    windows: 0,
+    fellBack: 0,
+    failedChecks: 0,
+    noSpeech: 0,
+    inaudible: 0,
+    maxCompressionRatio: null,
+    maxAt: null,
+    over2_4: 0,
+  };
   for (const [file, run] of runs) {
     if (!run.ok) continue;
     for (const window of run.windows) {

@@ -34,7 +34,9 @@ function execute(command: string, args: string[], input?: string, echo = false):
       if (echo) process.stderr.write(chunk);
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
     child.stdin.end(input ?? '');
   });
 }
@@ -82,7 +84,13 @@ export type PeerRun =
   | { id: string; ok: false; error: string };
 
 /** One faster-whisper process per model (one load), int8 on CPU with `cpuThreads` threads. */
-export async function runFasterWhisper(peers: Peers, modelDir: string, runs: PeerRunRequest[], jobFile: string, cpuThreads: number): Promise<{ loadSeconds: number; runs: PeerRun[] }> {
+export async function runFasterWhisper(
+  peers: Peers,
+  modelDir: string,
+  runs: PeerRunRequest[],
+  jobFile: string,
+  cpuThreads: number,
+): Promise<{ loadSeconds: number; runs: PeerRun[] }> {
   writeFileSync(jobFile, JSON.stringify({ model: modelDir, computeType: 'int8', cpuThreads, runs }));
   const finished = await execute(peers.python, [path.join(REPO_TOOLS, 'peers/faster_whisper_run.py'), jobFile], undefined, true);
   return lastJsonLine(finished, 'faster_whisper_run.py');

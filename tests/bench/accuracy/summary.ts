@@ -3,7 +3,19 @@ import type { SpeechSpan } from '../../../src-main/pipeline/window-planner';
 import type { Clip, LongFile } from './inputs';
 import { round } from './inputs';
 import type { LogitCheck } from './logit-check';
-import { coverage, fallback, peerFallback, ratio, total, wordTiming, type Coverage, type ErrorTotal, type Fallback, type PeerFallback, type WordTiming } from './measures';
+import {
+  coverage,
+  fallback,
+  peerFallback,
+  ratio,
+  total,
+  wordTiming,
+  type Coverage,
+  type ErrorTotal,
+  type Fallback,
+  type PeerFallback,
+  type WordTiming,
+} from './measures';
 import { transcriptText, type EngineRun } from './our-engine';
 import type { TextScore, WordScore } from './python';
 import { passageKey } from './scoring-items';
@@ -32,7 +44,13 @@ export interface ConfigSummary {
   long: ErrorTotal | null;
   /** The long file's errors by the language of its passages (words assigned to clips by time: approximate). */
   longPerLanguage: Record<string, ErrorTotal>;
-  ratios: { perLanguage: Record<string, number | null>; dev: number | null; jfk: number | null; long: number | null; longVsMultilingual: number | null } | null;
+  ratios: {
+    perLanguage: Record<string, number | null>;
+    dev: number | null;
+    jfk: number | null;
+    long: number | null;
+    longVsMultilingual: number | null;
+  } | null;
   wordTiming: WordTiming | null;
   /** Per long file (the dev-clip file and the concatenation): the speech our VAD finds that segments cover. */
   coverage: Record<string, Coverage>;
@@ -93,12 +111,19 @@ export function summarize(
   const long = plan.long;
   const speechFiles = [long, plan.coverage].flatMap((file) => (file && vad.has(file.id) ? [file] : []));
   const passages = (config: string): { index: number; score: TextScore }[] =>
-    long ? long.parts.flatMap((_, index) => { const found = textScore.get(passageKey(plan.modelId, config, long.id, index)); return found ? [{ index, score: found }] : []; }) : [];
+    long
+      ? long.parts.flatMap((_, index) => {
+          const found = textScore.get(passageKey(plan.modelId, config, long.id, index));
+          return found ? [{ index, score: found }] : [];
+        })
+      : [];
   for (const [config, results] of runs) {
     const perLanguage: ConfigSummary['perLanguage'] = {};
     const languages = [...new Set(plan.clips.filter((clip) => clip.dev).map((clip) => clip.language))];
     for (const language of languages) {
-      const clipScores = plan.clips.filter((clip) => clip.dev && clip.language === language).flatMap((clip) => scoreOf(config, clip.id) ?? []);
+      const clipScores = plan.clips
+        .filter((clip) => clip.dev && clip.language === language)
+        .flatMap((clip) => scoreOf(config, clip.id) ?? []);
       if (clipScores.length > 0) perLanguage[language] = { ...total(clipScores), unit: clipScores[0]?.unit ?? 'word' };
     }
     const dev = total(plan.clips.filter((clip) => clip.dev).flatMap((clip) => scoreOf(config, clip.id) ?? []));
@@ -117,7 +142,9 @@ export function summarize(
       if (run?.ok) coverages[file.id] = coverage(vad.get(file.id) ?? [], run.segments);
     }
     const ok = [...results.values()].filter((run): run is EngineRun & { ok: true } => run.ok);
-    const durations = new Map([...plan.clips, ...(plan.long ? [plan.long] : []), ...(plan.coverage ? [plan.coverage] : [])].map((file) => [file.id, file.seconds]));
+    const durations = new Map(
+      [...plan.clips, ...(plan.long ? [plan.long] : []), ...(plan.coverage ? [plan.coverage] : [])].map((file) => [file.id, file.seconds]),
+    );
     base.set(config, {
       config,
       peer: null,
@@ -127,10 +154,18 @@ export function summarize(
       long: longScore ? total([longScore]) : null,
       longPerLanguage,
       coverage: coverages,
-      fallback: config.startsWith('ours/') ? fallback(results) : (peerFallback(results) ?? previous?.configs.find((entry) => entry.config === config)?.fallback ?? null),
+      fallback: config.startsWith('ours/')
+        ? fallback(results)
+        : (peerFallback(results) ?? previous?.configs.find((entry) => entry.config === config)?.fallback ?? null),
       failures: [...results].flatMap(([file, run]) => (run.ok ? [] : [{ file, error: run.error }])),
-      audioSeconds: round([...results].reduce((sum, [file, run]) => sum + (run.ok ? (durations.get(file) ?? 0) : 0), 0), 1),
-      wallSeconds: round(ok.reduce((sum, run) => sum + run.wallSeconds, 0), 1),
+      audioSeconds: round(
+        [...results].reduce((sum, [file, run]) => sum + (run.ok ? (durations.get(file) ?? 0) : 0), 0),
+        1,
+      ),
+      wallSeconds: round(
+        ok.reduce((sum, run) => sum + run.wallSeconds, 0),
+        1,
+      ),
     });
   }
 
@@ -145,7 +180,9 @@ export function summarize(
       configs.push({ ...entry, ratios: null, wordTiming: null });
       continue;
     }
-    const perLanguage = Object.fromEntries(Object.entries(entry.perLanguage).map(([language, figures]) => [language, ratio(figures, peer.perLanguage[language])]));
+    const perLanguage = Object.fromEntries(
+      Object.entries(entry.perLanguage).map(([language, figures]) => [language, ratio(figures, peer.perLanguage[language])]),
+    );
     const multilingual = base.get(`faster-whisper-multilingual/int8/${mode}`);
     configs.push({
       ...entry,
@@ -168,7 +205,18 @@ export function summarize(
           const run = runs.get(runConfig)?.get(clip.id);
           return run?.ok ? transcriptText(run.segments) : `(failed: ${run?.error ?? 'not run'})`;
         };
-        return [{ clip: clip.id, language: clip.language, ours: ours.errors, theirs: theirs.errors, units: ours.units, reference: clip.reference, oursText: text(config), theirsText: text(peerConfig) }];
+        return [
+          {
+            clip: clip.id,
+            language: clip.language,
+            ours: ours.errors,
+            theirs: theirs.errors,
+            units: ours.units,
+            reference: clip.reference,
+            oursText: text(config),
+            theirsText: text(peerConfig),
+          },
+        ];
       })
       .sort((a, b) => b.ours - b.theirs - (a.ours - a.theirs))
       .slice(0, 6);
@@ -179,7 +227,18 @@ export function summarize(
         const part = long?.parts[index];
         if (!theirs || !part || score.errors <= theirs.errors) return [];
         const language = plan.clips.find((clip) => clip.id === part.clip)?.language ?? '?';
-        return [{ clip: part.clip, at: part.start, language, ours: score.errors, theirs: theirs.errors, units: score.units, oursText: score.normalizedHypothesis, theirsText: theirs.normalizedHypothesis }];
+        return [
+          {
+            clip: part.clip,
+            at: part.start,
+            language,
+            ours: score.errors,
+            theirs: theirs.errors,
+            units: score.units,
+            oursText: score.normalizedHypothesis,
+            theirsText: theirs.normalizedHypothesis,
+          },
+        ];
       })
       .sort((a, b) => b.ours - b.theirs - (a.ours - a.theirs))
       .slice(0, 6);
@@ -192,7 +251,17 @@ export function summarize(
     speechFiles: Object.fromEntries(
       speechFiles.map((file) => {
         const spans = vad.get(file.id) ?? [];
-        return [file.id, { seconds: round(file.seconds, 1), speechSeconds: round(spans.reduce((sum, span) => sum + span.end - span.start, 0), 1), vadSpans: spans.length }];
+        return [
+          file.id,
+          {
+            seconds: round(file.seconds, 1),
+            speechSeconds: round(
+              spans.reduce((sum, span) => sum + span.end - span.start, 0),
+              1,
+            ),
+            vadSpans: spans.length,
+          },
+        ];
       }),
     ),
     fp32Check,

@@ -101,11 +101,15 @@ describe('ChildTranscriber (real child process)', () => {
   it('cancel ends the request with CANCELLED promptly and the child serves the next one', async () => {
     const controller = new AbortController();
     let abortedAt = 0;
-    const result = await shared.transcribe({ path: longSpeech, modelDir: TINY_MULTILINGUAL, language: 'en' }, ({ stage }) => {
-      if (abortedAt !== 0 || stage !== 'transcribe') return;
-      abortedAt = Date.now();
-      controller.abort();
-    }, controller.signal);
+    const result = await shared.transcribe(
+      { path: longSpeech, modelDir: TINY_MULTILINGUAL, language: 'en' },
+      ({ stage }) => {
+        if (abortedAt !== 0 || stage !== 'transcribe') return;
+        abortedAt = Date.now();
+        controller.abort();
+      },
+      controller.signal,
+    );
     const cancelMs = Date.now() - abortedAt;
     console.log(`child transcriber: cancel answered in ${cancelMs} ms`);
     expect(abortedAt).toBeGreaterThan(0);
@@ -127,11 +131,15 @@ describe('ChildTranscriber (real child process)', () => {
     const impatient = newTranscriber({ cancelGraceMs: 1 });
     const controller = new AbortController();
     let pid: number | null = null;
-    const result = await impatient.transcribe({ path: speech, modelDir: TINY_MULTILINGUAL, language: 'en' }, ({ stage }) => {
-      if (pid !== null || stage !== 'vad') return;
-      pid = impatient.pid;
-      controller.abort();
-    }, controller.signal);
+    const result = await impatient.transcribe(
+      { path: speech, modelDir: TINY_MULTILINGUAL, language: 'en' },
+      ({ stage }) => {
+        if (pid !== null || stage !== 'vad') return;
+        pid = impatient.pid;
+        controller.abort();
+      },
+      controller.signal,
+    );
     expect(codeOf(result)).toBe('CANCELLED');
     expect(pid).not.toBeNull();
     expect(await eventually(() => !isRunning(pid as number), 2000)).toBe(true);
@@ -164,10 +172,14 @@ describe('ChildTranscriber (real child process)', () => {
 
   it('a child whose parent is killed -9 exits by itself, with its ffmpeg', async () => {
     const modelsDir = path.join(root, 'orphan-models');
-    const parent = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fixtures/transcribing-parent.ts'), speech, TINY_MULTILINGUAL, modelsDir], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const parent = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'fixtures/transcribing-parent.ts'), speech, TINY_MULTILINGUAL, modelsDir],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     parent.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => parent.on('exit', (_code, signal) => resolve(signal)));
@@ -180,6 +192,8 @@ describe('ChildTranscriber (real child process)', () => {
     parent.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     expect(await eventually(() => !isRunning(childPid), 5000)).toBe(true);
-    expect(await eventually(() => processesMentioning(modelsDir).length === 0 && processesMentioning(speech).length === 0, 2000)).toBe(true);
+    expect(await eventually(() => processesMentioning(modelsDir).length === 0 && processesMentioning(speech).length === 0, 2000)).toBe(
+      true,
+    );
   }, 120_000);
 });

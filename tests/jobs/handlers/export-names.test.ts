@@ -37,7 +37,10 @@ describe('export file names', () => {
     const meeting = unwrap(library.createMeeting({ id: randomUUID(), title }));
     unwrap(library.replaceTranscript(meeting.id, transcriptOf(['회의를 시작하겠습니다.', 'Ask not what your country can do for you.'])));
     const outDir = path.join(root, 'out', meeting.id);
-    const { context } = await contextFor(jobOf({ kind: 'export', meetingId: meeting.id, formats: ['srt', 'txt', 'json'], outDir }, meeting.id), root);
+    const { context } = await contextFor(
+      jobOf({ kind: 'export', meetingId: meeting.id, formats: ['srt', 'txt', 'json'], outDir }, meeting.id),
+      root,
+    );
     const exported = await createExportHandler({ library } as unknown as JobHandlerDeps)(context);
     const files = unwrap(exported);
     expect(files.kind).toBe('export');

@@ -40,7 +40,11 @@ export interface TestContext {
 }
 
 /** A context as the queue would give one: a fresh temp folder per attempt, a cancel signal, a progress log. */
-export async function contextFor(job: JobSummary, root: string, onProgress?: (progress: number, stage: string) => void): Promise<TestContext> {
+export async function contextFor(
+  job: JobSummary,
+  root: string,
+  onProgress?: (progress: number, stage: string) => void,
+): Promise<TestContext> {
   const tempDir = path.join(root, `attempt-${randomUUID()}`);
   await mkdir(tempDir, { recursive: true });
   const controller = new AbortController();

@@ -45,7 +45,12 @@ beforeAll(async () => {
   library = openTestLibrary(path.join(root, 'library'));
   mediaDir = path.join(root, 'media');
   const ffmpegPath = decoder.binaries.ffmpeg.path;
-  transcriber = new ChildTranscriber({ modelsDir: path.join(root, 'models'), device: 'cpu', ffmpegPath, ffprobePath: decoder.binaries.ffprobe.path });
+  transcriber = new ChildTranscriber({
+    modelsDir: path.join(root, 'models'),
+    device: 'cpu',
+    ffmpegPath,
+    ffprobePath: decoder.binaries.ffprobe.path,
+  });
   handlers = createJobHandlers({ library, decoder, transcriber, mediaDir, ffmpegPath, defaults: { modelDir: TINY_MULTILINGUAL } });
   importJob = handlers.import as JobHandler;
 
@@ -92,7 +97,13 @@ describe('import handler', () => {
 
     const meeting = unwrap(library.getMeeting(meetingId));
     const mediaPath = path.join(mediaDir, `${meetingId}.ogg`);
-    expect(meeting).toMatchObject({ status: 'ready', title: 'jfk', sourceFile: audioFile('jfk.wav'), recordingPath: mediaPath, modelId: 'tiny-random-whisper' });
+    expect(meeting).toMatchObject({
+      status: 'ready',
+      title: 'jfk',
+      sourceFile: audioFile('jfk.wav'),
+      recordingPath: mediaPath,
+      modelId: 'tiny-random-whisper',
+    });
     expect(meeting.segmentCount).toBeGreaterThan(0);
     expect(meeting.segmentCount).toBe(value.segmentCount);
     expect(meeting.duration).toBeCloseTo(11, 0);
@@ -238,7 +249,9 @@ describe('import handler', () => {
     expect(transcriber.pid).toBeNull();
     expect(isRunning(pid as number)).toBe(false);
     expect(await eventually(() => processesMentioning(root).length === 0, 2000)).toBe(true);
-    const afterDispose = await importJob((await contextFor(jobOf({ kind: 'import', path: audioFile('jfk.wav') }, randomUUID()), root)).context);
+    const afterDispose = await importJob(
+      (await contextFor(jobOf({ kind: 'import', path: audioFile('jfk.wav') }, randomUUID()), root)).context,
+    );
     expect(afterDispose.ok ? 'ok' : afterDispose.error.code).toBe('ENGINE_DISPOSED');
   }, 60_000);
 });

@@ -32,7 +32,10 @@ function unwrap<T>(result: Result<T>): T {
   return result.value;
 }
 
-const run = async (kind: 'import' | 'retranscribe' | 'export', job: ReturnType<typeof jobOf>): Promise<{ result: Result<JobResult>; tempDir: string }> => {
+const run = async (
+  kind: 'import' | 'retranscribe' | 'export',
+  job: ReturnType<typeof jobOf>,
+): Promise<{ result: Result<JobResult>; tempDir: string }> => {
   const { context, tempDir } = await contextFor(job, root);
   return { result: await (handlers[kind] as JobHandler)(context), tempDir };
 };
@@ -42,10 +45,25 @@ beforeAll(async () => {
   decoder = realDecoder();
   library = openTestLibrary(path.join(root, 'library'));
   const ffmpegPath = decoder.binaries.ffmpeg.path;
-  transcriber = new ChildTranscriber({ modelsDir: path.join(root, 'models'), device: 'cpu', ffmpegPath, ffprobePath: decoder.binaries.ffprobe.path });
-  handlers = createJobHandlers({ library, decoder, transcriber, mediaDir: path.join(root, 'media'), ffmpegPath, defaults: { modelDir: TINY_MULTILINGUAL } });
+  transcriber = new ChildTranscriber({
+    modelsDir: path.join(root, 'models'),
+    device: 'cpu',
+    ffmpegPath,
+    ffprobePath: decoder.binaries.ffprobe.path,
+  });
+  handlers = createJobHandlers({
+    library,
+    decoder,
+    transcriber,
+    mediaDir: path.join(root, 'media'),
+    ffmpegPath,
+    defaults: { modelDir: TINY_MULTILINGUAL },
+  });
   meetingId = randomUUID();
-  unwrap((await run('import', jobOf({ kind: 'import', path: audioFile('jfk.wav'), title: 'Ask not: a speech', language: 'en' }, meetingId))).result);
+  unwrap(
+    (await run('import', jobOf({ kind: 'import', path: audioFile('jfk.wav'), title: 'Ask not: a speech', language: 'en' }, meetingId)))
+      .result,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -64,7 +82,9 @@ describe('re-transcribe handler', () => {
     const after = unwrap(library.getMeeting(meetingId));
     expect(after).toMatchObject({ status: 'ready', language: 'ko', recordingPath: before.recordingPath, title: before.title });
     expect(after.segmentCount).toBe(value.kind === 'retranscribe' ? value.segmentCount : -1);
-    expect(unwrap(library.getTranscript(meetingId)).segments.map((segment) => segment.id)).toEqual(Array.from({ length: after.segmentCount }, (_, index) => index));
+    expect(unwrap(library.getTranscript(meetingId)).segments.map((segment) => segment.id)).toEqual(
+      Array.from({ length: after.segmentCount }, (_, index) => index),
+    );
     expect(unwrap(library.listMeetings()).map((meeting) => meeting.id)).toEqual([meetingId]);
   }, 120_000);
 
@@ -112,7 +132,10 @@ describe('export handler', () => {
 
   it('refuses a meeting with no transcript yet', async () => {
     const pending = unwrap(library.createMeeting({ title: 'pending', status: 'queued' }));
-    const { result } = await run('export', jobOf({ kind: 'export', meetingId: pending.id, formats: ['txt'], outDir: path.join(root, 'none') }, pending.id));
+    const { result } = await run(
+      'export',
+      jobOf({ kind: 'export', meetingId: pending.id, formats: ['txt'], outDir: path.join(root, 'none') }, pending.id),
+    );
     expect(result.ok ? 'ok' : result.error.code).toBe('MEETING_NOT_TRANSCRIBED');
     library.deleteMeeting(pending.id);
   });

@@ -109,13 +109,19 @@ describe('the import queue on the real workspace', () => {
 
   it('retries an import whose engine process was killed, and it succeeds on the next attempt', async () => {
     const transcriber = new ChildTranscriber({ device: 'cpu' });
-    const workspace = await workspaceIn('engine-died', { adapters: { transcriber }, backoff: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 2000 } });
+    const workspace = await workspaceIn('engine-died', {
+      adapters: { transcriber },
+      backoff: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 2000 },
+    });
     const [jobId] = enqueuedIds(workspace.importFiles([longSpeech]));
     await firstEvent(workspace, (event) => event.type === 'progress' && event.stage === 'transcribe' && event.progress > 30, 120_000);
     const pid = transcriber.pid;
     expect(pid).not.toBeNull();
     process.kill(pid as number, 'SIGKILL');
-    const retry = (await firstEvent(workspace, (event) => event.type === 'changed' && event.job.state === 'queued', 10_000)) as Extract<JobEvent, { type: 'changed' }>;
+    const retry = (await firstEvent(workspace, (event) => event.type === 'changed' && event.job.state === 'queued', 10_000)) as Extract<
+      JobEvent,
+      { type: 'changed' }
+    >;
     expect(retry.job.lastError?.code).toBe('ENGINE_PROCESS_DIED');
     expect(Date.parse(retry.job.nextRunAt as string) - Date.parse(retry.job.updatedAt)).toBe(500);
     const done = (await untilFinal(workspace, [jobId as string], 300_000)).get(jobId as string) as JobSummary;
@@ -125,20 +131,28 @@ describe('the import queue on the real workspace', () => {
     expect(transcript.ok && transcript.value.segments.length).toBeGreaterThan(3);
   }, 420_000);
 
-  it.each(['decode', 'transcribe'])('cancels during %s: state cancelled, no temp or media file, no empty meeting', async (stage) => {
-    const workspace = await workspaceIn(`cancel-${stage}`);
-    const [jobId] = enqueuedIds(workspace.importFiles([stage === 'decode' ? longTone : longSpeech]));
-    await firstEvent(workspace, (event) => event.type === 'progress' && event.stage === stage && event.progress > (stage === 'decode' ? 3 : 25), 120_000);
-    const asked = performance.now();
-    expect(workspace.jobs.cancel(jobId as string).ok).toBe(true);
-    const job = (await untilFinal(workspace, [jobId as string], 10_000)).get(jobId as string) as JobSummary;
-    const tookMs = performance.now() - asked;
-    expect(job.state).toBe('cancelled');
-    const dataDir = path.join(temp.dir, `cancel-${stage}`);
-    expect(await readdir(path.join(dataDir, 'tmp', 'jobs'))).toEqual([]);
-    expect(await readdir(path.join(dataDir, 'media')).catch(() => [])).toEqual([]);
-    const meetings = workspace.library.listMeetings();
-    expect(meetings.ok && meetings.value).toEqual([]);
-    console.log(`cancel during ${stage}: cancelled in ${tookMs.toFixed(0)} ms`);
-  }, 300_000);
+  it.each(['decode', 'transcribe'])(
+    'cancels during %s: state cancelled, no temp or media file, no empty meeting',
+    async (stage) => {
+      const workspace = await workspaceIn(`cancel-${stage}`);
+      const [jobId] = enqueuedIds(workspace.importFiles([stage === 'decode' ? longTone : longSpeech]));
+      await firstEvent(
+        workspace,
+        (event) => event.type === 'progress' && event.stage === stage && event.progress > (stage === 'decode' ? 3 : 25),
+        120_000,
+      );
+      const asked = performance.now();
+      expect(workspace.jobs.cancel(jobId as string).ok).toBe(true);
+      const job = (await untilFinal(workspace, [jobId as string], 10_000)).get(jobId as string) as JobSummary;
+      const tookMs = performance.now() - asked;
+      expect(job.state).toBe('cancelled');
+      const dataDir = path.join(temp.dir, `cancel-${stage}`);
+      expect(await readdir(path.join(dataDir, 'tmp', 'jobs'))).toEqual([]);
+      expect(await readdir(path.join(dataDir, 'media')).catch(() => [])).toEqual([]);
+      const meetings = workspace.library.listMeetings();
+      expect(meetings.ok && meetings.value).toEqual([]);
+      console.log(`cancel during ${stage}: cancelled in ${tookMs.toFixed(0)} ms`);
+    },
+    300_000,
+  );
 });

@@ -17,16 +17,33 @@ import { startPrivatePulse, type PrivatePulse } from '../../setup/pulse';
 import { realDiarizationModels, realModelDir, REQUIRE_MODELS, SHARED_MODELS } from '../../support/paths';
 import { enqueuedIds, openTestWorkspace, untilFinal } from './workspace-helpers';
 
-const segment = (id: number, start: number, end: number, speaker: string | null, text = `s${id}`): TranscriptSegment => ({ id, start, end, text, speaker });
+const segment = (id: number, start: number, end: number, speaker: string | null, text = `s${id}`): TranscriptSegment => ({
+  id,
+  start,
+  end,
+  text,
+  speaker,
+});
 
 describe('merging the channels', () => {
   it('puts both channels in time order, the user first on a tie, numbered again', () => {
-    const merged = mergeInTimeOrder([segment(0, 0, 2, YOU_LABEL, 'a'), segment(1, 5, 6, YOU_LABEL, 'c')], [segment(0, 1, 3, null, 'b'), segment(1, 5, 7, null, 'd')]);
-    expect(merged.map((s) => [s.id, s.text])).toEqual([[0, 'a'], [1, 'b'], [2, 'c'], [3, 'd']]);
+    const merged = mergeInTimeOrder(
+      [segment(0, 0, 2, YOU_LABEL, 'a'), segment(1, 5, 6, YOU_LABEL, 'c')],
+      [segment(0, 1, 3, null, 'b'), segment(1, 5, 7, null, 'd')],
+    );
+    expect(merged.map((s) => [s.id, s.text])).toEqual([
+      [0, 'a'],
+      [1, 'b'],
+      [2, 'c'],
+      [3, 'd'],
+    ]);
   });
 
   it('labels only the others from their own turns', () => {
-    const labelled = labelSeparated([segment(0, 0, 2, YOU_LABEL), segment(1, 2, 4, 'SPEAKER_03')], [{ start: 2, end: 4, speaker: 'SPEAKER_00' }]);
+    const labelled = labelSeparated(
+      [segment(0, 0, 2, YOU_LABEL), segment(1, 2, 4, 'SPEAKER_03')],
+      [{ start: 2, end: 4, speaker: 'SPEAKER_00' }],
+    );
     expect(labelled.map((s) => s.speaker)).toEqual([YOU_LABEL, 'SPEAKER_00']);
   });
 
@@ -39,7 +56,8 @@ describe('merging the channels', () => {
 });
 
 const whisperDir = realModelDir('whisper-tiny.en');
-if (REQUIRE_MODELS && whisperDir === null) throw new Error(`VERBATIM_REQUIRE_MODELS=1 but whisper-tiny.en is missing from ${SHARED_MODELS}`);
+if (REQUIRE_MODELS && whisperDir === null)
+  throw new Error(`VERBATIM_REQUIRE_MODELS=1 but whisper-tiny.en is missing from ${SHARED_MODELS}`);
 const real = whisperDir !== null && realDiarizationModels() !== null;
 
 function separatedOpen(dataDir: string, modelsDir: string): Promise<Workspace> {
@@ -52,11 +70,19 @@ function separatedOpen(dataDir: string, modelsDir: string): Promise<Workspace> {
 }
 
 /** The transcript's segments with the speaker names the library shows. */
-function namedSegments(workspace: Workspace, meetingId: string): { text: string; speaker: string | null; name: string | null; start: number }[] {
+function namedSegments(
+  workspace: Workspace,
+  meetingId: string,
+): { text: string; speaker: string | null; name: string | null; start: number }[] {
   const transcript = workspace.library.getTranscript(meetingId);
   const speakers = workspace.library.listSpeakers(meetingId);
   if (!transcript.ok || !speakers.ok) throw new Error('meeting not readable');
-  return transcript.value.segments.map((s) => ({ text: s.text.toLowerCase(), speaker: s.speaker, start: s.start, name: speakers.value.find((speaker) => speaker.label === s.speaker)?.name ?? null }));
+  return transcript.value.segments.map((s) => ({
+    text: s.text.toLowerCase(),
+    speaker: s.speaker,
+    start: s.start,
+    name: speakers.value.find((speaker) => speaker.label === s.speaker)?.name ?? null,
+  }));
 }
 
 describe.runIf(real)('a stereo import with channels separate (real models)', () => {
@@ -76,7 +102,9 @@ describe.runIf(real)('a stereo import with channels separate (real models)', () 
     const job = (await untilFinal(workspace, [jobId!], 240_000)).get(jobId!)!;
     expect(job.state, JSON.stringify(job.lastError)).toBe('succeeded');
     const segments = namedSegments(workspace, job.meetingId!);
-    console.log(`separated import: ${segments.map((s) => `[${s.speaker}${s.name ? `=${s.name}` : ''} ${s.start.toFixed(2)}] ${s.text}`).join(' | ')}`);
+    console.log(
+      `separated import: ${segments.map((s) => `[${s.speaker}${s.name ? `=${s.name}` : ''} ${s.start.toFixed(2)}] ${s.text}`).join(' | ')}`,
+    );
     const wizard = segments.find((s) => s.text.includes('wizard'));
     const horizon = segments.find((s) => s.text.includes('horizon'));
     expect(wizard).toMatchObject({ speaker: YOU_LABEL, name: 'Alice' });
@@ -98,8 +126,12 @@ describe.runIf(real)('a stereo import with channels separate (real models)', () 
 
 const RATE = 16_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const started = real && process.platform === 'linux' ? await startPrivatePulse() : ({ ok: false, reason: real ? 'PulseAudio capture runs on Linux' : 'no real models' } as const);
-if (real && !started.ok && process.env.VERBATIM_REQUIRE_AUDIO === '1') throw new Error(`mic + monitor recording test cannot run: ${started.reason}`);
+const started =
+  real && process.platform === 'linux'
+    ? await startPrivatePulse()
+    : ({ ok: false, reason: real ? 'PulseAudio capture runs on Linux' : 'no real models' } as const);
+if (real && !started.ok && process.env.VERBATIM_REQUIRE_AUDIO === '1')
+  throw new Error(`mic + monitor recording test cannot run: ${started.reason}`);
 const pulse: PrivatePulse | null = started.ok ? started.pulse : null;
 // Before PortAudio initialises in this worker: its default ALSA device reaches this daemon.
 if (pulse) process.env.PULSE_SERVER = pulse.server;
@@ -123,7 +155,10 @@ async function feedFifo(fifo: string, samples: Float32Array): Promise<void> {
 /** Plays float32 mono 16 kHz into a sink with pacat; resolves when drained. */
 function playInto(sink: string, samples: Float32Array): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('pacat', ['--playback', `--device=${sink}`, '--format=float32le', `--rate=${RATE}`, '--channels=1', '--raw'], { env: { ...process.env, ...pulse!.env }, stdio: ['pipe', 'ignore', 'ignore'] });
+    const child = spawn('pacat', ['--playback', `--device=${sink}`, '--format=float32le', `--rate=${RATE}`, '--channels=1', '--raw'], {
+      env: { ...process.env, ...pulse!.env },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -145,7 +180,17 @@ describe.runIf(pulse !== null)('a microphone + monitor recording (real PulseAudi
   beforeAll(async () => {
     temp = await makeTempDir('channel-recording');
     fifo = path.join(pulse!.dir, 'vmic-channels.fifo');
-    micModule = (await pulse!.pactl('load-module', 'module-pipe-source', 'source_name=vmic', `file=${fifo}`, 'format=float32le', `rate=${RATE}`, 'channels=1')).trim();
+    micModule = (
+      await pulse!.pactl(
+        'load-module',
+        'module-pipe-source',
+        'source_name=vmic',
+        `file=${fifo}`,
+        'format=float32le',
+        `rate=${RATE}`,
+        'channels=1',
+      )
+    ).trim();
     await pulse!.pactl('set-default-source', 'vmic');
     engine = createEngine({ recordingsDir: path.join(temp.dir, 'recordings'), modelsDir: path.join(temp.dir, 'models'), device: 'cpu' });
     workspace = await separatedOpen(path.join(temp.dir, 'data'), path.join(temp.dir, 'models'));
@@ -167,7 +212,11 @@ describe.runIf(pulse !== null)('a microphone + monitor recording (real PulseAudi
     const others = (await decodeAll(decoder, audioFile('two-speakers.wav'))).slice(Math.round(6.6 * RATE), Math.round(17.8 * RATE));
     const saved = new Promise<string>((resolve) => {
       const stop = workspace.jobs.onEvent((event) => {
-        if (event.type === 'changed' && event.job.kind === 'retranscribe' && ['succeeded', 'failed', 'cancelled'].includes(event.job.state)) {
+        if (
+          event.type === 'changed' &&
+          event.job.kind === 'retranscribe' &&
+          ['succeeded', 'failed', 'cancelled'].includes(event.job.state)
+        ) {
           stop();
           resolve(event.job.id);
         }
@@ -189,7 +238,9 @@ describe.runIf(pulse !== null)('a microphone + monitor recording (real PulseAudi
     if (final.payload.kind !== 'retranscribe') throw new Error(`a ${final.payload.kind} job followed the recording`);
     expect(final.payload.channels).toBe('separate');
     const segments = namedSegments(workspace, final.payload.meetingId);
-    console.log(`mic + monitor recording: ${segments.map((s) => `[${s.speaker}${s.name ? `=${s.name}` : ''} ${s.start.toFixed(2)}] ${s.text}`).join(' | ')}`);
+    console.log(
+      `mic + monitor recording: ${segments.map((s) => `[${s.speaker}${s.name ? `=${s.name}` : ''} ${s.start.toFixed(2)}] ${s.text}`).join(' | ')}`,
+    );
     const fellow = segments.find((s) => s.text.includes('fellow americans'));
     expect(fellow).toMatchObject({ speaker: YOU_LABEL, name: 'Alice' });
     const theirs = segments.filter((s) => s.speaker !== YOU_LABEL);

@@ -41,7 +41,11 @@ beforeAll(async () => {
   } finally {
     await speech.cleanup();
   }
-  workspace = await openTestWorkspace(path.join(temp.dir, 'data'), { autoDiarize: true, extraModelDirs: [TINY_DIARIZATION], modelsDir: path.join(temp.dir, 'models') });
+  workspace = await openTestWorkspace(path.join(temp.dir, 'data'), {
+    autoDiarize: true,
+    extraModelDirs: [TINY_DIARIZATION],
+    modelsDir: path.join(temp.dir, 'models'),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -81,7 +85,9 @@ describe('the diarize job', () => {
     expect(new Set(turns.value.map((turn) => turn.speaker))).toEqual(new Set(['SPEAKER_00', 'SPEAKER_01']));
     const score = scoreDiarization(reference, turns.value);
     if (!score.ok) throw new Error(score.error.message);
-    console.log(`diarize job: DER ${(100 * score.value.der).toFixed(1)} % over ${score.value.scoredSpeech.toFixed(1)} s, ${turns.value.length} turns`);
+    console.log(
+      `diarize job: DER ${(100 * score.value.der).toFixed(1)} % over ${score.value.scoredSpeech.toFixed(1)} s, ${turns.value.length} turns`,
+    );
     expect(score.value.der).toBeLessThan(0.3);
 
     const transcript = workspace.library.getTranscript(meetingId);

@@ -81,7 +81,11 @@ describe('importing a folder of 50 recordings', () => {
     const phrase = target.text.trim().split(/\s+/).slice(0, 3).join(' ');
     const hits = workspace.library.search(phrase, { limit: 500 });
     if (!hits.ok) throw new Error(hits.error.message);
-    expect(hits.value).toContainEqual(expect.objectContaining({ meetingId: chosen.id, segmentId: target.id, start: target.start, end: target.end }));
-    console.log(`50 imports (${[...new Set(files.map((file) => path.extname(file)))].join(' ')}): acknowledged in ${acknowledgedMs.toFixed(0)} ms, all done in ${seconds.toFixed(1)} s; ${segments} segments; search "${phrase}" → ${hits.value.length} hits`);
+    expect(hits.value).toContainEqual(
+      expect.objectContaining({ meetingId: chosen.id, segmentId: target.id, start: target.start, end: target.end }),
+    );
+    console.log(
+      `50 imports (${[...new Set(files.map((file) => path.extname(file)))].join(' ')}): acknowledged in ${acknowledgedMs.toFixed(0)} ms, all done in ${seconds.toFixed(1)} s; ${segments} segments; search "${phrase}" → ${hits.value.length} hits`,
+    );
   }, 900_000);
 });

@@ -51,10 +51,14 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 
 /** Runs the host until its import is this far into transcription, then kills it -9. */
 async function importAndKill(dataDir: string, killAtPercent: number): Promise<{ transcriberPid: number; killedAt: JobEvent }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', host, JSON.stringify({ dataDir, modelDir: TINY_MULTILINGUAL, leaseMs: LEASE_MS, importPath: recording })], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', host, JSON.stringify({ dataDir, modelDir: TINY_MULTILINGUAL, leaseMs: LEASE_MS, importPath: recording })],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   const lines = createInterface({ input: child.stdout });
   let transcriberPid = 0;
@@ -68,7 +72,8 @@ async function importAndKill(dataDir: string, killAtPercent: number): Promise<{ 
       child.kill('SIGKILL');
       break;
     }
-    if (event.type === 'changed' && event.job.state !== 'running' && event.job.state !== 'queued') throw new Error(`the import ended before the kill: ${event.job.state}`);
+    if (event.type === 'changed' && event.job.state !== 'running' && event.job.state !== 'queued')
+      throw new Error(`the import ended before the kill: ${event.job.state}`);
   }
   lines.close();
   expect(await exited).toBe('SIGKILL');
@@ -105,7 +110,8 @@ describe('an import whose process is killed -9', () => {
     const stored = workspace.library.getTranscript(finished.meetingId as string);
     const expected = reference.library.getTranscript(referenceRow.meetingId as string);
     if (!stored.ok || !expected.ok) throw new Error('transcript missing');
-    const shape = (segments: typeof stored.value.segments): string[] => segments.map((segment) => `${segment.id}|${segment.start}|${segment.end}|${segment.text}`);
+    const shape = (segments: typeof stored.value.segments): string[] =>
+      segments.map((segment) => `${segment.id}|${segment.start}|${segment.end}|${segment.text}`);
     expect(stored.value.segments.length).toBeGreaterThan(3);
     expect(shape(stored.value.segments)).toEqual(shape(expected.value.segments));
     const meetings = workspace.library.listMeetings();

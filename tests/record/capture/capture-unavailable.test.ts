@@ -22,7 +22,9 @@ describe('capture without PulseAudio or PortAudio', () => {
   });
 
   it('no parec → start() returns CAPTURE_MONITOR_UNAVAILABLE and stop() is harmless', async () => {
-    const source = new PulseMonitorSource('vsink.monitor', { sampleRate: 48000, channels: 2 }, 'monitor', { parecPath: '/nonexistent/parec' });
+    const source = new PulseMonitorSource('vsink.monitor', { sampleRate: 48000, channels: 2 }, 'monitor', {
+      parecPath: '/nonexistent/parec',
+    });
     const started = await source.start(
       () => undefined,
       () => undefined,
@@ -77,7 +79,14 @@ describe('capture without PulseAudio or PortAudio', () => {
         channels: 2,
         monitorOfSink: 'alsa_output.pci-0000_00_1f.3.analog-stereo',
       },
-      { index: 1, name: 'alsa_input.usb-mic.mono-fallback', description: 'USB Microphone Mono', sampleRate: 48000, channels: 1, monitorOfSink: null },
+      {
+        index: 1,
+        name: 'alsa_input.usb-mic.mono-fallback',
+        description: 'USB Microphone Mono',
+        sampleRate: 48000,
+        channels: 1,
+        monitorOfSink: null,
+      },
     ]);
   });
 });

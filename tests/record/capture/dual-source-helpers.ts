@@ -12,7 +12,11 @@ export class ManualSource implements AudioSource {
   private deliver: ((interleaved: Float32Array) => void) | null = null;
   private report: ((error: CodedError) => void) | null = null;
 
-  constructor(format: CaptureFormat, name = 'manual', private readonly startResult: Result<void> = ok(undefined)) {
+  constructor(
+    format: CaptureFormat,
+    name = 'manual',
+    private readonly startResult: Result<void> = ok(undefined),
+  ) {
     this.format = format;
     this.deviceName = name;
   }

@@ -197,7 +197,9 @@ describe('DualSource', () => {
     }
     const ch1 = channel(captured.chunks, 1);
     const taken = ch1.length - dual.underrunFrames;
-    console.info(`drift +10% over ${ch1.length} frames: ${dual.trimmedFrames} trimmed, max held ${captured.maxBuffered}, ${dual.underrunFrames} underrun`);
+    console.info(
+      `drift +10% over ${ch1.length} frames: ${dual.trimmedFrames} trimmed, max held ${captured.maxBuffered}, ${dual.underrunFrames} underrun`,
+    );
     expect(dual.overrunFrames).toBe(0);
     expect(dual.trimmedFrames).toBeGreaterThan(0.09 * ch1.length - 2000);
     // Without trimming the FIFO would hold 10 000 frames by now. With it: the 2 × 480 threshold, plus at
@@ -280,7 +282,14 @@ describe('DualSource', () => {
     expect(captured.chunks.length).toBe(count);
     expect(captured.errors).toEqual([]);
     expect(captured.faults).toEqual([]);
-    expect((await dual.start(() => undefined, () => undefined)).ok).toBe(false);
+    expect(
+      (
+        await dual.start(
+          () => undefined,
+          () => undefined,
+        )
+      ).ok,
+    ).toBe(false);
   });
 
   it('after stop, even a misbehaving source cannot deliver, fault or report through it', async () => {
@@ -306,7 +315,12 @@ describe('DualSource', () => {
     const mic = new ManualSource({ sampleRate: MIC_RATE, channels: 1 });
     const badMonitor = new ManualSource({ sampleRate: MIC_RATE, channels: 1 }, 'monitor', refused);
     const dual = new DualSource(mic, badMonitor);
-    expect(await dual.start(() => undefined, () => undefined)).toEqual(refused);
+    expect(
+      await dual.start(
+        () => undefined,
+        () => undefined,
+      ),
+    ).toEqual(refused);
     expect(mic.started).toBe(false);
     expect([mic.stopCalls, badMonitor.stopCalls]).toEqual([1, 1]);
 
@@ -314,7 +328,12 @@ describe('DualSource', () => {
     const badMic = new ManualSource({ sampleRate: MIC_RATE, channels: 1 }, 'mic', busy);
     const monitor = new ManualSource({ sampleRate: MIC_RATE, channels: 1 });
     const second = new DualSource(badMic, monitor);
-    expect(await second.start(() => undefined, () => undefined)).toEqual(busy);
+    expect(
+      await second.start(
+        () => undefined,
+        () => undefined,
+      ),
+    ).toEqual(busy);
     expect(monitor.started).toBe(true);
     expect(monitor.stopCalls).toBe(1);
   });
@@ -329,7 +348,10 @@ describe('DualSource', () => {
     const dual = new DualSource(mic, monitor);
     const asr = createEngineResampler(dual.format);
     const fed: Float32Array[] = [];
-    await dual.start((frames) => fed.push(asr.process(frames)), () => undefined);
+    await dual.start(
+      (frames) => fed.push(asr.process(frames)),
+      () => undefined,
+    );
     await mic.ended;
     await dual.stop();
     const heard = concat(fed);
@@ -337,7 +359,9 @@ describe('DualSource', () => {
     const monitorAt16k = new StreamingResampler(MONITOR_RATE, 1).process(monitorNoise);
     const micMatch = normalizedCrossCorrelation(micAt16k.subarray(1600, 17_600), heard);
     const monitorMatch = normalizedCrossCorrelation(monitorAt16k.subarray(1600, 17_600), heard);
-    console.info(`ASR feed: mic NCC ${micMatch.peak.toFixed(3)} at ${micMatch.lag}, monitor NCC ${monitorMatch.peak.toFixed(3)} at ${monitorMatch.lag}`);
+    console.info(
+      `ASR feed: mic NCC ${micMatch.peak.toFixed(3)} at ${micMatch.lag}, monitor NCC ${monitorMatch.peak.toFixed(3)} at ${monitorMatch.lag}`,
+    );
     // Two independent equal-power signals mixed half and half: each correlates at about 1/√2.
     expect(micMatch.peak).toBeGreaterThan(0.6);
     expect(monitorMatch.peak).toBeGreaterThan(0.6);

@@ -17,7 +17,8 @@ import { normalizedCrossCorrelation } from './correlation';
  * and through parec from a monitor source, compared with the source by normalised cross-correlation.
  * CI sets VERBATIM_REQUIRE_AUDIO=1 so that a daemon that cannot start fails instead of skipping.
  */
-const started = process.platform === 'linux' ? await startPrivatePulse() : ({ ok: false, reason: 'PulseAudio capture runs on Linux' } as const);
+const started =
+  process.platform === 'linux' ? await startPrivatePulse() : ({ ok: false, reason: 'PulseAudio capture runs on Linux' } as const);
 if (!started.ok) {
   if (process.env.VERBATIM_REQUIRE_AUDIO === '1') throw new Error(`real capture tests cannot run: ${started.reason}`);
   console.warn(`skipping real capture tests: ${started.reason}`);
@@ -144,7 +145,14 @@ describe.skipIf(!pulse)('real capture through a private PulseAudio daemon', () =
     expect(inputs.length).toBeGreaterThan(0);
     expect(inputs.filter((d) => d.isDefault)).toHaveLength(1);
     expect(listed.value.filter((d) => d.kind === 'monitor')).toEqual([
-      { id: 'vsink.monitor', name: 'Monitor of VirtualSink', kind: 'monitor', maxInputChannels: 2, defaultSampleRate: 48000, isDefault: true },
+      {
+        id: 'vsink.monitor',
+        name: 'Monitor of VirtualSink',
+        kind: 'monitor',
+        maxInputChannels: 2,
+        defaultSampleRate: 48000,
+        isDefault: true,
+      },
     ]);
     console.info(`inputs: ${inputs.map((d) => `${d.id}=${d.name}${d.isDefault ? '*' : ''} (${d.defaultSampleRate} Hz)`).join(', ')}`);
   });
@@ -156,7 +164,15 @@ describe.skipIf(!pulse)('real capture through a private PulseAudio daemon', () =
     beforeAll(async () => {
       fifo = path.join(pulse!.dir, 'vmic.fifo');
       moduleId = (
-        await pulse!.pactl('load-module', 'module-pipe-source', 'source_name=vmic', `file=${fifo}`, 'format=float32le', `rate=${RATE}`, 'channels=1')
+        await pulse!.pactl(
+          'load-module',
+          'module-pipe-source',
+          'source_name=vmic',
+          `file=${fifo}`,
+          'format=float32le',
+          `rate=${RATE}`,
+          'channels=1',
+        )
       ).trim();
       await pulse!.pactl('set-default-source', 'vmic');
     });
@@ -267,7 +283,10 @@ describe.skipIf(!pulse)('real capture through a private PulseAudio daemon', () =
         const opened = await backend.open('vsink.monitor');
         if (!opened.ok) throw new Error(opened.error.message);
         let got = 0;
-        await opened.value.start(() => got++, () => undefined);
+        await opened.value.start(
+          () => got++,
+          () => undefined,
+        );
         for (let waited = 0; got === 0 && waited < 5000; waited += 10) await sleep(10);
         await opened.value.stop();
         expect(got).toBeGreaterThan(0);
@@ -284,7 +303,10 @@ describe.skipIf(!pulse)('real capture through a private PulseAudio daemon', () =
     const opened = await backend.open('vsink2.monitor');
     if (!opened.ok) throw new Error(opened.error.message);
     const errors: CodedError[] = [];
-    await opened.value.start(() => undefined, (e) => errors.push(e));
+    await opened.value.start(
+      () => undefined,
+      (e) => errors.push(e),
+    );
     await sleep(300);
     await pulse!.pactl('unload-module', moduleId);
     for (let waited = 0; errors.length === 0 && waited < 5000; waited += 50) await sleep(50);
@@ -300,14 +322,19 @@ describe.skipIf(!pulse)('real capture through a private PulseAudio daemon', () =
     if (!opened.ok) throw new Error(opened.error.message);
     const errors: CodedError[] = [];
     let got = 0;
-    await opened.value.start(() => got++, (e) => errors.push(e));
+    await opened.value.start(
+      () => got++,
+      (e) => errors.push(e),
+    );
     for (let waited = 0; got === 0 && waited < 3000; waited += 10) await sleep(10);
     expect(got).toBeGreaterThan(0);
     process.kill(pulse!.pid, 'SIGKILL');
     for (let waited = 0; errors.length === 0 && waited < 8000; waited += 50) await sleep(50);
     const stopStarted = performance.now();
     await opened.value.stop();
-    console.info(`after kill -9: ${errors.map((e) => `${e.code}: ${e.message}`).join('; ')}; stop() took ${Math.round(performance.now() - stopStarted)} ms`);
+    console.info(
+      `after kill -9: ${errors.map((e) => `${e.code}: ${e.message}`).join('; ')}; stop() took ${Math.round(performance.now() - stopStarted)} ms`,
+    );
     expect(errors.map((e) => e.code)).toEqual(['CAPTURE_DEVICE_LOST']);
   });
 });

@@ -22,7 +22,8 @@ import { TINY_MULTILINGUAL } from '../../support/paths';
 import { decodeS16, probe } from '../disk/wav-test-helpers';
 import { normalizedCrossCorrelation } from './correlation';
 
-const started = process.platform === 'linux' ? await startPrivatePulse() : ({ ok: false, reason: 'PulseAudio capture runs on Linux' } as const);
+const started =
+  process.platform === 'linux' ? await startPrivatePulse() : ({ ok: false, reason: 'PulseAudio capture runs on Linux' } as const);
 if (!started.ok) {
   if (process.env.VERBATIM_REQUIRE_AUDIO === '1') throw new Error(`real dual capture tests cannot run: ${started.reason}`);
   console.warn(`skipping real dual capture tests: ${started.reason}`);
@@ -135,7 +136,17 @@ describe.skipIf(!pulse)('microphone + monitor through a private PulseAudio daemo
 
   beforeAll(async () => {
     fifo = path.join(pulse!.dir, 'vmic-dual.fifo');
-    micModule = (await pulse!.pactl('load-module', 'module-pipe-source', 'source_name=vmic', `file=${fifo}`, 'format=float32le', `rate=${RATE}`, 'channels=1')).trim();
+    micModule = (
+      await pulse!.pactl(
+        'load-module',
+        'module-pipe-source',
+        'source_name=vmic',
+        `file=${fifo}`,
+        'format=float32le',
+        `rate=${RATE}`,
+        'channels=1',
+      )
+    ).trim();
     await pulse!.pactl('set-default-source', 'vmic');
     speechA = (await decodeAll(realDecoder(), audioFile('jfk.wav'))).slice(0, CLIP_SECONDS * RATE);
     const conversation = await decodeAll(realDecoder(), audioFile('two-speakers.wav'));
@@ -216,7 +227,9 @@ describe.skipIf(!pulse)('microphone + monitor through a private PulseAudio daemo
     /** The engine's last combined source, for its counters. */
     let lastDual: DualSource | null = null;
     const counters = (): string =>
-      lastDual ? `underrun ${lastDual.underrunFrames}, overrun ${lastDual.overrunFrames}, trimmed ${lastDual.trimmedFrames} frames` : 'no DualSource';
+      lastDual
+        ? `underrun ${lastDual.underrunFrames}, overrun ${lastDual.overrunFrames}, trimmed ${lastDual.trimmedFrames} frames`
+        : 'no DualSource';
 
     beforeAll(async () => {
       temp = await makeTempDir('dual-capture');
@@ -230,7 +243,12 @@ describe.skipIf(!pulse)('microphone + monitor through a private PulseAudio daemo
           return opened;
         },
       };
-      engine = createEngine({ recordingsDir: path.join(temp.dir, 'recordings'), modelsDir: path.join(temp.dir, 'models'), device: 'cpu', adapters: { capture } });
+      engine = createEngine({
+        recordingsDir: path.join(temp.dir, 'recordings'),
+        modelsDir: path.join(temp.dir, 'models'),
+        device: 'cpu',
+        adapters: { capture },
+      });
       engine.onRecordingEvent((event) => events.push(event));
     });
 
@@ -244,7 +262,12 @@ describe.skipIf(!pulse)('microphone + monitor through a private PulseAudio daemo
       const rate = Number(stream.sample_rate);
       const s16 = await decodeS16([file]);
       const interleaved = Float32Array.from(s16, (sample) => sample / 32768);
-      return { ch0: channelAt16k(interleaved, stream.channels, 0, rate), ch1: channelAt16k(interleaved, stream.channels, 1, rate), rate, channels: stream.channels };
+      return {
+        ch0: channelAt16k(interleaved, stream.channels, 0, rate),
+        ch1: channelAt16k(interleaved, stream.channels, 1, rate),
+        rate,
+        channels: stream.channels,
+      };
     }
 
     it('records A from the microphone and B from the monitor into a 2-channel WAV', async () => {
@@ -310,7 +333,9 @@ describe.skipIf(!pulse)('microphone + monitor through a private PulseAudio daemo
       if (!summary.ok) throw new Error(`${summary.error.code}: ${summary.error.message}`);
       const { ch0, channels } = await readChannels(summary.value.paths[0] as string);
       const { peak } = normalizedCrossCorrelation(excerpt(speechA), ch0);
-      console.info(`monitor removed at ~1 s: ${errors.map((e) => `${e.error.code} (fatal ${e.fatal}): ${e.error.message}`).join('; ')}; mic NCC ${peak.toFixed(4)}, ${summary.value.seconds.toFixed(2)} s saved; ${counters()}`);
+      console.info(
+        `monitor removed at ~1 s: ${errors.map((e) => `${e.error.code} (fatal ${e.fatal}): ${e.error.message}`).join('; ')}; mic NCC ${peak.toFixed(4)}, ${summary.value.seconds.toFixed(2)} s saved; ${counters()}`,
+      );
       expect(errors).toHaveLength(1);
       expect(errors[0]?.fatal).toBe(false);
       expect(errors[0]?.error.code).toBe('CAPTURE_DEVICE_LOST');

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { CodedError } from '../../../src-shared/result';
 import { SyntheticSource } from '../../../src-main/record/capture/synthetic-source';
 
-function collect(): { chunks: Float32Array[]; errors: CodedError[]; onFrames: (f: Float32Array) => void; onError: (e: CodedError) => void } {
+function collect(): {
+  chunks: Float32Array[];
+  errors: CodedError[];
+  onFrames: (f: Float32Array) => void;
+  onError: (e: CodedError) => void;
+} {
   const chunks: Float32Array[] = [];
   const errors: CodedError[] = [];
   return { chunks, errors, onFrames: (f) => chunks.push(f), onError: (e) => errors.push(e) };
@@ -67,7 +72,10 @@ describe('SyntheticSource', () => {
     });
     let frames = 0;
     const started = performance.now();
-    await source.start((c) => (frames += c.length), () => undefined);
+    await source.start(
+      (c) => (frames += c.length),
+      () => undefined,
+    );
     await new Promise((r) => setTimeout(r, 300));
     await source.stop();
     const elapsedSeconds = (performance.now() - started) / 1000;
@@ -80,16 +88,22 @@ describe('SyntheticSource', () => {
     const source = new SyntheticSource({ format: { sampleRate: 16000, channels: 1 }, signal: (_s, into) => into.length });
     let afterStop = 0;
     let stopped = false;
-    await source.start(() => {
-      if (stopped) afterStop++;
-    }, () => undefined);
+    await source.start(
+      () => {
+        if (stopped) afterStop++;
+      },
+      () => undefined,
+    );
     await new Promise((r) => setTimeout(r, 20));
     await source.stop();
     stopped = true;
     await source.stop(); // idempotent
     await new Promise((r) => setTimeout(r, 50));
     expect(afterStop).toBe(0);
-    const again = await source.start(() => undefined, () => undefined);
+    const again = await source.start(
+      () => undefined,
+      () => undefined,
+    );
     expect(again.ok ? null : again.error.code).toBe('CAPTURE_BAD_STATE');
   });
 

@@ -42,7 +42,10 @@ it('survives kill -9 at a random moment of a 60 s recording: ≤ 1 s lost, exact
   console.log(`kill -9 test: seed ${seed}, kill at ${killAtMs} ms of 60 s`);
 
   const config = { dir, name: 'meeting', sampleRate: RATE, channels: CHANNELS, seconds: 60, maxSegmentBytes: SEGMENT_BYTES };
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, JSON.stringify(config)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript, JSON.stringify(config)], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

@@ -17,7 +17,7 @@ it('keeps memory flat over the write calls of an 8-hour recording', async () => 
   const bytes = result.paths.reduce((sum, file) => sum + statSync(file).size, 0);
   console.log(
     `8 h of write calls (${result.writeCalls}) at 8 kHz mono: ${(result.wallMs / 1000).toFixed(1)} s, ` +
-      `${((bytes / 2 ** 20) / (result.wallMs / 1000)).toFixed(0)} MB/s, ${((8 * 3600 * 1000) / result.wallMs).toFixed(0)}× real time; ` +
+      `${(bytes / 2 ** 20 / (result.wallMs / 1000)).toFixed(0)} MB/s, ${((8 * 3600 * 1000) / result.wallMs).toFixed(0)}× real time; ` +
       `RSS ${result.rss[0]?.[1].toFixed(0)} → ${result.rss.at(-1)?.[1].toFixed(0)} MB, growth after the first 10 % ${result.rssGrowthMb.toFixed(1)} MB, ` +
       `slope ${result.rssSlopeMbPerHour.toFixed(2)} MB per audio hour`,
   );

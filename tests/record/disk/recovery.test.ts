@@ -28,7 +28,12 @@ function deadPid(): number {
   return finished.pid;
 }
 
-async function record(dir: string, name: string, frames: number, maxSegmentBytes: number): Promise<{ writer: CrashSafeWavWriter; paths: string[] }> {
+async function record(
+  dir: string,
+  name: string,
+  frames: number,
+  maxSegmentBytes: number,
+): Promise<{ writer: CrashSafeWavWriter; paths: string[] }> {
   const opened = await CrashSafeWavWriter.open({ dir, name, format: { sampleRate: 8000, channels: 2 }, maxSegmentBytes });
   if (!opened.ok) throw new Error(opened.error.message);
   const written = opened.value.write(counterSamples(0, frames * 2));
@@ -65,12 +70,28 @@ describe('recoverInterruptedRecordings', () => {
     const sidecarFile = path.join(dir, 'crashed.recording.json');
     const sidecar = readSidecar(sidecarFile);
     const dead = deadPid();
-    writeFileSync(sidecarFile, JSON.stringify({ ...sidecar, finalized: false, frames: undefined, segments: sidecar.segments.slice(0, 2), owner: { pid: dead, startTicks: null } }));
+    writeFileSync(
+      sidecarFile,
+      JSON.stringify({
+        ...sidecar,
+        finalized: false,
+        frames: undefined,
+        segments: sidecar.segments.slice(0, 2),
+        owner: { pid: dead, startTicks: null },
+      }),
+    );
 
     const result = await recoverInterruptedRecordings(dir);
     expect(result.recordings).toHaveLength(1);
     const report = result.recordings[0];
-    expect(report).toMatchObject({ name: 'crashed', status: 'recovered', frames: 1000, seconds: 1000 / 8000, ownerPid: dead, paths: [first, second, third, fourth] });
+    expect(report).toMatchObject({
+      name: 'crashed',
+      status: 'recovered',
+      frames: 1000,
+      seconds: 1000 / 8000,
+      ownerPid: dead,
+      paths: [first, second, third, fourth],
+    });
     expect(report?.fixes).toEqual([
       'crashed.part-001.wav: RIFF size 0 → 1036',
       'crashed.part-001.wav: data size 0 → 1000',
@@ -83,7 +104,11 @@ describe('recoverInterruptedRecordings', () => {
     expect(decoded.length).toBe(2000);
     expect(firstCounterBreak(decoded)).toBe(-1);
     expect(existsSync(path.join(dir, 'crashed.part-005.wav'))).toBe(false);
-    expect(readSidecar(sidecarFile)).toMatchObject({ finalized: true, frames: 1000, segments: report?.paths.map((file) => path.basename(file)) });
+    expect(readSidecar(sidecarFile)).toMatchObject({
+      finalized: true,
+      frames: 1000,
+      segments: report?.paths.map((file) => path.basename(file)),
+    });
     // Idempotent: nothing left to recover.
     expect((await recoverInterruptedRecordings(dir)).recordings).toEqual([]);
   });

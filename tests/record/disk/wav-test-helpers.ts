@@ -104,7 +104,9 @@ export function headerSizes(file: string): HeaderSizes {
 export function expectConsistentHeader(file: string): HeaderSizes {
   const sizes = headerSizes(file);
   if (sizes.riffBytes !== sizes.fileBytes - 8 || sizes.dataBytes !== sizes.fileBytes - sizes.dataStart) {
-    throw new Error(`${file}: header says RIFF ${sizes.riffBytes}, data ${sizes.dataBytes}; file holds ${sizes.fileBytes} bytes, data from ${sizes.dataStart}`);
+    throw new Error(
+      `${file}: header says RIFF ${sizes.riffBytes}, data ${sizes.dataBytes}; file holds ${sizes.fileBytes} bytes, data from ${sizes.dataStart}`,
+    );
   }
   return sizes;
 }

@@ -5,7 +5,16 @@ import { CrashSafeWavWriter, type WavWriterOptions } from '../../../src-main/rec
 import type { RecordingSidecar } from '../../../src-main/record/disk/recording-sidecar';
 import type { RecordingSink } from '../../../src-main/record/session-ports';
 import { makeTempDir } from '../../audio/helpers';
-import { counterSamples, decodeF32, decodeS16, expectConsistentHeader, firstCounterBreak, openFdCount, probe, seededRandom } from './wav-test-helpers';
+import {
+  counterSamples,
+  decodeF32,
+  decodeS16,
+  expectConsistentHeader,
+  firstCounterBreak,
+  openFdCount,
+  probe,
+  seededRandom,
+} from './wav-test-helpers';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -74,7 +83,10 @@ describe('CrashSafeWavWriter', () => {
     expect(expectConsistentHeader(file).dataBytes).toBe(samples * 2);
     expect((await decodeS16([file])).length).toBe(samples);
     const finalized = await writer.finalize();
-    expect(finalized).toEqual({ ok: true, value: { paths: [file], frames: samples / 2, seconds: samples / 2 / rate, sidecarPath: path.join(dir, 'meeting.recording.json') } });
+    expect(finalized).toEqual({
+      ok: true,
+      value: { paths: [file], frames: samples / 2, seconds: samples / 2 / rate, sidecarPath: path.join(dir, 'meeting.recording.json') },
+    });
     expectConsistentHeader(file);
     const decoded = await decodeS16([file]);
     expect(decoded.length).toBe(samples);
@@ -82,13 +94,23 @@ describe('CrashSafeWavWriter', () => {
     const stream = await probe(file);
     expect(stream).toMatchObject({ codec_name: 'pcm_s16le', sample_rate: '48000', channels: 2 });
     const sidecar = JSON.parse(readFileSync(path.join(dir, 'meeting.recording.json'), 'utf8')) as RecordingSidecar;
-    expect(sidecar).toMatchObject({ finalized: true, frames: samples / 2, segments: ['meeting.part-001.wav'], sampleFormat: 's16', channels: 2 });
+    expect(sidecar).toMatchObject({
+      finalized: true,
+      frames: samples / 2,
+      segments: ['meeting.part-001.wav'],
+      sampleFormat: 's16',
+      channels: 2,
+    });
     expect(readdirSync(dir).sort()).toEqual(['meeting.part-001.wav', 'meeting.recording.json']);
   });
 
   it('keeps float samples bit-exact and channel order intact in 32-bit float and extensible layouts', async () => {
     const dir = await tempDir();
-    for (const [channels, sampleFormat] of [[1, 'f32'], [3, 'f32'], [6, 'f32']] as const) {
+    for (const [channels, sampleFormat] of [
+      [1, 'f32'],
+      [3, 'f32'],
+      [6, 'f32'],
+    ] as const) {
       const name = `tones-${channels}`;
       const writer = await openWriter({ dir, name, format: { sampleRate: 44_100, channels }, sampleFormat, bufferFrames: 4096 });
       const written = tones(channels, 0, 30_000, 44_100);
@@ -135,7 +157,13 @@ describe('CrashSafeWavWriter', () => {
   it('rolls over to numbered segments at the size limit; the segments join into exactly the written signal', async () => {
     const dir = await tempDir();
     // 1003 bytes: 44 header + 959 → 239 whole stereo frames per segment, 3 bytes never used.
-    const writer = await openWriter({ dir, name: 'rolled', format: { sampleRate: 8000, channels: 2 }, maxSegmentBytes: 1003, bufferFrames: 100 });
+    const writer = await openWriter({
+      dir,
+      name: 'rolled',
+      format: { sampleRate: 8000, channels: 2 },
+      maxSegmentBytes: 1003,
+      bufferFrames: 100,
+    });
     const random = seededRandom(11);
     let samples = 0;
     while (samples < 2 * 2390 || (samples / 2) % 239 !== 0) {
@@ -168,7 +196,13 @@ describe('CrashSafeWavWriter', () => {
     const dir = await tempDir();
     const before = openFdCount();
     for (let cycle = 0; cycle < 20; cycle += 1) {
-      const writer = await openWriter({ dir, name: `cycle-${cycle}`, format: { sampleRate: 8000, channels: 1 }, maxSegmentBytes: 4000, flushIntervalMs: 10 });
+      const writer = await openWriter({
+        dir,
+        name: `cycle-${cycle}`,
+        format: { sampleRate: 8000, channels: 1 },
+        maxSegmentBytes: 4000,
+        flushIntervalMs: 10,
+      });
       for (let k = 0; k < 10; k += 1) {
         mustWrite(writer, counterSamples(k * 800, 800));
         if (k % 3 === 0) await sleep(12); // let timer flushes and fdatasyncs run
@@ -186,7 +220,10 @@ describe('CrashSafeWavWriter', () => {
   it('refuses a taken name, bad frames, writes after finalize and impossible options, as coded errors', async () => {
     const dir = await tempDir();
     const writer = await openWriter({ dir, name: 'taken', format: { sampleRate: 8000, channels: 2 } });
-    expect(await CrashSafeWavWriter.open({ dir, name: 'taken', format: { sampleRate: 8000, channels: 2 } })).toMatchObject({ ok: false, error: { code: 'RECORDING_EXISTS' } });
+    expect(await CrashSafeWavWriter.open({ dir, name: 'taken', format: { sampleRate: 8000, channels: 2 } })).toMatchObject({
+      ok: false,
+      error: { code: 'RECORDING_EXISTS' },
+    });
     expect(writer.write(new Float32Array(3))).toMatchObject({ ok: false, error: { code: 'BAD_FRAMES' } });
     expect((await writer.finalize()).ok).toBe(true);
     expect(writer.write(new Float32Array(2))).toMatchObject({ ok: false, error: { code: 'WRITER_CLOSED' } });

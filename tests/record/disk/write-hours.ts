@@ -42,7 +42,9 @@ export async function writeHours(options: WriteHoursOptions): Promise<WriteHours
   const writeCalls = Math.round((options.hours * 3600 * 1000) / options.chunkMs);
   const sampleEvery = Math.max(1, Math.floor(writeCalls / (options.samples ?? 48)));
   // A few distinct chunks, cycled: the writer must not care, and the test must not measure its own garbage.
-  const chunks = Array.from({ length: 7 }, (_, k) => Float32Array.from({ length: chunkFrames * options.channels }, (_, i) => 0.5 * Math.sin((i + k) / 9)));
+  const chunks = Array.from({ length: 7 }, (_, k) =>
+    Float32Array.from({ length: chunkFrames * options.channels }, (_, i) => 0.5 * Math.sin((i + k) / 9)),
+  );
   const opened = await CrashSafeWavWriter.open({
     dir: options.dir,
     name: 'long',

@@ -64,16 +64,23 @@ it('keeps recording when the live model throws, reports it, saves on stop and ta
   if (!started.ok) throw new Error(started.error.message);
   await capture.opened[0]?.ended;
   const summary = await engine.recorder.stop();
-  console.log(`live model failure: events ${events.map((event) => (event.type === 'error' ? `error(${event.error.code}, fatal ${event.fatal})` : event.type === 'status' ? `status:${event.status}` : event.type)).join(' → ')}`);
+  console.log(
+    `live model failure: events ${events.map((event) => (event.type === 'error' ? `error(${event.error.code}, fatal ${event.fatal})` : event.type === 'status' ? `status:${event.status}` : event.type)).join(' → ')}`,
+  );
   if (!summary.ok) throw new Error(`${summary.error.code}: ${summary.error.message}`);
 
   const errors = events.filter((event) => event.type === 'error');
-  expect(errors).toEqual([{ type: 'error', fatal: false, error: { code: 'LIVE_TRANSCRIPTION_FAILED', message: expect.stringContaining('ORT run failed') } }]);
+  expect(errors).toEqual([
+    { type: 'error', fatal: false, error: { code: 'LIVE_TRANSCRIPTION_FAILED', message: expect.stringContaining('ORT run failed') } },
+  ]);
   // Text before the failure was committed; the recording itself has every frame.
   expect(events.filter((event) => event.type === 'committed').length).toBeGreaterThan(0);
   expect(summary.value.seconds).toBe(SECONDS);
   const file = summary.value.paths[0] as string;
-  expect(await firstMismatch(file, (await readHeader(file)).dataBytes, schedule.generator(SECONDS * RATE))).toMatchObject({ frames: SECONDS * RATE, mismatchAt: -1 });
+  expect(await firstMismatch(file, (await readHeader(file)).dataBytes, schedule.generator(SECONDS * RATE))).toMatchObject({
+    frames: SECONDS * RATE,
+    mismatchAt: -1,
+  });
   expect(events.filter((event) => event.type === 'saved')).toHaveLength(1);
   expect(releases).toBe(1);
   expect(engine.recorder.active).toBe(false);

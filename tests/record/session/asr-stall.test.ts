@@ -11,7 +11,14 @@ import type { RecordingEvent } from '../../../src-shared/recording-events';
 import { createEngine, type Engine } from '../../../src-main/app/engine';
 import { makeTempDir } from '../../audio/helpers';
 import { seededRandom } from '../disk/wav-test-helpers';
-import { doubleLiveModels, MONO_16K, ScriptedCapture, settledMemory, StalledRecognizer, utteranceSchedule } from '../../support/session-doubles';
+import {
+  doubleLiveModels,
+  MONO_16K,
+  ScriptedCapture,
+  settledMemory,
+  StalledRecognizer,
+  utteranceSchedule,
+} from '../../support/session-doubles';
 import { firstMismatch, readHeader, runCleanups, tempFilesIn } from './session-helpers';
 
 const RATE = MONO_16K.sampleRate;
@@ -40,7 +47,11 @@ async function startStalledRecording(seconds: number, ringSeconds: number, stall
   const recordingsDir = path.join(dir, 'recordings');
   const capture = new ScriptedCapture();
   const recognizer = new StalledRecognizer(stallMs);
-  const engine = createEngine({ recordingsDir, modelsDir: path.join(dir, 'models'), adapters: { capture, loadLiveModels: async () => ({ ok: true, value: doubleLiveModels(recognizer) }) } });
+  const engine = createEngine({
+    recordingsDir,
+    modelsDir: path.join(dir, 'models'),
+    adapters: { capture, loadLiveModels: async () => ({ ok: true, value: doubleLiveModels(recognizer) }) },
+  });
   cleanups.unshift(() => engine.dispose());
   const totalFrames = seconds * RATE;
   const generate = schedule.generator(totalFrames);
@@ -104,7 +115,9 @@ describe('live ASR stalled behind a small ring', () => {
     const RING_SECONDS = 10;
     // The CPU is busy elsewhere until the source has played 120 s: each call sleeps 2–5 s, never past that.
     let stallUntil = Number.POSITIVE_INFINITY;
-    const run = await startStalledRecording(SECONDS, RING_SECONDS, () => Math.max(0, Math.min(2000 + Math.round(3000 * random()), stallUntil - performance.now())));
+    const run = await startStalledRecording(SECONDS, RING_SECONDS, () =>
+      Math.max(0, Math.min(2000 + Math.round(3000 * random()), stallUntil - performance.now())),
+    );
     stallUntil = performance.now() + (STALL_AUDIO_SECONDS * 1000) / SPEED;
     const source = run.capture.opened[0];
     if (!source) throw new Error('no source');
@@ -125,7 +138,11 @@ describe('live ASR stalled behind a small ring', () => {
     const utterancesAfterStall = Math.floor((SECONDS - recoveredFrom) / 5);
     const baseline = run.memory[0]?.arrayBuffersMb ?? 0;
     // Freed typed arrays leave the count late (concurrent sweeping): the floor of the stall's last samples is what it holds.
-    const stallFloor = Math.min(...run.memory.filter((sample) => sample.atSeconds > STALL_AUDIO_SECONDS - 40 && sample.atSeconds <= STALL_AUDIO_SECONDS).map((sample) => sample.arrayBuffersMb));
+    const stallFloor = Math.min(
+      ...run.memory
+        .filter((sample) => sample.atSeconds > STALL_AUDIO_SECONDS - 40 && sample.atSeconds <= STALL_AUDIO_SECONDS)
+        .map((sample) => sample.arrayBuffersMb),
+    );
     console.log(
       `ASR stall (seed ${seed}): ${SECONDS} s at ${SPEED}× real time, ring ${RING_SECONDS} s, stalled for the first ${STALL_AUDIO_SECONDS} s of audio; ` +
         `${run.recognizer.calls} recognizer calls; ${gaps.length} gaps (${gaps.map((gap) => `${gap.start.toFixed(1)}–${gap.end.toFixed(1)}`).join(', ')}), ` +

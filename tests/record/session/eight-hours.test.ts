@@ -10,7 +10,15 @@ import type { RecordingEvent } from '../../../src-shared/recording-events';
 import { createEngine } from '../../../src-main/app/engine';
 import { makeTempDir, realDecoder } from '../../audio/helpers';
 import { FastToneRecognizer } from '../../support/fast-tone-recognizer';
-import { doubleLiveModels, leastSquaresSlope, MONO_16K, ScriptedCapture, settledMemory, utteranceSchedule, type SettledMemory } from '../../support/session-doubles';
+import {
+  doubleLiveModels,
+  leastSquaresSlope,
+  MONO_16K,
+  ScriptedCapture,
+  settledMemory,
+  utteranceSchedule,
+  type SettledMemory,
+} from '../../support/session-doubles';
 import { firstMismatch, readHeader, runCleanups, tempFilesIn } from './session-helpers';
 
 const HOURS = 8;
@@ -32,7 +40,11 @@ it(`records ${HOURS} h at high speed: every frame on disk, memory flat, commits 
   const capture = new ScriptedCapture();
   const recognizer = new FastToneRecognizer();
   const models = doubleLiveModels(recognizer);
-  const engine = createEngine({ recordingsDir: path.join(dir, 'recordings'), modelsDir: path.join(dir, 'models'), adapters: { capture, loadLiveModels: async () => ({ ok: true, value: models }) } });
+  const engine = createEngine({
+    recordingsDir: path.join(dir, 'recordings'),
+    modelsDir: path.join(dir, 'models'),
+    adapters: { capture, loadLiveModels: async () => ({ ok: true, value: models }) },
+  });
   cleanups.unshift(() => engine.dispose());
 
   // Memory is sampled from inside the capture: RSS (after a GC) every 1/64 of the audio.
@@ -93,7 +105,9 @@ it(`records ${HOURS} h at high speed: every frame on disk, memory flat, commits 
       `${committed.length} commits, ${levels} level events`,
   );
 
-  console.log(`memory samples (audio h: RSS MB / ArrayBuffers MB): ${memory.map((sample) => `${sample.hours.toFixed(2)}: ${sample.rssMb.toFixed(0)}/${sample.arrayBuffersMb.toFixed(1)}`).join(', ')}`);
+  console.log(
+    `memory samples (audio h: RSS MB / ArrayBuffers MB): ${memory.map((sample) => `${sample.hours.toFixed(2)}: ${sample.rssMb.toFixed(0)}/${sample.arrayBuffersMb.toFixed(1)}`).join(', ')}`,
+  );
 
   // The recording: one WAV holding exactly the frames delivered, with a header that says so.
   expect(source()?.framesDelivered).toBe(TOTAL_FRAMES);
@@ -115,7 +129,10 @@ it(`records ${HOURS} h at high speed: every frame on disk, memory flat, commits 
   expect(other.filter((event) => event.type === 'gap' || event.type === 'error')).toEqual([]);
   expect(other.filter((event) => event.type === 'saved')).toHaveLength(1);
   expect(levels).toBe(TOTAL_FRAMES / (RATE / 10));
-  const outOfOrder = committed.filter((segment, index) => segment.id !== index || segment.end <= segment.start || (index > 0 && segment.start < (committed[index - 1] as Committed).end - 1e-3));
+  const outOfOrder = committed.filter(
+    (segment, index) =>
+      segment.id !== index || segment.end <= segment.start || (index > 0 && segment.start < (committed[index - 1] as Committed).end - 1e-3),
+  );
   expect(outOfOrder).toEqual([]);
   // Every utterance committed, every word once, each segment inside its utterance's speech.
   const words = committed.flatMap((segment) => segment.text.split(' '));
@@ -141,10 +158,18 @@ it(`records ${HOURS} h at high speed: every frame on disk, memory flat, commits 
   // ffprobe (through the engine's decoder) reads it as 8 h of 16-bit PCM, nothing missing.
   const probed = await realDecoder().probe(file);
   if (!probed.ok) throw new Error(probed.error.message);
-  expect(probed.value).toMatchObject({ codec: 'pcm_s16le', sampleRate: RATE, channels: 1, truncated: false, durationSeconds: TOTAL_FRAMES / RATE });
+  expect(probed.value).toMatchObject({
+    codec: 'pcm_s16le',
+    sampleRate: RATE,
+    channels: 1,
+    truncated: false,
+    durationSeconds: TOTAL_FRAMES / RATE,
+  });
   // Every sample on disk is the one captured at that position, exactly as 16-bit encoding stores it.
   const compared = await firstMismatch(file, header.dataBytes, schedule.generator(TOTAL_FRAMES));
-  console.log(`compared ${compared.frames} frames with the signal in ${(compared.ms / 1000).toFixed(1)} s; first mismatch: ${compared.mismatchAt}`);
+  console.log(
+    `compared ${compared.frames} frames with the signal in ${(compared.ms / 1000).toFixed(1)} s; first mismatch: ${compared.mismatchAt}`,
+  );
   expect(compared.frames).toBe(TOTAL_FRAMES);
   expect(compared.mismatchAt).toBe(-1);
 }, 300_000);

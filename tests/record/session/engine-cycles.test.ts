@@ -80,7 +80,12 @@ beforeAll(async () => {
   };
   temp = await makeTempDir('engine-cycles');
   recordingsDir = path.join(temp.dir, 'recordings');
-  engine = createEngine({ recordingsDir, modelsDir: path.join(temp.dir, 'models'), device: 'cpu', adapters: { capture, loadLiveModels: loadRealLiveModels } });
+  engine = createEngine({
+    recordingsDir,
+    modelsDir: path.join(temp.dir, 'models'),
+    device: 'cpu',
+    adapters: { capture, loadLiveModels: loadRealLiveModels },
+  });
 });
 
 afterAll(async () => {
@@ -115,7 +120,13 @@ function lastSource(): SyntheticSource {
 }
 
 /** fds, handles and listeners can lag a close by a tick or two; give them 100 ms. */
-async function settledResources(): Promise<{ fds: number; handles: Record<string, number>; listeners: Record<string, number>; rssMb: number; heapUsedMb: number }> {
+async function settledResources(): Promise<{
+  fds: number;
+  handles: Record<string, number>;
+  listeners: Record<string, number>;
+  rssMb: number;
+  heapUsedMb: number;
+}> {
   await sleep(100);
   const { rssMb, heapUsedMb } = settledMemory();
   return { fds: openFdCount(), handles: activeResources(), listeners: processListenerCounts(), rssMb, heapUsedMb };
@@ -149,7 +160,16 @@ describe('the engine recorder over many recordings', () => {
       expect(summary.value.seconds).toBe(source.framesDelivered / RATE);
       expect(run.statuses).toEqual(['recording', 'stopping', 'idle']);
       const saved = run.events.filter((event) => event.type === 'saved');
-      expect(saved).toEqual([{ type: 'saved', sessionId: started.value.sessionId, paths: summary.value.paths, seconds: summary.value.seconds, language: 'en', modelId: null }]);
+      expect(saved).toEqual([
+        {
+          type: 'saved',
+          sessionId: started.value.sessionId,
+          paths: summary.value.paths,
+          seconds: summary.value.seconds,
+          language: 'en',
+          modelId: null,
+        },
+      ]);
       expect(run.events.filter((event) => event.type === 'error' || event.type === 'gap')).toEqual([]);
       expect(await engine.recorder.stop()).toMatchObject({ ok: false, error: { code: 'RECORDING_NOT_RUNNING' } });
       expect(models).toEqual({ loads: cycle + 1, releases: cycle + 1 });
@@ -275,7 +295,9 @@ describe('the engine recorder over many recordings', () => {
     if (!started.ok) throw new Error(started.error.message);
     await run.done;
     run.unsubscribe();
-    const kinds = run.events.map((event) => (event.type === 'status' ? `status:${event.status}` : event.type)).filter((kind) => kind !== 'partial' && kind !== 'committed');
+    const kinds = run.events
+      .map((event) => (event.type === 'status' ? `status:${event.status}` : event.type))
+      .filter((kind) => kind !== 'partial' && kind !== 'committed');
     console.log(`device fault after ${faultAfter / RATE} s: events ${kinds.join(' → ')}`);
     expect(kinds).toEqual(['status:recording', 'error', 'status:stopping', 'saved', 'status:idle']);
     const error = run.events.find((event) => event.type === 'error');

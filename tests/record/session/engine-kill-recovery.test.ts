@@ -27,8 +27,16 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(() => runCleanups(cleanups));
 
-function startChild(config: object): { child: ChildProcess; started: Promise<{ t0: number; pid: number }>; exited: Promise<NodeJS.Signals | null>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, JSON.stringify(config)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+function startChild(config: object): {
+  child: ChildProcess;
+  started: Promise<{ t0: number; pid: number }>;
+  exited: Promise<NodeJS.Signals | null>;
+  stderr: () => string;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript, JSON.stringify(config)], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

@@ -5,7 +5,11 @@ import type { SignalGenerator } from '../../../src-main/record/capture/synthetic
  * Reads the 16-bit samples after the 44-byte header in 4 MB slices and compares each with the signal as
  * the writer encodes it (round(x · 32767)); returns the first frame that differs, or -1.
  */
-export async function firstMismatch(file: string, dataBytes: number, signal: SignalGenerator): Promise<{ frames: number; mismatchAt: number; ms: number }> {
+export async function firstMismatch(
+  file: string,
+  dataBytes: number,
+  signal: SignalGenerator,
+): Promise<{ frames: number; mismatchAt: number; ms: number }> {
   const began = performance.now();
   const handle = await open(file, 'r');
   const slice = Buffer.alloc(4 * 2 ** 20);
@@ -19,7 +23,8 @@ export async function firstMismatch(file: string, dataBytes: number, signal: Sig
       const known = signal(frames, expected.subarray(0, samples.length));
       for (let i = 0; i < samples.length; i += 1) {
         if (i >= known) return { frames: frames + i, mismatchAt: frames + i, ms: performance.now() - began };
-        if (samples[i] !== Math.round((expected[i] as number) * 32767)) return { frames: frames + i, mismatchAt: frames + i, ms: performance.now() - began };
+        if (samples[i] !== Math.round((expected[i] as number) * 32767))
+          return { frames: frames + i, mismatchAt: frames + i, ms: performance.now() - began };
       }
       frames += samples.length;
     }
@@ -35,7 +40,8 @@ export async function readHeader(file: string): Promise<{ riffBytes: number; dat
   try {
     const head = Buffer.alloc(44);
     await handle.read(head, 0, 44, 0);
-    if (head.toString('ascii', 0, 4) !== 'RIFF' || head.toString('ascii', 36, 40) !== 'data') throw new Error(`${file}: not the writer's 44-byte WAV header`);
+    if (head.toString('ascii', 0, 4) !== 'RIFF' || head.toString('ascii', 36, 40) !== 'data')
+      throw new Error(`${file}: not the writer's 44-byte WAV header`);
     return { riffBytes: head.readUInt32LE(4), dataBytes: head.readUInt32LE(40), fileBytes: (await handle.stat()).size };
   } finally {
     await handle.close();

@@ -16,7 +16,9 @@ function countChoice(mode: CountMode, exact: number, min: number, max: number): 
 
 /** "Find speakers": queues a diarize job; the transcript's speakers update when it finishes. */
 export function DiarizeDialog({ onClose }: { onClose(): void }): React.JSX.Element {
-  const { diarizeMeeting, pushNotice } = useApp(useShallow((state) => ({ diarizeMeeting: state.diarizeMeeting, pushNotice: state.pushNotice })));
+  const { diarizeMeeting, pushNotice } = useApp(
+    useShallow((state) => ({ diarizeMeeting: state.diarizeMeeting, pushNotice: state.pushNotice })),
+  );
   const [mode, setMode] = useState<CountMode>('auto');
   const [exact, setExact] = useState(2);
   const [min, setMin] = useState(2);
@@ -34,7 +36,15 @@ export function DiarizeDialog({ onClose }: { onClose(): void }): React.JSX.Eleme
   }
 
   const number = (value: number, onChange: (value: number) => void, testId: string): React.JSX.Element => (
-    <input type="number" min={1} max={50} step={1} data-testid={testId} value={value} onChange={(event) => onChange(Math.max(1, Math.min(50, Math.round(Number(event.target.value) || 1))))} />
+    <input
+      type="number"
+      min={1}
+      max={50}
+      step={1}
+      data-testid={testId}
+      value={value}
+      onChange={(event) => onChange(Math.max(1, Math.min(50, Math.round(Number(event.target.value) || 1))))}
+    />
   );
 
   return (
@@ -54,11 +64,22 @@ export function DiarizeDialog({ onClose }: { onClose(): void }): React.JSX.Eleme
             <option value="range">Between…</option>
           </select>
         </label>
-        {mode === 'exact' && <label className="field"><span>Speakers</span>{number(exact, setExact, 'diarize-exact')}</label>}
+        {mode === 'exact' && (
+          <label className="field">
+            <span>Speakers</span>
+            {number(exact, setExact, 'diarize-exact')}
+          </label>
+        )}
         {mode === 'range' && (
           <div className="field-row">
-            <label className="field"><span>At least</span>{number(min, setMin, 'diarize-min')}</label>
-            <label className="field"><span>At most</span>{number(max, setMax, 'diarize-max')}</label>
+            <label className="field">
+              <span>At least</span>
+              {number(min, setMin, 'diarize-min')}
+            </label>
+            <label className="field">
+              <span>At most</span>
+              {number(max, setMax, 'diarize-max')}
+            </label>
           </div>
         )}
         <ErrorMessage error={error} prefix="Could not start:" />
@@ -66,7 +87,12 @@ export function DiarizeDialog({ onClose }: { onClose(): void }): React.JSX.Eleme
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" data-testid="diarize-confirm" disabled={busy || (mode === 'range' && min > max)}>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            data-testid="diarize-confirm"
+            disabled={busy || (mode === 'range' && min > max)}
+          >
             Find speakers
           </button>
         </div>

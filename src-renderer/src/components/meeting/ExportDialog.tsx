@@ -26,7 +26,13 @@ function ExportOutcomeText({ outcome }: { outcome: Result<ExportOutcome> }): Rea
   const { savedTo } = outcome.value;
   return (
     <p className="export-result" role="status" data-testid="export-result" data-outcome={savedTo === null ? 'dismissed' : 'saved'}>
-      {savedTo === null ? 'Nothing was saved (the save dialog was closed).' : <>Saved to <code>{savedTo}</code></>}
+      {savedTo === null ? (
+        'Nothing was saved (the save dialog was closed).'
+      ) : (
+        <>
+          Saved to <code>{savedTo}</code>
+        </>
+      )}
     </p>
   );
 }

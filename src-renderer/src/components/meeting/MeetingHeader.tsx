@@ -75,14 +75,32 @@ export function MeetingHeader({ meetingId, meeting, hasTranscript, onOpenDialog 
       )}
       <div className="screen-actions">
         {draft === null && (
-          <button type="button" className="btn" data-testid="meeting-rename" disabled={meeting === undefined} onClick={() => setDraft(title)}>
+          <button
+            type="button"
+            className="btn"
+            data-testid="meeting-rename"
+            disabled={meeting === undefined}
+            onClick={() => setDraft(title)}
+          >
             Rename
           </button>
         )}
-        <button type="button" className="btn" data-testid="diarize-button" disabled={meeting === undefined || meeting.recordingPath === null} onClick={() => onOpenDialog('diarize')}>
+        <button
+          type="button"
+          className="btn"
+          data-testid="diarize-button"
+          disabled={meeting === undefined || meeting.recordingPath === null}
+          onClick={() => onOpenDialog('diarize')}
+        >
           Find speakers…
         </button>
-        <button type="button" className="btn" data-testid="retranscribe-button" disabled={meeting === undefined || meeting.recordingPath === null} onClick={() => onOpenDialog('retranscribe')}>
+        <button
+          type="button"
+          className="btn"
+          data-testid="retranscribe-button"
+          disabled={meeting === undefined || meeting.recordingPath === null}
+          onClick={() => onOpenDialog('retranscribe')}
+        >
           Re-transcribe…
         </button>
         <button
@@ -95,7 +113,13 @@ export function MeetingHeader({ meetingId, meeting, hasTranscript, onOpenDialog 
         >
           Export…
         </button>
-        <button type="button" className="btn btn-danger" data-testid="meeting-delete" disabled={meeting === undefined} onClick={() => deleteMeeting(meetingId)}>
+        <button
+          type="button"
+          className="btn btn-danger"
+          data-testid="meeting-delete"
+          disabled={meeting === undefined}
+          onClick={() => deleteMeeting(meetingId)}
+        >
           Delete
         </button>
       </div>

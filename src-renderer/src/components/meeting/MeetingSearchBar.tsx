@@ -13,7 +13,15 @@ interface MeetingSearchBarProps {
 }
 
 /** Find in this meeting: Enter and Shift+Enter step through the matches, Escape closes. */
-export function MeetingSearchBar({ query, current, total, focusRequest, onQuery, onStep, onClose }: MeetingSearchBarProps): React.JSX.Element {
+export function MeetingSearchBar({
+  query,
+  current,
+  total,
+  focusRequest,
+  onQuery,
+  onStep,
+  onClose,
+}: MeetingSearchBarProps): React.JSX.Element {
   const inputRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     inputRef.current?.focus();
@@ -44,10 +52,24 @@ export function MeetingSearchBar({ query, current, total, focusRequest, onQuery,
       <span className="meeting-search-count" data-testid="meeting-search-count" aria-live="polite">
         {count}
       </span>
-      <button type="button" className="btn btn-small" data-testid="meeting-search-previous" aria-label="Previous match" disabled={total === 0} onClick={() => onStep(-1)}>
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="meeting-search-previous"
+        aria-label="Previous match"
+        disabled={total === 0}
+        onClick={() => onStep(-1)}
+      >
         ↑
       </button>
-      <button type="button" className="btn btn-small" data-testid="meeting-search-next" aria-label="Next match" disabled={total === 0} onClick={() => onStep(1)}>
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="meeting-search-next"
+        aria-label="Next match"
+        disabled={total === 0}
+        onClick={() => onStep(1)}
+      >
         ↓
       </button>
       <button type="button" className="btn-icon" aria-label="Close search" onClick={onClose}>

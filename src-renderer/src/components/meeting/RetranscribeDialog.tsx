@@ -22,7 +22,13 @@ function plural(count: number, one: string, many: string): string {
 }
 
 /** Re-transcription with another model or language; says what happens to the user's edits, and offers the undo. */
-export function RetranscribeDialog({ initialLanguage, initialModelId, segments, previous, onClose }: RetranscribeDialogProps): React.JSX.Element {
+export function RetranscribeDialog({
+  initialLanguage,
+  initialModelId,
+  segments,
+  previous,
+  onClose,
+}: RetranscribeDialogProps): React.JSX.Element {
   const { models, defaultModelId, retranscribeMeeting, restorePreviousTranscript, pushNotice } = useApp(
     useShallow((state) => ({
       models: state.models,
@@ -47,7 +53,11 @@ export function RetranscribeDialog({ initialLanguage, initialModelId, segments, 
     const result = await retranscribeMeeting({ modelId, language }, keepEdits);
     setBusy(false);
     if (!result.ok) return setError(result.error);
-    pushNotice('Re-transcription queued. The transcript is replaced when it finishes; the current one is kept so you can go back.', 'info', 'queue');
+    pushNotice(
+      'Re-transcription queued. The transcript is replaced when it finishes; the current one is kept so you can go back.',
+      'info',
+      'queue',
+    );
     onClose();
   }
 
@@ -98,10 +108,16 @@ export function RetranscribeDialog({ initialLanguage, initialModelId, segments, 
         {hasEdits && (
           <div className="edit-warning" role="note" data-testid="retranscribe-edits">
             <p>
-              You corrected {plural(editedLines, 'line', 'lines')} and chose the speaker of {plural(chosenSpeakers, 'line', 'lines')} by hand.
+              You corrected {plural(editedLines, 'line', 'lines')} and chose the speaker of {plural(chosenSpeakers, 'line', 'lines')} by
+              hand.
             </p>
             <label className="checkbox">
-              <input type="checkbox" data-testid="retranscribe-keep-edits" checked={keepEdits} onChange={(event) => setKeepEdits(event.target.checked)} />
+              <input
+                type="checkbox"
+                data-testid="retranscribe-keep-edits"
+                checked={keepEdits}
+                onChange={(event) => setKeepEdits(event.target.checked)}
+              />
               <span>Keep my corrections and speakers where they were said</span>
             </label>
             {!keepEdits && <p className="hint">The new transcript replaces them. You can still go back to the current one afterwards.</p>}
@@ -110,7 +126,8 @@ export function RetranscribeDialog({ initialLanguage, initialModelId, segments, 
         <p className="hint">The current transcript is kept: you can go back to it after the new one arrives.</p>
         {previous !== null && (
           <p className="hint" data-testid="retranscribe-previous">
-            An earlier transcript ({previous.modelId || 'unknown model'}, {plural(previous.segmentCount, 'line', 'lines')}, replaced {formatDateTime(previous.replacedAt)}) is kept.{' '}
+            An earlier transcript ({previous.modelId || 'unknown model'}, {plural(previous.segmentCount, 'line', 'lines')}, replaced{' '}
+            {formatDateTime(previous.replacedAt)}) is kept.{' '}
             <button type="button" className="btn-link" data-testid="restore-previous" disabled={busy} onClick={() => void restore()}>
               Go back to it
             </button>

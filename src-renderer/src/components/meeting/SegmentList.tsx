@@ -31,11 +31,25 @@ interface Cell {
  * jump to the first and last line. Tab again leaves the transcript, however long it is.
  */
 export function SegmentList(props: SegmentListProps): React.JSX.Element {
-  const { segments, speakers, currentIndex, currentTime, follow, query, searchCurrentId, readOnly = false, onSeek, onSaveText, onSetSpeaker, onSetSpeakerName } = props;
+  const {
+    segments,
+    speakers,
+    currentIndex,
+    currentTime,
+    follow,
+    query,
+    searchCurrentId,
+    readOnly = false,
+    onSeek,
+    onSaveText,
+    onSetSpeaker,
+    onSetSpeakerName,
+  } = props;
   const listRef = useRef<HTMLOListElement>(null);
   const currentId = segments[currentIndex]?.id ?? null;
   const [active, setActive] = useState<Cell | null>(null);
-  const activeId = active !== null && segments.some((segment) => segment.id === active.segmentId) ? active.segmentId : (segments[0]?.id ?? null);
+  const activeId =
+    active !== null && segments.some((segment) => segment.id === active.segmentId) ? active.segmentId : (segments[0]?.id ?? null);
   const activeColumn = active !== null && active.segmentId === activeId ? active.column : 0;
 
   useEffect(() => {

@@ -30,7 +30,20 @@ interface SegmentRowProps extends SpeakerActions {
 
 /** One transcript line: click (or Enter on its time) plays from it; double-click or the edit button edits its text. */
 export const SegmentRow = memo(function SegmentRow(props: SegmentRowProps) {
-  const { segment, speakers, current, currentTime, activeColumn, query, searchCurrent, readOnly, onSeek, onSaveText, onSetSpeaker, onSetSpeakerName } = props;
+  const {
+    segment,
+    speakers,
+    current,
+    currentTime,
+    activeColumn,
+    query,
+    searchCurrent,
+    readOnly,
+    onSeek,
+    onSaveText,
+    onSetSpeaker,
+    onSetSpeakerName,
+  } = props;
   const [draft, setDraft] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<CodedError | null>(null);
@@ -48,7 +61,14 @@ export const SegmentRow = memo(function SegmentRow(props: SegmentRowProps) {
     if (result.ok) setDraft(null);
   }
 
-  const classes = ['segment', current ? 'segment-current' : '', searchCurrent ? 'segment-search-current' : '', readOnly ? 'segment-draft' : ''].filter(Boolean).join(' ');
+  const classes = [
+    'segment',
+    current ? 'segment-current' : '',
+    searchCurrent ? 'segment-search-current' : '',
+    readOnly ? 'segment-draft' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <li
       className={classes}

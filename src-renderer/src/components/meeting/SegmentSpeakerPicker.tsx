@@ -25,7 +25,14 @@ interface SegmentSpeakerPickerProps extends SpeakerActions {
  * speakers by name, "Nobody", and a field for a new name. A name that is already a speaker's picks that
  * speaker, so typing "Diane" twice never makes two Dianes.
  */
-export function SegmentSpeakerPicker({ segment, speakers, tabIndex, column, onSetSpeaker, onSetSpeakerName }: SegmentSpeakerPickerProps): React.JSX.Element {
+export function SegmentSpeakerPicker({
+  segment,
+  speakers,
+  tabIndex,
+  column,
+  onSetSpeaker,
+  onSetSpeakerName,
+}: SegmentSpeakerPickerProps): React.JSX.Element {
   const menuId = useId();
   const [open, setOpen] = useState(false);
   const [newName, setNewName] = useState('');
@@ -39,7 +46,8 @@ export function SegmentSpeakerPicker({ segment, speakers, tabIndex, column, onSe
     if (!open) return undefined;
     menuRef.current?.querySelector<HTMLElement>('[aria-pressed="true"], button')?.focus();
     const onPointer = (event: MouseEvent): void => {
-      if (event.target instanceof Node && !menuRef.current?.contains(event.target) && !buttonRef.current?.contains(event.target)) setOpen(false);
+      if (event.target instanceof Node && !menuRef.current?.contains(event.target) && !buttonRef.current?.contains(event.target))
+        setOpen(false);
     };
     document.addEventListener('mousedown', onPointer);
     return () => document.removeEventListener('mousedown', onPointer);
@@ -59,7 +67,10 @@ export function SegmentSpeakerPicker({ segment, speakers, tabIndex, column, onSe
     if (result.ok) close();
   }
 
-  const existing = newName.trim() === '' ? undefined : speakers.find((speaker) => speakerDisplayName(speaker.label, speakers).toLocaleLowerCase() === newName.trim().toLocaleLowerCase());
+  const existing =
+    newName.trim() === ''
+      ? undefined
+      : speakers.find((speaker) => speakerDisplayName(speaker.label, speakers).toLocaleLowerCase() === newName.trim().toLocaleLowerCase());
 
   return (
     <div className="segment-speaker-picker">
@@ -112,7 +123,13 @@ export function SegmentSpeakerPicker({ segment, speakers, tabIndex, column, onSe
             ))}
             {segment.speaker !== null && (
               <li>
-                <button type="button" className="speaker-option" data-testid="speaker-option-none" disabled={saving} onClick={() => void run(() => onSetSpeaker(segment.id, null))}>
+                <button
+                  type="button"
+                  className="speaker-option"
+                  data-testid="speaker-option-none"
+                  disabled={saving}
+                  onClick={() => void run(() => onSetSpeaker(segment.id, null))}
+                >
                   Nobody (clear)
                 </button>
               </li>

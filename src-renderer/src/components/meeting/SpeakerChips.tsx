@@ -75,7 +75,13 @@ function SpeakerChip({ speaker, speakers }: { speaker: Speaker; speakers: readon
           <span>
             “{speakerDisplayName(mergeInto.label, speakers)}” is already a speaker. Merge {name} into them?
           </span>
-          <button type="button" className="btn btn-small btn-primary" data-testid="speaker-merge-confirm" disabled={saving} onClick={() => void merge(mergeInto)}>
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            data-testid="speaker-merge-confirm"
+            disabled={saving}
+            onClick={() => void merge(mergeInto)}
+          >
             Merge
           </button>
           <button type="button" className="btn btn-small" disabled={saving} onClick={() => setMergeInto(null)}>

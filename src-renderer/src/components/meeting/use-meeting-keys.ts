@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 
 /** Elements where Space types or activates something of their own. */
-const SPACE_OWNERS = 'input, textarea, select, button, a[href], summary, audio, video, [contenteditable="true"], [role="checkbox"], [role="radio"], [role="switch"], [role="button"]';
+const SPACE_OWNERS =
+  'input, textarea, select, button, a[href], summary, audio, video, [contenteditable="true"], [role="checkbox"], [role="radio"], [role="switch"], [role="button"]';
 
 /**
  * Space plays and pauses from anywhere but a control that uses it; the transcript's own controls (play

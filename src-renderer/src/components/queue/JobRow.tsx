@@ -50,7 +50,9 @@ export const JobRow = memo(function JobRow({ job, secondsLeft, actionError, onCa
         </span>
         <span className={`badge badge-job-${job.state}`}>{job.cancelRequested ? 'Cancelling…' : JOB_STATE_LABELS[job.state]}</span>
       </div>
-      {(job.state === 'running' || job.state === 'queued') && <ProgressBar value={job.progress} label={`${job.title} progress`} testId="job-progress" />}
+      {(job.state === 'running' || job.state === 'queued') && (
+        <ProgressBar value={job.progress} label={`${job.title} progress`} testId="job-progress" />
+      )}
       {job.state === 'succeeded' && <ProgressBar value={100} label={`${job.title} progress`} testId="job-progress" />}
       <div className="job-details" data-testid="job-details">
         {jobDetails(job, secondsLeft).map((detail) => (
@@ -58,7 +60,12 @@ export const JobRow = memo(function JobRow({ job, secondsLeft, actionError, onCa
         ))}
       </div>
       {showError && job.lastError !== null && (
-        <p className="error-text" data-testid="job-error" data-error-code={job.lastError.code} title={`${job.lastError.code}: ${job.lastError.message}`}>
+        <p
+          className="error-text"
+          data-testid="job-error"
+          data-error-code={job.lastError.code}
+          title={`${job.lastError.code}: ${job.lastError.message}`}
+        >
           {waitingForRetry ? 'Last attempt failed: ' : ''}
           {describeError(job.lastError)}
         </p>

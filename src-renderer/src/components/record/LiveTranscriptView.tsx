@@ -16,7 +16,12 @@ function LiveItemView({ item }: { item: LiveItem }): React.JSX.Element {
           <time className="live-time">{formatDuration(item.segment.start)}</time>
           {item.segment.speaker !== null && (
             // Provisional: the labels are refined over the whole recording after it stops.
-            <span className="live-speaker" data-testid="live-speaker" style={{ color: speakerTextColor(item.segment.speaker) }} title="Provisional; refined after the recording">
+            <span
+              className="live-speaker"
+              data-testid="live-speaker"
+              style={{ color: speakerTextColor(item.segment.speaker) }}
+              title="Provisional; refined after the recording"
+            >
               {speakerDisplayName(item.segment.speaker, [])}
             </span>
           )}
@@ -26,8 +31,8 @@ function LiveItemView({ item }: { item: LiveItem }): React.JSX.Element {
     case 'gap':
       return (
         <p className="live-notice live-notice-gap" role="note" data-testid="live-gap">
-          Live text skipped {formatDuration(item.start)}–{formatDuration(item.end)} because transcription fell behind.
-          The recording has this part and the saved transcript can include it.
+          Live text skipped {formatDuration(item.start)}–{formatDuration(item.end)} because transcription fell behind. The recording has
+          this part and the saved transcript can include it.
         </p>
       );
     case 'error':
@@ -47,7 +52,9 @@ function LiveItemView({ item }: { item: LiveItem }): React.JSX.Element {
 const LiveSpeakerChips = memo(function LiveSpeakerChips({ items }: { items: readonly LiveItem[] }) {
   const counts = useMemo(() => {
     const byLabel = new Map<string, number>();
-    for (const item of items) if (item.kind === 'segment' && item.segment.speaker !== null) byLabel.set(item.segment.speaker, (byLabel.get(item.segment.speaker) ?? 0) + 1);
+    for (const item of items)
+      if (item.kind === 'segment' && item.segment.speaker !== null)
+        byLabel.set(item.segment.speaker, (byLabel.get(item.segment.speaker) ?? 0) + 1);
     return [...byLabel.entries()].sort(([left], [right]) => left.localeCompare(right));
   }, [items]);
   if (counts.length === 0) return null;
@@ -61,7 +68,10 @@ const LiveSpeakerChips = memo(function LiveSpeakerChips({ items }: { items: read
           <li key={label} className="speaker-chip speaker-chip-static" data-testid="live-speaker-chip" data-speaker-label={label}>
             <span className="speaker-dot" style={{ background: speakerColor(label) }} aria-hidden="true" />
             {speakerDisplayName(label, [])}
-            <span className="muted"> · {lines} {lines === 1 ? 'line' : 'lines'}</span>
+            <span className="muted">
+              {' '}
+              · {lines} {lines === 1 ? 'line' : 'lines'}
+            </span>
           </li>
         ))}
       </ul>

@@ -31,7 +31,13 @@ export function RecordControls(): React.JSX.Element {
           </button>
         )}
         {status === 'paused' && (
-          <button type="button" className="btn btn-large btn-primary" data-testid="resume-button" disabled={busy} onClick={() => void resume()}>
+          <button
+            type="button"
+            className="btn btn-large btn-primary"
+            data-testid="resume-button"
+            disabled={busy}
+            onClick={() => void resume()}
+          >
             Resume
           </button>
         )}

@@ -25,7 +25,12 @@ interface ModelRowProps {
 function ModelRow({ model, inUse, download, onDownload, onUse }: ModelRowProps): React.JSX.Element {
   const downloading = download?.state === 'downloading';
   return (
-    <li className={inUse ? 'model-row model-in-use' : 'model-row'} data-testid="settings-model-row" data-model-id={model.id} data-installed={model.installed}>
+    <li
+      className={inUse ? 'model-row model-in-use' : 'model-row'}
+      data-testid="settings-model-row"
+      data-model-id={model.id}
+      data-installed={model.installed}
+    >
       <div className="model-info">
         <strong>{model.label}</strong>
         <span className="muted">
@@ -49,7 +54,13 @@ function ModelRow({ model, inUse, download, onDownload, onUse }: ModelRowProps):
           )
         )}
         {!model.installed && !model.local && (
-          <button type="button" className="btn btn-small btn-primary" data-testid="model-download" disabled={downloading} onClick={() => onDownload(model.id)}>
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            data-testid="model-download"
+            disabled={downloading}
+            onClick={() => onDownload(model.id)}
+          >
             {downloading ? 'Downloading…' : download?.state === 'failed' ? 'Try again' : 'Download'}
           </button>
         )}

@@ -6,7 +6,15 @@ import { useApp } from '../../store/store-context';
 import { ErrorMessage } from '../ErrorMessage';
 import { ProgressBar } from '../ProgressBar';
 
-function SpeakerModelRow({ model, download, onDownload }: { model: DiarizationModelEntry; download: ModelDownloadProgress | undefined; onDownload(id: string): void }): React.JSX.Element {
+function SpeakerModelRow({
+  model,
+  download,
+  onDownload,
+}: {
+  model: DiarizationModelEntry;
+  download: ModelDownloadProgress | undefined;
+  onDownload(id: string): void;
+}): React.JSX.Element {
   const downloading = download?.state === 'downloading';
   const percent = download && download.totalBytes ? (download.receivedBytes / download.totalBytes) * 100 : null;
   return (
@@ -16,11 +24,19 @@ function SpeakerModelRow({ model, download, onDownload }: { model: DiarizationMo
         {model.location !== null && <code className="muted">{model.location}</code>}
       </div>
       <div className="model-size" data-testid="speaker-model-status">
-        {model.installed ? `Installed · ${formatBytes(model.diskBytes)}` : `Not installed · ${formatBytes(model.downloadBytes)} to download`}
+        {model.installed
+          ? `Installed · ${formatBytes(model.diskBytes)}`
+          : `Not installed · ${formatBytes(model.downloadBytes)} to download`}
       </div>
       <div className="model-actions">
         {!model.installed && (
-          <button type="button" className="btn btn-small" data-testid="speaker-model-download" disabled={downloading} onClick={() => onDownload(model.id)}>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="speaker-model-download"
+            disabled={downloading}
+            onClick={() => onDownload(model.id)}
+          >
             {downloading ? 'Downloading…' : 'Download'}
           </button>
         )}
@@ -30,7 +46,9 @@ function SpeakerModelRow({ model, download, onDownload }: { model: DiarizationMo
           <ProgressBar value={percent} label={`${model.id} download`} />
         </div>
       )}
-      {download?.state === 'failed' && <ErrorMessage error={download.error ?? { code: 'DOWNLOAD_FAILED', message: 'Please try again.' }} prefix="Download failed:" />}
+      {download?.state === 'failed' && (
+        <ErrorMessage error={download.error ?? { code: 'DOWNLOAD_FAILED', message: 'Please try again.' }} prefix="Download failed:" />
+      )}
     </li>
   );
 }

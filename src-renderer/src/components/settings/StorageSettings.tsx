@@ -11,7 +11,10 @@ export function StorageSettings(): React.JSX.Element | null {
         <span>Library, recordings and media folder</span>
         <code data-testid="settings-storage-dir">{storageDir}</code>
       </p>
-      <p className="hint">Everything Verbatim records or imports stays in this folder on this computer. Back it up by copying the folder while Verbatim is closed.</p>
+      <p className="hint">
+        Everything Verbatim records or imports stays in this folder on this computer. Back it up by copying the folder while Verbatim is
+        closed.
+      </p>
     </section>
   );
 }

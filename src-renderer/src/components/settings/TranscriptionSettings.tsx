@@ -20,8 +20,12 @@ function deviceName(device: string): string {
 
 /** The engine's reason in the user's words; references to developer documentation are not for them. */
 function plainReason(reason: string, gpuWanted: boolean): string {
-  if (/CUDA execution provider is not installed/i.test(reason)) return 'No NVIDIA GPU support is installed, so transcription runs on the processor.';
-  if (/CPU was requested/i.test(reason)) return gpuWanted ? 'Verbatim was started on the processor only; the GPU setting applies from the next start.' : 'The GPU is switched off above.';
+  if (/CUDA execution provider is not installed/i.test(reason))
+    return 'No NVIDIA GPU support is installed, so transcription runs on the processor.';
+  if (/CPU was requested/i.test(reason))
+    return gpuWanted
+      ? 'Verbatim was started on the processor only; the GPU setting applies from the next start.'
+      : 'The GPU is switched off above.';
   return reason.replace(/\s*\(see README[^)]*\)/gi, '');
 }
 
