@@ -11,7 +11,7 @@ import { createAppServices } from '../../src-main/app/services';
 import type { AppServices } from '../../src-main/api/types';
 import { startBridge, type RunningBridge } from '../../src-main/bridge/bridge-server';
 import { audioFile, decodeAll, makeTempDir, realDecoder } from '../audio/helpers';
-import { startPrivatePulse, type PrivatePulse } from '../setup/pulse';
+import { startPrivatePulse, loadDefaultPipeSource, type PrivatePulse } from '../setup/pulse';
 import { parseSrtCues, parseVttCues } from '../export/parsers';
 import { realModelDir, TINY_DIARIZATION, TINY_MULTILINGUAL } from '../support/paths';
 import { chromiumAvailable, launchChromium, RENDERER_BUILT, screenshot, speakInto } from './e2e-helpers';
@@ -48,18 +48,7 @@ describe.skipIf(!pulse)('the app in a browser, on the real engine', () => {
   beforeAll(async () => {
     temp = await makeTempDir('e2e');
     fifo = path.join(pulse!.dir, 'vmic-e2e.fifo');
-    moduleId = (
-      await pulse!.pactl(
-        'load-module',
-        'module-pipe-source',
-        'source_name=vmic',
-        `file=${fifo}`,
-        'format=float32le',
-        `rate=${RATE}`,
-        'channels=1',
-      )
-    ).trim();
-    await pulse!.pactl('set-default-source', 'vmic');
+    moduleId = await loadDefaultPipeSource(pulse!, fifo, RATE);
     speech = await decodeAll(realDecoder(), audioFile('jfk.wav'));
     const opened = await createAppServices({
       dataDir: path.join(temp.dir, 'data'),

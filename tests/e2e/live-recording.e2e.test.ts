@@ -16,7 +16,7 @@ import type { AppServices } from '../../src-main/api/types';
 import { startBridge, type RunningBridge } from '../../src-main/bridge/bridge-server';
 import type { TranscriptSegment } from '../../src-shared/transcript';
 import { makeTempDir } from '../audio/helpers';
-import { startPrivatePulse, type PrivatePulse } from '../setup/pulse';
+import { startPrivatePulse, loadDefaultPipeSource, type PrivatePulse } from '../setup/pulse';
 import { realModelDir, REQUIRE_MODELS, TINY_DIARIZATION } from '../support/paths';
 import { expectAccessible } from './accessibility';
 import { chromiumAvailable, launchChromium, RENDERER_BUILT, screenshot, speakInto } from './e2e-helpers';
@@ -88,18 +88,7 @@ describe.skipIf(!pulse)('live recording', () => {
   beforeAll(async () => {
     temp = await makeTempDir('e2e-live');
     fifo = path.join(pulse!.dir, 'vmic-live.fifo');
-    moduleId = (
-      await pulse!.pactl(
-        'load-module',
-        'module-pipe-source',
-        'source_name=vmic',
-        `file=${fifo}`,
-        'format=float32le',
-        `rate=${RATE}`,
-        'channels=1',
-      )
-    ).trim();
-    await pulse!.pactl('set-default-source', 'vmic');
+    moduleId = await loadDefaultPipeSource(pulse!, fifo, RATE);
     const opened = await createAppServices({
       dataDir: path.join(temp.dir, 'data'),
       localModelDir: TINY_EN as string,

@@ -11,7 +11,7 @@ import type { RecordingEvent } from '../../src-shared/recording-events';
 import { SystemCaptureBackend } from '../../src-main/record/capture/system-capture-backend';
 import { createEngine, type Engine } from '../../src-main/app/engine';
 import { audioFile, decodeAll, makeTempDir, realDecoder } from '../audio/helpers';
-import { startPrivatePulse, type PrivatePulse } from '../setup/pulse';
+import { startPrivatePulse, loadDefaultPipeSource, type PrivatePulse } from '../setup/pulse';
 import { anyRealWhisper, TINY_MULTILINGUAL } from '../support/paths';
 import { normalizedCrossCorrelation } from './capture/correlation';
 
@@ -54,18 +54,7 @@ describe.skipIf(!pulse)('live recording from a real (virtual) microphone', () =>
   beforeAll(async () => {
     temp = await makeTempDir('live-capture');
     fifo = path.join(pulse!.dir, 'vmic-live.fifo');
-    moduleId = (
-      await pulse!.pactl(
-        'load-module',
-        'module-pipe-source',
-        'source_name=vmic',
-        `file=${fifo}`,
-        'format=float32le',
-        `rate=${RATE}`,
-        'channels=1',
-      )
-    ).trim();
-    await pulse!.pactl('set-default-source', 'vmic');
+    moduleId = await loadDefaultPipeSource(pulse!, fifo, RATE);
     speech = await decodeAll(realDecoder(), audioFile('jfk.wav'));
     engine = createEngine({
       recordingsDir: path.join(temp.dir, 'recordings'),

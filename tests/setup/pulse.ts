@@ -113,3 +113,18 @@ export async function startPrivatePulse(): Promise<PulseStart> {
   await stop();
   return { ok: false, reason: `pulseaudio did not start: ${log.trim().split('\n').slice(-3).join(' ') || 'no output'}` };
 }
+
+/** Loads a mono float32 pipe source named `vmic` that reads `fifo`, makes it the default source, and returns its module id. */
+export async function loadDefaultPipeSource(pulse: PrivatePulse, fifo: string, rate: number): Promise<string> {
+  const moduleId = await pulse.pactl(
+    'load-module',
+    'module-pipe-source',
+    'source_name=vmic',
+    `file=${fifo}`,
+    'format=float32le',
+    `rate=${rate}`,
+    'channels=1',
+  );
+  await pulse.pactl('set-default-source', 'vmic');
+  return moduleId.trim();
+}

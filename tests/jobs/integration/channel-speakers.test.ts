@@ -13,7 +13,7 @@ import { labelSeparated, mergeInTimeOrder, wavChannelCount, YOU_LABEL } from '..
 import { createEngine, type Engine } from '../../../src-main/app/engine';
 import type { Workspace } from '../../../src-main/jobs/workspace';
 import { audioFile, decodeAll, makeTempDir, realDecoder } from '../../audio/helpers';
-import { startPrivatePulse, type PrivatePulse } from '../../setup/pulse';
+import { startPrivatePulse, loadDefaultPipeSource, type PrivatePulse } from '../../setup/pulse';
 import { realDiarizationModels, realModelDir, REQUIRE_MODELS, SHARED_MODELS } from '../../support/paths';
 import { enqueuedIds, openTestWorkspace, untilFinal } from './workspace-helpers';
 
@@ -180,18 +180,7 @@ describe.runIf(pulse !== null)('a microphone + monitor recording (real PulseAudi
   beforeAll(async () => {
     temp = await makeTempDir('channel-recording');
     fifo = path.join(pulse!.dir, 'vmic-channels.fifo');
-    micModule = (
-      await pulse!.pactl(
-        'load-module',
-        'module-pipe-source',
-        'source_name=vmic',
-        `file=${fifo}`,
-        'format=float32le',
-        `rate=${RATE}`,
-        'channels=1',
-      )
-    ).trim();
-    await pulse!.pactl('set-default-source', 'vmic');
+    micModule = await loadDefaultPipeSource(pulse!, fifo, RATE);
     engine = createEngine({ recordingsDir: path.join(temp.dir, 'recordings'), modelsDir: path.join(temp.dir, 'models'), device: 'cpu' });
     workspace = await separatedOpen(path.join(temp.dir, 'data'), path.join(temp.dir, 'models'));
   }, 60_000);

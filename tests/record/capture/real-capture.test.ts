@@ -8,7 +8,7 @@ import { StreamingResampler } from '../../../src-main/record/capture/resampler';
 import { SystemCaptureBackend } from '../../../src-main/record/capture/system-capture-backend';
 import { audioFile, decodeAll, realDecoder } from '../../audio/helpers';
 import type { PrivatePulse } from '../../setup/pulse';
-import { startPrivatePulse } from '../../setup/pulse';
+import { loadDefaultPipeSource, startPrivatePulse } from '../../setup/pulse';
 import { normalizedCrossCorrelation } from './correlation';
 
 /**
@@ -163,18 +163,7 @@ describe.skipIf(!pulse)('real capture through a private PulseAudio daemon', () =
 
     beforeAll(async () => {
       fifo = path.join(pulse!.dir, 'vmic.fifo');
-      moduleId = (
-        await pulse!.pactl(
-          'load-module',
-          'module-pipe-source',
-          'source_name=vmic',
-          `file=${fifo}`,
-          'format=float32le',
-          `rate=${RATE}`,
-          'channels=1',
-        )
-      ).trim();
-      await pulse!.pactl('set-default-source', 'vmic');
+      moduleId = await loadDefaultPipeSource(pulse!, fifo, RATE);
     });
 
     afterAll(async () => {

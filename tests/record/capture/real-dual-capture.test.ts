@@ -17,7 +17,7 @@ import { StreamingResampler } from '../../../src-main/record/capture/resampler';
 import { SystemCaptureBackend } from '../../../src-main/record/capture/system-capture-backend';
 import { createEngine, type Engine } from '../../../src-main/app/engine';
 import { audioFile, decodeAll, makeTempDir, realDecoder } from '../../audio/helpers';
-import { startPrivatePulse, type PrivatePulse } from '../../setup/pulse';
+import { startPrivatePulse, loadDefaultPipeSource, type PrivatePulse } from '../../setup/pulse';
 import { TINY_MULTILINGUAL } from '../../support/paths';
 import { decodeS16, probe } from '../disk/wav-test-helpers';
 import { normalizedCrossCorrelation } from './correlation';
@@ -136,18 +136,7 @@ describe.skipIf(!pulse)('microphone + monitor through a private PulseAudio daemo
 
   beforeAll(async () => {
     fifo = path.join(pulse!.dir, 'vmic-dual.fifo');
-    micModule = (
-      await pulse!.pactl(
-        'load-module',
-        'module-pipe-source',
-        'source_name=vmic',
-        `file=${fifo}`,
-        'format=float32le',
-        `rate=${RATE}`,
-        'channels=1',
-      )
-    ).trim();
-    await pulse!.pactl('set-default-source', 'vmic');
+    micModule = await loadDefaultPipeSource(pulse!, fifo, RATE);
     speechA = (await decodeAll(realDecoder(), audioFile('jfk.wav'))).slice(0, CLIP_SECONDS * RATE);
     const conversation = await decodeAll(realDecoder(), audioFile('two-speakers.wav'));
     speechB = conversation.slice(Math.round(8.3 * RATE), Math.round((8.3 + CLIP_SECONDS) * RATE));
