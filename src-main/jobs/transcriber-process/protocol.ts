@@ -4,12 +4,11 @@
  * warm between requests; diarization models are loaded per request and disposed after it.
  */
 import type { Result } from '../../../src-shared/result';
-import type { AsrTask, Transcript, TranscriptSegment } from '../../../src-shared/transcript';
+import type { Transcript, TranscriptSegment } from '../../../src-shared/transcript';
 import type { ExecutionPreference } from '../../onnx/execution-provider';
 import type { SpeakerCountHint } from '../../diarization/diarize-audio';
 import type { FileDiarization, FileDiarizeProgress } from '../../diarization/file-diarizer';
-import type { ModelDtype } from '../../models/catalog';
-import type { FileTranscribeStage } from '../file-transcriber';
+import type { FileTranscribeRequest, FileTranscribeStage } from '../file-transcriber';
 
 /** How the child builds its engine; given on the command line when it is forked. */
 export interface TranscriberChildOptions {
@@ -22,18 +21,10 @@ export interface TranscriberChildOptions {
   hubUrl?: string | undefined;
 }
 
-export interface TranscribeRequestMessage {
+/** A file transcription, with the device the child resolved for it. */
+export interface TranscribeRequestMessage extends FileTranscribeRequest {
   type: 'transcribe';
   requestId: string;
-  path: string;
-  modelId?: string | undefined;
-  modelDir?: string | undefined;
-  dtype?: ModelDtype | undefined;
-  language?: string | null | undefined;
-  task?: AsrTask | undefined;
-  prompt?: string | undefined;
-  /** Transcribe this channel alone (0 = first) instead of the mix. */
-  channel?: number | undefined;
   device: ExecutionPreference;
 }
 
