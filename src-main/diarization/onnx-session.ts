@@ -3,6 +3,7 @@ import { InferenceSession } from 'onnxruntime-node';
 import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from '../onnx/execution-provider';
+import { SLEEPING_THREAD_POOL } from '../onnx/thread-pool';
 
 export type DiarizationModelErrorCode = 'DIARIZATION_MODEL_NOT_FOUND' | 'DIARIZATION_MODEL_INVALID';
 
@@ -123,9 +124,7 @@ export async function loadDiarizationSession(
         ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3,
-        // Idle intra-op threads sleep instead of spinning: the models run in many short calls, and spinning
-        // between them burns the CPU that the other model (or Whisper, or the user's other programs) needs.
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
+        extra: SLEEPING_THREAD_POOL,
       }),
     );
   } catch (error) {

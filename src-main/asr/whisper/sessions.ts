@@ -1,5 +1,6 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from '../../onnx/execution-provider';
+import { SLEEPING_THREAD_POOL } from '../../onnx/thread-pool';
 import type { SessionTimings } from '../session-timing';
 import type { WhisperArchitecture } from './model-files';
 
@@ -51,6 +52,7 @@ async function createSession(path: string, device: string, threads: number | und
     enableCpuMemArena: arena,
     enableMemPattern: false,
     logSeverityLevel: 3,
+    extra: SLEEPING_THREAD_POOL,
   });
 }
 
