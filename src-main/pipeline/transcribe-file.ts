@@ -133,7 +133,6 @@ export async function transcribeFile(
   try {
     while (seek < timeline.length) {
       if (options.signal?.aborted) return cancelled(path);
-      const limited = windowLimit !== null;
       const end = Math.min(seek + WINDOW_SAMPLES, timeline.length, windowLimit ?? Number.POSITIVE_INFINITY);
       windowLimit = null;
       const failure = await audio.fill(end);
@@ -178,7 +177,9 @@ export async function transcribeFile(
         timeline.speechWithin(seek + Math.round(segment.start * SR), seek + Math.round((segment.end ?? windowSeconds) * SR)) > 0;
       let kept = window.segments.filter((segment) => segment.text.trim() !== '' && overSpeech(segment));
       const unheard = findUnheardSpeech(kept, (from, to) => timeline.speechWithin(seek + from, seek + to), SR, UNHEARD_SPEECH_SAMPLES);
-      if (unheard?.kind === 'leading' && !limited && unheard.end >= MIN_PROGRESS_SAMPLES) {
+      // A window limited this way may pass over the same speech again (its first segment now starts earlier):
+      // limit it again, down to the speech alone, which is then heard or marked [inaudible]. Each retry is shorter.
+      if (unheard?.kind === 'leading' && unheard.end >= MIN_PROGRESS_SAMPLES && unheard.end < samples.length) {
         windowLimit = seek + unheard.end;
         continue;
       }

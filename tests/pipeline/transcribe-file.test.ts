@@ -6,7 +6,7 @@ import { transcribeFile } from '../../src-main/pipeline/transcribe-file';
 import type { SpeechSpan } from '../../src-main/pipeline/window-planner';
 import type { AsrErrorCode, WindowTranscription } from '../../src-main/asr/types';
 import type { Result } from '../../src-shared/result';
-import { concatAudio, RATE, toneSpeech, ToneWordRecognizer } from '../support/tone-words';
+import { concatAudio, hearWords, RATE, toneSpeech, ToneWordRecognizer } from '../support/tone-words';
 
 /**
  * Passes over "foreign" words (tones 30 and up) as Whisper passes over speech in another language than the
@@ -19,6 +19,20 @@ class SkippingRecognizer extends ToneWordRecognizer {
     const isForeign = (text: string): boolean => text.split(' ').every((word) => Number(word.slice(1)) >= 30);
     if (heard.value.segments.every((segment) => isForeign(segment.text))) return heard;
     return ok({ ...heard.value, segments: heard.value.segments.filter((segment) => !isForeign(segment.text)) });
+  }
+}
+
+/**
+ * Passes over foreign words like SkippingRecognizer, and in a window longer than 10 s that starts with them it
+ * also jumps past the first segment after them: as Whisper does, what it passes over depends on what else the
+ * window holds, so a window limited to the speech before its first segment can pass over part of it again.
+ */
+class JumpingRecognizer extends SkippingRecognizer {
+  override async transcribeWindow(audio: Float32Array): Promise<Result<WindowTranscription, AsrErrorCode>> {
+    const heard = await super.transcribeWindow(audio);
+    const startsForeign = (hearWords(audio)[0]?.frequencyIndex ?? 0) >= 30;
+    if (!heard.ok || audio.length <= 10 * RATE || !startsForeign) return heard;
+    return ok({ ...heard.value, segments: heard.value.segments.slice(1) });
   }
 }
 
@@ -112,6 +126,22 @@ describe('transcribeFile long-form stitching', () => {
     // The whole file, then from the passed-over words (passed over again, now at the window's start), those
     // words alone, and the rest.
     expect(recognizer.windows.map((seconds) => Math.round(seconds))).toEqual([13, 8, 3, 5]);
+  });
+
+  it('limits a window again when the limited window passes over part of the same speech', async () => {
+    // Five foreign words, then 25 words: the whole window jumps past the foreign words and the five after them;
+    // limited to those ten it still passes over the foreign five, which are then heard alone.
+    const audio = concatAudio(toneSpeech(5, 30), toneSpeech(25));
+    const { transcript, recognizer } = await run(
+      audio,
+      (frequencyIndex) => `w${frequencyIndex}`,
+      new JumpingRecognizer((frequencyIndex) => `w${frequencyIndex}`),
+    );
+    const heard = transcript.segments.flatMap((segment) => words(segment.text));
+    expect(heard).toEqual(['w30', 'w31', 'w32', 'w33', 'w34', ...Array.from({ length: 25 }, (_, word) => `w${word}`)]);
+    expect(transcript.segments.some((segment) => segment.inaudible)).toBe(false);
+    // The whole file (16 s), limited to the first 10 words, limited again to the foreign five, then the rest.
+    expect(recognizer.windows.map((seconds) => Math.round(seconds))).toEqual([16, 5, 3, 13]);
   });
 
   it('skips silence entirely and returns an empty transcript for a silent file', async () => {

@@ -43,7 +43,7 @@ interface HeardWord {
 }
 
 /** Finds bursts by energy and names each by its zero-crossing frequency. */
-function hearWords(audio: Float32Array): HeardWord[] {
+export function hearWords(audio: Float32Array): HeardWord[] {
   const words: HeardWord[] = [];
   let start = -1;
   const flush = (end: number): void => {
