@@ -5,7 +5,7 @@
  * (transcriber-child.ts), and Electron ends it with the app. Electron's module is injected, so this is
  * tested with a double.
  */
-import type { ChildExit, EngineChildLauncher } from '../jobs/transcriber-process/engine-child-process';
+import { engineChildEnv, type ChildExit, type EngineChildLauncher } from '../jobs/transcriber-process/engine-child-process';
 import { errorMessage } from '../../src-shared/errors';
 import { fail, ok } from '../../src-shared/result';
 
@@ -25,7 +25,7 @@ export interface UtilityProcessModule {
   fork(
     modulePath: string,
     args?: string[],
-    options?: { stdio?: ('pipe' | 'ignore' | 'inherit')[]; serviceName?: string; execArgv?: string[] },
+    options?: { stdio?: ('pipe' | 'ignore' | 'inherit')[]; serviceName?: string; execArgv?: string[]; env?: NodeJS.ProcessEnv },
   ): UtilityProcessLike;
 }
 
@@ -40,6 +40,7 @@ export function utilityProcessLauncher(utilityProcess: UtilityProcessModule): En
         stdio: ['ignore', 'ignore', 'pipe'],
         serviceName: ENGINE_SERVICE_NAME,
         execArgv: [],
+        env: engineChildEnv(),
       });
     } catch (error) {
       return fail('ENGINE_PROCESS_DIED', `The transcription process could not start: ${errorMessage(error)}`);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FfmpegAudioDecoder } from '../../src-main/audio/decoder';
+import { engineChildEnv } from '../../src-main/jobs/transcriber-process/engine-child-process';
 import { anyRealWhisper, REPO_ROOT, SHARED_AUDIO } from '../support/paths';
 import { wordErrorRate } from '../support/wer';
 
@@ -112,9 +113,9 @@ interface Usage {
 }
 
 /** Runs a command under tools/peers/rusage.py: its stdout, and the kernel's account of its CPU and memory. */
-function runMeasured(python: string, command: string[]): { stdout: string; usage: Usage } {
+function runMeasured(python: string, command: string[], env?: NodeJS.ProcessEnv): { stdout: string; usage: Usage } {
   const rusage = path.join(REPO_ROOT, 'tools/peers/rusage.py');
-  const run = spawnSync(python, [rusage, ...command], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd: REPO_ROOT });
+  const run = spawnSync(python, [rusage, ...command], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd: REPO_ROOT, env });
   const lastLine = run.stderr.trim().split('\n').at(-1) ?? '{}';
   if (run.status !== 0) throw new Error(`${command.join(' ')} failed:\n${run.stderr.slice(-2000)}`);
   return { stdout: run.stdout, usage: JSON.parse(lastLine) as Usage };
@@ -131,19 +132,24 @@ try {
   );
   const results: Record<string, unknown> = {};
   for (const mode of modes) {
-    const ours = runMeasured(python, [
-      process.execPath,
-      '--import',
-      'tsx',
-      path.join(REPO_ROOT, 'tests/bench/offline-run.ts'),
-      long.file,
-      '--model-dir',
-      modelDir,
-      '--beam-size',
-      String(mode.beamSize),
-      '--threads',
-      String(values.threads),
-    ]);
+    const ours = runMeasured(
+      python,
+      [
+        process.execPath,
+        '--import',
+        'tsx',
+        path.join(REPO_ROOT, 'tests/bench/offline-run.ts'),
+        long.file,
+        '--model-dir',
+        modelDir,
+        '--beam-size',
+        String(mode.beamSize),
+        '--threads',
+        String(values.threads),
+        // The environment the app's engine child transcribes in.
+      ],
+      engineChildEnv(),
+    );
     const report = JSON.parse(ours.stdout.trim().split('\n').at(-1) ?? '{}') as {
       text: string;
       stagesMs: Record<string, number>;

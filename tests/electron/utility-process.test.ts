@@ -17,7 +17,7 @@ import {
   type UtilityProcessModule,
 } from '../../src-main/electron/utility-process-launcher';
 import { ChildTranscriber } from '../../src-main/jobs/transcriber-process/child-transcriber';
-import { forkLauncher } from '../../src-main/jobs/transcriber-process/engine-child-process';
+import { engineChildEnv, forkLauncher } from '../../src-main/jobs/transcriber-process/engine-child-process';
 import { openWorkspace } from '../../src-main/app/workspace';
 import { audioFile, ffmpeg, makeTempDir, realDecoder } from '../audio/helpers';
 import { eventually, isRunning } from '../jobs/handlers/handler-fixtures';
@@ -83,7 +83,12 @@ describe('the engine child as a utilityProcess', () => {
     expect(result.ok ? 'ok' : `${result.error.code}: ${result.error.message}`).toBe('ok');
     expect(utility.forks).toHaveLength(1);
     const [started] = utility.forks;
-    expect(started?.options).toEqual({ stdio: ['ignore', 'ignore', 'pipe'], serviceName: ENGINE_SERVICE_NAME, execArgv: [] });
+    expect(started?.options).toEqual({
+      stdio: ['ignore', 'ignore', 'pipe'],
+      serviceName: ENGINE_SERVICE_NAME,
+      execArgv: [],
+      env: engineChildEnv(),
+    });
     expect(path.basename(started?.modulePath ?? '')).toBe('dev-bootstrap.mjs');
     expect(JSON.parse(started?.args.at(-1) ?? '{}')).toMatchObject({ device: 'cpu', modelsDir: path.join(root, 'models') });
     const pid = started?.child.pid ?? -1;
