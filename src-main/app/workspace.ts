@@ -28,6 +28,7 @@ import type { Workspace } from '../jobs/workspace';
 import type { LibraryStore } from '../library/library-store';
 import { openVerifiedLibraryDatabase, type DamagedLibraryChoice } from '../library/open-library-database';
 import { storeRecordedMeetings } from '../library/recorded-meetings';
+import { holdJobsWhileRecording } from '../jobs/recording-hold';
 import { SqliteLibraryStore } from '../library/sqlite-library-store';
 import { consoleLogger, type Logger } from '../../src-shared/logger';
 
@@ -178,7 +179,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
         const meeting = library.getMeeting(meetingId);
         return meeting.ok && meeting.value.recordingPath !== null && (wavChannelCount(meeting.value.recordingPath) ?? 1) >= 2;
       };
-      return storeRecordedMeetings({
+      const stopHolding = holdJobsWhileRecording(engine, jobs, [transcriber, engineChild]);
+      const stopStoring = storeRecordedMeetings({
         library,
         subscribe: (listener) => engine.onRecordingEvent(listener),
         transcribeMeeting: (meetingId) =>
@@ -190,6 +192,10 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Result<W
         importRecording: (path) => workspace.importFiles([path])[0] ?? ok(undefined),
         onError,
       });
+      return () => {
+        stopStoring();
+        stopHolding();
+      };
     },
     async close() {
       if (closed) return;

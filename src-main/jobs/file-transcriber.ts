@@ -49,6 +49,8 @@ export interface FileTranscriber {
     onProgress?: FileTranscribeProgressListener,
     signal?: AbortSignal,
   ): Promise<Result<Transcript>>;
+  /** Releases the models now if nothing is being transcribed (the next call loads them again). */
+  releaseIdle?(): void;
   /** Releases the models (and any process holding them); later calls fail with ENGINE_DISPOSED. */
   dispose(): Promise<void>;
 }

@@ -69,6 +69,7 @@ export class JobQueue {
   private wakeTimer: ClockTimer | null = null;
   private pumpPending: NodeJS.Immediate | null = null;
   private claims = 0;
+  private holds = 0;
 
   constructor(options: JobQueueOptions) {
     this.store = options.store;
@@ -170,6 +171,21 @@ export class JobQueue {
     };
   }
 
+  /**
+   * Until the returned release is called, no queued job starts (running ones go on): while a live recording
+   * transcribes, the machine's cores and one copy of the model are the recording's. Holds nest.
+   */
+  holdClaims(): () => void {
+    this.holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds -= 1;
+      if (this.holds === 0) this.schedulePump();
+    };
+  }
+
   /** Resolves once no attempt is running and no pump is pending (every due job has been dealt with). */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
@@ -213,7 +229,7 @@ export class JobQueue {
     const reclaimed = this.store.reclaimExpiredLeases(this.clock.now());
     if (reclaimed.ok) reclaimed.value.forEach((job) => this.emitChanged(job));
     let storeFailed = !reclaimed.ok;
-    while (!storeFailed && this.running.size < this.concurrency) {
+    while (!storeFailed && this.holds === 0 && this.running.size < this.concurrency) {
       const owner = `${this.ownerId}:${++this.claims}`;
       const claimed = this.store.claimNext(owner, this.clock.now(), this.attemptDeps.leaseMs);
       if (!claimed.ok) storeFailed = true;
@@ -221,7 +237,7 @@ export class JobQueue {
       else this.launch(claimed.value, owner);
     }
     if (storeFailed) this.wakeAt(this.clock.now() + STORE_RETRY_MS);
-    else if (this.running.size < this.concurrency) this.wakeForNextDue();
+    else if (this.holds === 0 && this.running.size < this.concurrency) this.wakeForNextDue();
     this.notifyIdle();
   }
 

@@ -60,6 +60,31 @@ describe('JobQueue: enqueue and run', () => {
     expect(unwrap(queue.list({ states: ['succeeded'] }))).toHaveLength(5);
   });
 
+  it('starts nothing queued while a hold is in place, lets a running job finish, and runs the queue once every hold is lifted', async () => {
+    const handler = new GatedHandler();
+    const { queue } = makeQueue({ handlers: { export: handler.handle } });
+    unwrap(await queue.start());
+    const running = unwrap(queue.enqueue(exportPayload(), { title: 'running' }));
+    await until(() => handler.contexts.length === 1, 'first attempt started');
+    const releaseRecording = queue.holdClaims();
+    const releaseOther = queue.holdClaims();
+    const waiting = unwrap(queue.enqueue(exportPayload(), { title: 'waiting' }));
+    handler.finish(0);
+    await until(() => unwrap(queue.get(running.id)).state === 'succeeded', 'running job finished');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(handler.contexts).toHaveLength(1);
+    expect(unwrap(queue.get(waiting.id)).state).toBe('queued');
+    releaseRecording();
+    releaseRecording();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(handler.contexts).toHaveLength(1);
+    releaseOther();
+    await until(() => handler.contexts.length === 2, 'queued job started after the last hold');
+    handler.finish(1);
+    await queue.idle();
+    expect(unwrap(queue.get(waiting.id)).state).toBe('succeeded');
+  });
+
   it('fails a job of a kind nobody handles with JOB_NO_HANDLER', async () => {
     const { queue } = makeQueue({ handlers: {} });
     unwrap(await queue.start());

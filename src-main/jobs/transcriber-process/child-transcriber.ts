@@ -184,6 +184,14 @@ export class ChildTranscriber implements FileTranscriber, FileDiarizer {
     });
   }
 
+  /** Ends an idle child now instead of after `idleMs` (a live recording is about to load the same model). */
+  releaseIdle(): void {
+    const child = this.child;
+    if (this.busy || this.queue.length > 0 || this.disposed || !child) return;
+    this.clearIdleTimer();
+    this.retire(child);
+  }
+
   private next(): void {
     if (this.busy || this.disposed) return;
     const queued = this.queue.shift();

@@ -156,6 +156,18 @@ describe('ChildTranscriber (real child process)', () => {
     await idle.dispose();
   }, 120_000);
 
+  it('ends an idle child at once on releaseIdle (a recording starts), and the next request starts another', async () => {
+    const idle = newTranscriber({ idleMs: 600_000 });
+    expect(codeOf(await idle.transcribe({ path: jfk, modelDir: TINY_MULTILINGUAL, language: 'en' }))).toBe('ok');
+    const pid = idle.pid as number;
+    expect(isRunning(pid)).toBe(true);
+    idle.releaseIdle();
+    expect(await eventually(() => idle.pid === null && !isRunning(pid), 10_000)).toBe(true);
+    expect(codeOf(await idle.transcribe({ path: jfk, modelDir: TINY_MULTILINGUAL, language: 'en' }))).toBe('ok');
+    expect(idle.pid).not.toBe(pid);
+    await idle.dispose();
+  }, 120_000);
+
   it('dispose during a request ends it with ENGINE_DISPOSED and leaves no child running', async () => {
     let disposing: Promise<void> | null = null;
     const pid = shared.pid;
