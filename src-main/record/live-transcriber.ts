@@ -37,6 +37,12 @@ const PARTIAL_DECODING: Partial<DecodingOptions> = { beamSize: 1, temperatures: 
 /** Committed tokens kept to condition the next utterance on (the prompt budget is half Whisper's context). */
 const PROMPT_TOKENS_KEPT = 224;
 const PROMPT_RESET_TEMPERATURE = 0.5;
+/**
+ * Partials start no closer together than this many times the last one's duration: they keep Whisper busy at
+ * most two thirds of the time, so when a machine is loaded (a partial takes longer than the interval) they thin
+ * out instead of running back to back, and the final pass at a pause finds the cores free sooner.
+ */
+const PARTIAL_SPACING = 1.5;
 
 /** What one Whisper pass heard of an utterance. */
 interface Heard {
@@ -98,6 +104,8 @@ export class LiveTranscriber {
   private skippedSamples = 0;
   private speakerErrorReported = false;
   private readonly partialInterval: number;
+  /** Audio that arrived while the last completed partial ran (its cost in stream time). */
+  private lastPartialCost = 0;
   private readonly maxUtterance: number;
 
   constructor(private readonly options: LiveTranscriberOptions) {
@@ -145,7 +153,10 @@ export class LiveTranscriber {
       await this.settlePasses();
       await this.forceCut();
     } else if (pendingEnd !== null && this.vadOrigin + pendingEnd <= now) this.hearPendingEnd(this.vadOrigin + pendingEnd);
-    else if (this.pass === null && now - Math.max(this.lastAsrAt, this.utteranceStart) >= this.partialInterval) {
+    else if (
+      this.pass === null &&
+      now - Math.max(this.lastAsrAt, this.utteranceStart) >= Math.max(this.partialInterval, PARTIAL_SPACING * this.lastPartialCost)
+    ) {
       this.lastAsrAt = now;
       this.startPass('partial', this.utteranceStart, now);
     }
@@ -224,7 +235,9 @@ export class LiveTranscriber {
     const utterance = this.utterance;
     const pass: Pass = { kind, utterance, start, end, abort, done: Promise.resolve() };
     pass.done = (previous?.done ?? Promise.resolve()).then(async () => {
+      const startedAt = this.audio.endSample;
       const heard = abort.signal.aborted ? null : await this.recognize(audio, kind, abort.signal);
+      if (kind === 'partial' && heard && !abort.signal.aborted) this.lastPartialCost = this.audio.endSample - startedAt;
       if (this.pass === pass) this.pass = null;
       if (!heard || abort.signal.aborted || utterance !== this.utterance) return;
       this.hypothesis = { start, end, heard, final: kind === 'final' };

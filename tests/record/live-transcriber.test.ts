@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../src-shared/recording-events';
+import { fail } from '../../src-shared/result';
+import type { SpeechRecognizer } from '../../src-main/asr/types';
 import { LIVE_MAX_UTTERANCE_SECONDS, LiveTranscriber, type LiveTranscriberOptions } from '../../src-main/record/live-transcriber';
 import { EnergyVad } from '../support/energy-vad';
 import { SlowRecognizer } from '../support/slow-recognizer';
@@ -142,6 +144,56 @@ describe('LiveTranscriber', () => {
     console.log(
       `slow recognizer: ${recognizer.calls.length} passes (${recognizer.calls.filter((call) => call.cancelled).length} cancelled), ${blockedPushes} pushes waited, longest ${longestPushMs.toFixed(0)} ms, total ${(performance.now() - started).toFixed(0)} ms`,
     );
+  });
+
+  it('spaces partials by 1.5 times the last one’s duration when they take longer than the interval (a loaded machine)', async () => {
+    // Each partial pass lasts 2 s of stream time, however fast the test machine feeds it.
+    const passes: { start: number; end: number; cancelled: boolean }[] = [];
+    let transcriber: LiveTranscriber | null = null;
+    const inner = new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`);
+    const position = (): number => transcriber?.position ?? 0;
+    const recognizer: SpeechRecognizer = {
+      modelId: inner.modelId,
+      execution: inner.execution,
+      multilingual: inner.multilingual,
+      detectLanguage: (audio) => inner.detectLanguage(audio),
+      transcribeWindow: async (audio, options) => {
+        // Final passes (no cheap decoding options) answer at once: a commit waits for its pass.
+        if (options.decoding === undefined) return inner.transcribeWindow(audio);
+        const pass = { start: position(), end: 0, cancelled: false };
+        passes.push(pass);
+        while (position() < pass.start + 2 * RATE && !options.signal?.aborted) await new Promise((resolve) => setTimeout(resolve, 1));
+        pass.end = position();
+        pass.cancelled = options.signal?.aborted === true;
+        return pass.cancelled ? fail('CANCELLED', 'cancelled') : inner.transcribeWindow(audio);
+      },
+      timings: () => inner.timings(),
+      dispose: () => inner.dispose(),
+    };
+    transcriber = new LiveTranscriber({
+      recognizer,
+      vad: new EnergyVad(),
+      emit: () => undefined,
+      language: 'en',
+      task: 'transcribe',
+      maxUtteranceSeconds: 30,
+    });
+    const audio = concatAudio(new Float32Array(RATE), toneSpeech(40), new Float32Array(2 * RATE));
+    const chunk = RATE / 50;
+    for (let offset = 0; offset < audio.length; offset += chunk) {
+      await transcriber.push(audio.subarray(offset, offset + chunk));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await transcriber.flush();
+    const partials = passes.filter((pass) => !pass.cancelled);
+    // 21 s of speech: a partial every 3 s (every 2 s back to back).
+    expect(partials.length).toBeGreaterThanOrEqual(4);
+    for (let index = 1; index < partials.length; index += 1) {
+      const before = partials[index - 1] as (typeof partials)[number];
+      expect((partials[index] as (typeof partials)[number]).start - before.start).toBeGreaterThanOrEqual(
+        1.5 * (before.end - before.start) - chunk,
+      );
+    }
   });
 
   it('flush waits for the pass in flight and nothing is emitted after it', async () => {
