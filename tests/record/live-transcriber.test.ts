@@ -156,7 +156,7 @@ describe('LiveTranscriber', () => {
       modelId: inner.modelId,
       execution: inner.execution,
       multilingual: inner.multilingual,
-      detectLanguage: (audio) => inner.detectLanguage(audio),
+      detectLanguage: () => inner.detectLanguage(),
       transcribeWindow: async (audio, options) => {
         // Final passes (no cheap decoding options) answer at once: a commit waits for its pass.
         if (options.decoding === undefined) return inner.transcribeWindow(audio);
