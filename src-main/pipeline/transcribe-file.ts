@@ -62,6 +62,8 @@ const CUT_EDGE_SECONDS = 0.5;
 const INAUDIBLE_MIN_SAMPLES = SR;
 /** Each window moves on by at least this much, so a model that keeps stopping at once cannot stall the file. */
 const MIN_PROGRESS_SAMPLES = SR / 2;
+/** A window is limited to the speech the model passed over at most this many times in a row (bounded work). */
+const MAX_LIMITS_PER_WINDOW = 3;
 /** The prompt budget is half the decoder's context; more earlier tokens are never needed. */
 const PREVIOUS_TOKENS_KEPT = 224;
 /** openai / faster-whisper: a fallback hotter than this drops the earlier text from the prompt. */
@@ -113,6 +115,8 @@ export async function transcribeFile(
   let windowIndex = 0;
   /** Set when the model passed over the speech at a window's start: hear up to here alone first. */
   let windowLimit: number | null = null;
+  /** How many times in a row the window at `seek` has been limited. */
+  let limits = 0;
 
   const toSeconds = (virtual: number, edge: 'start' | 'end'): number => toMilliseconds(timeline.toReal(virtual, edge) / SR);
   const place = (
@@ -128,6 +132,21 @@ export async function transcribeFile(
       return { ...word, start: wordStart, end: Math.max(wordStart, toSeconds(at(word.end), 'end')) };
     });
     return { start, end, ...(words ? { words } : {}) };
+  };
+
+  /** Marks [from, to) as [inaudible] when VAD heard enough speech there; whether it did. */
+  const markInaudible = (from: number, to: number): boolean => {
+    if (timeline.speechWithin(from, to) < INAUDIBLE_MIN_SAMPLES) return false;
+    const start = toSeconds(from, 'start');
+    segments.push({
+      id: segments.length,
+      start,
+      end: Math.max(start, toSeconds(to, 'end')),
+      text: INAUDIBLE_TEXT,
+      speaker: null,
+      inaudible: true,
+    });
+    return true;
   };
 
   try {
@@ -179,10 +198,17 @@ export async function transcribeFile(
       const unheard = findUnheardSpeech(kept, (from, to) => timeline.speechWithin(seek + from, seek + to), SR, UNHEARD_SPEECH_SAMPLES);
       // A window limited this way may pass over the same speech again (its first segment now starts earlier):
       // limit it again, down to the speech alone, which is then heard or marked [inaudible]. Each retry is shorter.
-      if (unheard?.kind === 'leading' && unheard.end >= MIN_PROGRESS_SAMPLES && unheard.end < samples.length) {
+      if (
+        unheard?.kind === 'leading' &&
+        unheard.end >= MIN_PROGRESS_SAMPLES &&
+        unheard.end < samples.length &&
+        limits < MAX_LIMITS_PER_WINDOW
+      ) {
         windowLimit = seek + unheard.end;
+        limits += 1;
         continue;
       }
+      limits = 0;
       if (unheard?.kind === 'between') {
         kept = kept.slice(0, unheard.keep);
         resumeAt = Math.min(resumeAt, unheard.resumeAt);
@@ -199,6 +225,8 @@ export async function transcribeFile(
         resumeAt = Math.min(resumeAt, Math.round(last.start * SR));
       }
       const added = segments.length;
+      // Speech the model still passed over after the window was limited to it: marked, never skipped silently.
+      if (unheard?.kind === 'leading') inaudible = markInaudible(seek, seek + unheard.end);
       for (const segment of kept) {
         segments.push({
           id: segments.length,
@@ -211,18 +239,7 @@ export async function transcribeFile(
       if (kept.length === 0) {
         // No text over detected speech, even after the fallback: mark the stretch, never skip it silently.
         const speechEnd = Math.min(timeline.speechEndAfter(seek) ?? seek + samples.length, seek + samples.length);
-        if (timeline.speechWithin(seek, speechEnd) >= INAUDIBLE_MIN_SAMPLES) {
-          inaudible = true;
-          const start = toSeconds(seek, 'start');
-          segments.push({
-            id: segments.length,
-            start,
-            end: Math.max(start, toSeconds(speechEnd, 'end')),
-            text: INAUDIBLE_TEXT,
-            speaker: null,
-            inaudible: true,
-          });
-        }
+        inaudible = markInaudible(seek, speechEnd);
         resumeAt = speechEnd - seek;
       } else {
         const heardUntil = Math.round(Math.max(...kept.map((segment) => segment.words?.at(-1)?.end ?? segment.end ?? windowSeconds)) * SR);

@@ -36,6 +36,15 @@ class JumpingRecognizer extends SkippingRecognizer {
   }
 }
 
+/** Passes over every segment of a window but its last one, however short the window: a model that never recovers. */
+class LastSegmentRecognizer extends ToneWordRecognizer {
+  override async transcribeWindow(audio: Float32Array): Promise<Result<WindowTranscription, AsrErrorCode>> {
+    const heard = await super.transcribeWindow(audio);
+    if (!heard.ok) return heard;
+    return ok({ ...heard.value, segments: heard.value.segments.slice(-1) });
+  }
+}
+
 /** Speech spans straight from the signal (the VAD stage has its own tests). */
 function spansOf(audio: Float32Array, minPauseSeconds = 0.3): SpeechSpan[] {
   const spans: SpeechSpan[] = [];
@@ -142,6 +151,26 @@ describe('transcribeFile long-form stitching', () => {
     expect(transcript.segments.some((segment) => segment.inaudible)).toBe(false);
     // The whole file (16 s), limited to the first 10 words, limited again to the foreign five, then the rest.
     expect(recognizer.windows.map((seconds) => Math.round(seconds))).toEqual([16, 5, 3, 13]);
+  });
+
+  it('limits a window at most three times in a row, then marks what is still passed over [inaudible]', async () => {
+    const audio = concatAudio(toneSpeech(40), new Float32Array(RATE));
+    const { transcript, recognizer } = await run(
+      audio,
+      (frequencyIndex) => `w${frequencyIndex}`,
+      new LastSegmentRecognizer((frequencyIndex) => `w${frequencyIndex}`),
+    );
+    // The whole window, then three limits, each one segment shorter; the fourth result is kept.
+    expect(recognizer.windows.slice(0, 4).map((seconds) => Math.round(seconds))).toEqual([22, 19, 16, 13]);
+    expect(recognizer.windows.length).toBeLessThanOrEqual(12);
+    const first = transcript.segments[0];
+    expect(first).toMatchObject({ text: '[inaudible]', inaudible: true, start: 0 });
+    // Every second of speech lies in a segment: heard, or marked.
+    const speechSeconds = toneSpeech(40).length / RATE;
+    let covered = 0;
+    for (let at = 0.25; at < speechSeconds; at += 0.5)
+      if (transcript.segments.some((segment) => segment.start <= at && at <= segment.end)) covered += 1;
+    expect(covered).toBe(Math.ceil((speechSeconds - 0.25) / 0.5));
   });
 
   it('skips silence entirely and returns an empty transcript for a silent file', async () => {
