@@ -4,18 +4,16 @@
  * machine holds one copy of the model, the recording's, instead of two. A job already running goes on; what
  * was queued runs once the recording has stopped (after its own follow-up jobs are queued).
  */
+import type { FileTranscriber } from './file-transcriber';
+import type { JobQueue } from './job-queue';
 import type { RecordingEventSource } from './workspace';
 
-export interface ClaimHolder {
-  holdClaims(): () => void;
-}
-
-export interface IdleReleasable {
-  releaseIdle?(): void;
-}
-
 /** Returns the unsubscribe (which also lifts a hold in place). */
-export function holdJobsWhileRecording(engine: RecordingEventSource, jobs: ClaimHolder, engines: readonly IdleReleasable[]): () => void {
+export function holdJobsWhileRecording(
+  engine: RecordingEventSource,
+  jobs: Pick<JobQueue, 'holdClaims'>,
+  engines: readonly Pick<FileTranscriber, 'releaseIdle'>[],
+): () => void {
   let release: (() => void) | null = null;
   const unsubscribe = engine.onRecordingEvent((event) => {
     if (event.type !== 'status') return;
