@@ -284,7 +284,13 @@ class WhisperRecognizer implements SpeechRecognizer {
     const special = this.vocabulary.special;
     const tokens = [...sotSequence, special.noTimestamps, ...textTokens, special.eot];
     const layers = [...new Set(heads.map(([layer]) => layer))];
-    const pass = await this.sessions.attend(tokens, cross, layers);
+    // Logits only for the text tokens' positions (each row predicts the token after it).
+    const pass = await this.sessions.attend(
+      tokens,
+      cross,
+      layers,
+      textTokens.map((_, index) => sotSequence.length + index),
+    );
     const perHead = tokens.length * pass.frames;
     const headWeights = heads.map(([layer, head]) => {
       const data = pass.attention.get(layer) as Float32Array;
@@ -292,9 +298,7 @@ class WhisperRecognizer implements SpeechRecognizer {
     });
     const vocab = this.sessions.vocabSize;
     const tokenProbabilities = textTokens.map((token, index) => {
-      const row = pass.logits
-        .slice((sotSequence.length + index) * vocab, (sotSequence.length + index + 1) * vocab)
-        .subarray(0, special.eot);
+      const row = pass.logits.slice(index * vocab, (index + 1) * vocab).subarray(0, special.eot);
       return Math.exp((row[token] as number) - logNormalizer(row));
     });
     const alignment = alignWords(

@@ -205,7 +205,8 @@ describe.runIf(base !== undefined)('Whisper decoding on real weights (whisper-ba
   it('times words as faster-whisper does (jfk.wav: median difference ≤ 0.1 s, 95th percentile ≤ 0.5 s)', async () => {
     const { transcript } = await transcribe(path.join(SHARED_AUDIO, 'jfk.wav'), { language: 'en' });
     const words = transcript.segments.flatMap((segment) => segment.words ?? []);
-    expect(words.map((word) => word.text.trim())).toEqual(PEER_JFK_WORDS.map(([text]) => text));
+    // The same words in the same order; punctuation is a near-tie of the 8-bit model ("so" or "so,"), not timing.
+    expect(words.flatMap((word) => normalizeWords(word.text))).toEqual(PEER_JFK_WORDS.flatMap(([text]) => normalizeWords(text)));
     const differences = words.flatMap((word, index) => {
       const [, start, end] = PEER_JFK_WORDS[index] as [string, number, number];
       return [Math.abs(word.start - start), Math.abs(word.end - end)];

@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('engine child environment', () => {
   it('adds the mmap threshold to the parent’s variables and keeps one the user set', () => {
-    expect(engineChildEnv({ PATH: '/bin', HOME: '/home/a' })).toEqual({ PATH: '/bin', HOME: '/home/a', MALLOC_MMAP_THRESHOLD_: '131072' });
+    expect(engineChildEnv({ PATH: '/bin', HOME: '/home/a' })).toEqual({ PATH: '/bin', HOME: '/home/a', MALLOC_MMAP_THRESHOLD_: '1048576' });
     expect(engineChildEnv({ MALLOC_MMAP_THRESHOLD_: '65536' }).MALLOC_MMAP_THRESHOLD_).toBe('65536');
   });
 
@@ -27,7 +27,7 @@ describe('engine child environment', () => {
     if (!launched.ok) throw new Error(launched.error.message);
     const child: EngineChildProcess = launched.value;
     const message = await new Promise<unknown>((resolve) => child.onMessage(resolve));
-    expect(message).toEqual({ threshold: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072', path: process.env.PATH ?? null });
+    expect(message).toEqual({ threshold: process.env.MALLOC_MMAP_THRESHOLD_ ?? '1048576', path: process.env.PATH ?? null });
     await new Promise<void>((resolve) => child.onExit(() => resolve()));
   });
 });

@@ -3,6 +3,9 @@ import { loadWithFallback, planExecution, type ExecutionPreference, type Executi
 import { SLEEPING_THREAD_POOL } from '../../onnx/thread-pool';
 import type { SessionTimings } from '../session-timing';
 import type { WhisperArchitecture } from './model-files';
+import { LOGIT_ROWS_INPUT } from './decoder-graph/logit-rows';
+import { readRewrittenDecoder } from './decoder-graph/read-decoder';
+import { sharedPromptInput } from './decoder-graph/shared-prompt';
 
 /**
  * The self-attention cache of a batch of decoder rows: per layer a key and a value tensor
@@ -10,8 +13,17 @@ import type { WhisperArchitecture } from './model-files';
  */
 export interface SelfAttentionCache {
   batch: number;
+  /** Tokens each row holds after the shared prompt (all of them when there is none). */
   length: number;
   /** 2 × layers arrays: layer 0 key, layer 0 value, layer 1 key, … */
+  tensors: Float32Array[];
+  /** The prompt's keys and values, held once for every row (null when the decoder cannot share them). */
+  shared: SharedPrompt | null;
+}
+
+/** A prompt's self-attention [1, heads, length, headDim] per layer, read by every row of a batch. */
+export interface SharedPrompt {
+  length: number;
   tensors: Float32Array[];
 }
 
@@ -26,7 +38,7 @@ export interface CrossAttentionCache {
 }
 
 export interface DecoderPass {
-  /** [batch, tokens, vocab] */
+  /** [batch, rows, vocab]: the rows asked for (every new token by default) */
   logits: Float32Array;
   cache: SelfAttentionCache;
 }
@@ -39,9 +51,14 @@ export interface SessionOptions {
 
 const KV_KINDS = ['key', 'value'] as const;
 
-async function createSession(path: string, device: string, threads: number | undefined, arena: boolean): Promise<InferenceSession> {
-  // From the path: onnxruntime reads the file itself, and no copy of the weights stays on the JS heap.
-  return InferenceSession.create(path, {
+async function createSession(
+  path: string | Uint8Array,
+  device: string,
+  threads: number | undefined,
+  arena: boolean,
+): Promise<InferenceSession> {
+  // From a path onnxruntime reads the file itself; a rewritten model's bytes are dropped once it is loaded.
+  const options: InferenceSession.SessionOptions = {
     executionProviders: [device],
     graphOptimizationLevel: 'all',
     interOpNumThreads: 1,
@@ -53,7 +70,8 @@ async function createSession(path: string, device: string, threads: number | und
     enableMemPattern: false,
     logSeverityLevel: 3,
     extra: SLEEPING_THREAD_POOL,
-  });
+  };
+  return typeof path === 'string' ? InferenceSession.create(path, options) : InferenceSession.create(path, options);
 }
 
 /**
@@ -76,6 +94,10 @@ export class WhisperSessions {
     private readonly decoder: InferenceSession,
     architecture: WhisperArchitecture,
     readonly execution: ExecutionReport,
+    /** The decoder was rewritten to take one copy of the prompt's self-attention for all rows. */
+    readonly sharesPrompt: boolean,
+    /** The decoder was rewritten to compute logits only for the positions asked for. */
+    private readonly selectsLogitRows: boolean,
   ) {
     this.layers = architecture.decoder_layers;
     this.heads = architecture.decoder_attention_heads;
@@ -97,16 +119,24 @@ export class WhisperSessions {
     architecture: WhisperArchitecture,
     options: SessionOptions,
   ): Promise<WhisperSessions> {
+    const rewritten = await readRewrittenDecoder(decoderPath, architecture.decoder_layers, architecture.max_target_positions);
     const { value, report } = await loadWithFallback(planExecution(options.execution), async (device) => {
       const encoder = await createSession(encoderPath, device, options.threads, false);
       try {
-        return { encoder, decoder: await createSession(decoderPath, device, options.threads, true) };
+        return { encoder, decoder: await createSession(rewritten?.bytes ?? decoderPath, device, options.threads, true) };
       } catch (error) {
         await encoder.release();
         throw error;
       }
     });
-    return new WhisperSessions(value.encoder, value.decoder, architecture, report);
+    return new WhisperSessions(
+      value.encoder,
+      value.decoder,
+      architecture,
+      report,
+      rewritten?.sharesPrompt ?? false,
+      rewritten?.selectsLogitRows ?? false,
+    );
   }
 
   get vocabSize(): number {
@@ -131,6 +161,8 @@ export class WhisperSessions {
       use_cache_branch: new Tensor('bool', [false], [1]),
     };
     for (const name of [...this.selfNames, ...this.crossNames]) feeds[name.past] = this.empty(1);
+    this.addSharedPrompt(feeds, null);
+    if (this.selectsLogitRows) feeds[LOGIT_ROWS_INPUT] = new Tensor('int64', new BigInt64Array(1), [1]);
     const fetches = ['logits', ...this.crossNames.map((name) => name.present)];
     const out = await this.timed('decoder', () => this.decoder.run(feeds, fetches));
     return {
@@ -141,21 +173,29 @@ export class WhisperSessions {
 
   /**
    * One decoder run with cached cross-attention: `tokens` holds the same number of new tokens for every row
-   * (the whole prompt on the first run, one token afterwards), `cache` the rows' self-attention so far.
+   * (the whole prompt on the first run, one token afterwards), `cache` the rows' self-attention so far. A
+   * first run of one row (the prompt) becomes the shared prompt of the rows decoded from it, where the decoder
+   * can share one. `logitRows`: the token positions to return logits for (default: all).
    */
-  async step(tokens: readonly (readonly number[])[], cross: CrossAttentionCache, cache: SelfAttentionCache | null): Promise<DecoderPass> {
+  async step(
+    tokens: readonly (readonly number[])[],
+    cross: CrossAttentionCache,
+    cache: SelfAttentionCache | null,
+    logitRows?: readonly number[],
+  ): Promise<DecoderPass> {
+    // The rewritten graph's causal mask does not cover the shared prompt: rows add one token at a time to it.
+    if (cache?.shared && (tokens[0]?.length ?? 0) > 1) throw new Error('a shared prompt takes one new token per row');
     const out = await this.timed('decoder', () =>
-      this.decoder.run(this.cachedFeeds(tokens, cross, cache), ['logits', ...this.selfNames.map((name) => name.present)]),
+      this.decoder.run(this.cachedFeeds(tokens, cross, cache, logitRows), ['logits', ...this.selfNames.map((name) => name.present)]),
     );
     const first = out[this.selfNames[0]?.present ?? ''] as Tensor;
-    return {
-      logits: (out.logits as Tensor).data as Float32Array,
-      cache: {
-        batch: tokens.length,
-        length: first.dims[2] ?? 0,
-        tensors: this.selfNames.map((name) => (out[name.present] as Tensor).data as Float32Array),
-      },
-    };
+    const length = first.dims[2] ?? 0;
+    const tensors = this.selfNames.map((name) => (out[name.present] as Tensor).data as Float32Array);
+    const logits = this.rowsOf(out.logits as Tensor, logitRows);
+    if (this.sharesPrompt && cache === null && tokens.length === 1) {
+      return { logits, cache: { batch: 1, length: 0, tensors: tensors.map(() => new Float32Array(0)), shared: { length, tensors } } };
+    }
+    return { logits, cache: { batch: tokens.length, length, tensors, shared: cache?.shared ?? null } };
   }
 
   /**
@@ -166,9 +206,12 @@ export class WhisperSessions {
     tokens: readonly number[],
     cross: CrossAttentionCache,
     layers: readonly number[],
+    logitRows?: readonly number[],
   ): Promise<{ logits: Float32Array; attention: Map<number, Float32Array>; frames: number }> {
     const names = layers.map((layer) => `cross_attentions.${layer}`);
-    const out = await this.timed('decoder', () => this.decoder.run(this.cachedFeeds([tokens], cross, null), ['logits', ...names]));
+    const out = await this.timed('decoder', () =>
+      this.decoder.run(this.cachedFeeds([tokens], cross, null, logitRows), ['logits', ...names]),
+    );
     const attention = new Map<number, Float32Array>();
     let frames = 0;
     layers.forEach((layer, index) => {
@@ -176,7 +219,7 @@ export class WhisperSessions {
       frames = tensor.dims[3] ?? 0;
       attention.set(layer, tensor.data as Float32Array);
     });
-    return { logits: (out.logits as Tensor).data as Float32Array, attention, frames };
+    return { logits: this.rowsOf(out.logits as Tensor, logitRows), attention, frames };
   }
 
   /** The cache with its rows taken from `rows` (beam reordering, or one row expanded to several): a new cache. */
@@ -187,7 +230,7 @@ export class WhisperSessions {
       rows.forEach((row, index) => out.set(data.subarray(row * rowSize, (row + 1) * rowSize), index * rowSize));
       return out;
     });
-    return { batch: rows.length, length: cache.length, tensors };
+    return { batch: rows.length, length: cache.length, tensors, shared: cache.shared };
   }
 
   /**
@@ -226,6 +269,7 @@ export class WhisperSessions {
     tokens: readonly (readonly number[])[],
     cross: CrossAttentionCache,
     cache: SelfAttentionCache | null,
+    logitRows: readonly number[] | undefined,
   ): Record<string, Tensor> {
     const batch = tokens.length;
     const feeds: Record<string, Tensor> = {
@@ -245,7 +289,38 @@ export class WhisperSessions {
           : new Tensor('float32', cache.tensors[index] as Float32Array, [batch, this.heads, cache.length, this.headDim]);
     });
     this.crossNames.forEach((name, index) => (feeds[name.past] = cross.tensors[index] as Tensor));
+    this.addSharedPrompt(feeds, cache?.shared ?? null);
+    if (this.selectsLogitRows) {
+      const rows = logitRows ?? Array.from({ length: tokens[0]?.length ?? 0 }, (_, index) => index);
+      feeds[LOGIT_ROWS_INPUT] = new Tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]);
+    }
     return feeds;
+  }
+
+  /** The logits [batch, rows, vocab] of the rows asked for: as computed by a rewritten decoder, or copied out. */
+  private rowsOf(logits: Tensor, logitRows: readonly number[] | undefined): Float32Array {
+    const data = logits.data as Float32Array;
+    if (this.selectsLogitRows || logitRows === undefined) return data;
+    const [batch = 0, positions = 0] = logits.dims;
+    const out = new Float32Array(batch * logitRows.length * this.vocab);
+    for (let row = 0; row < batch; row += 1) {
+      logitRows.forEach((position, index) => {
+        const from = (row * positions + position) * this.vocab;
+        out.set(data.subarray(from, from + this.vocab), (row * logitRows.length + index) * this.vocab);
+      });
+    }
+    return out;
+  }
+
+  private addSharedPrompt(feeds: Record<string, Tensor>, shared: SharedPrompt | null): void {
+    if (!this.sharesPrompt) return;
+    this.selfNames.forEach((_, index) => {
+      const name = sharedPromptInput(Math.floor(index / 2), index % 2 === 0 ? 'key' : 'value');
+      feeds[name] =
+        shared === null
+          ? this.empty(1)
+          : new Tensor('float32', shared.tensors[index] as Float32Array, [1, this.heads, shared.length, this.headDim]);
+    });
   }
 
   private ids(tokens: readonly (readonly number[])[]): Tensor {

@@ -116,12 +116,12 @@ function topK(row: Float32Array, k: number): { token: number; value: number }[] 
 export async function passPrompt(context: SearchContext): Promise<PromptPass> {
   const { sessions, prompt } = context;
   const vocab = sessions.vocabSize;
-  const first = await sessions.step([prompt], context.cross, null);
+  // Only two rows are read: <|startoftranscript|>'s (no-speech) and the last (the first token).
+  const first = await sessions.step([prompt], context.cross, null, [context.sotIndex, prompt.length - 1]);
   return {
-    // A copy: a view would keep the whole prompt's logits (up to 46 MB) alive for the window.
-    lastRow: rowOf(first.logits, prompt.length - 1, vocab).slice(),
+    lastRow: rowOf(first.logits, 1, vocab).slice(),
     cache: first.cache,
-    noSpeechProb: context.noSpeechToken === null ? null : softmaxAt(rowOf(first.logits, context.sotIndex, vocab), context.noSpeechToken),
+    noSpeechProb: context.noSpeechToken === null ? null : softmaxAt(rowOf(first.logits, 0, vocab), context.noSpeechToken),
   };
 }
 

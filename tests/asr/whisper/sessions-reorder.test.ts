@@ -8,7 +8,7 @@ function filled(batch: number, length: number, rowSize: number, layers: number):
   const tensors = Array.from({ length: layers }, (_, layer) =>
     Float32Array.from({ length: batch * rowSize }, (_, at) => layer * 1000 + Math.floor(at / rowSize) + (at % rowSize) / rowSize),
   );
-  return { batch, length, tensors };
+  return { batch, length, tensors, shared: null };
 }
 
 describe('self-attention cache rows', () => {
