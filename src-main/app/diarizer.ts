@@ -15,22 +15,22 @@ import type { ExecutionPreference } from '../onnx/execution-provider';
 export interface FileDiarizerOptions {
   device: ExecutionPreference;
   /** Where models are searched first and downloaded to (default: the CLI's models folder). */
-  modelsDir?: string;
+  modelsDir?: string | undefined;
   /** More folders searched for `<model id>/<file>`. */
-  extraModelDirs?: string[];
+  extraModelDirs?: string[] | undefined;
   /** Hub root for model downloads (a mirror); the Hugging Face hub by default. */
-  hubUrl?: string;
-  embeddingModelId?: string;
-  ffmpegPath?: string;
-  ffprobePath?: string;
+  hubUrl?: string | undefined;
+  embeddingModelId?: string | undefined;
+  ffmpegPath?: string | undefined;
+  ffprobePath?: string | undefined;
   onDownload?: (progress: DownloadProgress & { modelId: string }) => void;
 }
 
 /** The decoder (for probing inputs first) and the diarizer built on it; the decoder's coded error when ffmpeg cannot be found. */
 export function createFileDiarizer(options: FileDiarizerOptions): Result<{ decoder: AudioDecoder; diarizer: OnnxFileDiarizer }> {
   const decoder = FfmpegAudioDecoder.create({
-    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
-    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
+    ffmpegPath: options.ffmpegPath || undefined,
+    ffprobePath: options.ffprobePath || undefined,
   });
   if (!decoder.ok) return decoder;
   const modelsDir = options.modelsDir ?? defaultUserModelsDir();
@@ -41,10 +41,10 @@ export function createFileDiarizer(options: FileDiarizerOptions): Result<{ decod
       resolveDiarizationModels({
         searchDirs: [modelsDir, ...(options.extraModelDirs ?? [])],
         downloadDir: modelsDir,
-        ...(options.embeddingModelId ? { embeddingModelId: options.embeddingModelId } : {}),
-        ...(options.hubUrl ? { baseUrl: options.hubUrl } : {}),
-        ...(signal ? { signal } : {}),
-        ...(options.onDownload ? { onProgress: options.onDownload } : {}),
+        embeddingModelId: options.embeddingModelId || undefined,
+        baseUrl: options.hubUrl || undefined,
+        signal,
+        onProgress: options.onDownload,
       }),
   });
   return ok({ decoder: decoder.value, diarizer });

@@ -125,11 +125,11 @@ async function transcribe(request: TranscribeRequestMessage, signal: AbortSignal
 async function diarize(request: DiarizeRequestMessage, signal: AbortSignal): Promise<Result<FileDiarization>> {
   const created = createFileDiarizer({
     device: request.device,
-    ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
-    ...(options.extraModelDirs ? { extraModelDirs: options.extraModelDirs } : {}),
-    ...(options.hubUrl ? { hubUrl: options.hubUrl } : {}),
-    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
-    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
+    modelsDir: options.modelsDir || undefined,
+    extraModelDirs: options.extraModelDirs,
+    hubUrl: options.hubUrl || undefined,
+    ffmpegPath: options.ffmpegPath || undefined,
+    ffprobePath: options.ffprobePath || undefined,
   });
   if (!created.ok) return created;
   const { diarizer } = created.value;

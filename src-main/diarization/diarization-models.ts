@@ -47,7 +47,7 @@ export interface ResolveDiarizationRequest {
   /** Where a missing model is downloaded to; null forbids downloading. */
   downloadDir: string | null;
   segmentationModelId?: string;
-  embeddingModelId?: string;
+  embeddingModelId?: string | undefined;
   baseUrl?: string | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((progress: DownloadProgress & { modelId: string }) => void) | undefined;

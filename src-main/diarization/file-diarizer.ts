@@ -45,9 +45,9 @@ export interface OnnxFileDiarizerDeps {
   decoder: AudioDecoder;
   /** Finds (or downloads) the two models; called per run. */
   models(signal?: AbortSignal): Promise<Result<DiarizationModelPaths>>;
-  device?: ExecutionPreference;
+  device?: ExecutionPreference | undefined;
   /** onnxruntime intra-op threads per model (default: half the cores, see defaultDiarizationThreads). */
-  threads?: number;
+  threads?: number | undefined;
 }
 
 export interface LoadedDiarizationModels extends DiarizationModels {
@@ -67,7 +67,7 @@ export function defaultDiarizationThreads(): number {
  */
 export async function loadDiarizationModels(
   paths: DiarizationModelPaths,
-  options: { device?: ExecutionPreference; threads?: number } = {},
+  options: { device?: ExecutionPreference | undefined; threads?: number | undefined } = {},
 ): Promise<Result<LoadedDiarizationModels>> {
   const execution = options.device ?? 'auto';
   const threads = options.threads ?? defaultDiarizationThreads();
@@ -77,7 +77,7 @@ export async function loadDiarizationModels(
     modelPath: paths.embedding,
     execution,
     threads,
-    ...(paths.embeddingProfile ? { frontEnd: paths.embeddingProfile.frontEnd } : {}),
+    frontEnd: paths.embeddingProfile?.frontEnd,
   });
   if (!embedding.ok) {
     await segmentation.value.segmenter.dispose();
@@ -123,8 +123,8 @@ export class OnnxFileDiarizer implements FileDiarizer {
     if (!paths.ok) return paths;
     if (signal?.aborted) return cancelled();
     const models = await loadDiarizationModels(paths.value, {
-      ...(this.deps.device ? { device: this.deps.device } : {}),
-      ...(this.deps.threads ? { threads: this.deps.threads } : {}),
+      device: this.deps.device,
+      threads: this.deps.threads,
     });
     if (!models.ok) return models;
     const duration = probe.value.durationSeconds;
