@@ -131,7 +131,8 @@ describe.skipIf(!pulse)('the app in a browser, on the real engine', () => {
     const phrase = segment.text.trim().split(/\s+/).slice(0, 2).join(' ');
     await page.getByTestId('nav-library').click();
     await page.getByTestId('search-input').fill(phrase);
-    const hit = page.getByTestId('search-hit').first();
+    // The recording made earlier hears the same speech: open the import's own hit, not whichever ranks first.
+    const hit = page.locator(`[data-testid="search-hit"][data-meeting-id="${imported.id}"][data-segment-id="${segment.id}"]`);
     await hit.waitFor({ timeout: 10_000 });
     await screenshot(page, '06-search');
     await hit.click();
