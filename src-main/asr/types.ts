@@ -86,6 +86,19 @@ export interface RecognizeOptions {
   lastSpeechAt?: number;
   /** Seeds sampling at temperatures above 0. */
   seed?: number;
+  /** Encode only as much audio as the window holds (see `AudioContext`); the default is the full 30 s. */
+  context?: AudioContext | undefined;
+}
+
+/**
+ * How much audio the encoder hears: `full` pads every window to 30 s, as Whisper was trained; `fitted` encodes
+ * the window's own length with a margin (whisper.cpp's `audio_ctx`), several times cheaper for short audio, on
+ * models whose encoder accepts it (others hear the full context).
+ */
+export type AudioContext = 'full' | 'fitted';
+
+export interface LanguageCheckOptions {
+  context?: AudioContext | undefined;
 }
 
 export type AsrErrorCode = 'MODEL_LOAD_FAILED' | 'ASR_FAILED' | 'CANCELLED' | 'LANGUAGE_UNSUPPORTED' | 'RECOGNIZER_DISPOSED';
@@ -97,9 +110,10 @@ export interface SpeechRecognizer {
   readonly multilingual: boolean;
   /**
    * The likeliest language of `audio` (and, from models that detect languages, every language's probability).
-   * Passing the same array to `transcribeWindow` next reuses its encoding.
+   * Passing the same array to `transcribeWindow` next reuses a full-context check's encoding; a fitted check's is
+   * not kept, so checking a stretch of a window leaves the window's own encoding cached.
    */
-  detectLanguage(audio: Float32Array): Promise<Result<DetectedLanguage, AsrErrorCode>>;
+  detectLanguage(audio: Float32Array, options?: LanguageCheckOptions): Promise<Result<DetectedLanguage, AsrErrorCode>>;
   /** `audio` is 16 kHz mono, at most 30 s. */
   transcribeWindow(audio: Float32Array, options: RecognizeOptions): Promise<Result<WindowTranscription, AsrErrorCode>>;
   /** Cumulative wall time per ORT session (encoder, decoder) since load. */

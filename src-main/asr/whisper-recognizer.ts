@@ -6,8 +6,10 @@ import type { ExecutionPreference, ExecutionReport } from '../onnx/execution-pro
 import type { SessionTimings } from './session-timing';
 import type {
   AsrErrorCode,
+  AudioContext,
   DecodingOptions,
   DetectedLanguage,
+  LanguageCheckOptions,
   LanguageProbabilities,
   RecognizeOptions,
   SpeechRecognizer,
@@ -48,11 +50,21 @@ export const DEFAULT_DECODING: DecodingOptions = {
 const SAMPLE_LENGTH = 224;
 const MAX_INITIAL_TIMESTAMP_INDEX = 50;
 const SAMPLES_PER_ENCODER_FRAME = 320;
+const MEL_FRAMES_PER_SECOND = 100;
+/** A fitted context hears this much of the padding after the audio, so speech never runs into its edge. */
+const FITTED_MARGIN_SECONDS = 5;
+
+interface EncodedWindow {
+  audio: Float32Array;
+  length: number;
+  frames: number;
+  cross: CrossAttentionCache;
+}
 
 class WhisperRecognizer implements SpeechRecognizer {
   private disposed = false;
   private readonly sotSequenceCache = new Map<string, number[]>();
-  private lastEncoded: { audio: Float32Array; length: number; cross: CrossAttentionCache } | null = null;
+  private lastEncoded: EncodedWindow | null = null;
   /** JavaScript-side time (the decoder's ORT runs excluded), for benchmarks. */
   private readonly stages: SessionTimings = {
     features: { totalMs: 0, runs: 0 },
@@ -79,11 +91,13 @@ class WhisperRecognizer implements SpeechRecognizer {
     return { ...this.sessions.timing(), ...structuredClone(this.stages) };
   }
 
-  async detectLanguage(audio: Float32Array): Promise<Result<DetectedLanguage, AsrErrorCode>> {
+  async detectLanguage(audio: Float32Array, options: LanguageCheckOptions = {}): Promise<Result<DetectedLanguage, AsrErrorCode>> {
     if (this.disposed) return fail('RECOGNIZER_DISPOSED', `${this.modelId} was disposed.`);
     if (!this.multilingual) return ok({ language: 'en', probability: 1 });
     try {
-      const { cross } = await this.encode(audio);
+      // A fitted check (a stretch of a window) is not kept: the window's own encoding stays cached for its decode.
+      const context = options.context ?? 'full';
+      const { cross } = await this.encode(audio, context, context === 'full');
       const probabilities = this.languageProbabilities(cross);
       const [language, probability] = [...probabilities].reduce((a, b) => (b[1] > a[1] ? b : a));
       return ok({ language, probability, probabilities });
@@ -101,7 +115,7 @@ class WhisperRecognizer implements SpeechRecognizer {
     if (signal?.aborted) return fail('CANCELLED', 'Whisper: the window was cancelled before it started.');
     const decoding: DecodingOptions = { ...DEFAULT_DECODING, ...options.decoding };
     try {
-      const { cross } = await this.encode(audio);
+      const { cross } = await this.encode(audio, options.context ?? 'full', true);
       let language = options.language ?? 'en';
       let languageProbability: number | undefined;
       if (this.multilingual && options.language === null) {
@@ -185,15 +199,27 @@ class WhisperRecognizer implements SpeechRecognizer {
     await this.sessions.release();
   }
 
-  /** The window's cross-attention cache; the last window's is kept, so detecting then decoding encodes once. */
-  private async encode(audio: Float32Array): Promise<{ cross: CrossAttentionCache }> {
-    if (this.lastEncoded?.audio === audio && this.lastEncoded.length === audio.length) return { cross: this.lastEncoded.cross };
-    this.lastEncoded = null;
-    const mel = await this.timedStage('features', () => this.features.logMel(audio));
-    const encoded = await this.sessions.encode(mel, this.features.mels, this.features.frames);
+  /**
+   * The window's cross-attention cache. The last one encoded with `keep` is kept (one at a time: a full one holds
+   * ≈ 37 MB for whisper-base), so detecting then decoding encodes once.
+   */
+  private async encode(audio: Float32Array, context: AudioContext, keep: boolean): Promise<{ cross: CrossAttentionCache }> {
+    const frames = await this.contextFrames(audio, context);
+    const kept = this.lastEncoded;
+    if (kept?.audio === audio && kept.length === audio.length && kept.frames === frames) return { cross: kept.cross };
+    if (keep) this.lastEncoded = null;
+    const mel = await this.timedStage('features', () => this.features.logMel(audio, frames));
+    const encoded = await this.sessions.encode(mel, this.features.mels, frames);
     const cross = await this.sessions.crossAttention(encoded, this.vocabulary.special.sot);
-    this.lastEncoded = { audio, length: audio.length, cross };
+    if (keep) this.lastEncoded = { audio, length: audio.length, frames, cross };
     return { cross };
+  }
+
+  /** Log-mel frames the encoder hears: the full window, or the audio rounded up to whole seconds plus a margin. */
+  private async contextFrames(audio: Float32Array, context: AudioContext): Promise<number> {
+    if (context === 'full' || !(await this.sessions.acceptsShorterContext())) return this.features.frames;
+    const seconds = Math.ceil(audio.length / 16_000) + FITTED_MARGIN_SECONDS;
+    return Math.min(this.features.frames, seconds * MEL_FRAMES_PER_SECOND);
   }
 
   /** Adds a stage's wall time, less the decoder's ORT time inside it, to `stages`. */

@@ -16,8 +16,10 @@ export interface WindowLanguage {
 const CONFIDENT = 0.8;
 /** Stretches of speech shorter than this say too little about their language (a name, "okay"). */
 const MIN_STRETCH_SAMPLES = 2 * ENGINE_SAMPLE_RATE;
-/** Stretches listened to one by one in an uncertain window, at most (each costs an encoder pass). */
+/** Stretches listened to one by one in an uncertain window, at most (each costs a short encoder pass). */
 const MAX_STRETCHES = 6;
+/** A stretch's language is heard from its start, at most this long (the window would be cut where it starts). */
+const LANGUAGE_SAMPLE = 10 * ENGINE_SAMPLE_RATE;
 
 function asMap(detected: { language: string; probability: number; probabilities?: LanguageProbabilities }): LanguageProbabilities {
   return detected.probabilities ?? new Map([[detected.language, detected.probability]]);
@@ -49,7 +51,10 @@ export async function chooseWindowLanguage(
   let language: string | null = null;
   let cutAt: number | null = null;
   for (const stretch of stretches.slice(0, MAX_STRETCHES)) {
-    const heard = await recognizer.detectLanguage(samples.subarray(stretch.start - seek, stretch.end - seek));
+    // A context fitted to the stretch: a fraction of a full encoder pass, and the window's own encoding stays
+    // cached for its decode.
+    const sample = samples.subarray(stretch.start - seek, Math.min(stretch.end, stretch.start + LANGUAGE_SAMPLE) - seek);
+    const heard = await recognizer.detectLanguage(sample, { context: 'fitted' });
     if (!heard.ok) return heard;
     const chosen = follower.choose(asMap(heard.value));
     if (language === null) language = chosen;

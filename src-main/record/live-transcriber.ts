@@ -288,22 +288,26 @@ export class LiveTranscriber {
   /**
    * One Whisper pass. Without a given language each final pass follows it (detected on the utterance, with
    * hysteresis; the detection's encoding is reused for the decode); partials keep the language being followed.
-   * Final passes are conditioned on the text committed before them, as the offline path is.
+   * Final passes are conditioned on the text committed before them, as the offline path is, and hear the full
+   * 30 s context; partials, shown only until the commit replaces them, hear a context fitted to the utterance
+   * (several times cheaper, a little less accurate: docs/decisions.md).
    */
   private async recognize(audio: Float32Array, kind: Pass['kind'], signal?: AbortSignal): Promise<Heard | null> {
     const recognizer = this.options.recognizer;
+    const final = kind === 'final';
+    const context = final ? 'full' : 'fitted';
     let language = this.language ?? this.follower?.current ?? null;
-    if (this.follower && (kind === 'final' || language === null)) {
-      const detected = await recognizer.detectLanguage(audio);
+    if (this.follower && (final || language === null)) {
+      const detected = await recognizer.detectLanguage(audio, { context });
       if (!detected.ok) return this.report(detected.error);
       const previous = this.follower.current;
       language = this.follower.choose(detected.value.probabilities ?? new Map([[detected.value.language, detected.value.probability]]));
       if (previous !== null && language !== previous) this.committedTokens = [];
     }
-    const final = kind === 'final';
     const result = await recognizer.transcribeWindow(audio, {
       language,
       task: this.options.task,
+      context,
       ...(final ? { previousTokens: this.committedTokens } : { decoding: PARTIAL_DECODING }),
       initialPrompt: this.options.initialPrompt || undefined,
       signal,

@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ok } from '../../src-shared/result';
-import type { SpeechRecognizer } from '../../src-main/asr/types';
+import type { AudioContext, LanguageCheckOptions, SpeechRecognizer } from '../../src-main/asr/types';
 import { LanguageFollower } from '../../src-main/pipeline/language-follower';
 import { SpeechTimeline } from '../../src-main/pipeline/speech-timeline';
 import { chooseWindowLanguage } from '../../src-main/pipeline/window-language';
 
 const SR = 16_000;
 
-/** A detector that hears `language` with `probability` in any audio, and counts its calls. */
-function detector(language: string, probability: number): Pick<SpeechRecognizer, 'detectLanguage'> & { calls: number } {
+/** A detector that hears `language` with `probability` in any audio, and records each call's length and context. */
+function detector(
+  language: string,
+  probability: number,
+): Pick<SpeechRecognizer, 'detectLanguage'> & { calls: number; heard: { seconds: number; context: AudioContext }[] } {
   const stub = {
     calls: 0,
-    detectLanguage: (audio: Float32Array) => {
+    heard: [] as { seconds: number; context: AudioContext }[],
+    detectLanguage: (audio: Float32Array, options?: LanguageCheckOptions) => {
       stub.calls += 1;
+      stub.heard.push({ seconds: audio.length / SR, context: options?.context ?? 'full' });
       const probabilities = new Map([
         [language, probability],
         ['es', audio.length > 0 ? 1 - probability : 0],
@@ -41,8 +46,23 @@ describe('chooseWindowLanguage', () => {
     const follower = new LanguageFollower();
     follower.choose(new Map([['es', 0.9]]));
     const { samples, timeline } = windowOf([{ start: 0.5, end: 4 }], 5);
-    const chosen = await chooseWindowLanguage(detector('en', 0.79), follower, samples, 0, timeline);
+    const heard = detector('en', 0.79);
+    const chosen = await chooseWindowLanguage(heard, follower, samples, 0, timeline);
     expect(chosen.ok && chosen.value.language).toBe('en');
+    // The whole window in the full context (its encoding is the decode's); the stretch in a fitted one.
+    expect(heard.heard).toEqual([
+      { seconds: 5, context: 'full' },
+      { seconds: 3.5, context: 'fitted' },
+    ]);
+  });
+
+  it('hears a long stretch’s language from its first 10 s', async () => {
+    const follower = new LanguageFollower();
+    follower.choose(new Map([['es', 0.9]]));
+    const { samples, timeline } = windowOf([{ start: 1, end: 26 }], 30);
+    const heard = detector('en', 0.79);
+    await chooseWindowLanguage(heard, follower, samples, 0, timeline);
+    expect(heard.heard[1]).toEqual({ seconds: 10, context: 'fitted' });
   });
 
   it('lets a first window with only short speech decide on the whole window', async () => {

@@ -152,12 +152,14 @@ describe('LiveTranscriber', () => {
     let transcriber: LiveTranscriber | null = null;
     const inner = new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`);
     const position = (): number => transcriber?.position ?? 0;
+    const contexts = { final: new Set<string | undefined>(), partial: new Set<string | undefined>() };
     const recognizer: SpeechRecognizer = {
       modelId: inner.modelId,
       execution: inner.execution,
       multilingual: inner.multilingual,
       detectLanguage: () => inner.detectLanguage(),
       transcribeWindow: async (audio, options) => {
+        contexts[options.decoding === undefined ? 'final' : 'partial'].add(options.context);
         // Final passes (no cheap decoding options) answer at once: a commit waits for its pass.
         if (options.decoding === undefined) return inner.transcribeWindow(audio);
         const pass = { start: position(), end: 0, cancelled: false };
@@ -188,6 +190,9 @@ describe('LiveTranscriber', () => {
     const partials = passes.filter((pass) => !pass.cancelled);
     // 21 s of speech: a partial every 3 s (every 2 s back to back).
     expect(partials.length).toBeGreaterThanOrEqual(4);
+    // Commits hear Whisper's full context; partials a context fitted to the utterance.
+    expect([...contexts.final]).toEqual(['full']);
+    expect([...contexts.partial]).toEqual(['fitted']);
     for (let index = 1; index < partials.length; index += 1) {
       const before = partials[index - 1] as (typeof partials)[number];
       expect((partials[index] as (typeof partials)[number]).start - before.start).toBeGreaterThanOrEqual(

@@ -61,10 +61,17 @@ export class WhisperFeatures {
     });
   }
 
-  /** [mels, frames] of `audio` zero-padded to the window length. */
-  logMel(audio: Float32Array): Promise<Float32Array> {
+  /**
+   * [mels, frames] of `audio` zero-padded to the window length, or its first `frames` (a shorter context: the
+   * same values, normalised over the whole padded window as Whisper does).
+   */
+  logMel(audio: Float32Array, frames = this.frames): Promise<Float32Array> {
     const padded = new Float32Array(this.samples);
     padded.set(audio.subarray(0, this.samples));
-    return Promise.resolve(this.spectrogram.compute(padded));
+    const full = this.spectrogram.compute(padded);
+    if (frames >= this.frames) return Promise.resolve(full);
+    const fitted = new Float32Array(this.mels * frames);
+    for (let mel = 0; mel < this.mels; mel += 1) fitted.set(full.subarray(mel * this.frames, mel * this.frames + frames), mel * frames);
+    return Promise.resolve(fitted);
   }
 }

@@ -6,6 +6,7 @@ import type { WhisperArchitecture } from './model-files';
 import { LOGIT_ROWS_INPUT } from './decoder-graph/logit-rows';
 import { readRewrittenDecoder } from './decoder-graph/read-decoder';
 import { sharedPromptInput } from './decoder-graph/shared-prompt';
+import { readShorterContextEncoder } from './encoder-graph/shorter-context';
 
 /**
  * The self-attention cache of a batch of decoder rows: per layer a key and a value tensor
@@ -88,6 +89,9 @@ export class WhisperSessions {
   private readonly timings: SessionTimings = { encoder: { totalMs: 0, runs: 0 }, decoder: { totalMs: 0, runs: 0 } };
   private scratch = new Float32Array(0);
   private released = false;
+  private readonly sourcePositions: number;
+  /** The encoder rewritten for shorter contexts, loaded on first use (null: its graph does not allow it). */
+  private fittedEncoder: Promise<InferenceSession | null> | null = null;
 
   private constructor(
     private readonly encoder: InferenceSession,
@@ -98,11 +102,14 @@ export class WhisperSessions {
     readonly sharesPrompt: boolean,
     /** The decoder was rewritten to compute logits only for the positions asked for. */
     private readonly selectsLogitRows: boolean,
+    private readonly encoderPath: string,
+    private readonly threads: number | undefined,
   ) {
     this.layers = architecture.decoder_layers;
     this.heads = architecture.decoder_attention_heads;
     this.headDim = architecture.d_model / architecture.decoder_attention_heads;
     this.vocab = architecture.vocab_size;
+    this.sourcePositions = architecture.max_source_positions;
     this.selfNames = [];
     this.crossNames = [];
     for (let layer = 0; layer < this.layers; layer += 1) {
@@ -129,14 +136,17 @@ export class WhisperSessions {
         throw error;
       }
     });
-    return new WhisperSessions(
+    const sessions = new WhisperSessions(
       value.encoder,
       value.decoder,
       architecture,
       report,
       rewritten?.sharesPrompt ?? false,
       rewritten?.selectsLogitRows ?? false,
+      encoderPath,
+      options.threads,
     );
+    return sessions;
   }
 
   get vocabSize(): number {
@@ -147,9 +157,20 @@ export class WhisperSessions {
     return structuredClone(this.timings);
   }
 
-  /** log-mel [mels, frames] → encoder output [1, frames / 2, d_model]. */
+  /**
+   * Whether the encoder can hear fewer than its full context of frames. The first call loads a second encoder
+   * session, rewritten for it: the rewrite costs the full-length encoder ≈ 60 % (onnxruntime fuses less once the
+   * sequence length is not fixed), so full windows keep the original one.
+   */
+  async acceptsShorterContext(): Promise<boolean> {
+    return (await this.fittedEncoderSession()) !== null;
+  }
+
+  /** log-mel [mels, frames] → encoder output [1, frames / 2, d_model]; fewer frames than the full context need `acceptsShorterContext`. */
   async encode(features: Float32Array, mels: number, frames: number): Promise<Tensor> {
-    const out = await this.timed('encoder', () => this.encoder.run({ input_features: new Tensor('float32', features, [1, mels, frames]) }));
+    const fitted = frames < 2 * this.sourcePositions ? await this.fittedEncoderSession() : null;
+    const encoder = fitted ?? this.encoder;
+    const out = await this.timed('encoder', () => encoder.run({ input_features: new Tensor('float32', features, [1, mels, frames]) }));
     return out.last_hidden_state as Tensor;
   }
 
@@ -262,7 +283,22 @@ export class WhisperSessions {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    await Promise.all([this.encoder.release(), this.decoder.release()]);
+    const fitted = await this.fittedEncoder;
+    await Promise.all([this.encoder.release(), this.decoder.release(), fitted?.release()]);
+  }
+
+  private fittedEncoderSession(): Promise<InferenceSession | null> {
+    this.fittedEncoder ??= (async () => {
+      const bytes = await readShorterContextEncoder(this.encoderPath, this.sourcePositions);
+      if (bytes === null || this.released) return null;
+      try {
+        return await createSession(bytes, this.execution.active, this.threads, false);
+      } catch {
+        // Shorter contexts are an optimisation: without them every window hears the full context.
+        return null;
+      }
+    })();
+    return this.fittedEncoder;
   }
 
   private cachedFeeds(
