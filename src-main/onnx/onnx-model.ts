@@ -76,6 +76,12 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
   return type.encode(model).finish();
 }
 
+/** Tensors stored outside the file (models over 2 GB): such a model cannot be loaded from rewritten bytes. */
+export function hasExternalData(model: OnnxModel): boolean {
+  const EXTERNAL = 1;
+  return model.graph.initializer.some((tensor) => tensor.data_location === EXTERNAL);
+}
+
 /** An int64 initializer (1-D, or a scalar for `dims` []). */
 export function int64Tensor(name: string, values: readonly number[], dims: number[] = [values.length]): OnnxTensor {
   const data = new BigInt64Array(values.map((value) => BigInt(value)));

@@ -135,6 +135,8 @@ describe('dispose', () => {
     const cycle = async (): Promise<{ loaded: number; released: number }> => {
       const recognizer = await load(TINY_SIZED);
       await recognizer.transcribeWindow(jfk, { language: 'en', task: 'transcribe' });
+      // A fitted context loads the second encoder session: dispose must release it too.
+      await recognizer.transcribeWindow(jfk.subarray(0, 4 * 16_000), { language: 'en', task: 'transcribe', context: 'fitted' });
       const loaded = await settle();
       await recognizer.dispose();
       return { loaded, released: await settle() };

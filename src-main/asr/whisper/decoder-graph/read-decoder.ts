@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { decodeOnnxModel, encodeOnnxModel } from '../../../onnx/onnx-model';
+import { decodeOnnxModel, encodeOnnxModel, hasExternalData } from '../../../onnx/onnx-model';
 import { selectLogitRows } from './logit-rows';
 import { shareDecoderPrompt } from './shared-prompt';
 
@@ -12,9 +12,6 @@ export interface RewrittenDecoder {
   selectsLogitRows: boolean;
 }
 
-/** Tensors stored outside the file (models over 2 GB) cannot be loaded from rewritten bytes. */
-const EXTERNAL_DATA = 1;
-
 /**
  * The merged decoder at `path` with the rewrites its graph allows, as bytes for onnxruntime; null when none
  * applies or the weights live in external files (the file is then loaded as it is).
@@ -22,7 +19,7 @@ const EXTERNAL_DATA = 1;
 export async function readRewrittenDecoder(path: string, layers: number, maxPositions: number): Promise<RewrittenDecoder | null> {
   try {
     const model = decodeOnnxModel(await readFile(path));
-    if (model.graph.initializer.some((tensor) => tensor.data_location === EXTERNAL_DATA)) return null;
+    if (hasExternalData(model)) return null;
     const sharesPrompt = shareDecoderPrompt(model, layers, maxPositions);
     const selectsLogitRows = selectLogitRows(model);
     return sharesPrompt || selectsLogitRows ? { bytes: encodeOnnxModel(model), sharesPrompt, selectsLogitRows } : null;

@@ -1,10 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { decodeOnnxModel, encodeOnnxModel, int64Tensor, onnxNode, type OnnxModel, type OnnxTensor } from '../../../onnx/onnx-model';
+import {
+  decodeOnnxModel,
+  encodeOnnxModel,
+  hasExternalData,
+  int64Tensor,
+  onnxNode,
+  type OnnxModel,
+  type OnnxTensor,
+} from '../../../onnx/onnx-model';
 
 /** The encoder's input: log-mel [batch, mels, frames]. */
 const FEATURES_INPUT = 'input_features';
-/** Tensors stored outside the file (models over 2 GB) cannot be loaded from rewritten bytes. */
-const EXTERNAL_DATA = 1;
 
 function dimsOf(tensor: OnnxTensor): number[] {
   return tensor.dims.map(Number);
@@ -19,15 +25,15 @@ function dimsOf(tensor: OnnxTensor): number[] {
  */
 export function acceptShorterContext(model: OnnxModel, sourcePositions: number): boolean {
   const graph = model.graph;
-  const frames = graph.input.find((input) => input.name === FEATURES_INPUT)?.type?.tensor_type?.shape?.dim[2];
-  if (!frames) return false;
-  const tables = new Map(
+  const featureDims = graph.input.find((input) => input.name === FEATURES_INPUT)?.type?.tensor_type?.shape?.dim;
+  if (featureDims?.length !== 3) return false;
+  const tables = new Set(
     graph.initializer
       .filter((tensor) => {
         const dims = dimsOf(tensor);
-        return dims.length === 2 && dims[0] === sourcePositions && tensor.data_location !== EXTERNAL_DATA;
+        return dims.length === 2 && dims[0] === sourcePositions;
       })
-      .map((tensor) => [tensor.name, tensor]),
+      .map((tensor) => tensor.name),
   );
   const additions = graph.node.filter((node) => node.op_type === 'Add' && node.input.some((name) => tables.has(name)));
   const [addition] = additions;
@@ -47,12 +53,7 @@ export function acceptShorterContext(model: OnnxModel, sourcePositions: number):
   ];
   graph.node.splice(graph.node.indexOf(addition), 0, ...nodes);
   addition.input[tableAt] = prefix;
-  graph.input
-    .filter((input) => input.name === FEATURES_INPUT)
-    .forEach((input) => {
-      const dim = input.type?.tensor_type?.shape?.dim;
-      if (dim) dim[2] = { dim_param: 'frames' };
-    });
+  featureDims[2] = { dim_param: 'frames' };
   return true;
 }
 
@@ -60,7 +61,7 @@ export function acceptShorterContext(model: OnnxModel, sourcePositions: number):
 export async function readShorterContextEncoder(path: string, sourcePositions: number): Promise<Uint8Array | null> {
   try {
     const model = decodeOnnxModel(await readFile(path));
-    if (model.graph.initializer.some((tensor) => tensor.data_location === EXTERNAL_DATA)) return null;
+    if (hasExternalData(model)) return null;
     return acceptShorterContext(model, sourcePositions) ? encodeOnnxModel(model) : null;
   } catch {
     // Not a model this rewrite understands; onnxruntime reports a broken file when it loads it.
