@@ -163,11 +163,14 @@ if (!summary.ok) throw new Error(summary.error.message);
 // spoken sample was delivered by the "microphone".
 const committed = events.flatMap(({ at, event }) => (event.type === 'committed' ? [{ at, segment: event.segment }] : []));
 const latencies: number[] = [];
+/** Each utterance's latency in meeting order, with its clip's length: where a slow commit comes from. */
+const perUtterance: { seconds: number; latency: number }[] = [];
 for (const utterance of meeting.utterances) {
   const spokenAt = source.wallTimeOf(utterance.end);
   const last = committed.filter(({ segment }) => segment.start < utterance.end + 0.2 && segment.end > utterance.start - 0.5).at(-1);
   if (spokenAt === null || !last) continue;
   latencies.push((last.at - spokenAt) / 1000);
+  perUtterance.push({ seconds: round(utterance.end - utterance.start, 1) ?? 0, latency: round((last.at - spokenAt) / 1000) ?? 0 });
 }
 latencies.sort((a, b) => a - b);
 
@@ -205,6 +208,7 @@ const figures = {
     p95: round(percentile(latencies, 0.95)),
     max: round(latencies.at(-1) ?? null),
   },
+  perUtterance,
   partialIntervalSeconds: {
     p50: round(percentile(intervals, 0.5)),
     p95: round(percentile(intervals, 0.95)),
