@@ -30,7 +30,8 @@ export interface SharedPrompt {
 
 /**
  * The cross-attention keys and values of one window's encoder output, computed once per window and shared by
- * every decoder row (batch 1: onnxruntime's MatMul broadcasts it over the beams or samples).
+ * every decoder row (batch 1: the rows' queries are stacked against it, or onnxruntime's MatMul broadcasts it
+ * over the rows when the decoder was not rewritten).
  */
 export interface CrossAttentionCache {
   tensors: Tensor[];
@@ -126,7 +127,7 @@ export class WhisperSessions {
     architecture: WhisperArchitecture,
     options: SessionOptions,
   ): Promise<WhisperSessions> {
-    const rewritten = await readRewrittenDecoder(decoderPath, architecture.decoder_layers, architecture.max_target_positions);
+    const rewritten = await readRewrittenDecoder(decoderPath, architecture);
     const { value, report } = await loadWithFallback(planExecution(options.execution), async (device) => {
       const encoder = await createSession(encoderPath, device, options.threads, false);
       try {

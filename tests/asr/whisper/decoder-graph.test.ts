@@ -11,6 +11,7 @@ import { readWhisperModelFiles } from '../../../src-main/asr/whisper/model-files
 import { LOGIT_ROWS_INPUT, selectLogitRows } from '../../../src-main/asr/whisper/decoder-graph/logit-rows';
 import { readRewrittenDecoder } from '../../../src-main/asr/whisper/decoder-graph/read-decoder';
 import { shareDecoderPrompt, sharedPromptInput } from '../../../src-main/asr/whisper/decoder-graph/shared-prompt';
+import { stackCrossAttentionRows } from '../../../src-main/asr/whisper/decoder-graph/stacked-cross-attention';
 import { decodeOnnxModel, encodeOnnxModel } from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
 
@@ -95,9 +96,10 @@ async function compare(modelDir: string, expectLogitRows: boolean): Promise<void
     headDim: architecture.d_model / architecture.decoder_attention_heads,
     frames: architecture.max_source_positions,
   };
-  const rewritten = await readRewrittenDecoder(files.decoderPath, architecture.decoder_layers, architecture.max_target_positions);
+  const rewritten = await readRewrittenDecoder(files.decoderPath, architecture);
   expect(rewritten?.sharesPrompt).toBe(true);
   expect(rewritten?.selectsLogitRows).toBe(expectLogitRows);
+  expect(rewritten?.stacksCrossAttention).toBe(true);
   const options: InferenceSession.SessionOptions = { intraOpNumThreads: 1, logSeverityLevel: 3 };
   const original = await InferenceSession.create(files.decoderPath, options);
   const shared = await InferenceSession.create(rewritten?.bytes as Uint8Array, options);
@@ -202,11 +204,15 @@ describe('shared-prompt decoder', () => {
     const bytes = readFileSync(files.decoderPath);
     const model = decodeOnnxModel(bytes);
     const layers = files.architecture.decoder_layers;
+    const heads = files.architecture.decoder_attention_heads;
+    const headDim = files.architecture.d_model / heads;
     expect(shareDecoderPrompt(model, layers + 1, files.architecture.max_target_positions)).toBe(false);
     expect(shareDecoderPrompt(model, layers, files.architecture.max_target_positions + 1)).toBe(false);
     expect(Buffer.from(encodeOnnxModel(model)).equals(Buffer.from(encodeOnnxModel(decodeOnnxModel(bytes))))).toBe(true);
     expect(selectLogitRows(decodeOnnxModel(readFileSync(files.encoderPath)))).toBe(false);
-    expect(await readRewrittenDecoder(files.encoderPath, layers, files.architecture.max_target_positions)).toBeNull();
-    expect(await readRewrittenDecoder(path.join(TINY_MULTILINGUAL, 'missing.onnx'), layers, 448)).toBeNull();
+    expect(stackCrossAttentionRows(model, layers + 1, heads, headDim)).toBe(false);
+    expect(Buffer.from(encodeOnnxModel(model)).equals(Buffer.from(encodeOnnxModel(decodeOnnxModel(bytes))))).toBe(true);
+    expect(await readRewrittenDecoder(files.encoderPath, files.architecture)).toBeNull();
+    expect(await readRewrittenDecoder(path.join(TINY_MULTILINGUAL, 'missing.onnx'), files.architecture)).toBeNull();
   });
 });

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { decodeOnnxModel, encodeOnnxModel, hasExternalData } from '../../../onnx/onnx-model';
+import type { WhisperArchitecture } from '../model-files';
 import { selectLogitRows } from './logit-rows';
 import { shareDecoderPrompt } from './shared-prompt';
+import { stackCrossAttentionRows } from './stacked-cross-attention';
 
 /** A merged decoder rewritten for this engine's decoding loop, and which rewrites took. */
 export interface RewrittenDecoder {
@@ -10,19 +12,29 @@ export interface RewrittenDecoder {
   sharesPrompt: boolean;
   /** Logits only for the positions `logit_rows` names. */
   selectsLogitRows: boolean;
+  /** Rows read the window's cross-attention keys and values once per step (the cross-attention must have batch 1). */
+  stacksCrossAttention: boolean;
 }
 
 /**
  * The merged decoder at `path` with the rewrites its graph allows, as bytes for onnxruntime; null when none
  * applies or the weights live in external files (the file is then loaded as it is).
  */
-export async function readRewrittenDecoder(path: string, layers: number, maxPositions: number): Promise<RewrittenDecoder | null> {
+export async function readRewrittenDecoder(
+  path: string,
+  architecture: Pick<WhisperArchitecture, 'decoder_layers' | 'decoder_attention_heads' | 'd_model' | 'max_target_positions'>,
+): Promise<RewrittenDecoder | null> {
   try {
     const model = decodeOnnxModel(await readFile(path));
     if (hasExternalData(model)) return null;
-    const sharesPrompt = shareDecoderPrompt(model, layers, maxPositions);
+    const layers = architecture.decoder_layers;
+    const heads = architecture.decoder_attention_heads;
+    const sharesPrompt = shareDecoderPrompt(model, layers, architecture.max_target_positions);
     const selectsLogitRows = selectLogitRows(model);
-    return sharesPrompt || selectsLogitRows ? { bytes: encodeOnnxModel(model), sharesPrompt, selectsLogitRows } : null;
+    const stacksCrossAttention = stackCrossAttentionRows(model, layers, heads, architecture.d_model / heads);
+    return sharesPrompt || selectsLogitRows || stacksCrossAttention
+      ? { bytes: encodeOnnxModel(model), sharesPrompt, selectsLogitRows, stacksCrossAttention }
+      : null;
   } catch {
     // Not a model these rewrites understand; onnxruntime reports a broken file when it loads it.
     return null;

@@ -1,0 +1,111 @@
+import {
+  int64Tensor,
+  intAttribute,
+  intsAttribute,
+  onnxNode,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxNode,
+} from '../../../onnx/onnx-model';
+import { cachedBranch } from './cached-branch';
+
+const PREFIX = 'stacked_cross/';
+
+/** One layer's cross-attention in the cached branch, as the merged decoder spells it. */
+interface CrossAttention {
+  layer: number;
+  /** [batch, tokens, heads, headDim] → [batch, heads, tokens, headDim] */
+  queryTranspose: OnnxNode;
+  /** The query times its scale: reads `queryTranspose`'s output. */
+  queryScale: OnnxNode;
+  /** [batch, heads, tokens, headDim] → [batch, tokens, heads, headDim], after softmax · V. */
+  contextTranspose: OnnxNode;
+}
+
+const permOf = (node: OnnxNode): number[] =>
+  (node.attribute.find((attribute) => attribute.name === 'perm')?.ints ?? []).map((value) => Number(value));
+const samePerm = (node: OnnxNode, perm: readonly number[]): boolean => node.op_type === 'Transpose' && permOf(node).join() === perm.join();
+
+function findCrossAttention(branch: OnnxGraph, layer: number): CrossAttention | null {
+  const consumers = (name: string): OnnxNode[] => branch.node.filter((node) => node.input.includes(name));
+  const producer = (name: string): OnnxNode | undefined => branch.node.find((node) => node.output.includes(name));
+  const values = `past_key_values.${layer}.encoder.value`;
+  const keyReaders = consumers(`past_key_values.${layer}.encoder.key`);
+  const valueReaders = consumers(values);
+  const keys = keyReaders.length === 1 ? keyReaders[0] : undefined;
+  const context = valueReaders.length === 1 ? valueReaders[0] : undefined;
+  if (!keys || !samePerm(keys, [0, 1, 3, 2]) || context?.op_type !== 'MatMul' || context.input[1] !== values) return null;
+  const scoresReaders = consumers(keys.output[0] ?? '');
+  const scores = scoresReaders.length === 1 ? scoresReaders[0] : undefined;
+  if (scores?.op_type !== 'MatMul' || scores.input[1] !== keys.output[0]) return null;
+  const queryScale = producer(scores.input[0] ?? '');
+  if (queryScale?.op_type !== 'Mul') return null;
+  const queryTranspose = producer(queryScale.input[0] ?? '');
+  if (!queryTranspose || !samePerm(queryTranspose, [0, 2, 1, 3]) || consumers(queryTranspose.output[0] ?? '').length !== 1) return null;
+  // Only a softmax (whose output is also the cross_attentions output) between the scores and softmax · V.
+  const softmax = consumers(scores.output[0] ?? '');
+  if (softmax.length !== 1 || softmax[0]?.op_type !== 'Softmax' || context.input[0] !== softmax[0].output[0]) return null;
+  const axis = Number(softmax[0].attribute.find((attribute) => attribute.name === 'axis')?.i ?? -1);
+  if (axis !== -1 && axis !== 3) return null;
+  const contextReaders = consumers(context.output[0] ?? '');
+  const contextTranspose = contextReaders.length === 1 ? contextReaders[0] : undefined;
+  if (!contextTranspose || !samePerm(contextTranspose, [0, 2, 1, 3])) return null;
+  return { layer, queryTranspose, queryScale, contextTranspose };
+}
+
+/**
+ * Rewrites the merged decoder's cached branch so that every row of a batch reads the cross-attention keys and
+ * values of its window once per step, not once per row: the rows' queries [batch, heads, tokens, headDim] are
+ * stacked per head into [1, heads, batch × tokens, headDim], so the scores are one matrix product per head
+ * against the keys [1, heads, frames, headDim] instead of one matrix-vector product per row. The keys and values
+ * of a 30 s window are 6 MB per layer; beam search's five rows read them five times per step without this.
+ * The engine passes cross-attention with batch 1 (the rows broadcast over it), which this rewrite requires.
+ * `cross_attentions.*` come out as [1, heads, batch × tokens, frames], the same as before for batch 1 (the word
+ * alignment's forced pass). Mutates `model`; false (and `model` untouched) when the graph does not have the
+ * expected shape.
+ */
+export function stackCrossAttentionRows(model: OnnxModel, layers: number, heads: number, headDim: number): boolean {
+  const branch = cachedBranch(model)?.branch;
+  if (!branch) return false;
+  const attentions: CrossAttention[] = [];
+  for (let layer = 0; layer < layers; layer += 1) {
+    const attention = findCrossAttention(branch, layer);
+    if (!attention) return false;
+    attentions.push(attention);
+  }
+  model.graph.initializer.push(
+    int64Tensor(`${PREFIX}stacked_shape`, [1, heads, -1, headDim]),
+    int64Tensor(`${PREFIX}heads`, [heads]),
+    int64Tensor(`${PREFIX}head_dim`, [headDim]),
+  );
+  for (const { layer, queryTranspose, queryScale, contextTranspose } of attentions) {
+    const name = (what: string): string => `${PREFIX}${layer}/${what}`;
+    const rowMajor = queryTranspose.input[0] as string;
+    // [batch, tokens, heads, headDim] → [heads, batch, tokens, headDim] → [1, heads, batch × tokens, headDim]
+    queryTranspose.attribute = [intsAttribute('perm', [2, 0, 1, 3])];
+    const stacked = name('queries');
+    branch.node.splice(
+      branch.node.indexOf(queryScale),
+      0,
+      onnxNode('Reshape', [queryTranspose.output[0] as string, `${PREFIX}stacked_shape`], [stacked]),
+    );
+    queryScale.input[0] = stacked;
+    // Back: [1, heads, batch × tokens, headDim] → [heads, batch, tokens, headDim] → [batch, tokens, heads, headDim]
+    const unstacked = name('unstacked');
+    branch.node.splice(
+      branch.node.indexOf(contextTranspose),
+      0,
+      onnxNode('Shape', [rowMajor], [name('batch_tokens')], [intAttribute('start', 0), intAttribute('end', 2)]),
+      onnxNode(
+        'Concat',
+        [`${PREFIX}heads`, name('batch_tokens'), `${PREFIX}head_dim`],
+        [name('unstacked_shape')],
+        [intAttribute('axis', 0)],
+      ),
+      onnxNode('Reshape', [contextTranspose.input[0] as string, name('unstacked_shape')], [unstacked]),
+    );
+    contextTranspose.input[0] = unstacked;
+    contextTranspose.attribute = [intsAttribute('perm', [1, 2, 0, 3])];
+  }
+  return true;
+}
