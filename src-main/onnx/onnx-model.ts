@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import protobuf from 'protobufjs';
 import { ONNX_PROTO } from './onnx-schema';
 
@@ -98,4 +99,19 @@ export function intAttribute(name: string, value: number): OnnxAttribute {
 
 export function intsAttribute(name: string, values: readonly number[]): OnnxAttribute {
   return { name, type: ONNX_ATTRIBUTE_INTS, ints: [...values] };
+}
+
+/**
+ * The model at `path` as bytes for onnxruntime after `rewrite` (which mutates the model and says whether it
+ * changed anything); null when it did not, when the weights live in external files, or when the file cannot be
+ * read as a model (onnxruntime then loads the file as it is, and reports a broken one itself).
+ */
+export async function readRewrittenModel(path: string, rewrite: (model: OnnxModel) => boolean): Promise<Uint8Array | null> {
+  try {
+    const model = decodeOnnxModel(await readFile(path));
+    if (hasExternalData(model)) return null;
+    return rewrite(model) ? encodeOnnxModel(model) : null;
+  } catch {
+    return null;
+  }
 }

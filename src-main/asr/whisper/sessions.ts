@@ -6,7 +6,7 @@ import type { WhisperArchitecture } from './model-files';
 import { LOGIT_ROWS_INPUT } from './decoder-graph/logit-rows';
 import { readRewrittenDecoder } from './decoder-graph/read-decoder';
 import { sharedPromptInput } from './decoder-graph/shared-prompt';
-import { readShorterContextEncoder } from './encoder-graph/shorter-context';
+import { readShorterContextEncoder, readSignedEncoder } from './encoder-graph/shorter-context';
 
 /**
  * The self-attention cache of a batch of decoder rows: per layer a key and a value tensor
@@ -128,8 +128,9 @@ export class WhisperSessions {
     options: SessionOptions,
   ): Promise<WhisperSessions> {
     const rewritten = await readRewrittenDecoder(decoderPath, architecture);
+    const signedEncoder = await readSignedEncoder(encoderPath);
     const { value, report } = await loadWithFallback(planExecution(options.execution), async (device) => {
-      const encoder = await createSession(encoderPath, device, options.threads, false);
+      const encoder = await createSession(signedEncoder ?? encoderPath, device, options.threads, false);
       try {
         return { encoder, decoder: await createSession(rewritten?.bytes ?? decoderPath, device, options.threads, true) };
       } catch (error) {

@@ -212,7 +212,13 @@ describe('shared-prompt decoder', () => {
     expect(selectLogitRows(decodeOnnxModel(readFileSync(files.encoderPath)))).toBe(false);
     expect(stackCrossAttentionRows(model, layers + 1, heads, headDim)).toBe(false);
     expect(Buffer.from(encodeOnnxModel(model)).equals(Buffer.from(encodeOnnxModel(decodeOnnxModel(bytes))))).toBe(true);
-    expect(await readRewrittenDecoder(files.encoderPath, files.architecture)).toBeNull();
+    // An encoder is no decoder: only its 8-bit weights are signed.
+    expect(await readRewrittenDecoder(files.encoderPath, files.architecture)).toMatchObject({
+      sharesPrompt: false,
+      selectsLogitRows: false,
+      stacksCrossAttention: false,
+      signsWeights: true,
+    });
     expect(await readRewrittenDecoder(path.join(TINY_MULTILINGUAL, 'missing.onnx'), files.architecture)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { decodeOnnxModel, encodeOnnxModel, hasExternalData } from '../../../onnx/onnx-model';
+import { signInt8Weights } from '../../../onnx/signed-weights';
 import type { WhisperArchitecture } from '../model-files';
 import { selectLogitRows } from './logit-rows';
 import { shareDecoderPrompt } from './shared-prompt';
@@ -14,6 +15,8 @@ export interface RewrittenDecoder {
   selectsLogitRows: boolean;
   /** Rows read the window's cross-attention keys and values once per step (the cross-attention must have batch 1). */
   stacksCrossAttention: boolean;
+  /** 8-bit weights stored signed (the same products, on the CPU's u8·s8 instructions). */
+  signsWeights: boolean;
 }
 
 /**
@@ -32,8 +35,9 @@ export async function readRewrittenDecoder(
     const sharesPrompt = shareDecoderPrompt(model, layers, architecture.max_target_positions);
     const selectsLogitRows = selectLogitRows(model);
     const stacksCrossAttention = stackCrossAttentionRows(model, layers, heads, architecture.d_model / heads);
-    return sharesPrompt || selectsLogitRows || stacksCrossAttention
-      ? { bytes: encodeOnnxModel(model), sharesPrompt, selectsLogitRows, stacksCrossAttention }
+    const signsWeights = signInt8Weights(model);
+    return sharesPrompt || selectsLogitRows || stacksCrossAttention || signsWeights
+      ? { bytes: encodeOnnxModel(model), sharesPrompt, selectsLogitRows, stacksCrossAttention, signsWeights }
       : null;
   } catch {
     // Not a model these rewrites understand; onnxruntime reports a broken file when it loads it.

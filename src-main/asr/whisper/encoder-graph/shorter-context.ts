@@ -1,13 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import {
-  decodeOnnxModel,
-  encodeOnnxModel,
-  hasExternalData,
-  int64Tensor,
-  onnxNode,
-  type OnnxModel,
-  type OnnxTensor,
-} from '../../../onnx/onnx-model';
+import { int64Tensor, readRewrittenModel, onnxNode, type OnnxModel, type OnnxTensor } from '../../../onnx/onnx-model';
+import { signInt8Weights } from '../../../onnx/signed-weights';
 
 /** The encoder's input: log-mel [batch, mels, frames]. */
 const FEATURES_INPUT = 'input_features';
@@ -57,14 +49,19 @@ export function acceptShorterContext(model: OnnxModel, sourcePositions: number):
   return true;
 }
 
-/** The encoder at `path` rewritten to accept a shorter context, as bytes for onnxruntime; null when it cannot be. */
+/**
+ * The encoder at `path` rewritten to accept a shorter context (and with signed 8-bit weights where it has
+ * unsigned ones), as bytes for onnxruntime; null when it cannot take a shorter context.
+ */
 export async function readShorterContextEncoder(path: string, sourcePositions: number): Promise<Uint8Array | null> {
-  try {
-    const model = decodeOnnxModel(await readFile(path));
-    if (hasExternalData(model)) return null;
-    return acceptShorterContext(model, sourcePositions) ? encodeOnnxModel(model) : null;
-  } catch {
-    // Not a model this rewrite understands; onnxruntime reports a broken file when it loads it.
-    return null;
-  }
+  return readRewrittenModel(path, (model) => {
+    if (!acceptShorterContext(model, sourcePositions)) return false;
+    signInt8Weights(model);
+    return true;
+  });
+}
+
+/** The encoder at `path` with signed 8-bit weights, as bytes for onnxruntime; null when it has none to sign. */
+export async function readSignedEncoder(path: string): Promise<Uint8Array | null> {
+  return readRewrittenModel(path, signInt8Weights);
 }
