@@ -1,5 +1,6 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from '../../onnx/execution-provider';
+import { hasExactInt8DotProduct } from '../../onnx/cpu-features';
 import { SLEEPING_THREAD_POOL } from '../../onnx/thread-pool';
 import type { SessionTimings } from '../session-timing';
 import type { WhisperArchitecture } from './model-files';
@@ -49,6 +50,8 @@ export interface SessionOptions {
   execution: ExecutionPreference;
   /** Intra-op threads; default: onnxruntime's choice (the physical cores). */
   threads?: number | undefined;
+  /** Store 8-bit weights signed (`signInt8Weights`); default: where the CPU multiplies u8·s8 exactly (VNNI). */
+  signWeights?: boolean | undefined;
 }
 
 const KV_KINDS = ['key', 'value'] as const;
@@ -105,6 +108,8 @@ export class WhisperSessions {
     private readonly selectsLogitRows: boolean,
     private readonly encoderPath: string,
     private readonly threads: number | undefined,
+    /** 8-bit weights were stored signed for the CPU's u8·s8 dot products. */
+    readonly signsWeights: boolean,
   ) {
     this.layers = architecture.decoder_layers;
     this.heads = architecture.decoder_attention_heads;
@@ -127,8 +132,9 @@ export class WhisperSessions {
     architecture: WhisperArchitecture,
     options: SessionOptions,
   ): Promise<WhisperSessions> {
-    const rewritten = await readRewrittenDecoder(decoderPath, architecture);
-    const signedEncoder = await readSignedEncoder(encoderPath);
+    const signWeights = options.signWeights ?? hasExactInt8DotProduct();
+    const rewritten = await readRewrittenDecoder(decoderPath, architecture, signWeights);
+    const signedEncoder = signWeights ? await readSignedEncoder(encoderPath) : null;
     const { value, report } = await loadWithFallback(planExecution(options.execution), async (device) => {
       const encoder = await createSession(signedEncoder ?? encoderPath, device, options.threads, false);
       try {
@@ -147,6 +153,7 @@ export class WhisperSessions {
       rewritten?.selectsLogitRows ?? false,
       encoderPath,
       options.threads,
+      signWeights,
     );
   }
 
@@ -290,7 +297,7 @@ export class WhisperSessions {
 
   private fittedEncoderSession(): Promise<InferenceSession | null> {
     this.fittedEncoder ??= (async () => {
-      const bytes = await readShorterContextEncoder(this.encoderPath, this.sourcePositions);
+      const bytes = await readShorterContextEncoder(this.encoderPath, this.sourcePositions, this.signsWeights);
       if (bytes === null || this.released) return null;
       try {
         return await createSession(bytes, this.execution.active, this.threads, false);

@@ -12,6 +12,7 @@ import { LOGIT_ROWS_INPUT, selectLogitRows } from '../../../src-main/asr/whisper
 import { readRewrittenDecoder } from '../../../src-main/asr/whisper/decoder-graph/read-decoder';
 import { shareDecoderPrompt, sharedPromptInput } from '../../../src-main/asr/whisper/decoder-graph/shared-prompt';
 import { stackCrossAttentionRows } from '../../../src-main/asr/whisper/decoder-graph/stacked-cross-attention';
+import { hasExactInt8DotProduct } from '../../../src-main/onnx/cpu-features';
 import { decodeOnnxModel, encodeOnnxModel } from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
 
@@ -96,7 +97,7 @@ async function compare(modelDir: string, expectLogitRows: boolean): Promise<void
     headDim: architecture.d_model / architecture.decoder_attention_heads,
     frames: architecture.max_source_positions,
   };
-  const rewritten = await readRewrittenDecoder(files.decoderPath, architecture);
+  const rewritten = await readRewrittenDecoder(files.decoderPath, architecture, hasExactInt8DotProduct());
   expect(rewritten?.sharesPrompt).toBe(true);
   expect(rewritten?.selectsLogitRows).toBe(expectLogitRows);
   expect(rewritten?.stacksCrossAttention).toBe(true);
@@ -213,12 +214,12 @@ describe('shared-prompt decoder', () => {
     expect(stackCrossAttentionRows(model, layers + 1, heads, headDim)).toBe(false);
     expect(Buffer.from(encodeOnnxModel(model)).equals(Buffer.from(encodeOnnxModel(decodeOnnxModel(bytes))))).toBe(true);
     // An encoder is no decoder: only its 8-bit weights are signed.
-    expect(await readRewrittenDecoder(files.encoderPath, files.architecture)).toMatchObject({
+    expect(await readRewrittenDecoder(files.encoderPath, files.architecture, true)).toMatchObject({
       sharesPrompt: false,
       selectsLogitRows: false,
       stacksCrossAttention: false,
       signsWeights: true,
     });
-    expect(await readRewrittenDecoder(path.join(TINY_MULTILINGUAL, 'missing.onnx'), files.architecture)).toBeNull();
+    expect(await readRewrittenDecoder(path.join(TINY_MULTILINGUAL, 'missing.onnx'), files.architecture, true)).toBeNull();
   });
 });

@@ -26,6 +26,7 @@ export interface RewrittenDecoder {
 export async function readRewrittenDecoder(
   path: string,
   architecture: Pick<WhisperArchitecture, 'decoder_layers' | 'decoder_attention_heads' | 'd_model' | 'max_target_positions'>,
+  signWeights: boolean,
 ): Promise<RewrittenDecoder | null> {
   try {
     const model = decodeOnnxModel(await readFile(path));
@@ -35,7 +36,7 @@ export async function readRewrittenDecoder(
     const sharesPrompt = shareDecoderPrompt(model, layers, architecture.max_target_positions);
     const selectsLogitRows = selectLogitRows(model);
     const stacksCrossAttention = stackCrossAttentionRows(model, layers, heads, architecture.d_model / heads);
-    const signsWeights = signInt8Weights(model);
+    const signsWeights = signWeights && signInt8Weights(model);
     return sharesPrompt || selectsLogitRows || stacksCrossAttention || signsWeights
       ? { bytes: encodeOnnxModel(model), sharesPrompt, selectsLogitRows, stacksCrossAttention, signsWeights }
       : null;

@@ -50,13 +50,13 @@ export function acceptShorterContext(model: OnnxModel, sourcePositions: number):
 }
 
 /**
- * The encoder at `path` rewritten to accept a shorter context (and with signed 8-bit weights where it has
- * unsigned ones), as bytes for onnxruntime; null when it cannot take a shorter context.
+ * The encoder at `path` rewritten to accept a shorter context (with signed 8-bit weights when `signWeights`),
+ * as bytes for onnxruntime; null when it cannot take a shorter context.
  */
-export async function readShorterContextEncoder(path: string, sourcePositions: number): Promise<Uint8Array | null> {
+export async function readShorterContextEncoder(path: string, sourcePositions: number, signWeights: boolean): Promise<Uint8Array | null> {
   return readRewrittenModel(path, (model) => {
     if (!acceptShorterContext(model, sourcePositions)) return false;
-    signInt8Weights(model);
+    if (signWeights) signInt8Weights(model);
     return true;
   });
 }
