@@ -122,6 +122,11 @@ const EXP_TABLE = Float64Array.from({ length: NEGLIGIBLE * EXP_STEPS_PER_UNIT + 
 export function logNormalizer(row: Float32Array): number {
   let max = -Infinity;
   for (let i = 0; i < row.length; i += 1) if ((row[i] as number) > max) max = row[i] as number;
+  return logNormalizerWithMax(row, max);
+}
+
+/** `logNormalizer` of a row whose largest value the caller already knows (its argmax or best beam candidate). */
+export function logNormalizerWithMax(row: Float32Array, max: number): number {
   if (max === -Infinity) return -Infinity;
   let sum = 0;
   for (let i = 0; i < row.length; i += 1) {

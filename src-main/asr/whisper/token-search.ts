@@ -3,7 +3,7 @@
  * openai-whisper's GreedyDecoder / BeamSearchDecoder (patience 1) and MaximumLikelihoodRanker (score divided by
  * length). Every row of a batch shares one window's cross-attention cache.
  */
-import { applyLogitRules, logNormalizer, type LogitRules } from './logit-rules';
+import { applyLogitRules, logNormalizer, logNormalizerWithMax, type LogitRules } from './logit-rules';
 import type { CrossAttentionCache, SelfAttentionCache, WhisperSessions } from './sessions';
 
 export interface SearchOptions {
@@ -98,16 +98,15 @@ function sample(row: Float32Array, temperature: number, random: () => number): n
 /** The k largest entries of a row, best first. */
 function topK(row: Float32Array, k: number): { token: number; value: number }[] {
   const best: { token: number; value: number }[] = [];
+  // The value a new entry must beat (the k-th best so far): kept in a local, the loop's only test.
+  let threshold = -Infinity;
   for (let token = 0; token < row.length; token += 1) {
     const value = row[token] as number;
-    if (value === -Infinity) continue;
-    if (best.length < k) {
-      best.push({ token, value });
-      best.sort((a, b) => b.value - a.value);
-    } else if (value > (best[k - 1] as { value: number }).value) {
-      best[k - 1] = { token, value };
-      best.sort((a, b) => b.value - a.value);
-    }
+    if (value === -Infinity || (best.length === k && value <= threshold)) continue;
+    if (best.length === k) best[k - 1] = { token, value };
+    else best.push({ token, value });
+    best.sort((a, b) => b.value - a.value);
+    if (best.length === k) threshold = (best[k - 1] as { value: number }).value;
   }
   return best;
 }
@@ -162,7 +161,9 @@ async function sampleRows(
       const scores = logits[index] as Float32Array;
       applyLogitRules(scores, row.tokens, context.rules);
       const token = options.temperature === 0 ? argmax(scores) : sample(scores, options.temperature, options.random);
-      row.sumLogprob += (scores[token] as number) - logNormalizer(scores);
+      // The argmax is the row's largest value: the normaliser need not look for it again.
+      const normalizer = options.temperature === 0 ? logNormalizerWithMax(scores, scores[token] as number) : logNormalizer(scores);
+      row.sumLogprob += (scores[token] as number) - normalizer;
       if (token === context.rules.eot) row.finished = true;
       else row.tokens.push(token);
       next.push(token);
@@ -203,9 +204,10 @@ async function beamSearch(
     alive.forEach((row, index) => {
       const scores = logits[index] as Float32Array;
       applyLogitRules(scores, row.tokens, context.rules);
-      const normalizer = logNormalizer(scores);
-      for (const { token, value } of topK(scores, beams + 1))
-        candidates.push({ source: index, token, score: row.sumLogprob + value - normalizer });
+      const best = topK(scores, beams + 1);
+      // The best candidate is the row's largest value: the normaliser need not look for it again.
+      const normalizer = logNormalizerWithMax(scores, best[0]?.value ?? -Infinity);
+      for (const { token, value } of best) candidates.push({ source: index, token, score: row.sumLogprob + value - normalizer });
     });
     candidates.sort((a, b) => b.score - a.score);
     const next: { source: number; token: number; score: number }[] = [];

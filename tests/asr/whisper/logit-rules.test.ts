@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyLogitRules, buildLogitRules } from '../../../src-main/asr/whisper/logit-rules';
+import { applyLogitRules, buildLogitRules, logNormalizer, logNormalizerWithMax } from '../../../src-main/asr/whisper/logit-rules';
 
 // A toy vocabulary: text 0–9, <|endoftext|> 10, specials 11–13, <|notimestamps|> 14, timestamps 15–29 (0.00–0.28 s).
 const EOT = 10;
@@ -86,5 +86,24 @@ describe('Whisper logit rules (openai decoding.py)', () => {
     for (let token = TS + 6; token < VOCAB; token += 1) logits[token] = -1.5; // 9 × e^-1.5 > e^0
     const open = allowed([TS + 1, 4], logits);
     expect(open.every((token) => token >= TS)).toBe(true);
+  });
+});
+
+describe('log-softmax normaliser', () => {
+  it('is log Σ exp(row) within the exp table error of 3.1e-5, given its maximum or not', () => {
+    let state = 11;
+    const row = Float32Array.from({ length: 51_865 }, () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return (state / 2147483648) * 30 - 20;
+    });
+    row[7] = -Infinity;
+    let max = -Infinity;
+    for (const value of row) max = Math.max(max, value);
+    let sum = 0;
+    for (const value of row) sum += Math.exp(value - max);
+    const exact = max + Math.log(sum);
+    expect(Math.abs(logNormalizer(row) - exact)).toBeLessThan(3.1e-5);
+    expect(logNormalizerWithMax(row, max)).toBe(logNormalizer(row));
+    expect(logNormalizer(new Float32Array(4).fill(-Infinity))).toBe(-Infinity);
   });
 });
