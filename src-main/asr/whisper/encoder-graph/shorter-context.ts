@@ -1,5 +1,4 @@
-import { int64Tensor, readRewrittenModel, onnxNode, type OnnxModel, type OnnxTensor } from '../../../onnx/onnx-model';
-import { signInt8Weights } from '../../../onnx/signed-weights';
+import { int64Tensor, onnxNode, type OnnxModel, type OnnxTensor } from '../../../onnx/onnx-model';
 
 /** The encoder's input: log-mel [batch, mels, frames]. */
 const FEATURES_INPUT = 'input_features';
@@ -47,21 +46,4 @@ export function acceptShorterContext(model: OnnxModel, sourcePositions: number):
   addition.input[tableAt] = prefix;
   featureDims[2] = { dim_param: 'frames' };
   return true;
-}
-
-/**
- * The encoder at `path` rewritten to accept a shorter context (with signed 8-bit weights when `signWeights`),
- * as bytes for onnxruntime; null when it cannot take a shorter context.
- */
-export async function readShorterContextEncoder(path: string, sourcePositions: number, signWeights: boolean): Promise<Uint8Array | null> {
-  return readRewrittenModel(path, (model) => {
-    if (!acceptShorterContext(model, sourcePositions)) return false;
-    if (signWeights) signInt8Weights(model);
-    return true;
-  });
-}
-
-/** The encoder at `path` with signed 8-bit weights, as bytes for onnxruntime; null when it has none to sign. */
-export async function readSignedEncoder(path: string): Promise<Uint8Array | null> {
-  return readRewrittenModel(path, signInt8Weights);
 }
