@@ -108,7 +108,7 @@ export class WhisperSessions {
     private readonly selectsLogitRows: boolean,
     private readonly encoderPath: string,
     private readonly threads: number | undefined,
-    /** 8-bit weights were stored signed for the CPU's u8·s8 dot products. */
+    /** Whether 8-bit weights, where the files hold them, are stored signed (the CPU multiplies u8·s8 exactly). */
     readonly signsWeights: boolean,
   ) {
     this.layers = architecture.decoder_layers;
