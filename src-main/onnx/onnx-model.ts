@@ -123,3 +123,9 @@ export async function readRewrittenModel(path: string, rewrite: (model: OnnxMode
     return null;
   }
 }
+
+/** Whether `node` is a Transpose with exactly this permutation. */
+export function isTranspose(node: OnnxNode | undefined, perm: readonly number[]): node is OnnxNode {
+  const actual = node?.attribute.find((attribute) => attribute.name === 'perm')?.ints ?? [];
+  return node?.op_type === 'Transpose' && actual.map(Number).join() === perm.join();
+}

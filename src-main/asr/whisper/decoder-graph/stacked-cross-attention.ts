@@ -2,6 +2,7 @@ import {
   int64Tensor,
   intAttribute,
   intsAttribute,
+  isTranspose,
   onnxNode,
   type OnnxGraph,
   type OnnxModel,
@@ -22,11 +23,7 @@ interface CrossAttention {
   contextTranspose: OnnxNode;
 }
 
-const permOf = (node: OnnxNode): number[] =>
-  (node.attribute.find((attribute) => attribute.name === 'perm')?.ints ?? []).map((value) => Number(value));
-const samePerm = (node: OnnxNode, perm: readonly number[]): boolean => node.op_type === 'Transpose' && permOf(node).join() === perm.join();
-
-function findCrossAttention(branch: OnnxGraph, layer: number): CrossAttention | null {
+function findCrossAttention(branch: OnnxGraph, layer: number, scalarWeights: ReadonlySet<string>): CrossAttention | null {
   const consumers = (name: string): OnnxNode[] => branch.node.filter((node) => node.input.includes(name));
   const producer = (name: string): OnnxNode | undefined => branch.node.find((node) => node.output.includes(name));
   const values = `past_key_values.${layer}.encoder.value`;
@@ -34,14 +31,16 @@ function findCrossAttention(branch: OnnxGraph, layer: number): CrossAttention | 
   const valueReaders = consumers(values);
   const keys = keyReaders.length === 1 ? keyReaders[0] : undefined;
   const context = valueReaders.length === 1 ? valueReaders[0] : undefined;
-  if (!keys || !samePerm(keys, [0, 1, 3, 2]) || context?.op_type !== 'MatMul' || context.input[1] !== values) return null;
+  if (!keys || !isTranspose(keys, [0, 1, 3, 2]) || context?.op_type !== 'MatMul' || context.input[1] !== values) return null;
   const scoresReaders = consumers(keys.output[0] ?? '');
   const scores = scoresReaders.length === 1 ? scoresReaders[0] : undefined;
   if (scores?.op_type !== 'MatMul' || scores.input[1] !== keys.output[0]) return null;
   const queryScale = producer(scores.input[0] ?? '');
-  if (queryScale?.op_type !== 'Mul') return null;
+  // The scale multiplies the stacked queries instead: it must be read only here, and be one weight value.
+  if (queryScale?.op_type !== 'Mul' || consumers(queryScale.output[0] ?? '').length !== 1) return null;
+  if (scalarWeights.has(queryScale.input[1] ?? '') === false) return null;
   const queryTranspose = producer(queryScale.input[0] ?? '');
-  if (!queryTranspose || !samePerm(queryTranspose, [0, 2, 1, 3]) || consumers(queryTranspose.output[0] ?? '').length !== 1) return null;
+  if (!queryTranspose || !isTranspose(queryTranspose, [0, 2, 1, 3]) || consumers(queryTranspose.output[0] ?? '').length !== 1) return null;
   // Only a softmax (whose output is also the cross_attentions output) between the scores and softmax · V.
   const softmax = consumers(scores.output[0] ?? '');
   if (softmax.length !== 1 || softmax[0]?.op_type !== 'Softmax' || context.input[0] !== softmax[0].output[0]) return null;
@@ -49,7 +48,7 @@ function findCrossAttention(branch: OnnxGraph, layer: number): CrossAttention | 
   if (axis !== -1 && axis !== 3) return null;
   const contextReaders = consumers(context.output[0] ?? '');
   const contextTranspose = contextReaders.length === 1 ? contextReaders[0] : undefined;
-  if (!contextTranspose || !samePerm(contextTranspose, [0, 2, 1, 3])) return null;
+  if (!contextTranspose || !isTranspose(contextTranspose, [0, 2, 1, 3])) return null;
   return { layer, queryTranspose, queryScale, contextTranspose };
 }
 
@@ -67,9 +66,12 @@ function findCrossAttention(branch: OnnxGraph, layer: number): CrossAttention | 
 export function stackCrossAttentionRows(model: OnnxModel, layers: number, heads: number, headDim: number): boolean {
   const branch = cachedBranch(model)?.branch;
   if (!branch) return false;
+  const scalarWeights = new Set(
+    [...model.graph.initializer, ...branch.initializer].filter((tensor) => tensor.dims.length === 0).map((tensor) => tensor.name),
+  );
   const attentions: CrossAttention[] = [];
   for (let layer = 0; layer < layers; layer += 1) {
-    const attention = findCrossAttention(branch, layer);
+    const attention = findCrossAttention(branch, layer, scalarWeights);
     if (!attention) return false;
     attentions.push(attention);
   }

@@ -1,8 +1,16 @@
-import { intAttribute, onnxNode, ONNX_ATTRIBUTE_FLOAT, type OnnxModel, type OnnxNode, type OnnxTensor } from '../../../onnx/onnx-model';
+import {
+  intAttribute,
+  isTranspose,
+  onnxNode,
+  ONNX_ATTRIBUTE_FLOAT,
+  ONNX_FLOAT,
+  ONNX_INT64,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+} from '../../../onnx/onnx-model';
 
 const MICROSOFT_DOMAIN = 'com.microsoft';
-const ONNX_INT64 = 7;
-const ONNX_FLOAT = 1;
 
 /** One self-attention of the encoder as exported: the [batch, frames, d_model] inputs and output it joins. */
 interface SelfAttention {
@@ -22,9 +30,6 @@ interface GraphIndex {
   initializer: (name: string) => OnnxTensor | undefined;
 }
 
-const permOf = (node: OnnxNode | undefined): string =>
-  (node?.attribute.find((attribute) => attribute.name === 'perm')?.ints ?? []).map(Number).join();
-
 function int64Values(tensor: OnnxTensor | undefined): number[] | null {
   if (!tensor?.raw_data || tensor.data_type !== ONNX_INT64) return null;
   const bytes = tensor.raw_data;
@@ -42,7 +47,7 @@ function floatScalar(tensor: OnnxTensor | undefined): number | null {
  */
 function splitHeads(index: GraphIndex, transposed: string, heads: number): { input: string; nodes: OnnxNode[] } | null {
   const transpose = index.producer(transposed);
-  if (transpose?.op_type !== 'Transpose' || permOf(transpose) !== '0,2,1,3' || index.readers(transposed).length !== 1) return null;
+  if (!isTranspose(transpose, [0, 2, 1, 3]) || index.readers(transposed).length !== 1) return null;
   const reshape = index.producer(transpose.input[0] ?? '');
   if (reshape?.op_type !== 'Reshape' || index.readers(reshape.output[0] ?? '').length !== 1) return null;
   const shape = int64Values(index.initializer(reshape.input[1] ?? ''));
@@ -63,7 +68,7 @@ function findSelfAttention(index: GraphIndex, softmax: OnnxNode, heads: number):
   const query = splitHeads(index, scaled.input[1 - scaleAt] ?? '', heads);
   // Key: split into heads, then transposed for the product.
   const keysTransposed = index.producer(scores.input[1] ?? '');
-  if (keysTransposed?.op_type !== 'Transpose' || permOf(keysTransposed) !== '0,1,3,2') return null;
+  if (!isTranspose(keysTransposed, [0, 1, 3, 2])) return null;
   if (index.readers(keysTransposed.output[0] ?? '').length !== 1) return null;
   const key = splitHeads(index, keysTransposed.input[0] ?? '', heads);
   // Value: softmax · V, then the heads merged back.
@@ -73,7 +78,7 @@ function findSelfAttention(index: GraphIndex, softmax: OnnxNode, heads: number):
   const value = splitHeads(index, context.input[1] ?? '', heads);
   const contextReaders = index.readers(context.output[0] ?? '');
   const unsplit = contextReaders.length === 1 ? contextReaders[0] : undefined;
-  if (unsplit?.op_type !== 'Transpose' || permOf(unsplit) !== '0,2,1,3') return null;
+  if (!isTranspose(unsplit, [0, 2, 1, 3])) return null;
   const mergeReaders = index.readers(unsplit.output[0] ?? '');
   const merge = mergeReaders.length === 1 ? mergeReaders[0] : undefined;
   const mergeShape = int64Values(index.initializer(merge?.input[1] ?? ''));
