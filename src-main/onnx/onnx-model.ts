@@ -6,7 +6,6 @@ import { ONNX_PROTO } from './onnx-schema';
 export interface OnnxAttribute {
   name: string;
   type?: number;
-  f?: number;
   i?: number | protobuf.Long;
   ints?: (number | protobuf.Long)[];
   g?: OnnxGraph;
@@ -48,21 +47,14 @@ export interface OnnxGraph {
   output: OnnxValueInfo[];
 }
 
-export interface OnnxOperatorSet {
-  domain?: string;
-  version?: number | protobuf.Long;
-}
-
 export interface OnnxModel {
   graph: OnnxGraph;
-  opset_import?: OnnxOperatorSet[];
 }
 
 /** TensorProto.DataType values used here. */
 export const ONNX_FLOAT = 1;
 export const ONNX_INT64 = 7;
 /** AttributeProto.AttributeType values used here. */
-export const ONNX_ATTRIBUTE_FLOAT = 1;
 export const ONNX_ATTRIBUTE_INT = 2;
 export const ONNX_ATTRIBUTE_INTS = 7;
 

@@ -5,8 +5,6 @@ import type { ModelDtype } from '../../models/catalog';
 /** The parts of config.json the decoding loop reads. */
 export interface WhisperArchitecture {
   d_model: number;
-  encoder_layers?: number;
-  encoder_attention_heads?: number;
   decoder_layers: number;
   decoder_attention_heads: number;
   max_target_positions: number;

@@ -7,7 +7,7 @@ import type { WhisperArchitecture } from './model-files';
 import { LOGIT_ROWS_INPUT } from './decoder-graph/logit-rows';
 import { readRewrittenDecoder } from './decoder-graph/read-decoder';
 import { sharedPromptInput } from './decoder-graph/shared-prompt';
-import { readRewrittenEncoder, readShorterContextEncoder } from './encoder-graph/read-encoder';
+import { readShorterContextEncoder, readSignedEncoder } from './encoder-graph/read-encoder';
 
 /**
  * The self-attention cache of a batch of decoder rows: per layer a key and a value tensor
@@ -100,7 +100,7 @@ export class WhisperSessions {
   private constructor(
     private readonly encoder: InferenceSession,
     private readonly decoder: InferenceSession,
-    private readonly architecture: WhisperArchitecture,
+    architecture: WhisperArchitecture,
     readonly execution: ExecutionReport,
     /** The decoder was rewritten to take one copy of the prompt's self-attention for all rows. */
     readonly sharesPrompt: boolean,
@@ -134,9 +134,9 @@ export class WhisperSessions {
   ): Promise<WhisperSessions> {
     const signWeights = options.signWeights ?? hasExactInt8DotProduct();
     const rewritten = await readRewrittenDecoder(decoderPath, architecture, signWeights);
-    const rewrittenEncoder = await readRewrittenEncoder(encoderPath, { architecture, signWeights });
+    const signedEncoder = signWeights ? await readSignedEncoder(encoderPath) : null;
     const { value, report } = await loadWithFallback(planExecution(options.execution), async (device) => {
-      const encoder = await createSession(rewrittenEncoder ?? encoderPath, device, options.threads, false);
+      const encoder = await createSession(signedEncoder ?? encoderPath, device, options.threads, false);
       try {
         return { encoder, decoder: await createSession(rewritten?.bytes ?? decoderPath, device, options.threads, true) };
       } catch (error) {
@@ -297,7 +297,7 @@ export class WhisperSessions {
 
   private fittedEncoderSession(): Promise<InferenceSession | null> {
     this.fittedEncoder ??= (async () => {
-      const bytes = await readShorterContextEncoder(this.encoderPath, { architecture: this.architecture, signWeights: this.signsWeights });
+      const bytes = await readShorterContextEncoder(this.encoderPath, this.sourcePositions, this.signsWeights);
       if (bytes === null || this.released) return null;
       try {
         return await createSession(bytes, this.execution.active, this.threads, false);
