@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { decodeOnnxModel, encodeOnnxModel, hasExternalData } from '../../../onnx/onnx-model';
+import { readRewrittenModel } from '../../../onnx/onnx-model';
 import { signInt8Weights } from '../../../onnx/signed-weights';
 import type { WhisperArchitecture } from '../model-files';
 import { selectLogitRows } from './logit-rows';
@@ -21,27 +20,23 @@ export interface RewrittenDecoder {
 
 /**
  * The merged decoder at `path` with the rewrites its graph allows, as bytes for onnxruntime; null when none
- * applies or the weights live in external files (the file is then loaded as it is).
+ * applies, the weights live in external files or the file is no model these rewrites understand (it is then
+ * loaded as it is).
  */
 export async function readRewrittenDecoder(
   path: string,
   architecture: Pick<WhisperArchitecture, 'decoder_layers' | 'decoder_attention_heads' | 'd_model' | 'max_target_positions'>,
   signWeights: boolean,
 ): Promise<RewrittenDecoder | null> {
-  try {
-    const model = decodeOnnxModel(await readFile(path));
-    if (hasExternalData(model)) return null;
-    const layers = architecture.decoder_layers;
-    const heads = architecture.decoder_attention_heads;
-    const sharesPrompt = shareDecoderPrompt(model, layers, architecture.max_target_positions);
-    const selectsLogitRows = selectLogitRows(model);
-    const stacksCrossAttention = stackCrossAttentionRows(model, layers, heads, architecture.d_model / heads);
-    const signsWeights = signWeights && signInt8Weights(model);
-    return sharesPrompt || selectsLogitRows || stacksCrossAttention || signsWeights
-      ? { bytes: encodeOnnxModel(model), sharesPrompt, selectsLogitRows, stacksCrossAttention, signsWeights }
-      : null;
-  } catch {
-    // Not a model these rewrites understand; onnxruntime reports a broken file when it loads it.
-    return null;
-  }
+  const layers = architecture.decoder_layers;
+  const heads = architecture.decoder_attention_heads;
+  const taken = { sharesPrompt: false, selectsLogitRows: false, stacksCrossAttention: false, signsWeights: false };
+  const bytes = await readRewrittenModel(path, (model) => {
+    taken.sharesPrompt = shareDecoderPrompt(model, layers, architecture.max_target_positions);
+    taken.selectsLogitRows = selectLogitRows(model);
+    taken.stacksCrossAttention = stackCrossAttentionRows(model, layers, heads, architecture.d_model / heads);
+    taken.signsWeights = signWeights && signInt8Weights(model);
+    return Object.values(taken).some(Boolean);
+  });
+  return bytes === null ? null : { bytes, ...taken };
 }
