@@ -7,6 +7,7 @@ export interface WhisperArchitecture {
   d_model: number;
   decoder_layers: number;
   decoder_attention_heads: number;
+  encoder_attention_heads: number;
   max_target_positions: number;
   max_source_positions: number;
   vocab_size: number;

@@ -5,9 +5,10 @@ import { SLEEPING_THREAD_POOL } from '../../onnx/thread-pool';
 import type { SessionTimings } from '../session-timing';
 import type { WhisperArchitecture } from './model-files';
 import { LOGIT_ROWS_INPUT } from './decoder-graph/logit-rows';
+import { ENCODER_STATES_INPUT } from './decoder-graph/promoted-branch';
 import { readRewrittenDecoder } from './decoder-graph/read-decoder';
 import { sharedPromptInput } from './decoder-graph/shared-prompt';
-import { readShorterContextEncoder, readSignedEncoder } from './encoder-graph/read-encoder';
+import { readFullContextEncoder, readShorterContextEncoder } from './encoder-graph/read-encoder';
 
 /**
  * The self-attention cache of a batch of decoder rows: per layer a key and a value tensor
@@ -94,12 +95,15 @@ export class WhisperSessions {
   private scratch = new Float32Array(0);
   private released = false;
   private readonly sourcePositions: number;
+  private readonly encoderShape: Pick<WhisperArchitecture, 'encoder_attention_heads' | 'max_source_positions'>;
   /** The encoder rewritten for shorter contexts, loaded on first use (null: its graph does not allow it). */
   private fittedEncoder: Promise<InferenceSession | null> | null = null;
 
   private constructor(
     private readonly encoder: InferenceSession,
     private readonly decoder: InferenceSession,
+    /** The cross-attention projection split off the merged decoder, which is then its cached branch alone. */
+    private readonly projector: InferenceSession | null,
     architecture: WhisperArchitecture,
     readonly execution: ExecutionReport,
     /** The decoder was rewritten to take one copy of the prompt's self-attention for all rows. */
@@ -116,6 +120,7 @@ export class WhisperSessions {
     this.headDim = architecture.d_model / architecture.decoder_attention_heads;
     this.vocab = architecture.vocab_size;
     this.sourcePositions = architecture.max_source_positions;
+    this.encoderShape = { encoder_attention_heads: architecture.encoder_attention_heads, max_source_positions: this.sourcePositions };
     this.selfNames = [];
     this.crossNames = [];
     for (let layer = 0; layer < this.layers; layer += 1) {
@@ -134,19 +139,30 @@ export class WhisperSessions {
   ): Promise<WhisperSessions> {
     const signWeights = options.signWeights ?? hasExactInt8DotProduct();
     const rewritten = await readRewrittenDecoder(decoderPath, architecture, signWeights);
-    const signedEncoder = signWeights ? await readSignedEncoder(encoderPath) : null;
+    const rewrittenEncoder = await readFullContextEncoder(encoderPath, architecture, signWeights);
     const { value, report } = await loadWithFallback(planExecution(options.execution), async (device) => {
-      const encoder = await createSession(signedEncoder ?? encoderPath, device, options.threads, false);
+      const created: InferenceSession[] = [];
+      const create = async (...args: Parameters<typeof createSession>): Promise<InferenceSession> => {
+        const session = await createSession(...args);
+        created.push(session);
+        return session;
+      };
       try {
-        return { encoder, decoder: await createSession(rewritten?.bytes ?? decoderPath, device, options.threads, true) };
+        return {
+          encoder: await create(rewrittenEncoder ?? encoderPath, device, options.threads, false),
+          decoder: await create(rewritten?.bytes ?? decoderPath, device, options.threads, true),
+          // Once per window, on [frames, d_model] tensors: no arena to keep them reserved between windows.
+          projector: rewritten?.projector ? await create(rewritten.projector, device, options.threads, false) : null,
+        };
       } catch (error) {
-        await encoder.release();
+        await Promise.all(created.map((session) => session.release()));
         throw error;
       }
     });
     return new WhisperSessions(
       value.encoder,
       value.decoder,
+      value.projector,
       architecture,
       report,
       rewritten?.sharesPrompt ?? false,
@@ -184,6 +200,13 @@ export class WhisperSessions {
 
   /** The decoder's first step from <|startoftranscript|> alone: projects and returns the cross-attention cache. */
   async crossAttention(encoderOutput: Tensor, sot: number): Promise<CrossAttentionCache> {
+    if (this.projector) {
+      const projector = this.projector;
+      const projected = await this.timed('decoder', () => projector.run({ [ENCODER_STATES_INPUT]: encoderOutput }));
+      const tensors = this.crossNames.map((name) => projected[name.present] as Tensor);
+      const out = await this.timed('decoder', () => this.decoder.run(this.cachedFeeds([[sot]], tensors, null, [0]), ['logits']));
+      return { tensors, startLogits: (out.logits as Tensor).data as Float32Array };
+    }
     const feeds: Record<string, Tensor> = {
       input_ids: this.ids([[sot]]),
       encoder_hidden_states: encoderOutput,
@@ -215,7 +238,10 @@ export class WhisperSessions {
     // The rewritten graph's causal mask does not cover the shared prompt: rows add one token at a time to it.
     if (cache?.shared && (tokens[0]?.length ?? 0) > 1) throw new Error('a shared prompt takes one new token per row');
     const out = await this.timed('decoder', () =>
-      this.decoder.run(this.cachedFeeds(tokens, cross, cache, logitRows), ['logits', ...this.selfNames.map((name) => name.present)]),
+      this.decoder.run(this.cachedFeeds(tokens, cross.tensors, cache, logitRows), [
+        'logits',
+        ...this.selfNames.map((name) => name.present),
+      ]),
     );
     const first = out[this.selfNames[0]?.present ?? ''] as Tensor;
     const length = first.dims[2] ?? 0;
@@ -239,7 +265,7 @@ export class WhisperSessions {
   ): Promise<{ logits: Float32Array; attention: Map<number, Float32Array>; frames: number }> {
     const names = layers.map((layer) => `cross_attentions.${layer}`);
     const out = await this.timed('decoder', () =>
-      this.decoder.run(this.cachedFeeds([tokens], cross, null, logitRows), ['logits', ...names]),
+      this.decoder.run(this.cachedFeeds([tokens], cross.tensors, null, logitRows), ['logits', ...names]),
     );
     const attention = new Map<number, Float32Array>();
     let frames = 0;
@@ -292,12 +318,12 @@ export class WhisperSessions {
     if (this.released) return;
     this.released = true;
     const fitted = await this.fittedEncoder;
-    await Promise.all([this.encoder.release(), this.decoder.release(), fitted?.release()]);
+    await Promise.all([this.encoder.release(), this.decoder.release(), this.projector?.release(), fitted?.release()]);
   }
 
   private fittedEncoderSession(): Promise<InferenceSession | null> {
     this.fittedEncoder ??= (async () => {
-      const bytes = await readShorterContextEncoder(this.encoderPath, this.sourcePositions, this.signsWeights);
+      const bytes = await readShorterContextEncoder(this.encoderPath, this.encoderShape, this.signsWeights);
       if (bytes === null || this.released) return null;
       try {
         return await createSession(bytes, this.execution.active, this.threads, false);
@@ -311,28 +337,28 @@ export class WhisperSessions {
 
   private cachedFeeds(
     tokens: readonly (readonly number[])[],
-    cross: CrossAttentionCache,
+    cross: readonly Tensor[],
     cache: SelfAttentionCache | null,
     logitRows: readonly number[] | undefined,
   ): Record<string, Tensor> {
     const batch = tokens.length;
-    const feeds: Record<string, Tensor> = {
-      input_ids: this.ids(tokens),
-      // Read only by the first-step branch; the cached branch needs a tensor of the right rank.
-      encoder_hidden_states: new Tensor('float32', new Float32Array(batch * this.heads * this.headDim), [
+    const feeds: Record<string, Tensor> = { input_ids: this.ids(tokens) };
+    if (!this.projector) {
+      // Read only by the merged decoder's first-step branch; the cached branch needs a tensor of the right rank.
+      feeds[ENCODER_STATES_INPUT] = new Tensor('float32', new Float32Array(batch * this.heads * this.headDim), [
         batch,
         1,
         this.heads * this.headDim,
-      ]),
-      use_cache_branch: new Tensor('bool', [true], [1]),
-    };
+      ]);
+      feeds.use_cache_branch = new Tensor('bool', [true], [1]);
+    }
     this.selfNames.forEach((name, index) => {
       feeds[name.past] =
         cache === null
           ? this.empty(batch)
           : new Tensor('float32', cache.tensors[index] as Float32Array, [batch, this.heads, cache.length, this.headDim]);
     });
-    this.crossNames.forEach((name, index) => (feeds[name.past] = cross.tensors[index] as Tensor));
+    this.crossNames.forEach((name, index) => (feeds[name.past] = cross[index] as Tensor));
     this.addSharedPrompt(feeds, cache?.shared ?? null);
     if (this.selectsLogitRows) {
       const rows = logitRows ?? Array.from({ length: tokens[0]?.length ?? 0 }, (_, index) => index);

@@ -31,8 +31,8 @@ async function encode(session: InferenceSession, features: Float32Array, mels: n
 describe('shorter-context encoder', () => {
   it('matches the original on 3000 frames and takes fewer (generated tiny model)', async () => {
     const files = await readWhisperModelFiles(TINY_MULTILINGUAL, 'q8');
-    const { num_mel_bins: mels, max_source_positions: positions } = files.architecture;
-    const rewritten = await readShorterContextEncoder(files.encoderPath, positions, false);
+    const { num_mel_bins: mels } = files.architecture;
+    const rewritten = await readShorterContextEncoder(files.encoderPath, files.architecture, false);
     expect(rewritten).not.toBeNull();
     const options = { graphOptimizationLevel: 'all' as const, logSeverityLevel: 3 as const };
     const original = await InferenceSession.create(files.encoderPath, options);
@@ -66,7 +66,13 @@ describe('shorter-context encoder', () => {
     expect(acceptShorterContext(model, files.architecture.max_source_positions + 1)).toBe(false);
     expect(Buffer.from(encodeOnnxModel(model)).equals(Buffer.from(encodeOnnxModel(decodeOnnxModel(bytes))))).toBe(true);
     expect(acceptShorterContext(decodeOnnxModel(readFileSync(files.decoderPath)), files.architecture.max_source_positions)).toBe(false);
-    expect(await readShorterContextEncoder(path.join(TINY_MULTILINGUAL, 'missing.onnx'), 1500, false)).toBeNull();
+    expect(
+      await readShorterContextEncoder(
+        path.join(TINY_MULTILINGUAL, 'missing.onnx'),
+        { encoder_attention_heads: 8, max_source_positions: 1500 },
+        false,
+      ),
+    ).toBeNull();
   });
 
   for (const { modelId, dir } of realWhisperModels().filter((model) => model.modelId === 'whisper-base')) {

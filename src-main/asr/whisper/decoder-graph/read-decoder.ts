@@ -1,7 +1,8 @@
-import { readRewrittenModel } from '../../../onnx/onnx-model';
+import { encodeOnnxModel, readRewrittenModel } from '../../../onnx/onnx-model';
 import { signInt8Weights } from '../../../onnx/signed-weights';
 import type { WhisperArchitecture } from '../model-files';
 import { selectLogitRows } from './logit-rows';
+import { promoteCachedBranch } from './promoted-branch';
 import { shareDecoderPrompt } from './shared-prompt';
 import { stackCrossAttentionRows } from './stacked-cross-attention';
 
@@ -16,6 +17,11 @@ export interface RewrittenDecoder {
   stacksCrossAttention: boolean;
   /** 8-bit weights stored signed (the same products, on the CPU's u8·s8 instructions). */
   signsWeights: boolean;
+  /**
+   * The cross-attention projection split off as a model of its own (`encoder_hidden_states` → every
+   * `present.N.encoder.*`), and the decoder reduced to its cached branch; null when the graph did not allow it.
+   */
+  projector: Uint8Array | null;
 }
 
 /**
@@ -31,12 +37,15 @@ export async function readRewrittenDecoder(
   const layers = architecture.decoder_layers;
   const heads = architecture.decoder_attention_heads;
   const taken = { sharesPrompt: false, selectsLogitRows: false, stacksCrossAttention: false, signsWeights: false };
+  let projector: Uint8Array | null = null;
   const bytes = await readRewrittenModel(path, (model) => {
     taken.sharesPrompt = shareDecoderPrompt(model, layers, architecture.max_target_positions);
     taken.selectsLogitRows = selectLogitRows(model);
     taken.stacksCrossAttention = stackCrossAttentionRows(model, layers, heads, architecture.d_model / heads);
     taken.signsWeights = signWeights && signInt8Weights(model);
-    return Object.values(taken).some(Boolean);
+    const projection = promoteCachedBranch(model);
+    projector = projection && encodeOnnxModel(projection);
+    return projector !== null || Object.values(taken).some(Boolean);
   });
-  return bytes === null ? null : { bytes, ...taken };
+  return bytes === null ? null : { bytes, ...taken, projector };
 }

@@ -1,20 +1,34 @@
-import { readRewrittenModel } from '../../../onnx/onnx-model';
+import { readRewrittenModel, type OnnxModel } from '../../../onnx/onnx-model';
 import { signInt8Weights } from '../../../onnx/signed-weights';
+import type { WhisperArchitecture } from '../model-files';
+import { chunkEncoderAttention } from './chunked-attention';
 import { acceptShorterContext } from './shorter-context';
 
-/** The encoder at `path` with signed 8-bit weights, as bytes for onnxruntime; null when it has none to sign. */
-export async function readSignedEncoder(path: string): Promise<Uint8Array | null> {
-  return readRewrittenModel(path, signInt8Weights);
+type EncoderShape = Pick<WhisperArchitecture, 'encoder_attention_heads' | 'max_source_positions'>;
+
+/** Attention in blocks of query rows, and signed 8-bit weights when `signWeights`: whether either applied. */
+function lighten(model: OnnxModel, shape: EncoderShape, signWeights: boolean): boolean {
+  const chunked = chunkEncoderAttention(model, shape.encoder_attention_heads, shape.max_source_positions);
+  const signed = signWeights && signInt8Weights(model);
+  return chunked || signed;
 }
 
 /**
- * The encoder at `path` rewritten to accept a shorter context (with signed 8-bit weights when `signWeights`), as
- * bytes for onnxruntime; null when it cannot take a shorter context.
+ * The encoder at `path` with its attention computed in blocks of query rows (a lower memory peak, the same
+ * outputs) and signed 8-bit weights when `signWeights`, as bytes for onnxruntime; null when neither applies.
  */
-export async function readShorterContextEncoder(path: string, sourcePositions: number, signWeights: boolean): Promise<Uint8Array | null> {
+export async function readFullContextEncoder(path: string, shape: EncoderShape, signWeights: boolean): Promise<Uint8Array | null> {
+  return readRewrittenModel(path, (model) => lighten(model, shape, signWeights));
+}
+
+/**
+ * The encoder at `path` rewritten to accept a shorter context (attention in blocks, signed 8-bit weights when
+ * `signWeights`), as bytes for onnxruntime; null when it cannot take a shorter context.
+ */
+export async function readShorterContextEncoder(path: string, shape: EncoderShape, signWeights: boolean): Promise<Uint8Array | null> {
   return readRewrittenModel(path, (model) => {
-    if (!acceptShorterContext(model, sourcePositions)) return false;
-    if (signWeights) signInt8Weights(model);
+    if (!acceptShorterContext(model, shape.max_source_positions)) return false;
+    lighten(model, shape, signWeights);
     return true;
   });
 }

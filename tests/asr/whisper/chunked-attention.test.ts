@@ -1,0 +1,92 @@
+/**
+ * The encoder's attention computed in blocks of query rows gives the original's outputs bit for bit (on the full
+ * context and, through the shorter-context rewrite, on fewer frames, including a block left empty), holds one
+ * block's scores at a time, and leaves a graph without such attention alone.
+ */
+import { readFileSync } from 'node:fs';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { chunkEncoderAttention } from '../../../src-main/asr/whisper/encoder-graph/chunked-attention';
+import { acceptShorterContext } from '../../../src-main/asr/whisper/encoder-graph/shorter-context';
+import { readWhisperModelFiles } from '../../../src-main/asr/whisper/model-files';
+import { decodeOnnxModel, encodeOnnxModel, type OnnxModel } from '../../../src-main/onnx/onnx-model';
+import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
+
+function seeded(length: number, seed: number): Float32Array {
+  let state = seed;
+  return Float32Array.from({ length }, () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648 - 0.5;
+  });
+}
+
+const OPTIONS: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+
+const softmaxCount = (model: OnnxModel): number => model.graph.node.filter((node) => node.op_type === 'Softmax').length;
+
+/** The encoder output of `original` and `chunked` on the same seeded features, which must be equal bit for bit. */
+async function expectSameEncoding(original: OnnxModel, chunked: OnnxModel, mels: number, frames: number): Promise<void> {
+  const [before, after] = await Promise.all([
+    InferenceSession.create(encodeOnnxModel(original), OPTIONS),
+    InferenceSession.create(encodeOnnxModel(chunked), OPTIONS),
+  ]);
+  try {
+    const feeds = { input_features: new Tensor('float32', seeded(mels * frames, 11), [1, mels, frames]) };
+    const expected = (await before.run(feeds)).last_hidden_state as Tensor;
+    const actual = (await after.run(feeds)).last_hidden_state as Tensor;
+    expect(actual.dims).toEqual(expected.dims);
+    expect(Buffer.from(actual.data as Float32Array).equals(Buffer.from(expected.data as Float32Array))).toBe(true);
+  } finally {
+    await Promise.all([before.release(), after.release()]);
+  }
+}
+
+describe('encoder attention in blocks of query rows', () => {
+  it('gives the same encoding bit for bit, on the full context and on fewer frames (generated tiny model)', async () => {
+    const files = await readWhisperModelFiles(TINY_MULTILINGUAL, 'q8');
+    const { num_mel_bins: mels, max_source_positions: positions, encoder_attention_heads: heads } = files.architecture;
+    const bytes = readFileSync(files.encoderPath);
+    const layers = softmaxCount(decodeOnnxModel(bytes));
+    expect(layers).toBeGreaterThan(0);
+    // Its own budget would keep this small model whole: a budget of 0.3 of one layer's scores makes 4 blocks,
+    // the last one shorter than the others (1500 rows: 375 each).
+    const budget = Math.floor(0.3 * heads * positions * positions * 4);
+
+    const chunked = decodeOnnxModel(bytes);
+    expect(chunkEncoderAttention(chunked, heads, positions, budget)).toBe(true);
+    expect(softmaxCount(chunked)).toBe(4 * layers);
+    await expectSameEncoding(decodeOnnxModel(bytes), chunked, mels, 2 * positions);
+
+    // With a free frame count: 600 frames are 300 positions, all in the first block; the others are empty.
+    const fitted = decodeOnnxModel(bytes);
+    const fittedChunked = decodeOnnxModel(bytes);
+    expect(acceptShorterContext(fitted, positions) && acceptShorterContext(fittedChunked, positions)).toBe(true);
+    expect(chunkEncoderAttention(fittedChunked, heads, positions, budget)).toBe(true);
+    await expectSameEncoding(fitted, fittedChunked, mels, 600);
+    await expectSameEncoding(fitted, fittedChunked, mels, 2 * positions - 200);
+  }, 120_000);
+
+  it('keeps attention whole when one block holds it, and leaves a graph without attention untouched', async () => {
+    const files = await readWhisperModelFiles(TINY_MULTILINGUAL, 'q8');
+    const { max_source_positions: positions, encoder_attention_heads: heads } = files.architecture;
+    const encoder = decodeOnnxModel(readFileSync(files.encoderPath));
+    expect(chunkEncoderAttention(encoder, heads, positions)).toBe(false);
+    const decoderBytes = readFileSync(files.decoderPath);
+    const decoder = decodeOnnxModel(decoderBytes);
+    // The merged decoder's attention sits in its If branches, not in the graph the rewrite reads.
+    expect(chunkEncoderAttention(decoder, heads, positions, 1)).toBe(false);
+    expect(Buffer.from(encodeOnnxModel(decoder)).equals(Buffer.from(encodeOnnxModel(decodeOnnxModel(decoderBytes))))).toBe(true);
+  });
+
+  for (const { modelId, dir } of realWhisperModels()) {
+    it(`gives the same encoding bit for bit on 3000 frames, in two blocks (real ${modelId})`, async () => {
+      const files = await readWhisperModelFiles(dir, 'q8');
+      const { num_mel_bins: mels, max_source_positions: positions, encoder_attention_heads: heads } = files.architecture;
+      const bytes = readFileSync(files.encoderPath);
+      const chunked = decodeOnnxModel(bytes);
+      expect(chunkEncoderAttention(chunked, heads, positions)).toBe(true);
+      expect(softmaxCount(chunked)).toBe(2 * softmaxCount(decodeOnnxModel(bytes)));
+      await expectSameEncoding(decodeOnnxModel(bytes), chunked, mels, 2 * positions);
+    }, 120_000);
+  }
+});
