@@ -5,7 +5,12 @@
  * (transcriber-child.ts), and Electron ends it with the app. Electron's module is injected, so this is
  * tested with a double.
  */
-import { engineChildEnv, type ChildExit, type EngineChildLauncher } from '../jobs/transcriber-process/engine-child-process';
+import {
+  ENGINE_CHILD_EXEC_ARGV,
+  engineChildEnv,
+  type ChildExit,
+  type EngineChildLauncher,
+} from '../jobs/transcriber-process/engine-child-process';
 import { errorMessage } from '../../src-shared/errors';
 import { fail, ok } from '../../src-shared/result';
 
@@ -39,7 +44,7 @@ export function utilityProcessLauncher(utilityProcess: UtilityProcessModule): En
       child = utilityProcess.fork(entry.modulePath, entry.args, {
         stdio: ['ignore', 'ignore', 'pipe'],
         serviceName: ENGINE_SERVICE_NAME,
-        execArgv: [],
+        execArgv: [...ENGINE_CHILD_EXEC_ARGV],
         env: engineChildEnv(),
       });
     } catch (error) {

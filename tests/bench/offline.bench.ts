@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FfmpegAudioDecoder } from '../../src-main/audio/decoder';
-import { engineChildEnv } from '../../src-main/jobs/transcriber-process/engine-child-process';
+import { ENGINE_CHILD_EXEC_ARGV, engineChildEnv } from '../../src-main/jobs/transcriber-process/engine-child-process';
 import { anyRealWhisper, REPO_ROOT, SHARED_AUDIO } from '../support/paths';
 import { wordErrorRate } from '../support/wer';
 
@@ -136,6 +136,8 @@ try {
       python,
       [
         process.execPath,
+        // The flags and the environment the app's engine child transcribes with.
+        ...ENGINE_CHILD_EXEC_ARGV,
         '--import',
         'tsx',
         path.join(REPO_ROOT, 'tests/bench/offline-run.ts'),
@@ -146,7 +148,6 @@ try {
         String(mode.beamSize),
         '--threads',
         String(values.threads),
-        // The environment the app's engine child transcribes in.
       ],
       engineChildEnv(),
     );

@@ -17,7 +17,7 @@ import {
   type UtilityProcessModule,
 } from '../../src-main/electron/utility-process-launcher';
 import { ChildTranscriber } from '../../src-main/jobs/transcriber-process/child-transcriber';
-import { engineChildEnv, forkLauncher } from '../../src-main/jobs/transcriber-process/engine-child-process';
+import { ENGINE_CHILD_EXEC_ARGV, engineChildEnv, forkLauncher } from '../../src-main/jobs/transcriber-process/engine-child-process';
 import { openWorkspace } from '../../src-main/app/workspace';
 import { audioFile, ffmpeg, makeTempDir, realDecoder } from '../audio/helpers';
 import { eventually, isRunning } from '../jobs/handlers/handler-fixtures';
@@ -86,7 +86,7 @@ describe('the engine child as a utilityProcess', () => {
     expect(started?.options).toEqual({
       stdio: ['ignore', 'ignore', 'pipe'],
       serviceName: ENGINE_SERVICE_NAME,
-      execArgv: [],
+      execArgv: [...ENGINE_CHILD_EXEC_ARGV],
       env: engineChildEnv(),
     });
     expect(path.basename(started?.modulePath ?? '')).toBe('dev-bootstrap.mjs');

@@ -8,19 +8,25 @@ import type { LiveTranscription, OpenedTranscription } from '../session-ports';
 import type { FromLiveAsrWorker, LiveAsrWorkerConfig, ToLiveAsrWorker } from './protocol';
 
 const RELEASE_TIMEOUT_MS = 15_000;
+/**
+ * The worker's young generation, kept small as the engine child's (ENGINE_CHILD_EXEC_ARGV: 2 MB semi-spaces, ×3
+ * for the whole young generation): each decoder step's output arrays live outside the JavaScript heap until V8
+ * collects their wrappers, and a default-sized young generation lets them pile up between collections.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 };
 
 /** The worker entry (app/live-asr-worker.ts): the TypeScript source through tsx when running from source, the bundled .js otherwise. */
 function spawnWorker(config: LiveAsrWorkerConfig): Result<Worker> {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) {
     const entry = pathToFileURL(join(dirname(here), '..', '..', 'app', 'live-asr-worker.ts')).href;
-    return ok(new Worker(join(dirname(here), 'dev-bootstrap.mjs'), { workerData: { entry, config } }));
+    return ok(new Worker(join(dirname(here), 'dev-bootstrap.mjs'), { workerData: { entry, config }, resourceLimits: WORKER_LIMITS }));
   }
   // Bundled: this module sits in out/main or out/main/chunks, the entry in out/main.
   const candidates = [join(dirname(here), 'live-asr-worker.js'), join(dirname(here), '..', 'live-asr-worker.js')];
   const entry = candidates.find((candidate) => existsSync(candidate));
   if (!entry) return fail('ASR_WORKER_MISSING', `live-asr-worker.js not found next to ${here}`);
-  return ok(new Worker(entry, { workerData: { config } }));
+  return ok(new Worker(entry, { workerData: { config }, resourceLimits: WORKER_LIMITS }));
 }
 
 /** Starts the worker and waits until its models are loaded (or failed to). */

@@ -70,7 +70,7 @@ describe('encoder attention in blocks of query rows', () => {
     const files = await readWhisperModelFiles(TINY_MULTILINGUAL, 'q8');
     const { max_source_positions: positions, encoder_attention_heads: heads } = files.architecture;
     const encoder = decodeOnnxModel(readFileSync(files.encoderPath));
-    expect(chunkEncoderAttention(encoder, heads, positions)).toBe(false);
+    expect(chunkEncoderAttention(encoder, heads, positions, heads * positions * positions * 4)).toBe(false);
     const decoderBytes = readFileSync(files.decoderPath);
     const decoder = decodeOnnxModel(decoderBytes);
     // The merged decoder's attention sits in its If branches, not in the graph the rewrite reads.
@@ -79,13 +79,15 @@ describe('encoder attention in blocks of query rows', () => {
   });
 
   for (const { modelId, dir } of realWhisperModels()) {
-    it(`gives the same encoding bit for bit on 3000 frames, in two blocks (real ${modelId})`, async () => {
+    it(`gives the same encoding bit for bit on 3000 frames, in blocks (real ${modelId})`, async () => {
       const files = await readWhisperModelFiles(dir, 'q8');
       const { num_mel_bins: mels, max_source_positions: positions, encoder_attention_heads: heads } = files.architecture;
       const bytes = readFileSync(files.encoderPath);
       const chunked = decodeOnnxModel(bytes);
       expect(chunkEncoderAttention(chunked, heads, positions)).toBe(true);
-      expect(softmaxCount(chunked)).toBe(2 * softmaxCount(decodeOnnxModel(bytes)));
+      const layers = softmaxCount(decodeOnnxModel(bytes));
+      expect(softmaxCount(chunked) % layers).toBe(0);
+      expect(softmaxCount(chunked) / layers).toBeGreaterThan(1);
       await expectSameEncoding(decodeOnnxModel(bytes), chunked, mels, 2 * positions);
     }, 120_000);
   }

@@ -2,10 +2,11 @@ import { int64Tensor, intAttribute, onnxNode, type OnnxModel, type OnnxNode } fr
 
 /**
  * The most bytes one block's attention scores may take. whisper-base (8 heads, 1500 frames): 72 MB per layer
- * → two blocks of 750 rows, 36 MB each; measured, its encoder's memory peak over its loaded size goes from 130 to
- * 80 MB at the same speed (four blocks: 86 MB and 4 % more CPU time).
+ * → four blocks of 375 rows, 18 MB each. Measured on bench:offline's file, greedy: a peak of 597 MB against 613
+ * MB with two blocks and 645 MB with one (and eight blocks: 602 MB); an encoder run alone costs 4 % more CPU
+ * time in four blocks than whole.
  */
-const BLOCK_SCORE_BYTES = 40 * 1024 * 1024;
+const BLOCK_SCORE_BYTES = 20 * 1024 * 1024;
 const SEQUENCE_AXIS = 2;
 
 interface AttentionCore {
@@ -41,7 +42,7 @@ function attentionCores(nodes: readonly OnnxNode[]): AttentionCore[] {
  * Splits each encoder self-attention's softmax(Q·Kᵀ)·V into blocks of query rows, concatenated afterwards. Each
  * row's scores, softmax and weighted sum are computed exactly as before (outputs are bit for bit the same), but
  * onnxruntime holds one block's [heads, rows, frames] scores and probabilities at a time: for whisper-base's full
- * 1500 frames 2 × 36 MB instead of 2 × 72 MB, the encoder's largest buffers and the process's memory peak.
+ * 1500 frames 2 × 18 MB instead of 2 × 72 MB, the encoder's largest buffers and the process's memory peak.
  * Only for attention over [batch, heads, frames, headDim] with the softmax on the last axis. Mutates `model`;
  * false (and `model` untouched) when it has no such attention or `frames` fits in one block.
  */
