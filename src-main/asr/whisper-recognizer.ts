@@ -324,7 +324,7 @@ class WhisperRecognizer implements SpeechRecognizer {
     });
     const vocab = this.sessions.vocabSize;
     const tokenProbabilities = textTokens.map((token, index) => {
-      const row = pass.logits.slice(index * vocab, (index + 1) * vocab).subarray(0, special.eot);
+      const row = pass.logits.subarray(index * vocab, index * vocab + special.eot);
       return Math.exp((row[token] as number) - logNormalizer(row));
     });
     const alignment = alignWords(

@@ -80,22 +80,44 @@ export function medianFilterRows(data: Float32Array, rows: number, columns: numb
   const pad = Math.floor(width / 2);
   if (width <= 1 || columns <= pad) return data.slice();
   const out = new Float32Array(rows * columns);
-  const window = new Float32Array(width);
+  // The window, kept sorted as it slides: each column swaps one value out and one in (this runs for every
+  // token × frame × alignment head, and a fresh sort of each window took twice as long).
+  const sorted = new Float32Array(width);
   const reflect = (index: number): number => (index < 0 ? -index : index >= columns ? 2 * (columns - 1) - index : index);
+  const fill = (base: number, column: number): void => {
+    for (let k = 0; k < width; k += 1) {
+      const value = data[base + reflect(column - pad + k)] as number;
+      let at = k;
+      while (at > 0 && (sorted[at - 1] as number) > value) {
+        sorted[at] = sorted[at - 1] as number;
+        at -= 1;
+      }
+      sorted[at] = value;
+    }
+  };
   for (let row = 0; row < rows; row += 1) {
     const base = row * columns;
-    for (let column = 0; column < columns; column += 1) {
-      // Insertion sort: the window is tiny (7), and this runs for every token × frame × head.
-      for (let k = 0; k < width; k += 1) {
-        const value = data[base + reflect(column - pad + k)] as number;
-        let at = k;
-        while (at > 0 && (window[at - 1] as number) > value) {
-          window[at] = window[at - 1] as number;
+    fill(base, 0);
+    out[base] = sorted[pad] as number;
+    for (let column = 1; column < columns; column += 1) {
+      const leaving = data[base + reflect(column - 1 - pad)] as number;
+      const entering = data[base + reflect(column + pad)] as number;
+      let at = sorted.indexOf(leaving);
+      if (at < 0) fill(base, column);
+      else if (entering > leaving) {
+        while (at + 1 < width && (sorted[at + 1] as number) < entering) {
+          sorted[at] = sorted[at + 1] as number;
+          at += 1;
+        }
+        sorted[at] = entering;
+      } else {
+        while (at > 0 && (sorted[at - 1] as number) > entering) {
+          sorted[at] = sorted[at - 1] as number;
           at -= 1;
         }
-        window[at] = value;
+        sorted[at] = entering;
       }
-      out[base + column] = window[pad] as number;
+      out[base + column] = sorted[pad] as number;
     }
   }
   return out;

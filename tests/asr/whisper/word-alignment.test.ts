@@ -38,6 +38,29 @@ describe('word timestamps (openai timing.py)', () => {
     expect([...filtered]).toEqual([9, 2, 8, 3, 7, 4, 7]);
   });
 
+  it('slides its median window to the same values as sorting every window afresh (ties, widths 3 to 7)', () => {
+    let seed = 5;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (const [rows, columns, width, levels] of [
+      [3, 10, 7, 0],
+      [20, 300, 7, 0],
+      [5, 50, 7, 4],
+      [4, 8, 7, 3],
+      [2, 4, 3, 2],
+      [10, 90, 5, 0],
+    ] as const) {
+      const data = Float32Array.from({ length: rows * columns }, () => (levels ? Math.floor(random() * levels) : random() - 0.5));
+      const pad = Math.floor(width / 2);
+      const reflect = (index: number): number => (index < 0 ? -index : index >= columns ? 2 * (columns - 1) - index : index);
+      const expected = Array.from({ length: rows * columns }, (_, at) => {
+        const [row, column] = [Math.floor(at / columns), at % columns];
+        const window = Array.from({ length: width }, (__, k) => data[row * columns + reflect(column - pad + k)] as number);
+        return window.sort((a, b) => a - b)[pad];
+      });
+      expect([...medianFilterRows(data, rows, columns, width)]).toEqual(expected);
+    }
+  });
+
   it('cuts words at spaces and keeps punctuation apart, then merges it into its word', () => {
     const tokens = [idOf('ĠHello'), idOf(','), idOf('Ġworld'), idOf('.')];
     const words = splitWords(tokens, vocabulary, 'en').map((word) => word.word);
