@@ -156,6 +156,7 @@ try {
       stagesMs: Record<string, number>;
       windows: number;
       fellBack: number;
+      encoderRuns: number;
       decoderRuns: number;
     };
     const oursWer = round(wordErrorRate(long.reference, report.text), 4);
@@ -166,11 +167,12 @@ try {
         stagesMs: report.stagesMs,
         windows: report.windows,
         fellBack: report.fellBack,
+        encoderRuns: report.encoderRuns,
         decoderRuns: report.decoderRuns,
       },
     };
     console.log(
-      `${mode.name} ours: ${ours.usage.cpuSeconds} CPU s, ${ours.usage.wallSeconds} s wall, peak ${ours.usage.peakRssMB} MB, WER ${oursWer}; stages ${JSON.stringify(report.stagesMs)}`,
+      `${mode.name} ours: ${ours.usage.cpuSeconds} CPU s, ${ours.usage.wallSeconds} s wall, peak ${ours.usage.peakRssMB} MB, WER ${oursWer}; ${report.windows} windows, ${report.encoderRuns} encoder runs; stages ${JSON.stringify(report.stagesMs)}`,
     );
     if (!values['skip-peer']) {
       const peer = runMeasured(python, [
