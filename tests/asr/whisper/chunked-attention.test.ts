@@ -9,7 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { chunkEncoderAttention } from '../../../src-main/asr/whisper/encoder-graph/chunked-attention';
 import { acceptShorterContext } from '../../../src-main/asr/whisper/encoder-graph/shorter-context';
 import { readWhisperModelFiles } from '../../../src-main/asr/whisper/model-files';
-import { decodeOnnxModel, encodeOnnxModel, type OnnxModel } from '../../../src-main/onnx/onnx-model';
+import {
+  decodeOnnxModel,
+  encodeOnnxModel,
+  intAttribute,
+  ONNX_FLOAT,
+  onnxNode,
+  type OnnxModel,
+  type OnnxValueInfo,
+} from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
 
 function seeded(length: number, seed: number): Float32Array {
@@ -65,6 +73,59 @@ describe('encoder attention in blocks of query rows', () => {
     await expectSameEncoding(fitted, fittedChunked, mels, 600);
     await expectSameEncoding(fitted, fittedChunked, mels, 2 * positions - 200);
   }, 120_000);
+
+  it('splits attention laid out [batch × heads, frames, dim] too, bit for bit', async () => {
+    const [heads, frames, dim] = [4, 50, 8];
+    const tensor = (name: string, shape: (number | string)[]): OnnxValueInfo => ({
+      name,
+      type: {
+        tensor_type: {
+          elem_type: ONNX_FLOAT,
+          shape: { dim: shape.map((size) => (typeof size === 'string' ? { dim_param: size } : { dim_value: size })) },
+        },
+      },
+    });
+    const build = (): OnnxModel =>
+      ({
+        ir_version: 8,
+        opset_import: [{ domain: '', version: 17 }],
+        graph: {
+          name: 'attention',
+          node: [
+            onnxNode('MatMul', ['queries', 'keys'], ['scores']),
+            onnxNode('Softmax', ['scores'], ['probabilities'], [intAttribute('axis', -1)]),
+            onnxNode('MatMul', ['probabilities', 'values'], ['weighted']),
+          ],
+          initializer: [],
+          input: [
+            tensor('queries', [heads, 'frames', dim]),
+            tensor('keys', [heads, dim, 'frames']),
+            tensor('values', [heads, 'frames', dim]),
+          ],
+          output: [tensor('weighted', [heads, 'frames', dim])],
+        },
+      }) as OnnxModel;
+    const chunked = build();
+    // 3 blocks of 17 rows over 50 frames.
+    expect(chunkEncoderAttention(chunked, heads, frames, Math.ceil((heads * frames * frames * 4) / 3))).toBe(true);
+    const [whole, blocks] = await Promise.all([
+      InferenceSession.create(encodeOnnxModel(build()), OPTIONS),
+      InferenceSession.create(encodeOnnxModel(chunked), OPTIONS),
+    ]);
+    try {
+      const feeds = {
+        queries: new Tensor('float32', seeded(heads * frames * dim, 1), [heads, frames, dim]),
+        keys: new Tensor('float32', seeded(heads * frames * dim, 2), [heads, dim, frames]),
+        values: new Tensor('float32', seeded(heads * frames * dim, 3), [heads, frames, dim]),
+      };
+      const expected = (await whole.run(feeds)).weighted as Tensor;
+      const actual = (await blocks.run(feeds)).weighted as Tensor;
+      expect(actual.dims).toEqual([heads, frames, dim]);
+      expect(Buffer.from(actual.data as Float32Array).equals(Buffer.from(expected.data as Float32Array))).toBe(true);
+    } finally {
+      await Promise.all([whole.release(), blocks.release()]);
+    }
+  });
 
   it('keeps attention whole when one block holds it, and leaves a graph without attention untouched', async () => {
     const files = await readWhisperModelFiles(TINY_MULTILINGUAL, 'q8');

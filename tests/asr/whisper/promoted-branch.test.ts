@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { readWhisperModelFiles } from '../../../src-main/asr/whisper/model-files';
+import { cachedBranch } from '../../../src-main/asr/whisper/decoder-graph/cached-branch';
 import { ENCODER_STATES_INPUT, promoteCachedBranch } from '../../../src-main/asr/whisper/decoder-graph/promoted-branch';
 import { readRewrittenDecoder } from '../../../src-main/asr/whisper/decoder-graph/read-decoder';
 import { hasExactInt8DotProduct } from '../../../src-main/onnx/cpu-features';
-import { decodeOnnxModel, encodeOnnxModel } from '../../../src-main/onnx/onnx-model';
+import { decodeOnnxModel, encodeOnnxModel, onnxNode } from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
 
 const OPTIONS: InferenceSession.SessionOptions = { intraOpNumThreads: 1, logSeverityLevel: 3 };
@@ -85,6 +86,17 @@ describe('merged decoder split into a cross-attention projector and its cached b
       await compare(dir);
     }, 300_000);
   }
+
+  it('leaves a merged decoder whose cached branch reads the encoder states untouched', async () => {
+    const files = await readWhisperModelFiles(TINY_MULTILINGUAL, 'q8');
+    const model = decodeOnnxModel(readFileSync(files.decoderPath));
+    const cached = cachedBranch(model);
+    if (!cached) throw new Error('the generated decoder has no cached branch');
+    cached.branch.node.push(onnxNode('Shape', [ENCODER_STATES_INPUT], ['encoder_states_shape']));
+    const before = Buffer.from(encodeOnnxModel(model));
+    expect(promoteCachedBranch(model)).toBeNull();
+    expect(Buffer.from(encodeOnnxModel(model)).equals(before)).toBe(true);
+  });
 
   it('leaves a graph without the merged layout untouched', async () => {
     const files = await readWhisperModelFiles(TINY_MULTILINGUAL, 'q8');

@@ -80,6 +80,9 @@ export function promoteCachedBranch(model: OnnxModel): OnnxModel | null {
   const graph = model.graph;
   if (branch.output.length !== graph.output.length || branching.output.some((name, index) => graph.output[index]?.name !== name))
     return null;
+  // The promoted decoder is fed neither input: nothing it keeps may read them.
+  const kept = [...graph.node.filter((node) => node !== branching), ...branch.node].flatMap(namesRead);
+  if (kept.includes(BRANCH_INPUT) || kept.includes(ENCODER_STATES_INPUT)) return null;
   const projection = crossProjection(model, firstStep);
   if (!projection) return null;
 
@@ -94,6 +97,6 @@ export function promoteCachedBranch(model: OnnxModel): OnnxModel | null {
   graph.initializer.push(...branch.initializer);
   const read = new Set([...graph.node.flatMap(namesRead), ...graph.output.map((output) => output.name)]);
   graph.initializer = graph.initializer.filter((tensor) => read.has(tensor.name));
-  graph.input = graph.input.filter((input) => read.has(input.name) || (input.name !== BRANCH_INPUT && input.name !== ENCODER_STATES_INPUT));
+  graph.input = graph.input.filter((input) => input.name !== BRANCH_INPUT && input.name !== ENCODER_STATES_INPUT);
   return { ...model, graph: projection };
 }

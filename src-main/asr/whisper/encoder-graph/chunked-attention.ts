@@ -7,7 +7,8 @@ import { int64Tensor, intAttribute, onnxNode, type OnnxModel, type OnnxNode } fr
  * time in four blocks than whole.
  */
 const BLOCK_SCORE_BYTES = 20 * 1024 * 1024;
-const SEQUENCE_AXIS = 2;
+/** A MatMul's output rows follow its first operand's second-to-last axis, whatever the rank ([batch, heads, …] or [batch × heads, …]). */
+const SEQUENCE_AXIS = -2;
 
 interface AttentionCore {
   scores: OnnxNode;
@@ -43,8 +44,8 @@ function attentionCores(nodes: readonly OnnxNode[]): AttentionCore[] {
  * row's scores, softmax and weighted sum are computed exactly as before (outputs are bit for bit the same), but
  * onnxruntime holds one block's [heads, rows, frames] scores and probabilities at a time: for whisper-base's full
  * 1500 frames 2 × 18 MB instead of 2 × 72 MB, the encoder's largest buffers and the process's memory peak.
- * Only for attention over [batch, heads, frames, headDim] with the softmax on the last axis. Mutates `model`;
- * false (and `model` untouched) when it has no such attention or `frames` fits in one block.
+ * Only where the softmax is on the last axis (rank 4: [batch, heads, frames, frames]; any rank with axis −1).
+ * Mutates `model`; false (and `model` untouched) when it has no such attention or `frames` fits in one block.
  */
 export function chunkEncoderAttention(model: OnnxModel, heads: number, frames: number, blockScoreBytes = BLOCK_SCORE_BYTES): boolean {
   const graph = model.graph;
