@@ -56,8 +56,8 @@ describe('encoder attention in blocks of query rows', () => {
     const bytes = readFileSync(files.encoderPath);
     const layers = softmaxCount(decodeOnnxModel(bytes));
     expect(layers).toBeGreaterThan(0);
-    // Its own budget would keep this small model whole: a budget of 0.3 of one layer's scores makes 4 blocks,
-    // the last one shorter than the others (1500 rows: 375 each).
+    // Its own budget would keep this small model whole: a budget of 0.3 of one layer's scores makes 4 blocks of
+    // 375 rows (on 1400 positions below, the last one holds 275; on 300, three are empty).
     const budget = Math.floor(0.3 * heads * positions * positions * 4);
 
     const chunked = decodeOnnxModel(bytes);
