@@ -1,10 +1,13 @@
 /**
- * `npm run bench:offline [-- --model-dir <dir>] [--minutes 10] [--modes greedy,beam5] [--threads 2] [--skip-peer]`
+ * `npm run bench:offline [-- --model-dir <dir>] [--minutes 10] [--modes greedy,beam5] [--threads 2] [--rounds 1] [--skip-peer]`
  *
  * This engine and faster-whisper (same weights: the CTranslate2 folder tools/peers/setup.sh rebuilds, int8,
  * VAD on) on one ≥ 10-minute file of real English speech (the shared clips with known text, shuffled, with
  * pauses), each as a whole process of its own (model load included): CPU seconds, wall seconds, peak RSS, word
- * error rate, and for this engine where the wall time went. The last line is one JSON object.
+ * error rate, and for this engine where the wall time went. `--rounds N` runs the pair N times, alternating,
+ * and reports the median of the rounds' CPU ratios (this shared machine's speed drifts by ± 20 % within
+ * minutes, both engines alike, so a pair run back to back is compared, not two single runs) and the highest
+ * peak. The last line is one JSON object.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '10' },
     modes: { type: 'string', default: 'greedy,beam5' },
     threads: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '1' },
     'skip-peer': { type: 'boolean', default: false },
   },
 });
@@ -123,6 +127,68 @@ function runMeasured(python: string, command: string[], env?: NodeJS.ProcessEnv)
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+const rounds = Math.max(1, Number(values.rounds));
+
+interface OursRun {
+  usage: Usage;
+  wer: number;
+  report: { text: string; stagesMs: Record<string, number>; windows: number; fellBack: number; encoderRuns: number; decoderRuns: number };
+}
+
+function runOurs(python: string, file: string, reference: string, beamSize: number): OursRun {
+  const ours = runMeasured(
+    python,
+    [
+      process.execPath,
+      // The flags and the environment the app's engine child transcribes with.
+      ...ENGINE_CHILD_EXEC_ARGV,
+      '--import',
+      'tsx',
+      path.join(REPO_ROOT, 'tests/bench/offline-run.ts'),
+      file,
+      '--model-dir',
+      modelDir,
+      '--beam-size',
+      String(beamSize),
+      '--threads',
+      String(values.threads),
+    ],
+    engineChildEnv(),
+  );
+  const report = JSON.parse(ours.stdout.trim().split('\n').at(-1) ?? '{}') as OursRun['report'];
+  return { usage: ours.usage, wer: round(wordErrorRate(reference, report.text), 4), report };
+}
+
+function runPeer(python: string, ct2: string, file: string, reference: string, beamSize: number): { usage: Usage; wer: number } {
+  const peer = runMeasured(python, [
+    python,
+    path.join(REPO_ROOT, 'tools/peers/faster_whisper_transcribe.py'),
+    file,
+    '--model',
+    path.join(ct2, modelId),
+    '--beam-size',
+    String(beamSize),
+    '--threads',
+    String(values.threads),
+  ]);
+  const peerText = (JSON.parse(peer.stdout) as { segments: { text: string }[] }).segments.map((segment) => segment.text).join(' ');
+  return { usage: peer.usage, wer: round(wordErrorRate(reference, peerText), 4) };
+}
+
+/** Every round's usage, with the median CPU time and the highest peak (the figures the goals are about). */
+function summarizeRounds(usages: readonly Usage[]): Record<string, unknown> {
+  return {
+    cpuSecondsMedian: round(median(usages.map((usage) => usage.cpuSeconds))),
+    peakRssMBMax: Math.max(...usages.map((usage) => usage.peakRssMB)),
+    rounds: usages,
+  };
+}
+
 const workDir = mkdtempSync(path.join(tmpdir(), 'verbatim-offline-'));
 try {
   const { python, ct2 } = peers();
@@ -132,72 +198,60 @@ try {
   );
   const results: Record<string, unknown> = {};
   for (const mode of modes) {
-    const ours = runMeasured(
-      python,
-      [
-        process.execPath,
-        // The flags and the environment the app's engine child transcribes with.
-        ...ENGINE_CHILD_EXEC_ARGV,
-        '--import',
-        'tsx',
-        path.join(REPO_ROOT, 'tests/bench/offline-run.ts'),
-        long.file,
-        '--model-dir',
-        modelDir,
-        '--beam-size',
-        String(mode.beamSize),
-        '--threads',
-        String(values.threads),
-      ],
-      engineChildEnv(),
-    );
-    const report = JSON.parse(ours.stdout.trim().split('\n').at(-1) ?? '{}') as {
-      text: string;
-      stagesMs: Record<string, number>;
-      windows: number;
-      fellBack: number;
-      encoderRuns: number;
-      decoderRuns: number;
-    };
-    const oursWer = round(wordErrorRate(long.reference, report.text), 4);
+    const ourRuns: OursRun[] = [];
+    const peerRuns: { usage: Usage; wer: number }[] = [];
+    for (let index = 0; index < rounds; index += 1) {
+      const ours = runOurs(python, long.file, long.reference, mode.beamSize);
+      ourRuns.push(ours);
+      const { report } = ours;
+      console.log(
+        `${mode.name} ours: ${ours.usage.cpuSeconds} CPU s, ${ours.usage.wallSeconds} s wall, peak ${ours.usage.peakRssMB} MB, WER ${ours.wer}; ${report.windows} windows, ${report.encoderRuns} encoder runs; stages ${JSON.stringify(report.stagesMs)}`,
+      );
+      if (values['skip-peer']) continue;
+      const peer = runPeer(python, ct2, long.file, long.reference, mode.beamSize);
+      peerRuns.push(peer);
+      console.log(
+        `${mode.name} faster-whisper: ${peer.usage.cpuSeconds} CPU s, ${peer.usage.wallSeconds} s wall, peak ${peer.usage.peakRssMB} MB, WER ${peer.wer}; CPU ratio ours/theirs ${round(ours.usage.cpuSeconds / peer.usage.cpuSeconds, 3)}`,
+      );
+    }
+    const first = ourRuns[0] as OursRun;
     const entry: Record<string, unknown> = {
       ours: {
-        ...ours.usage,
-        wer: oursWer,
-        stagesMs: report.stagesMs,
-        windows: report.windows,
-        fellBack: report.fellBack,
-        encoderRuns: report.encoderRuns,
-        decoderRuns: report.decoderRuns,
+        ...first.usage,
+        wer: first.wer,
+        stagesMs: first.report.stagesMs,
+        windows: first.report.windows,
+        fellBack: first.report.fellBack,
+        encoderRuns: first.report.encoderRuns,
+        decoderRuns: first.report.decoderRuns,
+        ...(rounds > 1 ? summarizeRounds(ourRuns.map((run) => run.usage)) : {}),
       },
     };
-    console.log(
-      `${mode.name} ours: ${ours.usage.cpuSeconds} CPU s, ${ours.usage.wallSeconds} s wall, peak ${ours.usage.peakRssMB} MB, WER ${oursWer}; ${report.windows} windows, ${report.encoderRuns} encoder runs; stages ${JSON.stringify(report.stagesMs)}`,
-    );
-    if (!values['skip-peer']) {
-      const peer = runMeasured(python, [
-        python,
-        path.join(REPO_ROOT, 'tools/peers/faster_whisper_transcribe.py'),
-        long.file,
-        '--model',
-        path.join(ct2, modelId),
-        '--beam-size',
-        String(mode.beamSize),
-        '--threads',
-        String(values.threads),
-      ]);
-      const peerText = (JSON.parse(peer.stdout) as { segments: { text: string }[] }).segments.map((segment) => segment.text).join(' ');
-      const peerWer = round(wordErrorRate(long.reference, peerText), 4);
-      entry.fasterWhisper = { ...peer.usage, wer: peerWer };
-      entry.cpuRatio = round(ours.usage.cpuSeconds / peer.usage.cpuSeconds, 3);
-      console.log(
-        `${mode.name} faster-whisper: ${peer.usage.cpuSeconds} CPU s, ${peer.usage.wallSeconds} s wall, peak ${peer.usage.peakRssMB} MB, WER ${peerWer}; CPU ratio ours/theirs ${String(entry.cpuRatio)}`,
-      );
+    const firstPeer = peerRuns[0];
+    if (firstPeer) {
+      entry.fasterWhisper = {
+        ...firstPeer.usage,
+        wer: firstPeer.wer,
+        ...(rounds > 1 ? summarizeRounds(peerRuns.map((run) => run.usage)) : {}),
+      };
+      const ratios = peerRuns.map((peer, index) => round((ourRuns[index] as OursRun).usage.cpuSeconds / peer.usage.cpuSeconds, 3));
+      entry.cpuRatio = round(median(ratios), 3);
+      if (rounds > 1) {
+        entry.cpuRatioRounds = ratios;
+        console.log(`${mode.name}: CPU ratio ours/theirs, median of ${rounds} rounds ${String(entry.cpuRatio)} (${ratios.join(', ')})`);
+      }
     }
     results[mode.name] = entry;
   }
   console.log(
-    JSON.stringify({ bench: 'offline', model: modelId, audioSeconds: round(long.seconds, 1), threads: Number(values.threads), ...results }),
+    JSON.stringify({
+      bench: 'offline',
+      model: modelId,
+      audioSeconds: round(long.seconds, 1),
+      threads: Number(values.threads),
+      rounds,
+      ...results,
+    }),
   );
 } finally {
   rmSync(workDir, { recursive: true, force: true });
