@@ -1,10 +1,12 @@
 /**
- * `npm run bench:offline [-- --model-dir <dir>] [--minutes 10] [--modes greedy,beam5] [--threads 2] [--rounds 1] [--skip-peer]`
+ * `npm run bench:offline [-- --model-dir <dir>] [--minutes 10] [--modes greedy,beam5] [--threads 2] [--rounds 1] [--skip-peer] [--peer-defaults]`
  *
  * This engine and faster-whisper (same weights: the CTranslate2 folder tools/peers/setup.sh rebuilds, int8,
  * VAD on) on one ≥ 10-minute file of real English speech (the shared clips with known text, shuffled, with
  * pauses), each as a whole process of its own (model load included): CPU seconds, wall seconds, peak RSS, word
- * error rate, and for this engine where the wall time went. `--rounds N` runs the pair N times, alternating,
+ * error rate, and for this engine where the wall time went. faster-whisper runs with word timestamps, the
+ * transcript this engine delivers (segments with word times); `--peer-defaults` also runs it as its defaults
+ * have it (no word times), for the ratio to that. `--rounds N` runs the pair N times, alternating,
  * and reports the median of the rounds' CPU ratios (this shared machine's speed drifts by ± 20 % within
  * minutes, both engines alike, so a pair run back to back is compared, not two single runs) and the highest
  * peak. The last line is one JSON object.
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '1' },
     'skip-peer': { type: 'boolean', default: false },
+    'peer-defaults': { type: 'boolean', default: false },
   },
 });
 const modelDir = path.resolve(values['model-dir'] ?? anyRealWhisper()?.dir ?? '');
@@ -164,7 +167,14 @@ function runOurs(python: string, file: string, reference: string, beamSize: numb
   return { usage: ours.usage, wer: round(wordErrorRate(reference, report.text), 4), report };
 }
 
-function runPeer(python: string, ct2: string, file: string, reference: string, beamSize: number): { usage: Usage; wer: number } {
+function runPeer(
+  python: string,
+  ct2: string,
+  file: string,
+  reference: string,
+  beamSize: number,
+  wordTimestamps: boolean,
+): { usage: Usage; wer: number } {
   const peer = runMeasured(python, [
     python,
     path.join(REPO_ROOT, 'tools/peers/faster_whisper_transcribe.py'),
@@ -175,6 +185,7 @@ function runPeer(python: string, ct2: string, file: string, reference: string, b
     String(beamSize),
     '--threads',
     String(values.threads),
+    ...(wordTimestamps ? ['--word-timestamps'] : []),
   ]);
   const peerText = (JSON.parse(peer.stdout) as { segments: { text: string }[] }).segments.map((segment) => segment.text).join(' ');
   return { usage: peer.usage, wer: round(wordErrorRate(reference, peerText), 4) };
@@ -200,6 +211,7 @@ try {
   for (const mode of modes) {
     const ourRuns: OursRun[] = [];
     const peerRuns: { usage: Usage; wer: number }[] = [];
+    const defaultRuns: { usage: Usage; wer: number }[] = [];
     for (let index = 0; index < rounds; index += 1) {
       const ours = runOurs(python, long.file, long.reference, mode.beamSize);
       ourRuns.push(ours);
@@ -208,10 +220,16 @@ try {
         `${mode.name} ours: ${ours.usage.cpuSeconds} CPU s, ${ours.usage.wallSeconds} s wall, peak ${ours.usage.peakRssMB} MB, WER ${ours.wer}; ${report.windows} windows, ${report.encoderRuns} encoder runs; stages ${JSON.stringify(report.stagesMs)}`,
       );
       if (values['skip-peer']) continue;
-      const peer = runPeer(python, ct2, long.file, long.reference, mode.beamSize);
+      const peer = runPeer(python, ct2, long.file, long.reference, mode.beamSize, true);
       peerRuns.push(peer);
       console.log(
-        `${mode.name} faster-whisper: ${peer.usage.cpuSeconds} CPU s, ${peer.usage.wallSeconds} s wall, peak ${peer.usage.peakRssMB} MB, WER ${peer.wer}; CPU ratio ours/theirs ${round(ours.usage.cpuSeconds / peer.usage.cpuSeconds, 3)}`,
+        `${mode.name} faster-whisper (word timestamps): ${peer.usage.cpuSeconds} CPU s, ${peer.usage.wallSeconds} s wall, peak ${peer.usage.peakRssMB} MB, WER ${peer.wer}; CPU ratio ours/theirs ${round(ours.usage.cpuSeconds / peer.usage.cpuSeconds, 3)}`,
+      );
+      if (!values['peer-defaults']) continue;
+      const plain = runPeer(python, ct2, long.file, long.reference, mode.beamSize, false);
+      defaultRuns.push(plain);
+      console.log(
+        `${mode.name} faster-whisper (its defaults, no word times): ${plain.usage.cpuSeconds} CPU s, ${plain.usage.wallSeconds} s wall, peak ${plain.usage.peakRssMB} MB, WER ${plain.wer}; CPU ratio ours/theirs ${round(ours.usage.cpuSeconds / plain.usage.cpuSeconds, 3)}`,
       );
     }
     const first = ourRuns[0] as OursRun;
@@ -240,6 +258,17 @@ try {
         entry.cpuRatioRounds = ratios;
         console.log(`${mode.name}: CPU ratio ours/theirs, median of ${rounds} rounds ${String(entry.cpuRatio)} (${ratios.join(', ')})`);
       }
+    }
+    const firstDefault = defaultRuns[0];
+    if (firstDefault) {
+      entry.fasterWhisperDefaults = {
+        ...firstDefault.usage,
+        wer: firstDefault.wer,
+        ...(rounds > 1 ? summarizeRounds(defaultRuns.map((run) => run.usage)) : {}),
+      };
+      const ratios = defaultRuns.map((peer, index) => round((ourRuns[index] as OursRun).usage.cpuSeconds / peer.usage.cpuSeconds, 3));
+      entry.cpuRatioToDefaults = round(median(ratios), 3);
+      if (rounds > 1) entry.cpuRatioToDefaultsRounds = ratios;
     }
     results[mode.name] = entry;
   }
