@@ -6,7 +6,7 @@
  * pauses), each as a whole process of its own (model load included): CPU seconds, wall seconds, peak RSS, word
  * error rate, and for this engine where the wall time went. faster-whisper runs with word timestamps, the
  * transcript this engine delivers (segments with word times); `--peer-defaults` also runs it as its defaults
- * have it (no word times), for the ratio to that. `--rounds N` runs the pair N times, alternating,
+ * have it (no word times), for the ratio to that. `--rounds N` runs them N times, alternating,
  * and reports the median of the rounds' CPU ratios (this shared machine's speed drifts by ± 20 % within
  * minutes, both engines alike, so a pair run back to back is compared, not two single runs) and the highest
  * peak. The last line is one JSON object.
@@ -135,7 +135,7 @@ const median = (values: readonly number[]): number => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
-const rounds = Math.max(1, Number(values.rounds));
+const rounds = Math.max(1, Math.floor(Number(values.rounds)) || 1);
 
 interface OursRun {
   usage: Usage;
@@ -200,6 +200,18 @@ function summarizeRounds(usages: readonly Usage[]): Record<string, unknown> {
   };
 }
 
+/** A peer's entry beside ours: its first run (and every round's), and the median of the rounds' CPU ratios. */
+function comparedTo(
+  peerRuns: readonly { usage: Usage; wer: number }[],
+  ourRuns: readonly OursRun[],
+): { entry: Record<string, unknown>; ratio: number; ratios: number[] } | null {
+  const first = peerRuns[0];
+  if (!first) return null;
+  const ratios = peerRuns.map((peer, index) => round((ourRuns[index] as OursRun).usage.cpuSeconds / peer.usage.cpuSeconds, 3));
+  const entry = { ...first.usage, wer: first.wer, ...(rounds > 1 ? summarizeRounds(peerRuns.map((run) => run.usage)) : {}) };
+  return { entry, ratio: round(median(ratios), 3), ratios };
+}
+
 const workDir = mkdtempSync(path.join(tmpdir(), 'verbatim-offline-'));
 try {
   const { python, ct2 } = peers();
@@ -245,30 +257,20 @@ try {
         ...(rounds > 1 ? summarizeRounds(ourRuns.map((run) => run.usage)) : {}),
       },
     };
-    const firstPeer = peerRuns[0];
-    if (firstPeer) {
-      entry.fasterWhisper = {
-        ...firstPeer.usage,
-        wer: firstPeer.wer,
-        ...(rounds > 1 ? summarizeRounds(peerRuns.map((run) => run.usage)) : {}),
-      };
-      const ratios = peerRuns.map((peer, index) => round((ourRuns[index] as OursRun).usage.cpuSeconds / peer.usage.cpuSeconds, 3));
-      entry.cpuRatio = round(median(ratios), 3);
+    const peer = comparedTo(peerRuns, ourRuns);
+    if (peer) {
+      entry.fasterWhisper = peer.entry;
+      entry.cpuRatio = peer.ratio;
       if (rounds > 1) {
-        entry.cpuRatioRounds = ratios;
-        console.log(`${mode.name}: CPU ratio ours/theirs, median of ${rounds} rounds ${String(entry.cpuRatio)} (${ratios.join(', ')})`);
+        entry.cpuRatioRounds = peer.ratios;
+        console.log(`${mode.name}: CPU ratio ours/theirs, median of ${rounds} rounds ${peer.ratio} (${peer.ratios.join(', ')})`);
       }
     }
-    const firstDefault = defaultRuns[0];
-    if (firstDefault) {
-      entry.fasterWhisperDefaults = {
-        ...firstDefault.usage,
-        wer: firstDefault.wer,
-        ...(rounds > 1 ? summarizeRounds(defaultRuns.map((run) => run.usage)) : {}),
-      };
-      const ratios = defaultRuns.map((peer, index) => round((ourRuns[index] as OursRun).usage.cpuSeconds / peer.usage.cpuSeconds, 3));
-      entry.cpuRatioToDefaults = round(median(ratios), 3);
-      if (rounds > 1) entry.cpuRatioToDefaultsRounds = ratios;
+    const defaults = comparedTo(defaultRuns, ourRuns);
+    if (defaults) {
+      entry.fasterWhisperDefaults = defaults.entry;
+      entry.cpuRatioToDefaults = defaults.ratio;
+      if (rounds > 1) entry.cpuRatioToDefaultsRounds = defaults.ratios;
     }
     results[mode.name] = entry;
   }
