@@ -68,9 +68,9 @@ function crossProjection(model: OnnxModel, firstStep: OnnxGraph): OnnxGraph | nu
  * from the encoder states) becomes a graph of its own, run once per window, and the cached branch becomes the
  * decoder's graph, with the `If` on `use_cache_branch` gone. Every step then runs without the `If`'s subgraph
  * call (steps ≈ 5 % faster, measured), the session holds one branch's kernels instead of two (297 → 254 MB
- * resident for whisper-base), and its memory arena never sees the window's [frames, d_model] projections. The first step's logits come from the
- * cached branch too, with an empty self-attention cache. Mutates `model` into the decoder and returns the
- * projector; null (and `model` untouched) when the graph does not have that layout.
+ * resident for whisper-base), and its memory arena never sees the window's [frames, d_model] projections. The
+ * first step's logits come from the cached branch too, with an empty self-attention cache. Mutates `model` into
+ * the decoder and returns the projector; null (and `model` untouched) when the graph does not have that layout.
  */
 export function promoteCachedBranch(model: OnnxModel): OnnxModel | null {
   const found = cachedBranch(model);
