@@ -45,7 +45,7 @@ const ADAPTER_MODULES = [
   'src-main/jobs/sqlite-job-store.ts',
   'src-main/jobs/transcriber-process/child-transcriber.ts',
   'src-main/record/capture/system-capture-backend.ts',
-  'src-main/record/asr-worker/worker-transcription.ts',
+  'src-main/record/live-asr-process/child-transcription.ts',
 ];
 
 const PAGE_AND_PRELOAD = ['src-preload', 'src-renderer'];

@@ -5,7 +5,7 @@
 import type { WireEvent, WireHandlers } from '../../src-shared/ipc-contract';
 import type { Result } from '../../src-shared/result';
 import type { ExecutionPreference } from '../onnx/execution-provider';
-import type { EngineChildLauncher } from '../jobs/transcriber-process/engine-child-process';
+import type { EngineChildLauncher } from '../util/engine-child/engine-child-process';
 import type { DamagedLibraryChoice } from '../library/open-library-database';
 import type { Logger } from '../../src-shared/logger';
 

@@ -26,7 +26,8 @@ import type { CaptureBackend } from '../record/capture-types';
 import { createEngineResampler } from '../record/capture/engine-resampler';
 import { SystemCaptureBackend } from '../record/capture/system-capture-backend';
 import { CrashSafeWavWriter, recoverInterruptedRecordings } from '../record/disk';
-import { openWorkerTranscription } from '../record/asr-worker/worker-transcription';
+import { openChildTranscription } from '../record/live-asr-process/child-transcription';
+import type { EngineChildLauncher } from '../util/engine-child/engine-child-process';
 import { inProcessTranscription, Recorder, type LiveModels, type StartRecordingRequest } from '../record/recorder';
 import { version } from '../../package.json';
 
@@ -46,6 +47,8 @@ export interface EngineOptions {
   hubUrl?: string | undefined;
   /** Where recordings are written (default `<userDataDir>/recordings`, or the user data folder's). */
   recordingsDir?: string | undefined;
+  /** How the live transcription process starts: fork under Node (default); the Electron app passes its utilityProcess launcher. */
+  childLauncher?: EngineChildLauncher | undefined;
   /** Test doubles for the parts that touch hardware or heavy models; the real ones otherwise. */
   adapters?: EngineAdapters;
 }
@@ -152,7 +155,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           const model = await resolveWhisper(request, () => undefined);
           if (!model.ok) return model;
           const { modelId, dir, dtype } = model.value;
-          // Inference runs in a worker thread: onnxruntime-node blocks the thread it runs on.
+          // Inference runs in a child process: onnxruntime-node blocks the thread it runs on.
           const speakerModelPath = await findInstalledDiarizationModel(DEFAULT_EMBEDDING_MODEL_ID, [
             modelsDir,
             ...(options.extraModelDirs ?? []),
@@ -167,7 +170,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             initialPrompt: request.prompt?.trim() ?? '',
             speakerModelPath,
           };
-          const opened = await openWorkerTranscription(config, emit);
+          const opened = await openChildTranscription(config, emit, options.childLauncher);
           return opened.ok ? ok({ ...opened.value, modelId }) : opened;
         },
     recover: async () => {

@@ -47,7 +47,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Re
   const hub = { hubUrl: options.hubUrl || undefined };
 
   const extraModelDirs = { extraModelDirs: otherDirs.length > 0 ? otherDirs : undefined };
-  const engine = createEngine({ userDataDir: dataDir, modelsDir: places.modelsDir, device, ...hub, ...extraModelDirs });
+  const engine = createEngine({
+    userDataDir: dataDir,
+    modelsDir: places.modelsDir,
+    device,
+    ...hub,
+    ...extraModelDirs,
+    childLauncher: options.engineProcess,
+  });
   const opened = await openWorkspace({
     dataDir,
     modelsDir: places.modelsDir,

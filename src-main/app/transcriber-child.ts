@@ -21,51 +21,19 @@ import {
   type TranscribeRequestMessage,
 } from '../jobs/transcriber-process/protocol';
 import { inBackground } from '../util/background';
+import { parentChannel, type ParentChannel } from './parent-channel';
 import { errorMessage } from '../../src-shared/errors';
 
 const PROGRESS_INTERVAL_MS = 100;
 
-/** The channel to the app: Electron's parentPort in a utilityProcess, Node's IPC channel under fork. */
-interface ParentChannel {
-  send(message: FromTranscriberChild): void;
-  onMessage(listener: (message: unknown) => void): void;
-  /** The app is gone: Node's channel closes; a utilityProcess is ended by Electron with its app instead. */
-  onDisconnect(listener: () => void): void;
-}
-
-interface ElectronParentPort {
-  postMessage(message: unknown): void;
-  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
-}
-
-function parentChannel(): ParentChannel | null {
-  const port = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
-  if (port !== undefined) {
-    return {
-      send: (message) => port.postMessage(message),
-      onMessage: (listener) => port.on('message', (event) => listener(event.data)),
-      onDisconnect: () => undefined,
-    };
-  }
-  if (typeof process.send !== 'function') return null;
-  return {
-    send(message) {
-      if (!process.connected) return;
-      process.send?.(message);
-    },
-    onMessage: (listener) => process.on('message', listener),
-    onDisconnect: (listener) => process.on('disconnect', listener),
-  };
-}
-
-const maybeParent = parentChannel();
+const maybeParent = parentChannel<FromTranscriberChild>();
 if (maybeParent === null) {
   process.stderr.write(
     'transcriber-child must be started by the app (child_process.fork or Electron utilityProcess: it needs a channel)\n',
   );
   process.exit(2);
 }
-const parent: ParentChannel = maybeParent;
+const parent: ParentChannel<FromTranscriberChild> = maybeParent;
 
 const options = decodeChildOptions(process.argv.at(-1));
 const defaultDevice: ExecutionPreference = options.device ?? 'auto';

@@ -21,7 +21,7 @@ import { JobQueue, type JobQueueOptions } from '../jobs/job-queue';
 import { SqliteJobStore } from '../jobs/sqlite-job-store';
 import { TranscriptDrafts } from '../jobs/transcript-drafts';
 import { ChildTranscriber } from '../jobs/transcriber-process/child-transcriber';
-import type { EngineChildLauncher } from '../jobs/transcriber-process/engine-child-process';
+import type { EngineChildLauncher } from '../util/engine-child/engine-child-process';
 import type { TranscriptionDefaults } from '../jobs/transcription-steps';
 import type { Clock } from '../jobs/types';
 import type { Workspace } from '../jobs/workspace';

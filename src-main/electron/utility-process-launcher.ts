@@ -10,7 +10,7 @@ import {
   engineChildEnv,
   type ChildExit,
   type EngineChildLauncher,
-} from '../jobs/transcriber-process/engine-child-process';
+} from '../util/engine-child/engine-child-process';
 import { errorMessage } from '../../src-shared/errors';
 import { fail, ok } from '../../src-shared/result';
 

@@ -26,7 +26,7 @@ export interface RecorderDeps {
   openSource(request: { deviceId: string | null; monitorDeviceId: string | null }): Promise<Result<AudioSource>>;
   createSink(sessionId: string, format: CaptureFormat): Promise<Result<RecordingSink>>;
   createResampler: ResamplerFactory;
-  /** Loads the live models (in a worker thread in the app) for one session. */
+  /** Loads the live models (in a child process in the app) for one session. */
   openTranscription(request: StartRecordingRequest): Promise<Result<OpenedTranscription>>;
   /** Repairs recordings a crash interrupted and removes stale temp files. */
   recover(): Promise<RecoveredRecording[]>;

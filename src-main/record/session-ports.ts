@@ -22,7 +22,7 @@ export interface StreamResampler {
 
 export type ResamplerFactory = (format: CaptureFormat) => StreamResampler;
 
-/** Live transcription as the session drives it: in process (tests) or in a worker thread (the app). */
+/** Live transcription as the session drives it: in process (tests) or in a child process (the app). */
 export interface LiveTranscription {
   /** One past the last 16 kHz sample pushed (absolute, recording timeline). */
   readonly position: number;
@@ -36,7 +36,7 @@ export interface LiveTranscription {
   flush(): Promise<void>;
 }
 
-/** A live transcription and the release of what it holds (ORT sessions, a worker thread). */
+/** A live transcription and the release of what it holds (ORT sessions, a child process). */
 export interface OpenedTranscription {
   transcription: LiveTranscription;
   /** Catalog id of the model transcribing, when known. */

@@ -2,7 +2,7 @@
  * `npm run bench:live-labels [-- --model-dir <dir>]`: how often the provisional live speaker label agrees
  * with the final diarization. The shared multi-speaker clips (two-speakers.wav, ami-dev dev00 and dev01) are
  * played in real time, one recording each, through `createEngine().recorder` as bench:live plays its meeting
- * (real resampler, ring buffer, Silero, Whisper and the live CAM++ labeller in the worker); then the saved
+ * (real resampler, ring buffer, Silero, Whisper and the live CAM++ labeller in the live transcription process); then the saved
  * file is diarized offline. Agreement: the share of committed speech (seconds) whose live label, mapped
  * one-to-one onto the final speakers (the mapping that agrees most), is the final speaker that talks most
  * during that segment. The same against the reference RTTM says how right each is. Last line: one JSON object.

@@ -19,6 +19,7 @@ import { SyntheticSource } from '../../src-main/record/capture/synthetic-source'
 import { createEngine } from '../../src-main/app/engine';
 import { ensureTinyModels } from '../setup/generate-models';
 import { anyRealWhisper, SHARED_AUDIO, TINY_MULTILINGUAL } from '../support/paths';
+import { treeCpuSeconds, treeRssMb } from './process-tree';
 
 const { values } = parseArgs({
   options: { 'model-dir': { type: 'string' }, seconds: { type: 'string', default: '180' }, rate: { type: 'string', default: '48000' } },
@@ -137,21 +138,28 @@ const engine = createEngine({ recordingsDir: workDir, modelsDir: path.join(workD
 
 const events: { at: number; event: RecordingEvent }[] = [];
 engine.onRecordingEvent((event) => events.push({ at: performance.now(), event }));
-const rssOverTime: { seconds: number; rssMB: number }[] = [];
+/** The whole recording's memory (this process, which captures and writes, and the transcriber process), and each part. */
+const rssOverTime: { seconds: number; rssMB: number; appMB: number; transcriberMB: number }[] = [];
 const loadStarted = performance.now();
 const started = await engine.recorder.start({ modelDir, language: null });
 if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`);
 const recordingStarted = performance.now();
-const cpuStart = process.cpuUsage();
+const cpuStart = treeCpuSeconds();
 console.error(
   `bench:live: ${path.basename(modelDir)}${hasRealWeights ? '' : ' (generated weights)'}, ${totalSeconds} s at ${captureRate} Hz, model load ${((recordingStarted - loadStarted) / 1000).toFixed(2)} s`,
 );
 const sampler = setInterval(() => {
   const seconds = (performance.now() - recordingStarted) / 1000;
-  rssOverTime.push({ seconds: Math.round(seconds), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) });
+  const { own, children } = treeRssMb();
+  rssOverTime.push({
+    seconds: Math.round(seconds),
+    rssMB: Math.round(own + children),
+    appMB: Math.round(own),
+    transcriberMB: Math.round(children),
+  });
 }, 5000);
 await new Promise((resolve) => setTimeout(resolve, (meeting.signal.length / captureRate) * 1000 + 500));
-const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = treeCpuSeconds() - cpuStart;
 const wallSeconds = (performance.now() - recordingStarted) / 1000;
 clearInterval(sampler);
 const summary = await engine.recorder.stop();
@@ -185,7 +193,6 @@ for (const { at, event } of events) {
 }
 intervals.sort((a, b) => a - b);
 const gaps = events.filter(({ event }) => event.type === 'gap').length;
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const rss = rssOverTime.map((sample) => sample.rssMB);
 const half = Math.floor(rss.length / 2);
 const slopeMBPerMinute =
@@ -222,10 +229,12 @@ const figures = {
     max: rss.length ? Math.max(...rss) : null,
     end: rss.at(-1) ?? null,
     slopeMBPerMinuteSecondHalf: round(slopeMBPerMinute, 2),
+    transcriberMax: rssOverTime.length ? Math.max(...rssOverTime.map((sample) => sample.transcriberMB)) : null,
+    appMax: rssOverTime.length ? Math.max(...rssOverTime.map((sample) => sample.appMB)) : null,
   },
   rssOverTime,
 };
 console.log(
-  `commit latency p50 ${figures.commitLatencySeconds.p50} s, p95 ${figures.commitLatencySeconds.p95} s over ${latencies.length} utterances; partial interval p50 ${figures.partialIntervalSeconds.p50} s; CPU ${(100 * (figures.cpuShareOfMachine ?? 0)).toFixed(0)} % of the machine; RSS ${figures.rssMB.start} → ${figures.rssMB.end} MB`,
+  `commit latency p50 ${figures.commitLatencySeconds.p50} s, p95 ${figures.commitLatencySeconds.p95} s over ${latencies.length} utterances; partial interval p50 ${figures.partialIntervalSeconds.p50} s; CPU ${(100 * (figures.cpuShareOfMachine ?? 0)).toFixed(0)} % of the machine; RSS ${figures.rssMB.start} → ${figures.rssMB.end} MB (max ${figures.rssMB.max}: transcriber process ≤ ${figures.rssMB.transcriberMax}, capture and app ≤ ${figures.rssMB.appMax})`,
 );
 console.log(JSON.stringify(figures));

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FfmpegAudioDecoder } from '../../src-main/audio/decoder';
-import { ENGINE_CHILD_EXEC_ARGV, engineChildEnv } from '../../src-main/jobs/transcriber-process/engine-child-process';
+import { ENGINE_CHILD_EXEC_ARGV, engineChildEnv } from '../../src-main/util/engine-child/engine-child-process';
 import { anyRealWhisper, REPO_ROOT, SHARED_AUDIO } from '../support/paths';
 import { wordErrorRate } from '../support/wer';
 

@@ -1,6 +1,6 @@
 /**
  * Issue 16, point 7, on the real engine: a private PulseAudio microphone fed in real time, the real
- * whisper-tiny.en in the live worker, the speaker stand-ins for provisional labels, Debian's Chromium.
+ * whisper-tiny.en in the live transcription process, the speaker stand-ins for provisional labels, Debian's Chromium.
  * Forty seconds of speech without a pause commit a first line within 12-16 s of audio (while the speaker
  * is still talking), the speakers heard so far show as provisional chips, and the microphone list speaks
  * in names (no "pulse", no "default (default)"). The record screen passes axe while recording.

@@ -17,7 +17,7 @@ import {
   type UtilityProcessModule,
 } from '../../src-main/electron/utility-process-launcher';
 import { ChildTranscriber } from '../../src-main/jobs/transcriber-process/child-transcriber';
-import { ENGINE_CHILD_EXEC_ARGV, engineChildEnv, forkLauncher } from '../../src-main/jobs/transcriber-process/engine-child-process';
+import { ENGINE_CHILD_EXEC_ARGV, engineChildEnv, forkLauncher } from '../../src-main/util/engine-child/engine-child-process';
 import { openWorkspace } from '../../src-main/app/workspace';
 import { audioFile, ffmpeg, makeTempDir, realDecoder } from '../audio/helpers';
 import { eventually, isRunning } from '../jobs/handlers/handler-fixtures';

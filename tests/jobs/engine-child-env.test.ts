@@ -12,7 +12,7 @@ import {
   engineChildEnv,
   forkLauncher,
   type EngineChildProcess,
-} from '../../src-main/jobs/transcriber-process/engine-child-process';
+} from '../../src-main/util/engine-child/engine-child-process';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'verbatim-child-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -102,8 +102,8 @@ describe.skipIf(!pulse)('live recording from a real (virtual) microphone', () =>
     );
     expect(peak).toBeGreaterThan(0.95);
     expect(summary.value.seconds).toBeGreaterThan(speechStart + speech.length / RATE);
-    // Nothing the microphone delivered was dropped while Whisper worked (inference runs in a worker
-    // thread; on the capture thread its synchronous ORT runs used to cost 1–2 s of audio here).
+    // Nothing the microphone delivered was dropped while Whisper worked (inference runs in a process of its
+    // own; on the capture thread its synchronous ORT runs used to cost 1–2 s of audio here).
     expect(summary.value.seconds).toBeGreaterThan(spoken.length / RATE - 0.25);
 
     // Events: recording → … → stopping → saved → idle, in that order.

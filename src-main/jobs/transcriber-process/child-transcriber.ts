@@ -11,7 +11,7 @@ import type { ExecutionPreference } from '../../onnx/execution-provider';
 import type { FileDiarization, FileDiarizeProgress, FileDiarizeRequest, FileDiarizer } from '../../diarization/file-diarizer';
 import type { FileTranscribeProgressListener, FileTranscribeRequest, FileTranscriber } from '../file-transcriber';
 import type { FromTranscriberChild, ToTranscriberChild, TranscriberChildOptions } from './protocol';
-import type { EngineChildLauncher } from './engine-child-process';
+import type { EngineChildLauncher } from '../../util/engine-child/engine-child-process';
 import { spawnTranscriberChild, type TranscriberChildHandle } from './transcriber-child-handle';
 import { inBackground } from '../../util/background';
 import { silentLogger, type Logger } from '../../../src-shared/logger';

@@ -3,11 +3,14 @@
  * or the bundled entry), its exit, its last stderr lines, and killing it with whatever it started. How
  * the process is started (fork, or Electron's utilityProcess) is the launcher's business.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fail, ok, type Result } from '../../../src-shared/result';
-import { forkLauncher, type ChildEntry, type ChildExit, type EngineChildLauncher, type EngineChildProcess } from './engine-child-process';
+import { ok, type Result } from '../../../src-shared/result';
+import {
+  engineChildTarget,
+  forkLauncher,
+  type ChildExit,
+  type EngineChildLauncher,
+  type EngineChildProcess,
+} from '../../util/engine-child/engine-child-process';
 import {
   encodeChildOptions,
   isFromTranscriberChild,
@@ -16,35 +19,15 @@ import {
   type TranscriberChildOptions,
 } from './protocol';
 
-export type { ChildExit } from './engine-child-process';
+export type { ChildExit } from '../../util/engine-child/engine-child-process';
 
 const STDERR_TAIL_CHARS = 2000;
-
-/**
- * From source (this module is a .ts file: tests, tsx), a small .mjs bootstrap registers tsx and imports
- * app/transcriber-child.ts (the child's composition root). Bundled, this module sits in out/main (or
- * out/main/chunks) and the entry is out/main/transcriber-child.js.
- */
-export function transcriberChildTarget(): Result<ChildEntry> {
-  const here = fileURLToPath(import.meta.url);
-  const dir = dirname(here);
-  if (here.endsWith('.ts')) {
-    return ok({
-      modulePath: join(dir, 'dev-bootstrap.mjs'),
-      args: [pathToFileURL(join(dir, '..', '..', 'app', 'transcriber-child.ts')).href],
-    });
-  }
-  const candidates = [join(dir, 'transcriber-child.js'), join(dir, '..', 'transcriber-child.js')];
-  const entry = candidates.find((candidate) => existsSync(candidate));
-  if (!entry) return fail('ENGINE_PROCESS_MISSING', `transcriber-child.js not found next to ${here}`, here);
-  return ok({ modulePath: entry, args: [] });
-}
 
 export function spawnTranscriberChild(
   options: TranscriberChildOptions,
   launcher: EngineChildLauncher = forkLauncher,
 ): Result<TranscriberChildHandle> {
-  const target = transcriberChildTarget();
+  const target = engineChildTarget('transcriber-child');
   if (!target.ok) return target;
   const launched = launcher({ modulePath: target.value.modulePath, args: [...target.value.args, encodeChildOptions(options)] });
   return launched.ok ? ok(new TranscriberChildHandle(launched.value)) : launched;

@@ -1,21 +1,39 @@
 /**
- * Worker thread hosting live transcription (Silero + Whisper + LiveTranscriber). onnxruntime-node runs
- * inference synchronously on the calling thread, so on the main thread every encoder pass would stall
- * the capture callbacks and the disk writer; here it stalls nothing but itself.
+ * The live transcription process (Silero + Whisper + LiveTranscriber), one per recording, started by
+ * record/live-asr-process/child-transcription.ts: fork under Node, Electron's utilityProcess in the app.
+ * It ends when the recording releases it, or at once when its channel to the app closes.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { loadWhisperRecognizer } from '../asr/whisper-recognizer';
 import { loadLiveSpeakerLabeler, type LiveSpeakerLabeler } from '../diarization/live-speaker-labeler';
 import { SileroVad } from '../vad/silero-vad';
 import { LiveTranscriber } from '../record/live-transcriber';
 import { loadLiveModels } from '../record/live-models';
-import type { FromLiveAsrWorker, LiveAsrWorkerConfig, ToLiveAsrWorker } from '../record/asr-worker/protocol';
+import {
+  decodeLiveAsrChildConfig,
+  isToLiveAsrChild,
+  type FromLiveAsrChild,
+  type LiveAsrChildConfig,
+  type ToLiveAsrChild,
+} from '../record/live-asr-process/protocol';
 import { errorMessage } from '../../src-shared/errors';
+import { parentChannel, type ParentChannel } from './parent-channel';
 
-const port = parentPort;
-if (!port) throw new Error('live-asr-worker must run as a worker thread');
-const post = (message: FromLiveAsrWorker, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
-const config = (workerData as { config: LiveAsrWorkerConfig }).config;
+const maybeParent = parentChannel<FromLiveAsrChild>();
+const maybeConfig = decodeLiveAsrChildConfig(process.argv.at(-1));
+if (maybeParent === null || maybeConfig === null) {
+  process.stderr.write('live-asr-child must be started by the app, with its configuration as the last argument\n');
+  process.exit(2);
+}
+const parent: ParentChannel<FromLiveAsrChild> = maybeParent;
+const config: LiveAsrChildConfig = maybeConfig;
+const post = (message: FromLiveAsrChild): void => {
+  try {
+    parent.send(message);
+  } catch {
+    // The channel closed under us; 'disconnect' ends this process.
+  }
+};
+parent.onDisconnect(() => process.exit(0));
 
 const models = await loadLiveModels(
   () => loadWhisperRecognizer({ modelId: config.modelId, modelDir: config.modelDir, dtype: config.dtype, execution: config.execution }),
@@ -32,7 +50,6 @@ async function loadSpeakers(): Promise<LiveSpeakerLabeler | undefined> {
 
 if (!models.ok) {
   post({ type: 'open-failed', error: models.error });
-  port.close();
 } else {
   const speakers = await loadSpeakers();
   const transcriber = new LiveTranscriber({
@@ -47,7 +64,7 @@ if (!models.ok) {
   const done = (id: number): void =>
     post({ type: 'done', id, segmentsCommitted: transcriber.segmentsCommitted, detectedLanguage: transcriber.detectedLanguage });
 
-  const handle = async (message: ToLiveAsrWorker): Promise<void> => {
+  const handle = async (message: ToLiveAsrChild): Promise<void> => {
     switch (message.type) {
       case 'push':
         await transcriber.push(message.samples);
@@ -59,14 +76,14 @@ if (!models.ok) {
         return done(message.id);
       case 'release':
         await Promise.all([models.value.release(), speakers?.dispose()]);
-        post({ type: 'released' });
-        port.close();
+        process.exit(0);
     }
   };
 
   // Messages are handled strictly in order, one at a time, like calls on an in-process transcriber.
   let queue = Promise.resolve();
-  port.on('message', (message: ToLiveAsrWorker) => {
+  parent.onMessage((message: unknown) => {
+    if (!isToLiveAsrChild(message)) return;
     queue = queue.then(() =>
       handle(message).catch((error: unknown) => {
         const id = message.type === 'push' || message.type === 'flush' ? message.id : -1;

@@ -1,8 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../src-shared/recording-events';
-import { openWorkerTranscription } from '../../src-main/record/asr-worker/worker-transcription';
+import { openChildTranscription } from '../../src-main/record/live-asr-process/child-transcription';
 import { decodeAll, realDecoder } from '../audio/helpers';
 import { SHARED_AUDIO, TINY_EMBEDDING_MODEL, TINY_MULTILINGUAL } from '../support/paths';
 
@@ -17,35 +17,40 @@ const config = {
   initialPrompt: '',
   speakerModelPath: TINY_EMBEDDING_MODEL,
 };
-const threadCount = (): number => readdirSync('/proc/self/task').length;
+/** This process's children (Linux: every thread's children file), the live transcription process among them. */
+const childPids = (): number[] =>
+  readdirSync('/proc/self/task').flatMap((task) =>
+    readFileSync(`/proc/self/task/${task}/children`, 'utf8')
+      .split(' ')
+      .filter((pid) => pid.trim() !== '')
+      .map(Number),
+  );
 
 let jfk: Float32Array;
 beforeAll(async () => {
   jfk = await decodeAll(realDecoder(), path.join(SHARED_AUDIO, 'jfk.wav'));
-  // onnxruntime's process-wide environment (and its threads) comes up with the first session, in any thread.
-  await openWorkerTranscription({ ...config, modelDir: path.join(TINY_MULTILINGUAL, 'missing') }, () => undefined);
 });
 
-describe('live transcription in a worker thread (real Silero + generated Whisper on onnxruntime-node)', () => {
-  it('reports a model that cannot load as a coded error, and leaves no thread behind', async () => {
-    const before = threadCount();
-    const opened = await openWorkerTranscription({ ...config, modelDir: path.join(TINY_MULTILINGUAL, 'missing') }, () => undefined);
+describe('live transcription in a child process (real Silero + generated Whisper on onnxruntime-node)', () => {
+  it('reports a model that cannot load as a coded error, and leaves no process behind', async () => {
+    const before = childPids();
+    const opened = await openChildTranscription({ ...config, modelDir: path.join(TINY_MULTILINGUAL, 'missing') }, () => undefined);
     expect(opened.ok).toBe(false);
     if (!opened.ok) expect(opened.error.code).toBe('MODEL_LOAD_FAILED');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(threadCount()).toBeLessThanOrEqual(before);
+    expect(childPids()).toEqual(before);
   }, 60_000);
 
-  it('transcribes pushed audio, keeps the main thread free, flushes, and ends its thread on release — five times over', async () => {
-    const before = threadCount();
+  it('transcribes pushed audio, keeps the main thread free, flushes, and ends its process on release — five times over', async () => {
+    const before = childPids();
     const audio = new Float32Array(RATE + jfk.length + 2 * RATE);
     audio.set(jfk, RATE);
     for (let cycle = 0; cycle < 5; cycle += 1) {
       const events: RecordingEvent[] = [];
-      const opened = await openWorkerTranscription(config, (event) => events.push(event));
+      const opened = await openChildTranscription(config, (event) => events.push(event));
       if (!opened.ok) throw new Error(opened.error.message);
       const { transcription } = opened.value;
-      // The main thread's event loop keeps ticking while Whisper runs in the worker.
+      expect(childPids()).toHaveLength(before.length + 1);
+      // The main thread's event loop keeps ticking while Whisper runs in the child.
       let longestTickGapMs = 0;
       let lastTick = performance.now();
       const loopBefore = performance.eventLoopUtilization();
@@ -68,7 +73,7 @@ describe('live transcription in a worker thread (real Silero + generated Whisper
       const committed = events.filter((event) => event.type === 'committed');
       expect(committed.length).toBeGreaterThan(0);
       expect(transcription.segmentsCommitted).toBe(committed.length);
-      // Provisional speaker labels from the embedding model loaded in the worker: every segment long
+      // Provisional speaker labels from the embedding model loaded in the child: every segment long
       // enough to embed has one.
       const labelled = committed.flatMap((event) =>
         event.type === 'committed' && event.segment.end - event.segment.start >= 0.8 ? [event.segment.speaker] : [],
@@ -82,11 +87,11 @@ describe('live transcription in a worker thread (real Silero + generated Whisper
       expect(events.length).toBe(count);
       await expect(transcription.push(new Float32Array(10))).rejects.toThrow();
       console.log(
-        `worker cycle ${cycle}: ${committed.length} segments, main loop busy ${(100 * mainLoopBusy).toFixed(1)} % of the time, longest tick gap ${longestTickGapMs.toFixed(0)} ms, threads ${before} → ${threadCount()}`,
+        `child cycle ${cycle}: ${committed.length} segments, main loop busy ${(100 * mainLoopBusy).toFixed(1)} % of the time, longest tick gap ${longestTickGapMs.toFixed(0)} ms`,
       );
       expect(mainLoopBusy).toBeLessThan(0.25);
+      // Released means exited: nothing of the recording's transcriber outlives it.
+      expect(childPids()).toEqual(before);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(threadCount()).toBeLessThanOrEqual(before + 1);
   }, 240_000);
 });

@@ -5,6 +5,9 @@
  * needs the RunAsNode fuse, which the packaged app turns off. The composition place picks the launcher.
  */
 import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errorMessage } from '../../../src-shared/errors';
 import { fail, ok, type Result } from '../../../src-shared/result';
 
@@ -19,6 +22,11 @@ export interface ChildExit {
 export interface ChildEntry {
   modulePath: string;
   args: string[];
+  /**
+   * How fork serialises messages: JSON (the default) or V8's structured clone, which carries typed arrays
+   * (live audio) as they are. Electron's utilityProcess always clones.
+   */
+  serialization?: 'json' | 'advanced';
 }
 
 export interface EngineChildProcess {
@@ -38,6 +46,29 @@ export interface EngineChildProcess {
 }
 
 export type EngineChildLauncher = (entry: ChildEntry) => Result<EngineChildProcess>;
+
+/** The engine's child entries (src-main/app/<name>.ts, bundled as out/main/<name>.js). */
+export type EngineChildName = 'transcriber-child' | 'live-asr-child';
+
+/**
+ * From source (this module is a .ts file: tests, tsx), a small .mjs bootstrap registers tsx and imports
+ * app/<name>.ts (the child's composition root). Bundled, this module sits in out/main (or out/main/chunks)
+ * and the entry is out/main/<name>.js.
+ */
+export function engineChildTarget(name: EngineChildName): Result<ChildEntry> {
+  const here = fileURLToPath(import.meta.url);
+  const dir = dirname(here);
+  if (here.endsWith('.ts')) {
+    return ok({
+      modulePath: join(dir, 'dev-bootstrap.mjs'),
+      args: [pathToFileURL(join(dir, '..', '..', 'app', `${name}.ts`)).href],
+    });
+  }
+  const candidates = [join(dir, `${name}.js`), join(dir, '..', `${name}.js`)];
+  const entry = candidates.find((candidate) => existsSync(candidate));
+  if (!entry) return fail('ENGINE_PROCESS_MISSING', `${name}.js not found next to ${here}`, here);
+  return ok({ modulePath: entry, args: [] });
+}
 
 /**
  * The engine child's environment: the parent's, with glibc's mmap threshold fixed at 1 MiB. By default glibc
@@ -72,7 +103,7 @@ export const forkLauncher: EngineChildLauncher = (entry) => {
       env: engineChildEnv(),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       detached: OWN_PROCESS_GROUP,
-      serialization: 'json',
+      serialization: entry.serialization ?? 'json',
     });
     const killGroup = (): boolean => {
       if (!OWN_PROCESS_GROUP || child.pid === undefined) return false;

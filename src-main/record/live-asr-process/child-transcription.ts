@@ -1,0 +1,180 @@
+/**
+ * Live transcription in a child process of its own (app/live-asr-child.ts), as the recording session sees
+ * it. A process rather than a thread of the app: onnxruntime-node blocks the thread it runs on, a native
+ * crash in inference takes down only the transcriber while the app keeps capturing and writing the WAV,
+ * and the child starts with the engine child's allocator settings (engineChildEnv), which a thread of the
+ * app's main process cannot have: without them glibc keeps a decode's freed tensors resident and the
+ * process grew to 645 MB over bench:live's 180 s.
+ */
+import type { RecordingEvent } from '../../../src-shared/recording-events';
+import { fail, ok, type Result } from '../../../src-shared/result';
+import {
+  engineChildTarget,
+  forkLauncher,
+  type ChildExit,
+  type EngineChildLauncher,
+  type EngineChildProcess,
+} from '../../util/engine-child/engine-child-process';
+import { inBackground } from '../../util/background';
+import type { LiveTranscription, OpenedTranscription } from '../session-ports';
+import { isFromLiveAsrChild, type FromLiveAsrChild, type LiveAsrChildConfig, type ToLiveAsrChild } from './protocol';
+
+const RELEASE_TIMEOUT_MS = 15_000;
+
+function describeExit(exit: ChildExit): string {
+  if (exit.spawnError !== undefined) return `could not start (${exit.spawnError})`;
+  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+/** Starts the child and waits until its models are loaded (or failed to). */
+export async function openChildTranscription(
+  config: LiveAsrChildConfig,
+  emit: (event: RecordingEvent) => void,
+  launcher: EngineChildLauncher = forkLauncher,
+): Promise<Result<OpenedTranscription>> {
+  const target = engineChildTarget('live-asr-child');
+  if (!target.ok) return fail('ASR_WORKER_MISSING', target.error.message);
+  const launched = launcher({
+    modulePath: target.value.modulePath,
+    args: [...target.value.args, JSON.stringify(config)],
+    serialization: 'advanced',
+  });
+  if (!launched.ok) return fail('ASR_WORKER_FAILED', launched.error.message);
+  const child = launched.value;
+  const exited = new Promise<ChildExit>((resolve) => child.onExit(resolve));
+  let stopListening: () => void = () => undefined;
+  const opened = await new Promise<Result<void>>((resolve) => {
+    stopListening = child.onMessage((message) => {
+      if (!isFromLiveAsrChild(message)) return;
+      if (message.type === 'opened') resolve(ok(undefined));
+      else if (message.type === 'open-failed') resolve({ ok: false, error: message.error });
+    });
+    inBackground(
+      exited.then((exit) =>
+        resolve(fail('ASR_WORKER_FAILED', `The live transcription process ended while loading its models (${describeExit(exit)}).`)),
+      ),
+    );
+  });
+  stopListening();
+  if (!opened.ok) {
+    child.kill();
+    await exited;
+    return opened;
+  }
+  child.hold(true);
+  const transcription = new ChildTranscription(child, exited, emit);
+  return ok({ transcription, release: () => transcription.release() });
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** The session's view of the child: the same calls as an in-process LiveTranscriber, as messages. */
+class ChildTranscription implements LiveTranscription {
+  position = 0;
+  segmentsCommitted = 0;
+  detectedLanguage: string | null = null;
+  private nextId = 0;
+  private readonly waiting = new Map<number, Waiter>();
+  private dead: Error | null = null;
+  private releasing: Promise<void> | null = null;
+
+  constructor(
+    private readonly child: EngineChildProcess,
+    private readonly exited: Promise<ChildExit>,
+    private readonly emit: (event: RecordingEvent) => void,
+  ) {
+    child.onMessage((message) => {
+      if (isFromLiveAsrChild(message)) this.onMessage(message);
+    });
+    inBackground(
+      exited.then((exit) => {
+        if (!this.releasing) this.die(new Error(`The live transcription process ended unexpectedly (${describeExit(exit)}).`));
+      }),
+    );
+  }
+
+  push(samples: Float32Array): Promise<void> {
+    this.position += samples.length;
+    // Cloned on the way: the caller's view into the ring may be overwritten as soon as this returns.
+    return this.call((id) => ({ type: 'push', id, samples }));
+  }
+
+  skip(from: number, to: number): void {
+    this.position = to;
+    if (!this.dead) this.post({ type: 'skip', from, to });
+  }
+
+  async flush(): Promise<void> {
+    if (this.dead) return;
+    await this.call((id) => ({ type: 'flush', id }));
+  }
+
+  /** Disposes the child's ORT sessions and lets it exit (killed if it does not, in time). */
+  release(): Promise<void> {
+    this.releasing ??= (async () => {
+      if (!this.dead) {
+        this.post({ type: 'release' });
+        const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), RELEASE_TIMEOUT_MS).unref());
+        if ((await Promise.race([this.exited.then(() => 'exited' as const), timeout])) === 'timeout') this.child.kill();
+      } else {
+        this.child.kill();
+      }
+      await this.exited;
+      this.child.hold(false);
+      this.die(new Error('The live transcription was released.'));
+    })();
+    return this.releasing;
+  }
+
+  private call(message: (id: number) => ToLiveAsrChild): Promise<void> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.post(message(id));
+    });
+  }
+
+  /** A message the channel cannot take means a dead child: it is killed, and its exit fails what waits. */
+  private post(message: ToLiveAsrChild): void {
+    if (!this.child.connected) {
+      this.child.kill();
+      return;
+    }
+    this.child.send(message, () => this.child.kill());
+  }
+
+  private onMessage(message: FromLiveAsrChild): void {
+    switch (message.type) {
+      case 'event':
+        this.emit(message.event);
+        return;
+      case 'done': {
+        this.segmentsCommitted = message.segmentsCommitted;
+        this.detectedLanguage = message.detectedLanguage;
+        const waiter = this.waiting.get(message.id);
+        this.waiting.delete(message.id);
+        waiter?.resolve();
+        return;
+      }
+      case 'failed': {
+        const waiter = this.waiting.get(message.id);
+        this.waiting.delete(message.id);
+        waiter?.reject(new Error(message.message));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private die(error: Error): void {
+    if (this.dead) return;
+    this.dead = error;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}
