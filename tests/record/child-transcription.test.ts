@@ -40,6 +40,24 @@ describe('live transcription in a child process (real Silero + generated Whisper
     expect(childPids()).toEqual(before);
   }, 60_000);
 
+  it('reports a speaker model that cannot load while opening, as a non-fatal error, and transcribes unlabelled', async () => {
+    const events: RecordingEvent[] = [];
+    const opened = await openChildTranscription({ ...config, speakerModelPath: path.join(TINY_MULTILINGUAL, 'missing.onnx') }, (event) =>
+      events.push(event),
+    );
+    if (!opened.ok) throw new Error(opened.error.message);
+    expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: expect.any(String) }), fatal: false }]);
+    const audio = new Float32Array(RATE + jfk.length + 2 * RATE);
+    audio.set(jfk, RATE);
+    for (let offset = 0; offset < audio.length; offset += RATE)
+      await opened.value.transcription.push(audio.subarray(offset, offset + RATE));
+    await opened.value.transcription.flush();
+    const committed = events.filter((event) => event.type === 'committed');
+    expect(committed.length).toBeGreaterThan(0);
+    expect(committed.every((event) => event.type === 'committed' && event.segment.speaker === null)).toBe(true);
+    await opened.value.release();
+  }, 60_000);
+
   it('transcribes pushed audio, keeps the main thread free, flushes, and ends its process on release — five times over', async () => {
     const before = childPids();
     const audio = new Float32Array(RATE + jfk.length + 2 * RATE);

@@ -21,9 +21,14 @@ import { isFromLiveAsrChild, type FromLiveAsrChild, type LiveAsrChildConfig, typ
 
 const RELEASE_TIMEOUT_MS = 15_000;
 
-function describeExit(exit: ChildExit): string {
+const STDERR_TAIL_CHARS = 2000;
+
+/** "killed by SIGSEGV", "exit code 1", with the last line the process wrote to stderr when there is one. */
+function describeExit(exit: ChildExit, stderrTail: () => string): string {
   if (exit.spawnError !== undefined) return `could not start (${exit.spawnError})`;
-  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+  const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+  const lastLine = stderrTail().trim().split('\n').at(-1) ?? '';
+  return lastLine === '' ? how : `${how}: ${lastLine}`;
 }
 
 /** Starts the child and waits until its models are loaded (or failed to). */
@@ -42,16 +47,26 @@ export async function openChildTranscription(
   if (!launched.ok) return fail('ASR_WORKER_FAILED', launched.error.message);
   const child = launched.value;
   const exited = new Promise<ChildExit>((resolve) => child.onExit(resolve));
+  // Read all along: a pipe nobody drains fills up (onnxruntime's warnings) and then blocks the child.
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
+  });
+  const stderrTail = (): string => stderr;
   let stopListening: () => void = () => undefined;
   const opened = await new Promise<Result<void>>((resolve) => {
     stopListening = child.onMessage((message) => {
       if (!isFromLiveAsrChild(message)) return;
       if (message.type === 'opened') resolve(ok(undefined));
       else if (message.type === 'open-failed') resolve({ ok: false, error: message.error });
+      // Reported while loading (the speaker model failed: the recording goes on unlabelled).
+      else if (message.type === 'event') emit(message.event);
     });
     inBackground(
       exited.then((exit) =>
-        resolve(fail('ASR_WORKER_FAILED', `The live transcription process ended while loading its models (${describeExit(exit)}).`)),
+        resolve(
+          fail('ASR_WORKER_FAILED', `The live transcription process ended while loading its models (${describeExit(exit, stderrTail)}).`),
+        ),
       ),
     );
   });
@@ -62,7 +77,7 @@ export async function openChildTranscription(
     return opened;
   }
   child.hold(true);
-  const transcription = new ChildTranscription(child, exited, emit);
+  const transcription = new ChildTranscription(child, exited, emit, stderrTail);
   return ok({ transcription, release: () => transcription.release() });
 }
 
@@ -85,13 +100,15 @@ class ChildTranscription implements LiveTranscription {
     private readonly child: EngineChildProcess,
     private readonly exited: Promise<ChildExit>,
     private readonly emit: (event: RecordingEvent) => void,
+    private readonly stderrTail: () => string,
   ) {
     child.onMessage((message) => {
       if (isFromLiveAsrChild(message)) this.onMessage(message);
     });
     inBackground(
       exited.then((exit) => {
-        if (!this.releasing) this.die(new Error(`The live transcription process ended unexpectedly (${describeExit(exit)}).`));
+        if (!this.releasing)
+          this.die(new Error(`The live transcription process ended unexpectedly (${describeExit(exit, this.stderrTail)}).`));
       }),
     );
   }
