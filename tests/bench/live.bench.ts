@@ -19,7 +19,7 @@ import { SyntheticSource } from '../../src-main/record/capture/synthetic-source'
 import { createEngine } from '../../src-main/app/engine';
 import { ensureTinyModels } from '../setup/generate-models';
 import { anyRealWhisper, SHARED_AUDIO, TINY_MULTILINGUAL } from '../support/paths';
-import { treeCpuSeconds, treeRssMb } from './process-tree';
+import { treeCpuSeconds, treeRssMb } from '../support/process-tree';
 
 const { values } = parseArgs({
   options: { 'model-dir': { type: 'string' }, seconds: { type: 'string', default: '180' }, rate: { type: 'string', default: '48000' } },

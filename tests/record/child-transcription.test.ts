@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import { openChildTranscription } from '../../src-main/record/live-asr-process/child-transcription';
 import { decodeAll, realDecoder } from '../audio/helpers';
 import { SHARED_AUDIO, TINY_EMBEDDING_MODEL, TINY_MULTILINGUAL } from '../support/paths';
+import { descendantPids } from '../support/process-tree';
 
 const RATE = 16_000;
 const config = {
@@ -17,14 +17,6 @@ const config = {
   initialPrompt: '',
   speakerModelPath: TINY_EMBEDDING_MODEL,
 };
-/** This process's children (Linux: every thread's children file), the live transcription process among them. */
-const childPids = (): number[] =>
-  readdirSync('/proc/self/task').flatMap((task) =>
-    readFileSync(`/proc/self/task/${task}/children`, 'utf8')
-      .split(' ')
-      .filter((pid) => pid.trim() !== '')
-      .map(Number),
-  );
 
 let jfk: Float32Array;
 beforeAll(async () => {
@@ -33,11 +25,11 @@ beforeAll(async () => {
 
 describe('live transcription in a child process (real Silero + generated Whisper on onnxruntime-node)', () => {
   it('reports a model that cannot load as a coded error, and leaves no process behind', async () => {
-    const before = childPids();
+    const before = descendantPids();
     const opened = await openChildTranscription({ ...config, modelDir: path.join(TINY_MULTILINGUAL, 'missing') }, () => undefined);
     expect(opened.ok).toBe(false);
     if (!opened.ok) expect(opened.error.code).toBe('MODEL_LOAD_FAILED');
-    expect(childPids()).toEqual(before);
+    expect(descendantPids()).toEqual(before);
   }, 60_000);
 
   it('reports a speaker model that cannot load while opening, as a non-fatal error, and transcribes unlabelled', async () => {
@@ -59,7 +51,7 @@ describe('live transcription in a child process (real Silero + generated Whisper
   }, 60_000);
 
   it('transcribes pushed audio, keeps the main thread free, flushes, and ends its process on release — five times over', async () => {
-    const before = childPids();
+    const before = descendantPids();
     const audio = new Float32Array(RATE + jfk.length + 2 * RATE);
     audio.set(jfk, RATE);
     for (let cycle = 0; cycle < 5; cycle += 1) {
@@ -67,7 +59,7 @@ describe('live transcription in a child process (real Silero + generated Whisper
       const opened = await openChildTranscription(config, (event) => events.push(event));
       if (!opened.ok) throw new Error(opened.error.message);
       const { transcription } = opened.value;
-      expect(childPids()).toHaveLength(before.length + 1);
+      expect(descendantPids()).toHaveLength(before.length + 1);
       // The main thread's event loop keeps ticking while Whisper runs in the child.
       let longestTickGapMs = 0;
       let lastTick = performance.now();
@@ -109,7 +101,7 @@ describe('live transcription in a child process (real Silero + generated Whisper
       );
       expect(mainLoopBusy).toBeLessThan(0.25);
       // Released means exited: nothing of the recording's transcriber outlives it.
-      expect(childPids()).toEqual(before);
+      expect(descendantPids()).toEqual(before);
     }
   }, 240_000);
 });

@@ -4,7 +4,6 @@
  * recording goes on: every frame reaches the file, the failure is reported once as a non-fatal error naming
  * the exit, stop saves, and the next recording starts a new transcriber.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../../src-shared/recording-events';
@@ -13,19 +12,11 @@ import { audioFile, decodeAll, makeTempDir, realDecoder } from '../../audio/help
 import { TINY_MULTILINGUAL } from '../../support/paths';
 import { MONO_16K, ScriptedCapture } from '../../support/session-doubles';
 import { readHeader, tempFilesIn } from './session-helpers';
+import { descendantPids } from '../../support/process-tree';
 
 const RATE = MONO_16K.sampleRate;
 const SPEED = 2;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** This process's children (Linux: every thread's children file). */
-const childPids = (): number[] =>
-  readdirSync('/proc/self/task').flatMap((task) =>
-    readFileSync(`/proc/self/task/${task}/children`, 'utf8')
-      .split(' ')
-      .filter((pid) => pid.trim() !== '')
-      .map(Number),
-  );
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let engine: Engine;
@@ -51,7 +42,7 @@ afterAll(async () => {
 async function record(
   killTranscriberAfterSeconds: number | null,
 ): Promise<{ events: RecordingEvent[]; seconds: number; file: string; delivered: number }> {
-  const before = childPids();
+  const before = descendantPids();
   capture.next({
     format: MONO_16K,
     speed: SPEED,
@@ -66,7 +57,7 @@ async function record(
   });
   const started = await engine.recorder.start({ modelDir: TINY_MULTILINGUAL, dtype: 'fp32', language: 'en' });
   if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`);
-  const transcriber = childPids().filter((pid) => !before.includes(pid));
+  const transcriber = descendantPids().filter((pid) => !before.includes(pid));
   expect(transcriber).toHaveLength(1);
   const source = capture.opened.at(-1);
   if (!source) throw new Error('no source was opened');
@@ -78,7 +69,7 @@ async function record(
   const summary = await engine.recorder.stop();
   unsubscribe();
   if (!summary.ok) throw new Error(`${summary.error.code}: ${summary.error.message}`);
-  expect(childPids()).toEqual(before);
+  expect(descendantPids()).toEqual(before);
   return { events, seconds: summary.value.seconds, file: summary.value.paths[0] as string, delivered: source.framesDelivered };
 }
 
