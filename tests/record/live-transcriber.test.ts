@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import { fail } from '../../src-shared/result';
 import type { SpeechRecognizer } from '../../src-main/asr/types';
-import { LIVE_MAX_UTTERANCE_SECONDS, LiveTranscriber, type LiveTranscriberOptions } from '../../src-main/record/live-transcriber';
+import {
+  LIVE_COMMIT_AT_PAUSE_AFTER_SECONDS,
+  LIVE_MAX_UTTERANCE_SECONDS,
+  LiveTranscriber,
+  type LiveTranscriberOptions,
+} from '../../src-main/record/live-transcriber';
 import { EnergyVad } from '../support/energy-vad';
 import { SlowRecognizer } from '../support/slow-recognizer';
 import { concatAudio, RATE, toneSpeech, ToneWordRecognizer } from '../support/tone-words';
@@ -232,6 +237,62 @@ describe('LiveTranscriber', () => {
     for (let index = 1; index < ends.length; index += 1)
       expect((ends[index] ?? 0) - (ends[index - 1] ?? 0)).toBeLessThanOrEqual(LIVE_MAX_UTTERANCE_SECONDS);
     expect(committedWords(events)).toEqual(expectedWords(80));
+  });
+
+  it('commits an utterance of 3 s or more at a short pause, from the pass that pause started', async () => {
+    // Three phrases of 4 words (2.12 s each, the last word's 0.13 s gap included) with 0.12 s more silence
+    // between them: 0.25 s pauses, too short to end the utterance (0.4 s), long enough to start the final pass
+    // (the pad, 0.15 s).
+    expect(LIVE_COMMIT_AT_PAUSE_AFTER_SECONDS).toBe(3);
+    const phrase = toneSpeech(4).length / RATE;
+    const pause = new Float32Array(Math.round(0.12 * RATE));
+    const audio = concatAudio(
+      new Float32Array(RATE),
+      toneSpeech(4),
+      pause,
+      toneSpeech(4, 4),
+      pause,
+      toneSpeech(4, 8),
+      new Float32Array(2 * RATE),
+    );
+    const secondPause = 1 + 2 * phrase + 0.12;
+    const speechEnd = 1 + 3 * phrase + 0.24;
+    const recognizer = new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`);
+    const events: RecordingEvent[] = [];
+    const commits: { heardUntil: number; passesBefore: number; end: number }[] = [];
+    const transcriber = new LiveTranscriber({
+      recognizer,
+      vad: new EnergyVad(),
+      emit: (event) => {
+        events.push(event);
+        if (event.type === 'committed')
+          commits.push({ heardUntil: transcriber.position / RATE, passesBefore: recognizer.windows.length, end: event.segment.end });
+      },
+      language: 'en',
+      task: 'transcribe',
+    });
+    let passesAtSecondPause = -1;
+    const chunk = RATE / 50;
+    for (let offset = 0; offset < audio.length; offset += chunk) {
+      await transcriber.push(audio.subarray(offset, offset + chunk));
+      if (passesAtSecondPause < 0 && transcriber.position / RATE >= secondPause) passesAtSecondPause = recognizer.windows.length;
+    }
+    await transcriber.flush();
+    expect(committedWords(events)).toEqual(expectedWords(12));
+    // The segments committed together first (one pass can yield several).
+    const first = commits.filter((commit) => commit.heardUntil === commits[0]?.heardUntil).at(-1);
+    console.log(
+      `commits at ${commits.map((commit) => `${commit.heardUntil.toFixed(2)} s (to ${commit.end.toFixed(2)} s)`).join(', ')}; windows ${recognizer.windows.map((seconds) => seconds.toFixed(1)).join(' ')} s`,
+    );
+    // The first phrase alone is under 3 s, so the first commit covers two phrases and comes while the third is
+    // spoken, well before the utterance ends…
+    expect(first?.end).toBeGreaterThan(1 + phrase);
+    expect(first?.end).toBeLessThanOrEqual(secondPause + 0.2);
+    expect(first?.heardUntil).toBeLessThan(speechEnd);
+    // … from the pass the second pause started (the one pass after it, none of its own) …
+    expect(first?.passesBefore).toBeLessThanOrEqual(passesAtSecondPause + 1);
+    // … so the pass at the end heard only the third phrase, not the whole utterance.
+    expect(recognizer.windows.at(-1)).toBeLessThan(phrase + 1);
   });
 
   it('cuts a 75 s monologue with no pause at ≤ 30 s and loses or doubles no word', async () => {
