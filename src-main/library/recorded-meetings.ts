@@ -2,6 +2,8 @@
  * Puts each finished recording in the library: one meeting per saved session, with the live transcript
  * it committed. A recording made without live transcription is queued for transcription, and one
  * repaired after a crash (its live transcript died with the process) is imported like a dropped file.
+ * A live transcript with holes (the transcriber died or fell behind and skipped audio, a pass failed) is
+ * stored as it is and the recording queued for transcription, which replaces it: the file has every word.
  */
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import type { CodedError, Result } from '../../src-shared/result';
@@ -22,20 +24,37 @@ export interface RecordedMeetingsDeps {
   now?: () => Date;
 }
 
+/** Non-fatal errors after which the live transcript lacks audio that the file holds. */
+const LIVE_TEXT_LOST: ReadonlySet<string> = new Set(['LIVE_TRANSCRIPTION_FAILED', 'ASR_FAILED', 'RECOGNIZER_DISPOSED']);
+
+interface SessionSoFar {
+  id: string;
+  startedAt: Date;
+  segments: TranscriptSegment[];
+  /** The live transcript misses some of the recording (a gap, or a failure that cost text). */
+  incomplete: boolean;
+}
+
 /** ISO 639-2 "undetermined": the live transcript heard no speech to tell the language from. */
 const UNDETERMINED_LANGUAGE = 'und';
 
 /** Starts listening; returns the unsubscribe function. */
 export function storeRecordedMeetings(deps: RecordedMeetingsDeps): () => void {
   const now = deps.now ?? (() => new Date());
-  let session: { id: string; startedAt: Date; segments: TranscriptSegment[] } | null = null;
+  let session: SessionSoFar | null = null;
   return deps.subscribe((event) => {
     if (event.type === 'status' && event.status === 'recording' && event.sessionId !== null && session?.id !== event.sessionId) {
-      session = { id: event.sessionId, startedAt: now(), segments: [] };
+      session = { id: event.sessionId, startedAt: now(), segments: [], incomplete: false };
     } else if (event.type === 'committed' && session !== null) {
       session.segments.push(event.segment);
+    } else if (
+      session !== null &&
+      (event.type === 'gap' || (event.type === 'error' && !event.fatal && LIVE_TEXT_LOST.has(event.error.code)))
+    ) {
+      session.incomplete = true;
     } else if (event.type === 'saved') {
-      const finished = session?.id === event.sessionId ? session : { id: event.sessionId, startedAt: now(), segments: [] };
+      const finished =
+        session?.id === event.sessionId ? session : { id: event.sessionId, startedAt: now(), segments: [], incomplete: false };
       session = null;
       report(deps, storeSaved(deps, event, finished));
     } else if (event.type === 'recovered') {
@@ -47,11 +66,7 @@ export function storeRecordedMeetings(deps: RecordedMeetingsDeps): () => void {
   });
 }
 
-function storeSaved(
-  deps: RecordedMeetingsDeps,
-  event: Extract<RecordingEvent, { type: 'saved' }>,
-  session: { id: string; startedAt: Date; segments: TranscriptSegment[] },
-): Result<unknown> {
+function storeSaved(deps: RecordedMeetingsDeps, event: Extract<RecordingEvent, { type: 'saved' }>, session: SessionSoFar): Result<unknown> {
   const title = `Recording ${session.startedAt.toLocaleString('sv-SE', { dateStyle: 'short', timeStyle: 'short' })}`;
   const created = deps.library.createMeeting({
     id: session.id,
@@ -73,8 +88,10 @@ function storeSaved(
     duration: event.seconds,
     segments: session.segments,
   });
-  if (!stored.ok || !deps.diarizeMeeting) return stored;
-  return deps.diarizeMeeting(session.id);
+  if (!stored.ok) return stored;
+  // The transcription's fresh transcript is diarized in turn, as an imported file's is.
+  if (session.incomplete) return deps.transcribeMeeting(session.id);
+  return deps.diarizeMeeting ? deps.diarizeMeeting(session.id) : stored;
 }
 
 function report(deps: RecordedMeetingsDeps, result: Result<unknown>): void {

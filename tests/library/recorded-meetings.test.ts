@@ -119,4 +119,51 @@ describe('recordings in the library', () => {
     });
     expect(imported).toEqual(['/r/a.wav', '/r/b.wav']);
   });
+
+  it('stores a live transcript with holes and queues the recording for transcription, which replaces it', () => {
+    const segment = (id: number, start: number): TranscriptSegment => ({ id, start, end: start + 1, text: `line ${id}`, speaker: null });
+    const cases: { name: string; trouble: RecordingEvent | null; queued: 'transcribe' | 'diarize' }[] = [
+      {
+        name: 'transcriber died',
+        trouble: { type: 'error', error: { code: 'LIVE_TRANSCRIPTION_FAILED', message: 'process killed by SIGKILL' }, fatal: false },
+        queued: 'transcribe',
+      },
+      { name: 'fell behind', trouble: { type: 'gap', start: 3, end: 40, totalSkippedSeconds: 37 }, queued: 'transcribe' },
+      {
+        name: 'a pass failed',
+        trouble: { type: 'error', error: { code: 'ASR_FAILED', message: 'run failed' }, fatal: false },
+        queued: 'transcribe',
+      },
+      // Text is whole: labels failing, or the other side's monitor, do not make it a hole.
+      {
+        name: 'labels failed',
+        trouble: { type: 'error', error: { code: 'LIVE_SPEAKERS_FAILED', message: 'embedding failed' }, fatal: false },
+        queued: 'diarize',
+      },
+      { name: 'nothing went wrong', trouble: null, queued: 'diarize' },
+    ];
+    for (const [index, { name, trouble, queued }] of cases.entries()) {
+      const calls: string[] = [];
+      let listener: (event: RecordingEvent) => void = () => undefined;
+      const stop = storeRecordedMeetings({
+        library: workspace.library,
+        subscribe: (next) => ((listener = next), () => undefined),
+        transcribeMeeting: (meetingId) => (calls.push(`transcribe ${meetingId}`), { ok: true, value: undefined }),
+        diarizeMeeting: (meetingId) => (calls.push(`diarize ${meetingId}`), { ok: true, value: undefined }),
+        importRecording: () => ({ ok: true, value: undefined }),
+        onError: (error) => errors.push(error),
+      });
+      const sessionId = `holes-${index}`;
+      listener({ type: 'status', status: 'recording', sessionId });
+      listener({ type: 'committed', segment: segment(0, 1) });
+      if (trouble) listener(trouble);
+      listener({ type: 'committed', segment: segment(1, 50) });
+      listener({ type: 'saved', sessionId, paths: [`/r/${sessionId}.wav`], seconds: 60, language: 'en', modelId: 'whisper-tiny' });
+      stop();
+      expect({ name, calls }).toEqual({ name, calls: [`${queued} ${sessionId}`] });
+      const transcript = workspace.library.getTranscript(sessionId);
+      expect(transcript.ok && transcript.value.segments.map((line) => line.text)).toEqual(['line 0', 'line 1']);
+    }
+    expect(errors).toEqual([]);
+  });
 });
