@@ -8,28 +8,15 @@
  */
 import type { RecordingEvent } from '../../../src-shared/recording-events';
 import { fail, ok, type Result } from '../../../src-shared/result';
-import {
-  engineChildTarget,
-  forkLauncher,
-  type ChildExit,
-  type EngineChildLauncher,
-  type EngineChildProcess,
-} from '../../util/engine-child/engine-child-process';
 import { inBackground } from '../../util/background';
+import { EngineChildHandle } from '../../util/engine-child/engine-child-handle';
+import { engineChildTarget, forkLauncher, type EngineChildLauncher } from '../../util/engine-child/engine-child-process';
 import type { LiveTranscription, OpenedTranscription } from '../session-ports';
 import { isFromLiveAsrChild, type FromLiveAsrChild, type LiveAsrChildConfig, type ToLiveAsrChild } from './protocol';
 
 const RELEASE_TIMEOUT_MS = 15_000;
 
-const STDERR_TAIL_CHARS = 2000;
-
-/** "killed by SIGSEGV", "exit code 1", with the last line the process wrote to stderr when there is one. */
-function describeExit(exit: ChildExit, stderrTail: () => string): string {
-  if (exit.spawnError !== undefined) return `could not start (${exit.spawnError})`;
-  const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-  const lastLine = stderrTail().trim().split('\n').at(-1) ?? '';
-  return lastLine === '' ? how : `${how}: ${lastLine}`;
-}
+type LiveAsrChild = EngineChildHandle<FromLiveAsrChild, ToLiveAsrChild>;
 
 /** Starts the child and waits until its models are loaded (or failed to). */
 export async function openChildTranscription(
@@ -45,39 +32,29 @@ export async function openChildTranscription(
     serialization: 'advanced',
   });
   if (!launched.ok) return fail('ASR_WORKER_FAILED', launched.error.message);
-  const child = launched.value;
-  const exited = new Promise<ChildExit>((resolve) => child.onExit(resolve));
-  // Read all along: a pipe nobody drains fills up (onnxruntime's warnings) and then blocks the child.
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-  });
-  const stderrTail = (): string => stderr;
+  const child: LiveAsrChild = new EngineChildHandle(launched.value, isFromLiveAsrChild);
   let stopListening: () => void = () => undefined;
   const opened = await new Promise<Result<void>>((resolve) => {
     stopListening = child.onMessage((message) => {
-      if (!isFromLiveAsrChild(message)) return;
       if (message.type === 'opened') resolve(ok(undefined));
       else if (message.type === 'open-failed') resolve({ ok: false, error: message.error });
       // Reported while loading (the speaker model failed: the recording goes on unlabelled).
       else if (message.type === 'event') emit(message.event);
     });
     inBackground(
-      exited.then((exit) =>
-        resolve(
-          fail('ASR_WORKER_FAILED', `The live transcription process ended while loading its models (${describeExit(exit, stderrTail)}).`),
-        ),
+      child.exited.then(() =>
+        resolve(fail('ASR_WORKER_FAILED', `The live transcription process ${child.describeExit()} while loading its models.`)),
       ),
     );
   });
   stopListening();
   if (!opened.ok) {
     child.kill();
-    await exited;
+    await child.exited;
     return opened;
   }
   child.hold(true);
-  const transcription = new ChildTranscription(child, exited, emit, stderrTail);
+  const transcription = new ChildTranscription(child, emit);
   return ok({ transcription, release: () => transcription.release() });
 }
 
@@ -97,18 +74,13 @@ class ChildTranscription implements LiveTranscription {
   private releasing: Promise<void> | null = null;
 
   constructor(
-    private readonly child: EngineChildProcess,
-    private readonly exited: Promise<ChildExit>,
+    private readonly child: LiveAsrChild,
     private readonly emit: (event: RecordingEvent) => void,
-    private readonly stderrTail: () => string,
   ) {
-    child.onMessage((message) => {
-      if (isFromLiveAsrChild(message)) this.onMessage(message);
-    });
+    child.onMessage((message) => this.onMessage(message));
     inBackground(
-      exited.then((exit) => {
-        if (!this.releasing)
-          this.die(new Error(`The live transcription process ended unexpectedly (${describeExit(exit, this.stderrTail)}).`));
+      child.exited.then(() => {
+        if (!this.releasing) this.die(new Error(`The live transcription process ${child.describeExit()} unexpectedly.`));
       }),
     );
   }
@@ -121,7 +93,7 @@ class ChildTranscription implements LiveTranscription {
 
   skip(from: number, to: number): void {
     this.position = to;
-    if (!this.dead) this.post({ type: 'skip', from, to });
+    if (!this.dead) this.child.send({ type: 'skip', from, to });
   }
 
   async flush(): Promise<void> {
@@ -133,13 +105,13 @@ class ChildTranscription implements LiveTranscription {
   release(): Promise<void> {
     this.releasing ??= (async () => {
       if (!this.dead) {
-        this.post({ type: 'release' });
+        this.child.send({ type: 'release' });
         const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), RELEASE_TIMEOUT_MS).unref());
-        if ((await Promise.race([this.exited.then(() => 'exited' as const), timeout])) === 'timeout') this.child.kill();
+        if ((await Promise.race([this.child.exited.then(() => 'exited' as const), timeout])) === 'timeout') this.child.kill();
       } else {
         this.child.kill();
       }
-      await this.exited;
+      await this.child.exited;
       this.child.hold(false);
       this.die(new Error('The live transcription was released.'));
     })();
@@ -151,17 +123,9 @@ class ChildTranscription implements LiveTranscription {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.post(message(id));
+      // A message the channel cannot take means a dead child: it is killed, and its exit fails what waits.
+      this.child.send(message(id));
     });
-  }
-
-  /** A message the channel cannot take means a dead child: it is killed, and its exit fails what waits. */
-  private post(message: ToLiveAsrChild): void {
-    if (!this.child.connected) {
-      this.child.kill();
-      return;
-    }
-    this.child.send(message, () => this.child.kill());
   }
 
   private onMessage(message: FromLiveAsrChild): void {
