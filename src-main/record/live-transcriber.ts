@@ -80,7 +80,7 @@ export const LIVE_MAX_UTTERANCE_SECONDS = 12;
 /**
  * An utterance of at least this much commits at a short pause (150 ms of silence, too short to end it) that a
  * final pass heard, so the pass at the utterance's end, the one a reader waits for, hears at most this plus the
- * stretch to the next pause. bench:live (whisper-base, the same hour): p95 2.15 → 1.27 s (its 23 s dialogue's
+ * stretch to the next pause. bench:live (whisper-base, the same hour): p95 2.15 → 1.27–1.32 s (its 23 s dialogue's
  * last 12 s has one short pause, 3.7 s in; at 6 s the p95 stayed 2.15 s); bench:accuracy's 10.9-minute file heard
  * live, words against the references: 110 errors without, 112 at 3 s, 113 at 6 s (near ties, "1" for "one").
  */
