@@ -1,8 +1,9 @@
 /**
- * The process that runs transcriptions and diarizations for jobs, as the parent sees it, and how it is
- * started. Under Node (the CLI, the bridge) it is `child_process.fork`; in the Electron app it is
- * Electron's utilityProcess (src-main/electron/utility-process-launcher.ts), because forking from Electron
- * needs the RunAsNode fuse, which the packaged app turns off. The composition place picks the launcher.
+ * The engine's child processes (the transcriber child that runs jobs, the live transcription process of a
+ * recording) as the parent sees them, and how they are started. Under Node (the CLI, the bridge) it is
+ * `child_process.fork`; in the Electron app it is Electron's utilityProcess
+ * (src-main/electron/utility-process-launcher.ts), because forking from Electron needs the RunAsNode fuse,
+ * which the packaged app turns off. The composition place picks the launcher.
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
