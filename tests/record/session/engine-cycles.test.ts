@@ -207,7 +207,7 @@ describe('the engine recorder over many recordings', () => {
     // cycle 9; flat after, JS heap flat): plateaus, not a leak, and from RSS alone two steps look like a slope.
     // What tells them apart is that a plateau is bounded and a leak is not: over 36 recordings the last third's
     // median may stand at most 120 MB above the first third's (the steps above total 50–100 MB), which a leak of
-    // 5 MB per recording (24 recordings between the thirds' middles) exceeds.
+    // more than 5 MB per recording (24 recordings between the thirds' middles) exceeds.
     console.log(
       `median of the first and last thirds: ${median(steady.slice(0, third).map(([, mb]) => mb)).toFixed(1)} → ${median(steady.slice(-third).map(([, mb]) => mb)).toFixed(1)} MB`,
     );
