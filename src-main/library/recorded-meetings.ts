@@ -5,6 +5,7 @@
  * A live transcript with holes (the transcriber died or fell behind and skipped audio, a pass failed) is
  * stored as it is and the recording queued for transcription, which replaces it: the file has every word.
  */
+import type { ErrorCode } from '../../src-shared/errors';
 import type { RecordingEvent } from '../../src-shared/recording-events';
 import type { CodedError, Result } from '../../src-shared/result';
 import type { TranscriptSegment } from '../../src-shared/transcript';
@@ -25,7 +26,7 @@ export interface RecordedMeetingsDeps {
 }
 
 /** Non-fatal errors after which the live transcript lacks audio that the file holds. */
-const LIVE_TEXT_LOST: ReadonlySet<string> = new Set(['LIVE_TRANSCRIPTION_FAILED', 'ASR_FAILED', 'RECOGNIZER_DISPOSED']);
+const LIVE_TEXT_LOST: ReadonlySet<string> = new Set<ErrorCode>(['LIVE_TRANSCRIPTION_FAILED', 'ASR_FAILED', 'RECOGNIZER_DISPOSED']);
 
 interface SessionSoFar {
   id: string;
