@@ -34,7 +34,7 @@ export class SileroLaneVad implements LaneVad {
   static async load(modelPath: string = sileroModelPath()): Promise<Result<SileroLaneVad, VadErrorCode>> {
     const opened = await openSileroSession(modelPath);
     if (!opened.ok) return opened;
-    return ok(new SileroLaneVad(opened.value));
+    return ok(new SileroLaneVad(opened.value.session));
   }
 
   async scoreLanes(lanes: readonly Float32Array[]): Promise<Float32Array[]> {

@@ -8,6 +8,7 @@ export interface OnnxAttribute {
   type?: number;
   i?: number | protobuf.Long;
   ints?: (number | protobuf.Long)[];
+  t?: OnnxTensor;
   g?: OnnxGraph;
 }
 
@@ -25,6 +26,7 @@ export interface OnnxTensor {
   data_type: number;
   dims: (number | protobuf.Long)[];
   raw_data?: Uint8Array;
+  int64_data?: (number | protobuf.Long)[];
   /** 1: the data is in an external file. */
   data_location?: number;
 }

@@ -5,7 +5,8 @@ import { SpeechSegmenter, type SegmenterOptions, type SpeechRegion } from './spe
 
 /** Anything that scores 512-sample frames with a speech probability (Silero, or a test double). */
 export interface FrameVad {
-  process(frame: Float32Array): Promise<number>;
+  /** One probability per 512 samples of `frames` (whole frames, the stream's next ones, in order). */
+  processFrames(frames: Float32Array): Promise<Float32Array>;
   reset(): void;
 }
 
@@ -70,20 +71,21 @@ export class StreamingVad {
 
   /** Feeds the next samples; returns the speech regions completed meanwhile. */
   async push(samples: Float32Array): Promise<SpeechRegion[]> {
-    const completed: SpeechRegion[] = [];
     this.totalSamples += samples.length;
-    let offset = 0;
-    while (offset < samples.length) {
-      const take = Math.min(VAD_FRAME_SAMPLES - this.pendingLength, samples.length - offset);
-      this.pending.set(samples.subarray(offset, offset + take), this.pendingLength);
-      this.pendingLength += take;
-      offset += take;
-      if (this.pendingLength === VAD_FRAME_SAMPLES) {
-        completed.push(...(await this.runFrame()));
-        this.pendingLength = 0;
-      }
+    const whole = Math.floor((this.pendingLength + samples.length) / VAD_FRAME_SAMPLES) * VAD_FRAME_SAMPLES;
+    if (whole === 0) {
+      this.pending.set(samples, this.pendingLength);
+      this.pendingLength += samples.length;
+      return [];
     }
-    return completed;
+    // Every whole frame this chunk completes is scored in one call.
+    const fromSamples = whole - this.pendingLength;
+    const frames = new Float32Array(whole);
+    frames.set(this.pending.subarray(0, this.pendingLength));
+    frames.set(samples.subarray(0, fromSamples), this.pendingLength);
+    this.pendingLength = samples.length - fromSamples;
+    this.pending.set(samples.subarray(fromSamples));
+    return this.score(frames);
   }
 
   /** Ends the stream: a last partial frame is zero-padded, and an open region is closed. */
@@ -91,17 +93,20 @@ export class StreamingVad {
     const completed: SpeechRegion[] = [];
     if (this.pendingLength > 0) {
       this.pending.fill(0, this.pendingLength);
-      completed.push(...(await this.runFrame()));
+      completed.push(...(await this.score(this.pending.slice())));
       this.pendingLength = 0;
     }
     completed.push(...this.segmenter.finish(this.totalSamples));
     return completed;
   }
 
-  private async runFrame(): Promise<SpeechRegion[]> {
-    const probability = await this.vad.process(this.pending);
-    this.log?.append(probability);
-    return this.segmenter.push(probability);
+  private async score(frames: Float32Array): Promise<SpeechRegion[]> {
+    const completed: SpeechRegion[] = [];
+    for (const probability of await this.vad.processFrames(frames)) {
+      this.log?.append(probability);
+      completed.push(...this.segmenter.push(probability));
+    }
+    return completed;
   }
 }
 

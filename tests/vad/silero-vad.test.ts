@@ -77,12 +77,37 @@ describe('Silero VAD (real model, onnxruntime-node)', () => {
     expect(!result.ok && result.error.code).toBe('FILE_NOT_FOUND');
   });
 
+  it("scores a stream's frames in one call with the same numbers as the published graph frame by frame", async () => {
+    expect(vad.sequence).toBe(true);
+    const published = await SileroVad.load({ frameByFrame: true });
+    if (!published.ok) throw new Error(published.error.message);
+    expect(published.value.sequence).toBe(false);
+    // Chunks that are not whole frames, so frames span chunks and calls score 0, 1 or many frames.
+    const chunked = async (detector: SileroVad, sizes: number[]): Promise<Float32Array> => {
+      const stream = new StreamingVad(detector);
+      for (let at = 0, index = 0; at < jfk.length; index += 1) {
+        const size = sizes[index % sizes.length] as number;
+        await stream.push(jfk.subarray(at, at + size));
+        at += size;
+      }
+      await stream.finish();
+      return stream.probabilities.slice();
+    };
+    const reference = await chunked(published.value, [VAD_FRAME_SAMPLES]);
+    expect(reference.length).toBe(Math.ceil(jfk.length / VAD_FRAME_SAMPLES));
+    expect(await chunked(vad, [320, 100, 4 * SR, 7, 2000])).toEqual(reference);
+    expect(await chunked(vad, [jfk.length])).toEqual(reference);
+    expect(await chunked(published.value, [777, 64_000])).toEqual(reference);
+    await published.value.dispose();
+  });
+
   it('rejects frames of the wrong size and use after dispose', async () => {
-    await expect(vad.process(new Float32Array(100))).rejects.toThrow(RangeError);
+    await expect(vad.processFrames(new Float32Array(100))).rejects.toThrow(RangeError);
+    expect(await vad.processFrames(new Float32Array(0))).toEqual(new Float32Array(0));
     const other = await SileroVad.load();
     if (!other.ok) throw new Error(other.error.message);
     await other.value.dispose();
-    await expect(other.value.process(new Float32Array(VAD_FRAME_SAMPLES))).rejects.toThrow(/dispose/);
+    await expect(other.value.processFrames(new Float32Array(VAD_FRAME_SAMPLES))).rejects.toThrow(/dispose/);
   });
 
   it('reports a missing or wrong model as a coded error', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../../src-shared/recording-events';
 import { createEngine } from '../../../src-main/app/engine';
+import { VAD_FRAME_SAMPLES } from '../../../src-main/vad/silero-vad';
 import { makeTempDir } from '../../audio/helpers';
 import { EnergyVad } from '../../support/energy-vad';
 import { doubleLiveModels, MONO_16K, ScriptedCapture, utteranceSchedule } from '../../support/session-doubles';
@@ -24,10 +25,10 @@ class FailingVad extends EnergyVad {
     super();
   }
 
-  override async process(frame: Float32Array): Promise<number> {
-    this.frames += 1;
+  override async processFrames(frames: Float32Array): Promise<Float32Array> {
+    this.frames += frames.length / VAD_FRAME_SAMPLES;
     if (this.frames >= this.failAt) throw new Error('ORT run failed (simulated)');
-    return super.process(frame);
+    return super.processFrames(frames);
   }
 }
 
