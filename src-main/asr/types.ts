@@ -114,6 +114,16 @@ export interface SpeechRecognizer {
    * not kept, so checking a stretch of a window leaves the window's own encoding cached.
    */
   detectLanguage(audio: Float32Array, options?: LanguageCheckOptions): Promise<Result<DetectedLanguage, AsrErrorCode>>;
+  /**
+   * Every language's probability for each stretch (`start`, `end` in samples of `audio`), read from `audio`'s own
+   * full-context encoding (the one a full check or a decode of the same array keeps): a decoder step per stretch,
+   * no encoder pass. Cheap, and less sure than `detectLanguage` on the stretch alone: a screen for another
+   * language inside a window. Recognizers that cannot read a stretch from a window's encoding leave it out.
+   */
+  screenLanguages?(
+    audio: Float32Array,
+    stretches: readonly { start: number; end: number }[],
+  ): Promise<Result<LanguageProbabilities[], AsrErrorCode>>;
   /** `audio` is 16 kHz mono, at most 30 s. */
   transcribeWindow(audio: Float32Array, options: RecognizeOptions): Promise<Result<WindowTranscription, AsrErrorCode>>;
   /** Cumulative wall time per ORT session (encoder, decoder) since load. */

@@ -53,6 +53,8 @@ const SAMPLES_PER_ENCODER_FRAME = 320;
 const MEL_FRAMES_PER_SECOND = 100;
 /** A fitted context hears this much of the padding after the audio, so speech never runs into its edge. */
 const FITTED_MARGIN_SECONDS = 5;
+/** A stretch screened from its window's encoding is read with this much on either side (its edges' frames). */
+const SCREEN_MARGIN_SAMPLES = 16_000;
 
 interface EncodedWindow {
   audio: Float32Array;
@@ -98,11 +100,34 @@ class WhisperRecognizer implements SpeechRecognizer {
       // A fitted check (a stretch of a window) is not kept: the window's own encoding stays cached for its decode.
       const context = options.context ?? 'full';
       const { cross } = await this.encode(audio, context, context === 'full');
-      const probabilities = this.languageProbabilities(cross);
+      const probabilities = this.languageProbabilities(cross.startLogits);
       const [language, probability] = [...probabilities].reduce((a, b) => (b[1] > a[1] ? b : a));
       return ok({ language, probability, probabilities });
     } catch (error) {
       return fail('ASR_FAILED', `Language detection failed: ${errorMessage(error)}`);
+    }
+  }
+
+  async screenLanguages(
+    audio: Float32Array,
+    stretches: readonly { start: number; end: number }[],
+  ): Promise<Result<LanguageProbabilities[], AsrErrorCode>> {
+    if (this.disposed) return fail('RECOGNIZER_DISPOSED', `${this.modelId} was disposed.`);
+    if (!this.multilingual) return ok(stretches.map(() => new Map([['en', 1]])));
+    try {
+      const { cross } = await this.encode(audio, 'full', true);
+      const frames = (cross.tensors[0]?.dims[2] as number | undefined) ?? 0;
+      const frameOf = (sample: number): number => Math.min(frames, Math.max(0, Math.round(sample / SAMPLES_PER_ENCODER_FRAME)));
+      const screened: LanguageProbabilities[] = [];
+      for (const { start, end } of stretches) {
+        const from = Math.min(frameOf(start - SCREEN_MARGIN_SAMPLES), frames - 1);
+        const to = Math.max(from + 1, frameOf(end + SCREEN_MARGIN_SAMPLES));
+        const logits = await this.sessions.startLogitsWithin(cross, this.vocabulary.special.sot, from, to);
+        screened.push(this.languageProbabilities(logits));
+      }
+      return ok(screened);
+    } catch (error) {
+      return fail('ASR_FAILED', `Language screening failed: ${errorMessage(error)}`);
     }
   }
 
@@ -119,7 +144,7 @@ class WhisperRecognizer implements SpeechRecognizer {
       let language = options.language ?? 'en';
       let languageProbability: number | undefined;
       if (this.multilingual && options.language === null) {
-        const probabilities = this.languageProbabilities(cross);
+        const probabilities = this.languageProbabilities(cross.startLogits);
         language = options.chooseLanguage?.(probabilities) ?? [...probabilities].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
         languageProbability = probabilities.get(language) ?? 0;
       }
@@ -235,8 +260,7 @@ class WhisperRecognizer implements SpeechRecognizer {
     }
   }
 
-  private languageProbabilities(cross: CrossAttentionCache): LanguageProbabilities {
-    const logits = cross.startLogits;
+  private languageProbabilities(logits: Float32Array): LanguageProbabilities {
     const entries = [...this.vocabulary.special.languages];
     let max = -Infinity;
     for (const [, token] of entries) max = Math.max(max, logits[token] ?? -Infinity);

@@ -21,18 +21,24 @@ const MAX_STRETCHES = 6;
 /** A stretch's language is heard from its start, at most this long (the window would be cut where it starts). */
 const LANGUAGE_SAMPLE = 10 * ENGINE_SAMPLE_RATE;
 
+function likeliest(probabilities: LanguageProbabilities): string | null {
+  let best: [string, number] | null = null;
+  for (const entry of probabilities) if (best === null || entry[1] > best[1]) best = entry;
+  return best?.[0] ?? null;
+}
+
 function asMap(detected: { language: string; probability: number; probabilities?: LanguageProbabilities }): LanguageProbabilities {
   return detected.probabilities ?? new Map([[detected.language, detected.probability]]);
 }
 
 /**
  * The language of the window starting at `seek`: Whisper's detection over the whole window when it confirms the
- * language being followed; otherwise (a first window unsure of itself, or one that may switch) the speech
+ * language being followed and no stretch of speech screened from the window's encoding disagrees; otherwise (a first window unsure of itself, or one that may switch) the speech
  * stretches are heard one by one, the window takes the first one's language and ends where a stretch in another
  * language begins, so one window never mixes two languages (Whisper would translate the second).
  */
 export async function chooseWindowLanguage(
-  recognizer: Pick<SpeechRecognizer, 'detectLanguage'>,
+  recognizer: Pick<SpeechRecognizer, 'detectLanguage' | 'screenLanguages'>,
   follower: LanguageFollower,
   samples: Float32Array,
   seek: number,
@@ -42,12 +48,20 @@ export async function chooseWindowLanguage(
   if (!whole.ok) return whole;
   const probabilities = asMap(whole.value);
   const current = follower.current;
-  if (whole.value.probability >= CONFIDENT && (current === null || current === whole.value.language)) {
-    return ok({ language: follower.choose(probabilities), probabilities, cutAt: null });
-  }
   const stretches = timeline
     .speechStretches(seek, seek + samples.length)
     .filter((stretch) => stretch.end - stretch.start >= MIN_STRETCH_SAMPLES);
+  if (whole.value.probability >= CONFIDENT && (current === null || current === whole.value.language)) {
+    // A short passage in another language barely moves a whole window's detection: each stretch is screened
+    // from the window's own encoding (a decoder step each), and only a disagreement is heard closer, below.
+    const screened = await recognizer.screenLanguages?.(
+      samples,
+      stretches.map((stretch) => ({ start: stretch.start - seek, end: Math.min(stretch.end, stretch.start + LANGUAGE_SAMPLE) - seek })),
+    );
+    if (screened && !screened.ok) return screened;
+    const otherInside = screened?.value.some((heard) => likeliest(heard) !== whole.value.language) ?? false;
+    if (!otherInside) return ok({ language: follower.choose(probabilities), probabilities, cutAt: null });
+  }
   let language: string | null = null;
   let cutAt: number | null = null;
   for (const stretch of stretches.slice(0, MAX_STRETCHES)) {

@@ -202,6 +202,35 @@ describe.runIf(base !== undefined)('Whisper decoding on real weights (whisper-ba
     ).toBeGreaterThanOrEqual(4);
   }, 600_000);
 
+  it('hears both languages of a window that Whisper gives to one (jfk, a French sentence, jfk: 89 % French)', async () => {
+    const mixed = path.join(temp.dir, 'en-fr-en.wav');
+    const parts = ['jfk.wav', 'dev/leopard-test_fr.wav', 'jfk.wav'].map((name) => path.join(SHARED_AUDIO, name));
+    const inputs = parts.flatMap((part) => ['-i', part]);
+    const filter = `${parts.map((_, index) => `[${index}:a]aresample=16000,aformat=channel_layouts=mono[a${index}]`).join(';')};${parts.map((_, index) => `[a${index}]`).join('')}concat=n=${parts.length}:v=0:a=1`;
+    await ffmpeg(decoder, [...inputs, '-filter_complex', filter, mixed]);
+    // The 28.7 s fit one window, and Whisper's detection over it is sure of one language for all of it.
+    const whole = await recognizer.detectLanguage(await decodeAll(decoder, mixed));
+    expect(whole.ok && whole.value.probability).toBeGreaterThanOrEqual(0.8);
+    const { transcript, windows } = await transcribe(mixed);
+    console.info(
+      `en-fr-en (whole window: ${whole.ok ? `${whole.value.language} ${whole.value.probability.toFixed(2)}` : '?'}): ` +
+        transcript.segments.map((segment) => `[${segment.language} ${segment.start}–${segment.end}] ${segment.text}`).join(' '),
+    );
+    // Screened stretch by stretch, the window is cut where the French begins and again where it ends.
+    expect(windows.map((window) => window.language)).toEqual(['en', 'fr', 'en']);
+    const isFrench = (segment: { start: number; end: number }): boolean =>
+      (segment.start + segment.end) / 2 > 11.2 && (segment.start + segment.end) / 2 < 17.6;
+    const french = transcript.segments.filter(isFrench);
+    const english = transcript.segments.filter((segment) => !isFrench(segment));
+    expect(french.length).toBeGreaterThan(0);
+    expect(french.every((segment) => segment.language === 'fr')).toBe(true);
+    expect(normalizeWords(french.map((segment) => segment.text).join(' '))).toEqual(expect.arrayContaining(['consulat', 'forêts']));
+    expect(english.every((segment) => segment.language === 'en')).toBe(true);
+    // Heard in one window with the French, the first jfk looped ("ask not what your country can do for you" thrice).
+    const jfkText = 'and so my fellow americans ask not what your country can do for you ask what you can do for your country';
+    expect(wordErrorRate(`${jfkText} ${jfkText}`, english.map((segment) => segment.text).join(' '))).toBeLessThanOrEqual(0.1);
+  }, 300_000);
+
   it('times words as faster-whisper does (jfk.wav: median difference ≤ 0.1 s, 95th percentile ≤ 0.5 s)', async () => {
     const { transcript } = await transcribe(path.join(SHARED_AUDIO, 'jfk.wav'), { language: 'en' });
     const words = transcript.segments.flatMap((segment) => segment.words ?? []);

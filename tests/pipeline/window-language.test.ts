@@ -72,4 +72,46 @@ describe('chooseWindowLanguage', () => {
     expect(chosen.ok && chosen.value.language).toBe('en');
     expect(follower.current).toBe('en');
   });
+
+  it('screens each stretch of a confident window from its encoding and hears closer only when one disagrees', async () => {
+    const windowWith = (screenedAs: string[]) => {
+      const heard = detector('en', 0.95);
+      const screens: { start: number; end: number }[][] = [];
+      const recognizer = {
+        ...heard,
+        detectLanguage: heard.detectLanguage,
+        screenLanguages: (_audio: Float32Array, stretches: readonly { start: number; end: number }[]) => {
+          screens.push([...stretches]);
+          return Promise.resolve(ok(stretches.map((_, index) => new Map([[screenedAs[index] ?? 'en', 0.6]]))));
+        },
+      };
+      return { heard, screens, recognizer };
+    };
+    const spans = [
+      { start: 0.5, end: 8 },
+      { start: 9, end: 10 },
+      { start: 12, end: 28 },
+    ];
+    const agreeing = windowWith(['en', 'en']);
+    const { samples, timeline } = windowOf(spans, 30);
+    const kept = await chooseWindowLanguage(agreeing.recognizer, new LanguageFollower(), samples, 0, timeline);
+    expect(kept.ok && kept.value).toMatchObject({ language: 'en', cutAt: null });
+    // Stretches of 2 s or more (the window's timeline closes the silences), each from its first 10 s, in
+    // samples of the window; no closer listening.
+    expect(agreeing.screens).toEqual([
+      [
+        { start: 0, end: 7.5 * SR },
+        { start: 8.5 * SR, end: 18.5 * SR },
+      ],
+    ]);
+    expect(agreeing.heard.heard).toEqual([{ seconds: 30, context: 'full' }]);
+
+    const disagreeing = windowWith(['en', 'fr']);
+    await chooseWindowLanguage(disagreeing.recognizer, new LanguageFollower(), samples, 0, timeline);
+    expect(disagreeing.heard.heard).toEqual([
+      { seconds: 30, context: 'full' },
+      { seconds: 7.5, context: 'fitted' },
+      { seconds: 10, context: 'fitted' },
+    ]);
+  });
 });

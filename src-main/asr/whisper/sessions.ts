@@ -224,6 +224,17 @@ export class WhisperSessions {
   }
 
   /**
+   * The first step's logits (language detection) from frames [from, to) of a window's cross-attention cache alone.
+   * Keys and values are projected frame by frame, so the slice is exactly what that stretch of the window's
+   * encoding projects to; the stretch is still heard in the window's context, through the encoder's attention.
+   */
+  async startLogitsWithin(cross: CrossAttentionCache, sot: number, from: number, to: number): Promise<Float32Array> {
+    const tensors = cross.tensors.map((tensor) => framesOf(tensor, from, to));
+    const out = await this.timed('decoder', () => this.decoder.run(this.cachedFeeds([[sot]], tensors, null, [0]), ['logits']));
+    return (out.logits as Tensor).data as Float32Array;
+  }
+
+  /**
    * One decoder run with cached cross-attention: `tokens` holds the same number of new tokens for every row
    * (the whole prompt on the first run, one token afterwards), `cache` the rows' self-attention so far. A
    * first run of one row (the prompt) becomes the shared prompt of the rows decoded from it, where the decoder
@@ -415,4 +426,15 @@ export class WhisperSessions {
       entry.runs += 1;
     }
   }
+}
+
+/** Frames [from, to) of a cross-attention key or value, [batch, heads, frames, head size]. */
+function framesOf(tensor: Tensor, from: number, to: number): Tensor {
+  const [batch, heads, frames, width] = tensor.dims as [number, number, number, number];
+  const data = tensor.data as Float32Array;
+  const sliced = new Float32Array(batch * heads * (to - from) * width);
+  for (let row = 0; row < batch * heads; row += 1) {
+    sliced.set(data.subarray((row * frames + from) * width, (row * frames + to) * width), row * (to - from) * width);
+  }
+  return new Tensor('float32', sliced, [batch, heads, to - from, width]);
 }
