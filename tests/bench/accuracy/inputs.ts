@@ -87,6 +87,8 @@ export async function buildDevLongFile(
   minSeconds: number,
   seed = 13,
 ): Promise<LongFile> {
+  // Without a clip the loop below would never reach minSeconds (`--only` matching nothing).
+  if (clips.length === 0) throw new Error(`${id}: no clips to build the long file from`);
   // Seeded, so the long file is the same on every run.
   const random = seededRandom(seed);
   const normalized = new Map<string, string>();
