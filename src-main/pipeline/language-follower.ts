@@ -32,4 +32,9 @@ export class LanguageFollower {
     if (topProbability >= this.switchProbability && topProbability >= this.ratio * currentProbability) this.language = top;
     return this.language;
   }
+
+  /** Follows `language` from here on: the decoder heard the last window better in it than in the one chosen. */
+  follow(language: string): void {
+    this.language = language;
+  }
 }

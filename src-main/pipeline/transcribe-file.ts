@@ -7,7 +7,7 @@ import type { DecodingOptions, RecognizedSegment, SpeechRecognizer, WindowQualit
 import { LanguageFollower } from './language-follower';
 import { PackedAudio } from './packed-audio';
 import { SpeechTimeline } from './speech-timeline';
-import { chooseWindowLanguage } from './window-language';
+import { chooseWindowLanguage, likeliestLanguage } from './window-language';
 import { findUnheardSpeech } from './unheard-speech';
 import { MAX_WINDOW_SECONDS, type SpeechSpan } from './window-planner';
 
@@ -162,26 +162,44 @@ export async function transcribeFile(
       if (timeline.speechWithin(seek, seek + samples.length) === 0) break;
 
       let language = options.language;
+      /** The whole window's likeliest language, when the window was given another (a stretch's). */
+      let windowsOwn: string | null = null;
       if (follower) {
         const chosen = await chooseWindowLanguage(deps.recognizer, follower, samples, seek, timeline);
         if (!chosen.ok) return options.signal?.aborted ? cancelled(path) : { ok: false, error: { ...chosen.error, subject: path } };
         language = chosen.value.language;
+        const likeliest = likeliestLanguage(chosen.value.probabilities);
+        windowsOwn = likeliest !== language ? likeliest : null;
         if (chosen.value.cutAt !== null) samples = samples.subarray(0, chosen.value.cutAt - seek);
       }
       // Text in another language pulls the decoder back into it: a switch starts the prompt afresh.
       if (language !== previousLanguage) previousTokens = [];
       previousLanguage = language;
 
-      const recognized = await deps.recognizer.transcribeWindow(samples, {
-        language,
-        task: options.task,
-        previousTokens: condition ? previousTokens : undefined,
-        initialPrompt: options.initialPrompt || undefined,
-        decoding: options.decoding,
-        lastSpeechAt: (lastSpeechEnd - seek) / SR,
-        seed: windowIndex,
-        signal: options.signal,
-      });
+      const hear = (inLanguage: string | null, prompt: number[]): ReturnType<SpeechRecognizer['transcribeWindow']> =>
+        deps.recognizer.transcribeWindow(samples, {
+          language: inLanguage,
+          task: options.task,
+          previousTokens: condition ? prompt : undefined,
+          initialPrompt: options.initialPrompt || undefined,
+          decoding: options.decoding,
+          lastSpeechAt: (lastSpeechEnd - seek) / SR,
+          seed: windowIndex,
+          signal: options.signal,
+        });
+      let recognized = await hear(language, previousTokens);
+      // A language taken from a short stretch heard alone can be wrong (2 s of English heard as Chinese), and the
+      // decoder then fails every fallback and makes text up. Heard again in the language Whisper gives the whole
+      // window, the likelier decode wins.
+      if (follower && windowsOwn !== null && recognized.ok && recognized.value.quality?.failed === true) {
+        const again = await hear(windowsOwn, []);
+        if (again.ok && (again.value.quality?.avgLogprob ?? -Infinity) > (recognized.value.quality?.avgLogprob ?? -Infinity)) {
+          recognized = again;
+          follower.follow(windowsOwn);
+          previousLanguage = windowsOwn;
+          previousTokens = [];
+        }
+      }
       if (!recognized.ok) {
         if (isCancelled(recognized.error) || options.signal?.aborted) return cancelled(path);
         return { ok: false, error: { ...recognized.error, subject: path } };

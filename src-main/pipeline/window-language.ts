@@ -21,7 +21,7 @@ const MAX_STRETCHES = 6;
 /** A stretch's language is heard from its start, at most this long (the window would be cut where it starts). */
 const LANGUAGE_SAMPLE = 10 * ENGINE_SAMPLE_RATE;
 
-function likeliest(probabilities: LanguageProbabilities): string | null {
+export function likeliestLanguage(probabilities: LanguageProbabilities): string | null {
   let best: [string, number] | null = null;
   for (const entry of probabilities) if (best === null || entry[1] > best[1]) best = entry;
   return best?.[0] ?? null;
@@ -59,7 +59,7 @@ export async function chooseWindowLanguage(
       stretches.map((stretch) => ({ start: stretch.start - seek, end: Math.min(stretch.end, stretch.start + LANGUAGE_SAMPLE) - seek })),
     );
     if (screened && !screened.ok) return screened;
-    const otherInside = screened?.value.some((heard) => likeliest(heard) !== whole.value.language) ?? false;
+    const otherInside = screened?.value.some((heard) => likeliestLanguage(heard) !== whole.value.language) ?? false;
     if (!otherInside) return ok({ language: follower.choose(probabilities), probabilities, cutAt: null });
   }
   let language: string | null = null;

@@ -4,7 +4,7 @@ import { MemoryAudioDecoder } from '../../src-main/audio/memory-decoder';
 import type { AudioProbeInfo } from '../../src-main/audio/types';
 import { transcribeFile } from '../../src-main/pipeline/transcribe-file';
 import type { SpeechSpan } from '../../src-main/pipeline/window-planner';
-import type { AsrErrorCode, WindowTranscription } from '../../src-main/asr/types';
+import type { AsrErrorCode, LanguageCheckOptions, RecognizeOptions, WindowTranscription } from '../../src-main/asr/types';
 import type { Result } from '../../src-shared/result';
 import { concatAudio, hearWords, RATE, toneSpeech, ToneWordRecognizer } from '../support/tone-words';
 
@@ -42,6 +42,54 @@ class LastSegmentRecognizer extends ToneWordRecognizer {
     const heard = await super.transcribeWindow(audio);
     if (!heard.ok) return heard;
     return ok({ ...heard.value, segments: heard.value.segments.slice(-1) });
+  }
+}
+
+/**
+ * Hears any stretch alone (a fitted check) as Chinese while the whole window is likelier English, and decodes in
+ * Chinese only a made-up line that fails every fallback: as whisper-base did with 2 s of English after Portuguese.
+ */
+class MisheardLanguageRecognizer extends ToneWordRecognizer {
+  readonly decodedIn: (string | null)[] = [];
+
+  override async detectLanguage(_audio?: Float32Array, options?: LanguageCheckOptions) {
+    const alone = options?.context === 'fitted';
+    const probabilities = new Map(
+      alone
+        ? [
+            ['zh', 0.9],
+            ['en', 0.05],
+          ]
+        : [
+            ['en', 0.6],
+            ['zh', 0.3],
+          ],
+    );
+    return ok({ language: alone ? 'zh' : 'en', probability: alone ? 0.9 : 0.6, probabilities });
+  }
+
+  override async transcribeWindow(audio: Float32Array, options?: RecognizeOptions): Promise<Result<WindowTranscription, AsrErrorCode>> {
+    const language = options?.language ?? null;
+    this.decodedIn.push(language);
+    const heard = await super.transcribeWindow(audio);
+    if (!heard.ok) return heard;
+    const quality = {
+      avgLogprob: -0.3,
+      compressionRatio: 1.2,
+      noSpeechProb: 0.01,
+      temperature: 0,
+      attempts: 1,
+      noSpeech: false,
+      failed: false,
+    };
+    if (language !== 'zh') return ok({ ...heard.value, language: language ?? 'en', quality });
+    const madeUp = [{ start: 0, end: audio.length / RATE, text: '字幕製作人' }];
+    return ok({
+      ...heard.value,
+      language: 'zh',
+      segments: madeUp,
+      quality: { ...quality, avgLogprob: -1.1, temperature: 1, attempts: 6, failed: true },
+    });
   }
 }
 
@@ -177,5 +225,13 @@ describe('transcribeFile long-form stitching', () => {
     const { transcript, recognizer } = await run(new Float32Array(60 * RATE), () => 'x');
     expect(transcript.segments).toEqual([]);
     expect(recognizer.windows).toEqual([]);
+  });
+
+  it('hears a window again in its own likeliest language when the language of a stretch heard alone fails every fallback', async () => {
+    const recognizer = new MisheardLanguageRecognizer((frequencyIndex) => `w${frequencyIndex}`);
+    const { transcript } = await run(toneSpeech(10), (frequencyIndex) => `w${frequencyIndex}`, recognizer);
+    expect(recognizer.decodedIn).toEqual(['zh', 'en']);
+    expect(transcript.segments.flatMap((segment) => words(segment.text))).toEqual(Array.from({ length: 10 }, (_, word) => `w${word}`));
+    expect(transcript.segments.every((segment) => segment.language === 'en')).toBe(true);
   });
 });
