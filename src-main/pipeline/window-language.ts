@@ -21,6 +21,7 @@ const MAX_STRETCHES = 6;
 /** A stretch's language is heard from its start, at most this long (the window would be cut where it starts). */
 const LANGUAGE_SAMPLE = 10 * ENGINE_SAMPLE_RATE;
 
+/** The language with the highest probability (null for none). */
 export function likeliestLanguage(probabilities: LanguageProbabilities): string | null {
   let best: [string, number] | null = null;
   for (const entry of probabilities) if (best === null || entry[1] > best[1]) best = entry;
@@ -33,9 +34,10 @@ function asMap(detected: { language: string; probability: number; probabilities?
 
 /**
  * The language of the window starting at `seek`: Whisper's detection over the whole window when it confirms the
- * language being followed and no stretch of speech screened from the window's encoding disagrees; otherwise (a first window unsure of itself, or one that may switch) the speech
- * stretches are heard one by one, the window takes the first one's language and ends where a stretch in another
- * language begins, so one window never mixes two languages (Whisper would translate the second).
+ * language being followed and no stretch of speech screened from the window's encoding disagrees; otherwise (a
+ * first window unsure of itself, one that may switch, or one with a stretch that sounds like another language)
+ * the speech stretches are heard one by one, the window takes the first one's language and ends where a stretch
+ * in another language begins, so one window never mixes two languages (Whisper would translate the second).
  */
 export async function chooseWindowLanguage(
   recognizer: Pick<SpeechRecognizer, 'detectLanguage' | 'screenLanguages'>,
