@@ -50,32 +50,30 @@ export async function chooseWindowLanguage(
   if (!whole.ok) return whole;
   const probabilities = asMap(whole.value);
   const current = follower.current;
-  const stretches = timeline
+  // Each speech stretch long enough to tell, as samples of this window, heard from its start.
+  const heardParts = timeline
     .speechStretches(seek, seek + samples.length)
-    .filter((stretch) => stretch.end - stretch.start >= MIN_STRETCH_SAMPLES);
+    .filter((stretch) => stretch.end - stretch.start >= MIN_STRETCH_SAMPLES)
+    .map((stretch) => ({ start: stretch.start - seek, end: Math.min(stretch.end, stretch.start + LANGUAGE_SAMPLE) - seek }));
   if (whole.value.probability >= CONFIDENT && (current === null || current === whole.value.language)) {
     // A short passage in another language barely moves a whole window's detection: each stretch is screened
     // from the window's own encoding (a decoder step each), and only a disagreement is heard closer, below.
-    const screened = await recognizer.screenLanguages?.(
-      samples,
-      stretches.map((stretch) => ({ start: stretch.start - seek, end: Math.min(stretch.end, stretch.start + LANGUAGE_SAMPLE) - seek })),
-    );
+    const screened = await recognizer.screenLanguages?.(samples, heardParts);
     if (screened && !screened.ok) return screened;
     const otherInside = screened?.value.some((heard) => likeliestLanguage(heard) !== whole.value.language) ?? false;
     if (!otherInside) return ok({ language: follower.choose(probabilities), probabilities, cutAt: null });
   }
   let language: string | null = null;
   let cutAt: number | null = null;
-  for (const stretch of stretches.slice(0, MAX_STRETCHES)) {
+  for (const part of heardParts.slice(0, MAX_STRETCHES)) {
     // A context fitted to the stretch: a fraction of a full encoder pass, and the window's own encoding stays
     // cached for its decode.
-    const sample = samples.subarray(stretch.start - seek, Math.min(stretch.end, stretch.start + LANGUAGE_SAMPLE) - seek);
-    const heard = await recognizer.detectLanguage(sample, { context: 'fitted' });
+    const heard = await recognizer.detectLanguage(samples.subarray(part.start, part.end), { context: 'fitted' });
     if (!heard.ok) return heard;
     const chosen = follower.choose(asMap(heard.value));
     if (language === null) language = chosen;
     else if (chosen !== language) {
-      cutAt = stretch.start;
+      cutAt = seek + part.start;
       break;
     }
   }
