@@ -3,7 +3,7 @@ import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ModelDtype } from '../models/catalog';
 import type { ExecutionPreference, ExecutionReport } from '../onnx/execution-provider';
-import type { SessionTimings } from './session-timing';
+import { emptyTiming, processCpuMs, type SessionTimings, type StageTiming } from './session-timing';
 import type {
   AsrErrorCode,
   AudioContext,
@@ -69,9 +69,9 @@ class WhisperRecognizer implements SpeechRecognizer {
   private lastEncoded: EncodedWindow | null = null;
   /** JavaScript-side time (the decoder's ORT runs excluded), for benchmarks. */
   private readonly stages: SessionTimings = {
-    features: { totalMs: 0, runs: 0 },
-    search: { totalMs: 0, runs: 0 },
-    alignment: { totalMs: 0, runs: 0 },
+    features: emptyTiming(),
+    search: emptyTiming(),
+    alignment: emptyTiming(),
   };
 
   constructor(
@@ -247,15 +247,19 @@ class WhisperRecognizer implements SpeechRecognizer {
     return Math.min(this.features.frames, seconds * MEL_FRAMES_PER_SECOND);
   }
 
-  /** Adds a stage's wall time, less the decoder's ORT time inside it, to `stages`. */
+  /** Adds a stage's wall and CPU time, less the decoder's ORT time inside it, to `stages`. */
   private async timedStage<T>(stage: 'features' | 'search' | 'alignment', run: () => Promise<T>): Promise<T> {
-    const decoderBefore = this.sessions.timing().decoder?.totalMs ?? 0;
+    const decoder = (): StageTiming => this.sessions.timing().decoder ?? emptyTiming();
+    const decoderBefore = decoder();
     const started = performance.now();
+    const cpuStarted = processCpuMs();
     try {
       return await run();
     } finally {
-      const entry = this.stages[stage] as { totalMs: number; runs: number };
-      entry.totalMs += performance.now() - started - ((this.sessions.timing().decoder?.totalMs ?? 0) - decoderBefore);
+      const entry = this.stages[stage] as StageTiming;
+      const decoderAfter = decoder();
+      entry.totalMs += performance.now() - started - (decoderAfter.totalMs - decoderBefore.totalMs);
+      entry.cpuMs += processCpuMs() - cpuStarted - (decoderAfter.cpuMs - decoderBefore.cpuMs);
       entry.runs += 1;
     }
   }

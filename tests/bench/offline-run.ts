@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { processCpuMs } from '../../src-main/asr/session-timing';
 import { loadWhisperRecognizer } from '../../src-main/asr/whisper-recognizer';
 import { FfmpegAudioDecoder } from '../../src-main/audio/decoder';
 import { availableDtypes } from '../../src-main/models/model-store';
@@ -40,13 +41,16 @@ const loaded = await loadWhisperRecognizer({
 if (!loaded.ok) throw new Error(loaded.error.message);
 const recognizer = loaded.value;
 const loadMs = performance.now() - started;
+const loadCpuMs = processCpuMs();
 const speech = createSpeechFinder(decoder.value);
 const probe = await decoder.value.probe(file);
 if (!probe.ok) throw new Error(probe.error.message);
 
 let vadMs = 0;
+let vadCpuMs = 0;
 const windows: WindowReport[] = [];
 const transcribeStarted = performance.now();
+const transcribeCpuStarted = processCpuMs();
 const result = await transcribeFile(
   probe.value,
   {
@@ -54,8 +58,10 @@ const result = await transcribeFile(
     recognizer,
     findSpeech: async (...args) => {
       const vadStarted = performance.now();
+      const vadCpuStarted = processCpuMs();
       const spans = await speech.findSpeech(...args);
       vadMs = performance.now() - vadStarted;
+      vadCpuMs = processCpuMs() - vadCpuStarted;
       return spans;
     },
   },
@@ -67,6 +73,7 @@ const result = await transcribeFile(
   },
 );
 const transcribeMs = performance.now() - transcribeStarted;
+const transcribeCpuMs = processCpuMs() - transcribeCpuStarted;
 if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
 const timings = recognizer.timings();
 await recognizer.dispose();
@@ -82,6 +89,17 @@ const stages = {
   alignment: ms('alignment'),
 };
 const accounted = Object.values(stages).reduce((sum, value) => sum + value, 0);
+const cpuMs = (name: string): number => Math.round(timings[name]?.cpuMs ?? 0);
+const stagesCpu = {
+  load: Math.round(loadCpuMs),
+  vadPass: Math.round(vadCpuMs),
+  features: cpuMs('features'),
+  encoder: cpuMs('encoder'),
+  decoder: cpuMs('decoder'),
+  search: cpuMs('search'),
+  alignment: cpuMs('alignment'),
+};
+const cpuAccounted = Object.values(stagesCpu).reduce((sum, value) => sum + value, 0) - stagesCpu.load;
 const cpu = process.cpuUsage();
 console.log(
   JSON.stringify({
@@ -91,6 +109,8 @@ console.log(
     transcribeMs: Math.round(transcribeMs),
     /** Milliseconds of wall time; `other` is the streamed decode, the timeline and the glue around them. */
     stagesMs: { ...stages, other: Math.max(0, Math.round(transcribeMs) - accounted) },
+    /** The process's CPU milliseconds in each stage (onnxruntime's threads included); `load` is the model's. */
+    stagesCpuMs: { ...stagesCpu, other: Math.max(0, Math.round(transcribeCpuMs) - cpuAccounted) },
     encoderRuns: timings.encoder?.runs ?? 0,
     decoderRuns: timings.decoder?.runs ?? 0,
     windows: windows.length,

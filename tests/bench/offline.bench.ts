@@ -140,7 +140,15 @@ const rounds = Math.max(1, Math.floor(Number(values.rounds)) || 1);
 interface OursRun {
   usage: Usage;
   wer: number;
-  report: { text: string; stagesMs: Record<string, number>; windows: number; fellBack: number; encoderRuns: number; decoderRuns: number };
+  report: {
+    text: string;
+    stagesMs: Record<string, number>;
+    stagesCpuMs: Record<string, number>;
+    windows: number;
+    fellBack: number;
+    encoderRuns: number;
+    decoderRuns: number;
+  };
 }
 
 function runOurs(python: string, file: string, reference: string, beamSize: number): OursRun {
@@ -229,7 +237,7 @@ try {
       ourRuns.push(ours);
       const { report } = ours;
       console.log(
-        `${mode.name} ours: ${ours.usage.cpuSeconds} CPU s, ${ours.usage.wallSeconds} s wall, peak ${ours.usage.peakRssMB} MB, WER ${ours.wer}; ${report.windows} windows, ${report.encoderRuns} encoder runs; stages ${JSON.stringify(report.stagesMs)}`,
+        `${mode.name} ours: ${ours.usage.cpuSeconds} CPU s, ${ours.usage.wallSeconds} s wall, peak ${ours.usage.peakRssMB} MB, WER ${ours.wer}; ${report.windows} windows, ${report.encoderRuns} encoder runs; stages (wall ms) ${JSON.stringify(report.stagesMs)}, (CPU ms) ${JSON.stringify(report.stagesCpuMs)}`,
       );
       if (values['skip-peer']) continue;
       const peer = runPeer(python, ct2, long.file, long.reference, mode.beamSize, true);
@@ -250,6 +258,7 @@ try {
         ...first.usage,
         wer: first.wer,
         stagesMs: first.report.stagesMs,
+        stagesCpuMs: first.report.stagesCpuMs,
         windows: first.report.windows,
         fellBack: first.report.fellBack,
         encoderRuns: first.report.encoderRuns,

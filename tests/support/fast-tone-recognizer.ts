@@ -49,7 +49,7 @@ export class FastToneRecognizer implements SpeechRecognizer {
     return ok({ language: 'en', segments });
   }
 
-  timings(): Record<string, { totalMs: number; runs: number }> {
+  timings(): ReturnType<SpeechRecognizer['timings']> {
     return {};
   }
 

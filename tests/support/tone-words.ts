@@ -104,7 +104,7 @@ export class ToneWordRecognizer implements SpeechRecognizer {
     return ok({ language: 'en', segments });
   }
 
-  timings(): Record<string, { totalMs: number; runs: number }> {
+  timings(): ReturnType<SpeechRecognizer['timings']> {
     return {};
   }
 

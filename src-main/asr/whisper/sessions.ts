@@ -2,7 +2,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { loadWithFallback, planExecution, type ExecutionPreference, type ExecutionReport } from '../../onnx/execution-provider';
 import { hasExactInt8DotProduct } from '../../onnx/cpu-features';
 import { SLEEPING_THREAD_POOL } from '../../onnx/thread-pool';
-import type { SessionTimings } from '../session-timing';
+import { emptyTiming, processCpuMs, type SessionTimings, type StageTiming } from '../session-timing';
 import type { WhisperArchitecture } from './model-files';
 import { LOGIT_ROWS_INPUT } from './decoder-graph/logit-rows';
 import { ENCODER_STATES_INPUT } from './decoder-graph/promoted-branch';
@@ -91,7 +91,7 @@ export class WhisperSessions {
   private readonly vocab: number;
   private readonly selfNames: { past: string; present: string }[];
   private readonly crossNames: { past: string; present: string }[];
-  private readonly timings: SessionTimings = { encoder: { totalMs: 0, runs: 0 }, decoder: { totalMs: 0, runs: 0 } };
+  private readonly timings: SessionTimings = { encoder: emptyTiming(), decoder: emptyTiming() };
   private scratch = new Float32Array(0);
   private released = false;
   private readonly sourcePositions: number;
@@ -418,11 +418,13 @@ export class WhisperSessions {
   private async timed<T>(session: 'encoder' | 'decoder', run: () => Promise<T>): Promise<T> {
     if (this.released) throw new Error('Whisper sessions used after release');
     const started = performance.now();
+    const cpuStarted = processCpuMs();
     try {
       return await run();
     } finally {
-      const entry = this.timings[session] as { totalMs: number; runs: number };
+      const entry = this.timings[session] as StageTiming;
       entry.totalMs += performance.now() - started;
+      entry.cpuMs += processCpuMs() - cpuStarted;
       entry.runs += 1;
     }
   }
