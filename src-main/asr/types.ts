@@ -92,13 +92,19 @@ export interface RecognizeOptions {
 
 /**
  * How much audio the encoder hears: `full` pads every window to 30 s, as Whisper was trained; `fitted` encodes
- * the window's own length with a margin (whisper.cpp's `audio_ctx`), several times cheaper for short audio, on
- * models whose encoder accepts it (others hear the full context).
+ * the window's own length with a 5 s margin (whisper.cpp's `audio_ctx`), several times cheaper for short audio;
+ * `fitted-wide` with a 10 s margin, which heard as accurately as the full context where 5 s did not
+ * (docs/decisions.md). Models whose encoder cannot hear less hear the full context.
  */
-export type AudioContext = 'full' | 'fitted';
+export type AudioContext = 'full' | 'fitted' | 'fitted-wide';
 
 export interface LanguageCheckOptions {
   context?: AudioContext | undefined;
+  /**
+   * Keep this check's encoding for a `transcribeWindow` of the same array next. Default: a full-context check's
+   * only, so checking a stretch of a window leaves the window's own encoding cached.
+   */
+  keepEncoding?: boolean | undefined;
 }
 
 export type AsrErrorCode = 'MODEL_LOAD_FAILED' | 'ASR_FAILED' | 'CANCELLED' | 'LANGUAGE_UNSUPPORTED' | 'RECOGNIZER_DISPOSED';
@@ -110,8 +116,8 @@ export interface SpeechRecognizer {
   readonly multilingual: boolean;
   /**
    * The likeliest language of `audio` (and, from models that detect languages, every language's probability).
-   * Passing the same array to `transcribeWindow` next reuses a full-context check's encoding; a fitted check's is
-   * not kept, so checking a stretch of a window leaves the window's own encoding cached.
+   * Passing the same array to `transcribeWindow` next reuses the check's encoding when it was kept (a full-context
+   * check's, or any with `keepEncoding`).
    */
   detectLanguage(audio: Float32Array, options?: LanguageCheckOptions): Promise<Result<DetectedLanguage, AsrErrorCode>>;
   /**

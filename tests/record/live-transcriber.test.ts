@@ -69,10 +69,11 @@ describe('LiveTranscriber', () => {
     const partials = events.filter(
       (event): event is Extract<RecordingEvent, { type: 'partial' }> => event.type === 'partial' && event.text !== '',
     );
-    // 15.9 s of speech: a partial for every second after the first.
+    // 15.9 s of speech: a partial for every second after the first. One that falls due while a pause may be
+    // beginning waits for it to end (speech again) or to reach the pad (150 ms), where the final pass hears it.
     expect(partials.length).toBeGreaterThanOrEqual(14);
     for (let index = 1; index < partials.length; index += 1) {
-      expect((partials[index] as { end: number }).end - (partials[index - 1] as { end: number }).end).toBeLessThanOrEqual(1.05);
+      expect((partials[index] as { end: number }).end - (partials[index - 1] as { end: number }).end).toBeLessThanOrEqual(1.05 + 0.15);
     }
     const firstCommit = events.findIndex((event) => event.type === 'committed');
     expect(events.slice(0, firstCommit).some((event) => event.type === 'partial')).toBe(true);
@@ -195,8 +196,8 @@ describe('LiveTranscriber', () => {
     const partials = passes.filter((pass) => !pass.cancelled);
     // 21 s of speech: a partial every 3 s (every 2 s back to back).
     expect(partials.length).toBeGreaterThanOrEqual(4);
-    // Commits hear Whisper's full context; partials a context fitted to the utterance.
-    expect([...contexts.final]).toEqual(['full']);
+    // Commits hear the utterance with a 10 s margin of Whisper's padding; partials with 5 s.
+    expect([...contexts.final]).toEqual(['fitted-wide']);
     expect([...contexts.partial]).toEqual(['fitted']);
     for (let index = 1; index < partials.length; index += 1) {
       const before = partials[index - 1] as (typeof partials)[number];

@@ -76,7 +76,7 @@ describe('shorter-context encoder', () => {
   });
 
   for (const { modelId, dir } of realWhisperModels().filter((model) => model.modelId === 'whisper-base')) {
-    it(`real ${modelId}: a fitted context detects the language and transcribes jfk.wav, and keeps the full encoding cached`, async () => {
+    it(`real ${modelId}: a fitted context detects the language and transcribes jfk.wav, keeps the full encoding cached, and a kept wide check serves the decode`, async () => {
       const loaded = await loadWhisperRecognizer({ modelId, modelDir: dir, dtype: 'q8', execution: 'cpu' });
       if (!loaded.ok) throw new Error(loaded.error.message);
       const recognizer = loaded.value;
@@ -106,6 +106,14 @@ describe('shorter-context encoder', () => {
           'and so my fellow americans ask not what your country can do for you ask what you can do for your country',
         );
         expect(words(window)).toBe(words(fitted));
+        // A wide check kept for the decode that follows (a live commit): one encoder run for both, and the same
+        // words (its context: jfk's 11 s rounded up plus a 10 s margin).
+        const utterance = jfk.slice();
+        const wideCheck = await recognizer.detectLanguage(utterance, { context: 'fitted-wide', keepEncoding: true });
+        expect(wideCheck.ok && wideCheck.value.language).toBe('en');
+        const wide = await recognizer.transcribeWindow(utterance, { language: 'en', task: 'transcribe', context: 'fitted-wide' });
+        expect(recognizer.timings().encoder?.runs ?? 0).toBe(before + 2);
+        expect(words(wide)).toBe(words(window));
       } finally {
         await recognizer.dispose();
       }
