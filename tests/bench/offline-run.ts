@@ -109,7 +109,7 @@ console.log(
     transcribeMs: Math.round(transcribeMs),
     /** Milliseconds of wall time; `other` is the streamed decode, the timeline and the glue around them. */
     stagesMs: { ...stages, other: Math.max(0, Math.round(transcribeMs) - accounted) },
-    /** The process's CPU milliseconds in each stage (onnxruntime's threads included); `load` is the model's. */
+    /** The process's CPU milliseconds in each stage (onnxruntime's threads included); `load`: the process's start and the model's load. */
     stagesCpuMs: { ...stagesCpu, other: Math.max(0, Math.round(transcribeCpuMs) - cpuAccounted) },
     encoderRuns: timings.encoder?.runs ?? 0,
     decoderRuns: timings.decoder?.runs ?? 0,

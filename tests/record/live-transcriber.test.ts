@@ -79,6 +79,43 @@ describe('LiveTranscriber', () => {
     expect(events.slice(0, firstCommit).some((event) => event.type === 'partial')).toBe(true);
   });
 
+  it('starts no partial while a pause may be beginning (the final pass is at most the pad away)', async () => {
+    // Tone words have 0.13 s gaps: each is a pause that may be beginning until the speech goes on.
+    const inner = new ToneWordRecognizer((frequencyIndex) => `w${frequencyIndex}`);
+    const partialTails: number[] = [];
+    const recognizer: SpeechRecognizer = {
+      modelId: inner.modelId,
+      execution: inner.execution,
+      multilingual: inner.multilingual,
+      detectLanguage: () => inner.detectLanguage(),
+      transcribeWindow: (audio, options) => {
+        if (options.context === 'fitted') {
+          let last = audio.length - 1;
+          while (last >= 0 && Math.abs(audio[last] as number) < 0.01) last -= 1;
+          partialTails.push((audio.length - 1 - last) / RATE);
+        }
+        return inner.transcribeWindow(audio);
+      },
+      timings: () => inner.timings(),
+      dispose: () => inner.dispose(),
+    };
+    const transcriber = new LiveTranscriber({
+      recognizer,
+      vad: new EnergyVad(),
+      emit: () => undefined,
+      language: 'en',
+      task: 'transcribe',
+    });
+    const audio = concatAudio(new Float32Array(RATE), toneSpeech(20), new Float32Array(2 * RATE));
+    const chunk = RATE / 10;
+    for (let offset = 0; offset < audio.length; offset += chunk) await transcriber.push(audio.subarray(offset, offset + chunk));
+    await transcriber.flush();
+    expect(partialTails.length).toBeGreaterThanOrEqual(8);
+    // Silence at a partial's end is at most what the VAD had not yet scored as a frame (32 ms); without the rule a
+    // partial here started 80 ms into a gap.
+    expect(Math.max(...partialTails)).toBeLessThan(0.05);
+  });
+
   it('hears the utterance up to its padded end before the pause is long enough, so the commit needs no further pass', async () => {
     const speech = toneSpeech(12);
     const audio = concatAudio(new Float32Array(RATE), speech, new Float32Array(2 * RATE));
