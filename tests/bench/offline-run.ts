@@ -79,38 +79,24 @@ const timings = recognizer.timings();
 await recognizer.dispose();
 await speech.dispose();
 
-const ms = (name: string): number => Math.round(timings[name]?.totalMs ?? 0);
-const stages = {
-  vadPass: Math.round(vadMs),
-  features: ms('features'),
-  encoder: ms('encoder'),
-  decoder: ms('decoder'),
-  search: ms('search'),
-  alignment: ms('alignment'),
+const modelStages = ['features', 'encoder', 'decoder', 'search', 'alignment'] as const;
+/** The transcription's stages (the VAD pass first), in wall or CPU milliseconds; `other` is what is left of `total`. */
+const stageBreakdown = (vad: number, field: 'totalMs' | 'cpuMs', total: number): Record<string, number> => {
+  const stages: Record<string, number> = { vadPass: Math.round(vad) };
+  for (const name of modelStages) stages[name] = Math.round(timings[name]?.[field] ?? 0);
+  const accounted = Object.values(stages).reduce((sum, value) => sum + value, 0);
+  return { ...stages, other: Math.max(0, Math.round(total) - accounted) };
 };
-const accounted = Object.values(stages).reduce((sum, value) => sum + value, 0);
-const cpuMs = (name: string): number => Math.round(timings[name]?.cpuMs ?? 0);
-const stagesCpu = {
-  load: Math.round(loadCpuMs),
-  vadPass: Math.round(vadCpuMs),
-  features: cpuMs('features'),
-  encoder: cpuMs('encoder'),
-  decoder: cpuMs('decoder'),
-  search: cpuMs('search'),
-  alignment: cpuMs('alignment'),
-};
-const cpuAccounted = Object.values(stagesCpu).reduce((sum, value) => sum + value, 0) - stagesCpu.load;
-const cpu = process.cpuUsage();
 console.log(
   JSON.stringify({
-    cpuSeconds: Math.round((cpu.user + cpu.system) / 10_000) / 100,
+    cpuSeconds: Math.round(processCpuMs() / 10) / 100,
     wallSeconds: Math.round((performance.now() - started) / 10) / 100,
     loadMs: Math.round(loadMs),
     transcribeMs: Math.round(transcribeMs),
     /** Milliseconds of wall time; `other` is the streamed decode, the timeline and the glue around them. */
-    stagesMs: { ...stages, other: Math.max(0, Math.round(transcribeMs) - accounted) },
+    stagesMs: stageBreakdown(vadMs, 'totalMs', transcribeMs),
     /** The process's CPU milliseconds in each stage (onnxruntime's threads included); `load`: the process's start and the model's load. */
-    stagesCpuMs: { ...stagesCpu, other: Math.max(0, Math.round(transcribeCpuMs) - cpuAccounted) },
+    stagesCpuMs: { load: Math.round(loadCpuMs), ...stageBreakdown(vadCpuMs, 'cpuMs', transcribeCpuMs) },
     encoderRuns: timings.encoder?.runs ?? 0,
     decoderRuns: timings.decoder?.runs ?? 0,
     windows: windows.length,
