@@ -36,7 +36,13 @@ const post = (message: FromLiveAsrChild): void => {
 parent.onDisconnect(() => process.exit(0));
 
 const models = await loadLiveModels(
-  () => loadWhisperRecognizer({ modelId: config.modelId, modelDir: config.modelDir, dtype: config.dtype, execution: config.execution }),
+  () => loadWhisperRecognizer({
+      modelId: config.modelId,
+      modelDir: config.modelDir,
+      dtype: config.dtype,
+      execution: config.execution,
+      workload: 'live',
+    }),
   () => SileroVad.load(),
 );
 // Live speaker labels are a bonus: without the model (or if it fails to load) the recording goes on unlabelled.

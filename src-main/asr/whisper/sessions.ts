@@ -51,6 +51,8 @@ export interface SessionOptions {
   execution: ExecutionPreference;
   /** Intra-op threads; default: onnxruntime's choice (the physical cores). */
   threads?: number | undefined;
+  /** Intra-op threads of the decoder, which runs once per token; default `threads`. */
+  decoderThreads?: number | undefined;
   /** Store 8-bit weights signed (`signInt8Weights`); default: where the CPU multiplies u8·s8 exactly (VNNI). */
   signWeights?: boolean | undefined;
 }
@@ -150,7 +152,7 @@ export class WhisperSessions {
       try {
         return {
           encoder: await create(rewrittenEncoder ?? encoderPath, device, options.threads, false),
-          decoder: await create(rewritten?.bytes ?? decoderPath, device, options.threads, true),
+          decoder: await create(rewritten?.bytes ?? decoderPath, device, options.decoderThreads ?? options.threads, true),
           // Once per window, on [frames, d_model] tensors: no arena to keep them reserved between windows.
           projector: rewritten?.projector ? await create(rewritten.projector, device, options.threads, false) : null,
         };

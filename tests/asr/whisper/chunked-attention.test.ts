@@ -19,35 +19,9 @@ import {
   type OnnxValueInfo,
 } from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
-
-function seeded(length: number, seed: number): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length }, () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648 - 0.5;
-  });
-}
-
-const OPTIONS: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+import { expectSameEncoding, GRAPH_TEST_OPTIONS, seeded } from './graph-support';
 
 const softmaxCount = (model: OnnxModel): number => model.graph.node.filter((node) => node.op_type === 'Softmax').length;
-
-/** The encoder output of `original` and `chunked` on the same seeded features, which must be equal bit for bit. */
-async function expectSameEncoding(original: OnnxModel, chunked: OnnxModel, mels: number, frames: number): Promise<void> {
-  const [before, after] = await Promise.all([
-    InferenceSession.create(encodeOnnxModel(original), OPTIONS),
-    InferenceSession.create(encodeOnnxModel(chunked), OPTIONS),
-  ]);
-  try {
-    const feeds = { input_features: new Tensor('float32', seeded(mels * frames, 11), [1, mels, frames]) };
-    const expected = (await before.run(feeds)).last_hidden_state as Tensor;
-    const actual = (await after.run(feeds)).last_hidden_state as Tensor;
-    expect(actual.dims).toEqual(expected.dims);
-    expect(Buffer.from(actual.data as Float32Array).equals(Buffer.from(expected.data as Float32Array))).toBe(true);
-  } finally {
-    await Promise.all([before.release(), after.release()]);
-  }
-}
 
 describe('encoder attention in blocks of query rows', () => {
   it('gives the same encoding bit for bit, on the full context and on fewer frames (generated tiny model)', async () => {
@@ -109,8 +83,8 @@ describe('encoder attention in blocks of query rows', () => {
     // 3 blocks of 17 rows over 50 frames.
     expect(chunkEncoderAttention(chunked, heads, frames, Math.ceil((heads * frames * frames * 4) / 3))).toBe(true);
     const [whole, blocks] = await Promise.all([
-      InferenceSession.create(encodeOnnxModel(build()), OPTIONS),
-      InferenceSession.create(encodeOnnxModel(chunked), OPTIONS),
+      InferenceSession.create(encodeOnnxModel(build()), GRAPH_TEST_OPTIONS),
+      InferenceSession.create(encodeOnnxModel(chunked), GRAPH_TEST_OPTIONS),
     ]);
     try {
       const feeds = {

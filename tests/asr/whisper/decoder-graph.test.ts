@@ -15,6 +15,7 @@ import { stackCrossAttentionRows } from '../../../src-main/asr/whisper/decoder-g
 import { hasExactInt8DotProduct } from '../../../src-main/onnx/cpu-features';
 import { decodeOnnxModel, encodeOnnxModel } from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
+import { seeded } from './graph-support';
 
 const KINDS = ['key', 'value'] as const;
 
@@ -23,14 +24,6 @@ interface Shapes {
   heads: number;
   headDim: number;
   frames: number;
-}
-
-function seeded(length: number, seed: number): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length }, () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648 - 0.5;
-  });
 }
 
 function feeds(

@@ -14,14 +14,7 @@ import { acceptShorterContext } from '../../../src-main/asr/whisper/encoder-grap
 import { decodeOnnxModel, encodeOnnxModel } from '../../../src-main/onnx/onnx-model';
 import { decodeAll, realDecoder } from '../../audio/helpers';
 import { realWhisperModels, SHARED_AUDIO, TINY_MULTILINGUAL } from '../../support/paths';
-
-function seeded(length: number, seed: number): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length }, () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648 - 0.5;
-  });
-}
+import { seeded } from './graph-support';
 
 async function encode(session: InferenceSession, features: Float32Array, mels: number, frames: number): Promise<Tensor> {
   const out = await session.run({ input_features: new Tensor('float32', features, [1, mels, frames]) });

@@ -13,17 +13,10 @@ import { readRewrittenDecoder } from '../../../src-main/asr/whisper/decoder-grap
 import { hasExactInt8DotProduct } from '../../../src-main/onnx/cpu-features';
 import { decodeOnnxModel, encodeOnnxModel, onnxNode } from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
+import { seeded } from './graph-support';
 
 const OPTIONS: InferenceSession.SessionOptions = { intraOpNumThreads: 1, logSeverityLevel: 3 };
 const SOT = 50258;
-
-function seeded(length: number, seed: number): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length }, () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648 - 0.5;
-  });
-}
 
 const sameBits = (actual: Tensor | undefined, expected: Tensor | undefined): boolean =>
   actual !== undefined &&

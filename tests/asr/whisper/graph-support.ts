@@ -1,0 +1,32 @@
+/** Helpers shared by the tests of the Whisper graph rewrites. */
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { expect } from 'vitest';
+import { encodeOnnxModel, type OnnxModel } from '../../../src-main/onnx/onnx-model';
+
+/** Repeatable values in [−0.5, 0.5). */
+export function seeded(length: number, seed: number): Float32Array {
+  let state = seed;
+  return Float32Array.from({ length }, () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648 - 0.5;
+  });
+}
+
+export const GRAPH_TEST_OPTIONS: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+
+/** The encoder output of `original` and `rewritten` on the same seeded features, which must be equal bit for bit. */
+export async function expectSameEncoding(original: OnnxModel, rewritten: OnnxModel, mels: number, frames: number): Promise<void> {
+  const [before, after] = await Promise.all([
+    InferenceSession.create(encodeOnnxModel(original), GRAPH_TEST_OPTIONS),
+    InferenceSession.create(encodeOnnxModel(rewritten), GRAPH_TEST_OPTIONS),
+  ]);
+  try {
+    const feeds = { input_features: new Tensor('float32', seeded(mels * frames, 11), [1, mels, frames]) };
+    const expected = (await before.run(feeds)).last_hidden_state as Tensor;
+    const actual = (await after.run(feeds)).last_hidden_state as Tensor;
+    expect(actual.dims).toEqual(expected.dims);
+    expect(Buffer.from(actual.data as Float32Array).equals(Buffer.from(expected.data as Float32Array))).toBe(true);
+  } finally {
+    await Promise.all([before.release(), after.release()]);
+  }
+}
