@@ -36,7 +36,8 @@ const post = (message: FromLiveAsrChild): void => {
 parent.onDisconnect(() => process.exit(0));
 
 const models = await loadLiveModels(
-  () => loadWhisperRecognizer({
+  () =>
+    loadWhisperRecognizer({
       modelId: config.modelId,
       modelDir: config.modelDir,
       dtype: config.dtype,
