@@ -12,7 +12,7 @@ export interface WindowLanguage {
   cutAt: number | null;
 }
 
-/** A window this sure of the language it was already in is transcribed in it without a closer look. */
+/** A first window this sure of its language is screened rather than heard stretch by stretch. */
 const CONFIDENT = 0.8;
 /** Stretches of speech shorter than this say too little about their language (a name, "okay"). */
 const MIN_STRETCH_SAMPLES = 2 * ENGINE_SAMPLE_RATE;
@@ -33,9 +33,10 @@ function asMap(detected: { language: string; probability: number; probabilities?
 }
 
 /**
- * The language of the window starting at `seek`: Whisper's detection over the whole window when it confirms the
+ * The language of the window starting at `seek`: Whisper's detection over the whole window when it names the
  * language being followed and no stretch of speech screened from the window's encoding disagrees; otherwise (a
- * first window unsure of itself, one that may switch, or one with a stretch that sounds like another language)
+ * first window unsure of itself, one whose likeliest language is another, or one with a stretch that sounds like
+ * another language)
  * the speech stretches are heard one by one, the window takes the first one's language and ends where a stretch
  * in another language begins, so one window never mixes two languages (Whisper would translate the second).
  */
@@ -55,9 +56,11 @@ export async function chooseWindowLanguage(
     .speechStretches(seek, seek + samples.length)
     .filter((stretch) => stretch.end - stretch.start >= MIN_STRETCH_SAMPLES)
     .map((stretch) => ({ start: stretch.start - seek, end: Math.min(stretch.end, stretch.start + LANGUAGE_SAMPLE) - seek }));
-  if (whole.value.probability >= CONFIDENT && (current === null || current === whole.value.language)) {
-    // A short passage in another language barely moves a whole window's detection: each stretch is screened
-    // from the window's own encoding (a decoder step each), and only a disagreement is heard closer, below.
+  // A window whose detection names the language being followed (a first window: sure of its own) keeps it unless
+  // a stretch says otherwise. A short passage in another language barely moves a whole window's detection, so
+  // each stretch is screened from the window's own encoding (a decoder step each; as often right as a stretch
+  // heard alone), and only a disagreement is heard closer, below.
+  if (current === null ? whole.value.probability >= CONFIDENT : current === whole.value.language) {
     const screened = await recognizer.screenLanguages?.(samples, heardParts);
     if (screened && !screened.ok) return screened;
     const otherInside = screened?.value.some((heard) => likeliestLanguage(heard) !== whole.value.language) ?? false;

@@ -114,4 +114,27 @@ describe('chooseWindowLanguage', () => {
       { seconds: 10, context: 'fitted' },
     ]);
   });
+
+  it('screens a window unsure of the language being followed too, and hears closer only when a stretch disagrees', async () => {
+    const screenedWindow = async (screenedAs: string): Promise<{ seconds: number; context: AudioContext }[]> => {
+      const follower = new LanguageFollower();
+      follower.choose(new Map([['en', 0.9]]));
+      const heard = detector('en', 0.55);
+      const recognizer = {
+        ...heard,
+        detectLanguage: heard.detectLanguage,
+        screenLanguages: (_audio: Float32Array, stretches: readonly { start: number; end: number }[]) =>
+          Promise.resolve(ok(stretches.map(() => new Map([[screenedAs, 0.7]])))),
+      };
+      const { samples, timeline } = windowOf([{ start: 0.5, end: 6 }], 30);
+      const chosen = await chooseWindowLanguage(recognizer, follower, samples, 0, timeline);
+      expect(chosen.ok && chosen.value.language).toBe('en');
+      return heard.heard;
+    };
+    expect(await screenedWindow('en')).toEqual([{ seconds: 30, context: 'full' }]);
+    expect(await screenedWindow('de')).toEqual([
+      { seconds: 30, context: 'full' },
+      { seconds: 5.5, context: 'fitted' },
+    ]);
+  });
 });
