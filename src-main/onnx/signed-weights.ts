@@ -45,12 +45,17 @@ export function signInt8Weights(model: OnnxModel): boolean {
   const declared = allGraphs(model.graph).flatMap((graph) => [...graph.input, ...graph.output]);
   if (declared.some((value) => value.type?.tensor_type?.elem_type === ONNX_UINT8)) return false;
   for (const tensor of unsigned) {
-    const bytes = tensor.raw_data as Uint8Array;
-    const signed = new Uint8Array(bytes.length);
-    // As two's-complement bytes, w − 128 is w with its top bit flipped.
-    for (let index = 0; index < bytes.length; index += 1) signed[index] = (bytes[index] as number) ^ 0x80;
-    tensor.raw_data = signed;
+    tensor.raw_data = flipTopBits(tensor.raw_data as Uint8Array);
     tensor.data_type = ONNX_INT8;
   }
   return true;
+}
+
+/** A copy of `bytes` with each byte's top bit flipped: as two's-complement bytes, w − 128. Four bytes at a time. */
+function flipTopBits(bytes: Uint8Array): Uint8Array {
+  const flipped = new Uint8Array(bytes);
+  const words = new Uint32Array(flipped.buffer, 0, flipped.length >>> 2);
+  for (let index = 0; index < words.length; index += 1) words[index] = (words[index] as number) ^ 0x80808080;
+  for (let index = words.length * 4; index < flipped.length; index += 1) flipped[index] = (flipped[index] as number) ^ 0x80;
+  return flipped;
 }
