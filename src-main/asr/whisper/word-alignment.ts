@@ -177,6 +177,28 @@ export interface AlignmentInput {
   medianFilterWidth: number;
 }
 
+/**
+ * Each column of `data` [rows, columns] (one frame over every token) to zero mean and unit deviation, in place.
+ * Row by row, so memory is read in order; each column's sums still add its rows in order, as a column loop would.
+ */
+function standardiseColumns(data: Float32Array, rows: number, columns: number): void {
+  const mean = new Float64Array(columns);
+  const variance = new Float64Array(columns);
+  for (let t = 0; t < rows; t += 1) {
+    for (let f = 0; f < columns; f += 1) mean[f] = (mean[f] as number) + (data[t * columns + f] as number);
+  }
+  for (let f = 0; f < columns; f += 1) mean[f] = (mean[f] as number) / rows;
+  for (let t = 0; t < rows; t += 1) {
+    for (let f = 0; f < columns; f += 1)
+      variance[f] = (variance[f] as number) + ((data[t * columns + f] as number) - (mean[f] as number)) ** 2;
+  }
+  const deviation = variance.map((sum) => Math.sqrt(sum / rows) || 1);
+  for (let t = 0; t < rows; t += 1) {
+    for (let f = 0; f < columns; f += 1)
+      data[t * columns + f] = ((data[t * columns + f] as number) - (mean[f] as number)) / (deviation[f] as number);
+  }
+}
+
 /** openai's find_alignment: a time for each word of `textTokens`, in seconds from the window start. */
 export function alignWords(input: AlignmentInput, vocabulary: WhisperVocabulary, language: string): WordTiming[] {
   const words = splitWords([...input.textTokens, vocabulary.special.eot], vocabulary, language);
@@ -192,15 +214,7 @@ export function alignWords(input: AlignmentInput, vocabulary: WhisperVocabulary,
       const scale = sum > 0 ? 1 / sum : 0;
       for (let f = 0; f < frames; f += 1) weights[t * frames + f] = (head[t * input.framesPerRow + f] as number) * scale;
     }
-    for (let f = 0; f < frames; f += 1) {
-      let mean = 0;
-      for (let t = 0; t < tokens; t += 1) mean += weights[t * frames + f] as number;
-      mean /= tokens;
-      let variance = 0;
-      for (let t = 0; t < tokens; t += 1) variance += ((weights[t * frames + f] as number) - mean) ** 2;
-      const std = Math.sqrt(variance / tokens) || 1;
-      for (let t = 0; t < tokens; t += 1) weights[t * frames + f] = ((weights[t * frames + f] as number) - mean) / std;
-    }
+    standardiseColumns(weights, tokens, frames);
     const filtered = medianFilterRows(weights, tokens, frames, input.medianFilterWidth);
     for (let i = 0; i < matrix.length; i += 1) matrix[i] = (matrix[i] as number) + (filtered[i] as number) / input.heads.length;
   }
