@@ -118,6 +118,12 @@ export async function readRewrittenModel(path: string, rewrite: (model: OnnxMode
   }
 }
 
+/** `graph` and every graph nested in its nodes' attributes (an If's branches, a Loop's body), depth first. */
+export function allGraphs(graph: OnnxGraph): OnnxGraph[] {
+  const nested = graph.node.flatMap((node) => node.attribute.flatMap((attribute) => (attribute.g ? allGraphs(attribute.g) : [])));
+  return [graph, ...nested];
+}
+
 /** Whether `node` is a Transpose with exactly this permutation. */
 export function isTranspose(node: OnnxNode | undefined, perm: readonly number[]): node is OnnxNode {
   const actual = node?.attribute.find((attribute) => attribute.name === 'perm')?.ints ?? [];

@@ -1,4 +1,4 @@
-import type { OnnxGraph, OnnxModel, OnnxNode } from './onnx-model';
+import { allGraphs, type OnnxModel, type OnnxNode } from './onnx-model';
 
 const ONNX_UINT8 = 2;
 const ONNX_INT8 = 3;
@@ -10,11 +10,6 @@ const PAIRED_INPUTS: Readonly<Record<string, readonly number[]>> = {
 };
 /** Ops that pass a weight on unchanged in value (a tied embedding gathered, or transposed for the vocabulary). */
 const PASS_THROUGH = new Set(['Gather', 'Transpose', 'Reshape', 'Identity']);
-
-function allGraphs(graph: OnnxGraph): OnnxGraph[] {
-  const nested = graph.node.flatMap((node) => node.attribute.flatMap((attribute) => (attribute.g ? allGraphs(attribute.g) : [])));
-  return [graph, ...nested];
-}
 
 /**
  * Rewrites a dynamically quantised model's uint8 weights and zero points as int8 (w − 128 and zp − 128: the

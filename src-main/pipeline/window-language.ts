@@ -60,7 +60,10 @@ export async function chooseWindowLanguage(
   // a stretch says otherwise. A short passage in another language barely moves a whole window's detection, so
   // each stretch is screened from the window's own encoding (a decoder step each; as often right as a stretch
   // heard alone), and only a disagreement is heard closer, below.
-  if (current === null ? whole.value.probability >= CONFIDENT : current === whole.value.language) {
+  const confident = whole.value.probability >= CONFIDENT;
+  const namesFollowed = current === null ? confident : current === whole.value.language;
+  // Without a screen, only a confident window is taken whole.
+  if (namesFollowed && (confident || recognizer.screenLanguages !== undefined)) {
     const screened = await recognizer.screenLanguages?.(samples, heardParts);
     if (screened && !screened.ok) return screened;
     const otherInside = screened?.value.some((heard) => likeliestLanguage(heard) !== whole.value.language) ?? false;

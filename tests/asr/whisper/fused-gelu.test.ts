@@ -74,6 +74,11 @@ describe('GELU fused into one operator', () => {
     tapped.graph.node.push(onnxNode('Identity', [readElsewhere?.output[0] ?? ''], ['erf_copy']));
     expect(fuseGelu(tapped)).toBe(false);
     expect(count(tapped, 'Gelu')).toBe(0);
+    // Read by name from inside an If's branch.
+    const nested = geluGraph(Math.fround(Math.SQRT1_2));
+    const branch = { name: 'branch', node: [onnxNode('Identity', ['plus_one'], ['branch_out'])], initializer: [], input: [], output: [] };
+    nested.graph.node.push({ ...onnxNode('If', ['condition'], ['chosen']), attribute: [{ name: 'then_branch', g: branch }] });
+    expect(fuseGelu(nested)).toBe(false);
   });
 
   it('gives the same encoding bit for bit, full and shorter context (generated tiny model)', async () => {

@@ -1,4 +1,4 @@
-import { type OnnxModel, type OnnxNode, type OnnxTensor, ONNX_FLOAT } from '../../../onnx/onnx-model';
+import { allGraphs, type OnnxModel, type OnnxNode, type OnnxTensor, ONNX_FLOAT } from '../../../onnx/onnx-model';
 
 /** onnxruntime's own operators (Gelu among them), which its CPU provider always has. */
 const MICROSOFT_DOMAIN = 'com.microsoft';
@@ -38,8 +38,9 @@ export function fuseGelu(model: OnnxModel): boolean {
   const scalars = floatScalars(model);
   const producer = new Map<string, OnnxNode>();
   const readers = new Map<string, OnnxNode[]>();
-  for (const node of graph.node) {
-    for (const output of node.output) producer.set(output, node);
+  for (const node of graph.node) for (const output of node.output) producer.set(output, node);
+  // Nested graphs (an If's branches) may read the main graph's values by name: their readers count too.
+  for (const node of allGraphs(graph).flatMap((each) => each.node)) {
     for (const input of node.input) readers.set(input, [...(readers.get(input) ?? []), node]);
   }
   const onlyReader = (node: OnnxNode): OnnxNode | null => {
@@ -87,7 +88,8 @@ export function fuseGelu(model: OnnxModel): boolean {
 /** The constants among `names` that nothing reads any more (the chains' factors), gone from the graph. */
 function dropUnread(model: OnnxModel, names: ReadonlySet<string>): void {
   const graph = model.graph;
-  const read = new Set([...graph.node.flatMap((node) => node.input), ...graph.output.map((output) => output.name)]);
+  const nodes = allGraphs(graph).flatMap((each) => each.node);
+  const read = new Set([...nodes.flatMap((node) => node.input), ...graph.output.map((output) => output.name)]);
   const unread = (name: string | undefined): boolean => name !== undefined && names.has(name) && !read.has(name);
   graph.initializer = graph.initializer.filter((tensor) => !unread(tensor.name));
   graph.node = graph.node.filter((node) => !(node.op_type === 'Constant' && unread(node.output[0])));
