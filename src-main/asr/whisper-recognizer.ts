@@ -41,7 +41,7 @@ export interface WhisperLoadOptions {
  * for little arithmetic, so a second thread shortens it less than it costs: whisper-base, one thread against two in
  * one process, alternating step by step on the same inputs (logits equal bit for bit), greedy 9.7 against 12.4 CPU
  * ms a step (wall 9.3 against 7.9 ms), beam 5 17.7 against 20.3 (wall 15.7 against 13.1); the decoder of `files`
- * runs on one thread. `live`: the shortest time from speech to text, every session on all its threads.
+ * runs on one thread. `live`: the shortest time from speech to text, the decoder on `threads` as the other sessions.
  */
 export type WhisperWorkload = 'files' | 'live';
 

@@ -12,7 +12,7 @@ export interface WindowLanguage {
   cutAt: number | null;
 }
 
-/** A first window this sure of its language is screened rather than heard stretch by stretch. */
+/** How sure a window must be of its language to be taken whole: a first one, or any without a screen. */
 const CONFIDENT = 0.8;
 /** Stretches of speech shorter than this say too little about their language (a name, "okay"). */
 const MIN_STRETCH_SAMPLES = 2 * ENGINE_SAMPLE_RATE;
@@ -36,9 +36,9 @@ function asMap(detected: { language: string; probability: number; probabilities?
  * The language of the window starting at `seek`: Whisper's detection over the whole window when it names the
  * language being followed and no stretch of speech screened from the window's encoding disagrees; otherwise (a
  * first window unsure of itself, one whose likeliest language is another, or one with a stretch that sounds like
- * another language)
- * the speech stretches are heard one by one, the window takes the first one's language and ends where a stretch
- * in another language begins, so one window never mixes two languages (Whisper would translate the second).
+ * another language) the speech stretches are heard one by one, the window takes the first one's language and
+ * ends where a stretch in another language begins, so one window never mixes two languages (Whisper would
+ * translate the second).
  */
 export async function chooseWindowLanguage(
   recognizer: Pick<SpeechRecognizer, 'detectLanguage' | 'screenLanguages'>,

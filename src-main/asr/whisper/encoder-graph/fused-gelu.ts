@@ -10,7 +10,7 @@ interface OpsetImport {
   version?: number;
 }
 
-/** A float scalar held by an initializer or a Constant node (null for anything else). */
+/** The float scalars held by initializers or Constant nodes, by name. */
 function floatScalars(model: OnnxModel): Map<string, number> {
   const scalars = new Map<string, number>();
   const read = (name: string, tensor: OnnxTensor | undefined): void => {
@@ -29,9 +29,9 @@ function floatScalars(model: OnnxModel): Map<string, number> {
  * Replaces each exported GELU, x · (1 + erf(x · 0.70710677)) · 0.5 in five operators, with onnxruntime's `Gelu`,
  * which computes the very same float operations in one pass over the tensor (its kernel multiplies by the float
  * 1/√2, takes MLAS's erf, then 0.5 · x · (erf + 1); halving is exact in either order), so the outputs are equal
- * bit for bit. whisper-base's encoder holds eight such chains over [1500, 2048] (and two over the convolutions'
- * [512, 3000]) that onnxruntime's optimiser leaves as five operators (its profile shows them): five passes over
- * 12 MB each become one; an encoder run ≈ 4 % less CPU time. Mutates `model`; whether any chain was replaced.
+ * bit for bit. whisper-base's encoder holds eight such chains (one per layer over [1500, 2048], one after each
+ * convolution) that onnxruntime's optimiser leaves as five operators (its profile shows them): five passes over
+ * up to 12 MB each become one; a 30 s window 455 → 420 CPU ms. Mutates `model`; whether any chain was replaced.
  */
 export function fuseGelu(model: OnnxModel): boolean {
   const graph = model.graph;
