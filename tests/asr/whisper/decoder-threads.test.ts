@@ -38,7 +38,7 @@ async function differingSteps(dir: string, audio: Float32Array, rows: number): P
     let passTwo = expand(two, await two.step([prompt], crossTwo, null, [0]));
     let differing = Buffer.from(passOne.logits).equals(Buffer.from(passTwo.logits)) ? 0 : 1;
     for (let step = 0; step < STEPS; step += 1) {
-      // Each row follows its own likeliest token (rows drift apart once their caches differ).
+      // Each row takes its own likeliest token (the rows start alike; what matters is a batch of five as beam search runs).
       const tokens = Array.from({ length: rows }, (_, row) => [argmax(passTwo.logits, row * two.vocabSize, two.vocabSize)]);
       passOne = await one.step(tokens, crossOne, passOne.cache, [0]);
       passTwo = await two.step(tokens, crossTwo, passTwo.cache, [0]);
