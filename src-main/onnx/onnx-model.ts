@@ -124,6 +124,21 @@ export function allGraphs(graph: OnnxGraph): OnnxGraph[] {
   return [graph, ...nested];
 }
 
+/** Which node computes each value, and which nodes read it, over `nodes`. */
+export function valueLinks(nodes: readonly OnnxNode[]): { producer: Map<string, OnnxNode>; readers: Map<string, OnnxNode[]> } {
+  const producer = new Map<string, OnnxNode>();
+  const readers = new Map<string, OnnxNode[]>();
+  for (const node of nodes) {
+    for (const output of node.output) producer.set(output, node);
+    for (const input of node.input) {
+      const list = readers.get(input);
+      if (list) list.push(node);
+      else readers.set(input, [node]);
+    }
+  }
+  return { producer, readers };
+}
+
 /** Whether `node` is a Transpose with exactly this permutation. */
 export function isTranspose(node: OnnxNode | undefined, perm: readonly number[]): node is OnnxNode {
   const actual = node?.attribute.find((attribute) => attribute.name === 'perm')?.ints ?? [];

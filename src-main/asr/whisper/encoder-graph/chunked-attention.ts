@@ -1,4 +1,4 @@
-import { int64Tensor, intAttribute, onnxNode, type OnnxModel, type OnnxNode } from '../../../onnx/onnx-model';
+import { int64Tensor, intAttribute, onnxNode, valueLinks, type OnnxModel, type OnnxNode } from '../../../onnx/onnx-model';
 
 /**
  * The most bytes one block's attention scores may take. whisper-base (8 heads, 1500 frames): 72 MB per layer
@@ -18,12 +18,7 @@ interface AttentionCore {
 
 /** softmax(Q·Kᵀ)·V where each intermediate is read by the next node only: the part that can be split by query rows. */
 function attentionCores(nodes: readonly OnnxNode[]): AttentionCore[] {
-  const producer = new Map<string, OnnxNode>();
-  const readers = new Map<string, OnnxNode[]>();
-  for (const node of nodes) {
-    for (const output of node.output) producer.set(output, node);
-    for (const input of node.input) readers.set(input, [...(readers.get(input) ?? []), node]);
-  }
+  const { producer, readers } = valueLinks(nodes);
   const cores: AttentionCore[] = [];
   for (const softmax of nodes) {
     if (softmax.op_type !== 'Softmax') continue;

@@ -1,4 +1,4 @@
-import { allGraphs, type OnnxModel, type OnnxNode, type OnnxTensor, ONNX_FLOAT } from '../../../onnx/onnx-model';
+import { allGraphs, valueLinks, type OnnxModel, type OnnxNode, type OnnxTensor, ONNX_FLOAT } from '../../../onnx/onnx-model';
 
 /** onnxruntime's own operators (Gelu among them), which its CPU provider always has. */
 const MICROSOFT_DOMAIN = 'com.microsoft';
@@ -36,13 +36,8 @@ function floatScalars(model: OnnxModel): Map<string, number> {
 export function fuseGelu(model: OnnxModel): boolean {
   const graph = model.graph;
   const scalars = floatScalars(model);
-  const producer = new Map<string, OnnxNode>();
-  const readers = new Map<string, OnnxNode[]>();
-  for (const node of graph.node) for (const output of node.output) producer.set(output, node);
   // Nested graphs (an If's branches) may read the main graph's values by name: their readers count too.
-  for (const node of allGraphs(graph).flatMap((each) => each.node)) {
-    for (const input of node.input) readers.set(input, [...(readers.get(input) ?? []), node]);
-  }
+  const { producer, readers } = valueLinks(allGraphs(graph).flatMap((each) => each.node));
   const onlyReader = (node: OnnxNode): OnnxNode | null => {
     const read = readers.get(node.output[0] ?? '') ?? [];
     return read.length === 1 ? (read[0] as OnnxNode) : null;
