@@ -9,17 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { chunkEncoderAttention } from '../../../src-main/asr/whisper/encoder-graph/chunked-attention';
 import { acceptShorterContext } from '../../../src-main/asr/whisper/encoder-graph/shorter-context';
 import { readWhisperModelFiles } from '../../../src-main/asr/whisper/model-files';
-import {
-  decodeOnnxModel,
-  encodeOnnxModel,
-  intAttribute,
-  ONNX_FLOAT,
-  onnxNode,
-  type OnnxModel,
-  type OnnxValueInfo,
-} from '../../../src-main/onnx/onnx-model';
+import { decodeOnnxModel, encodeOnnxModel, intAttribute, onnxNode, type OnnxModel } from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
-import { expectSameEncoding, GRAPH_TEST_OPTIONS, seeded } from './graph-support';
+import { expectSameEncoding, floatInfo, GRAPH_TEST_OPTIONS, handMadeModel, seeded } from './graph-support';
 
 const softmaxCount = (model: OnnxModel): number => model.graph.node.filter((node) => node.op_type === 'Softmax').length;
 
@@ -50,35 +42,22 @@ describe('encoder attention in blocks of query rows', () => {
 
   it('splits attention laid out [batch × heads, frames, dim] too, bit for bit', async () => {
     const [heads, frames, dim] = [4, 50, 8];
-    const tensor = (name: string, shape: (number | string)[]): OnnxValueInfo => ({
-      name,
-      type: {
-        tensor_type: {
-          elem_type: ONNX_FLOAT,
-          shape: { dim: shape.map((size) => (typeof size === 'string' ? { dim_param: size } : { dim_value: size })) },
-        },
-      },
-    });
     const build = (): OnnxModel =>
-      ({
-        ir_version: 8,
-        opset_import: [{ domain: '', version: 17 }],
-        graph: {
-          name: 'attention',
-          node: [
-            onnxNode('MatMul', ['queries', 'keys'], ['scores']),
-            onnxNode('Softmax', ['scores'], ['probabilities'], [intAttribute('axis', -1)]),
-            onnxNode('MatMul', ['probabilities', 'values'], ['weighted']),
-          ],
-          initializer: [],
-          input: [
-            tensor('queries', [heads, 'frames', dim]),
-            tensor('keys', [heads, dim, 'frames']),
-            tensor('values', [heads, 'frames', dim]),
-          ],
-          output: [tensor('weighted', [heads, 'frames', dim])],
-        },
-      }) as OnnxModel;
+      handMadeModel({
+        name: 'attention',
+        node: [
+          onnxNode('MatMul', ['queries', 'keys'], ['scores']),
+          onnxNode('Softmax', ['scores'], ['probabilities'], [intAttribute('axis', -1)]),
+          onnxNode('MatMul', ['probabilities', 'values'], ['weighted']),
+        ],
+        initializer: [],
+        input: [
+          floatInfo('queries', [heads, 'frames', dim]),
+          floatInfo('keys', [heads, dim, 'frames']),
+          floatInfo('values', [heads, 'frames', dim]),
+        ],
+        output: [floatInfo('weighted', [heads, 'frames', dim])],
+      });
     const chunked = build();
     // 3 blocks of 17 rows over 50 frames.
     expect(chunkEncoderAttention(chunked, heads, frames, Math.ceil((heads * frames * frames * 4) / 3))).toBe(true);

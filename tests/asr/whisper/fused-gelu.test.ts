@@ -9,9 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { fuseGelu } from '../../../src-main/asr/whisper/encoder-graph/fused-gelu';
 import { acceptShorterContext } from '../../../src-main/asr/whisper/encoder-graph/shorter-context';
 import { readWhisperModelFiles } from '../../../src-main/asr/whisper/model-files';
-import { decodeOnnxModel, encodeOnnxModel, ONNX_FLOAT, onnxNode, type OnnxModel, type OnnxTensor } from '../../../src-main/onnx/onnx-model';
+import {
+  decodeOnnxModel,
+  encodeOnnxModel,
+  ONNX_FLOAT,
+  onnxNode,
+  type OnnxModel,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
-import { expectSameEncoding, GRAPH_TEST_OPTIONS, seeded } from './graph-support';
+import { expectSameEncoding, floatInfo, GRAPH_TEST_OPTIONS, handMadeModel, seeded } from './graph-support';
 
 const count = (model: OnnxModel, op: string): number => model.graph.node.filter((node) => node.op_type === op).length;
 
@@ -21,27 +29,20 @@ function scalar(name: string, value: number): OnnxTensor {
 
 /** y = x · (1 + erf(x · factor)) · 0.5 over a [2, 300] input; `tap` also outputs erf's result. */
 function geluGraph(factor: number, tap = false): OnnxModel {
-  const info = (name: string): OnnxModel['graph']['input'][number] => ({
-    name,
-    type: { tensor_type: { elem_type: ONNX_FLOAT, shape: { dim: [{ dim_value: 2 }, { dim_value: 300 }] } } },
+  const info = (name: string): OnnxValueInfo => floatInfo(name, [2, 300]);
+  return handMadeModel({
+    name: 'gelu',
+    node: [
+      onnxNode('Mul', ['x', 'factor'], ['scaled']),
+      onnxNode('Erf', ['scaled'], ['erf']),
+      onnxNode('Add', ['erf', 'one'], ['plus_one']),
+      onnxNode('Mul', ['x', 'plus_one'], ['times']),
+      onnxNode('Mul', ['times', 'half'], ['y']),
+    ],
+    initializer: [scalar('factor', factor), scalar('one', 1), scalar('half', 0.5)],
+    input: [info('x')],
+    output: [info('y'), ...(tap ? [info('erf')] : [])],
   });
-  return {
-    ir_version: 8,
-    opset_import: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'gelu',
-      node: [
-        onnxNode('Mul', ['x', 'factor'], ['scaled']),
-        onnxNode('Erf', ['scaled'], ['erf']),
-        onnxNode('Add', ['erf', 'one'], ['plus_one']),
-        onnxNode('Mul', ['x', 'plus_one'], ['times']),
-        onnxNode('Mul', ['times', 'half'], ['y']),
-      ],
-      initializer: [scalar('factor', factor), scalar('one', 1), scalar('half', 0.5)],
-      input: [info('x')],
-      output: [info('y'), ...(tap ? [info('erf')] : [])],
-    },
-  } as OnnxModel;
 }
 
 describe('GELU fused into one operator', () => {

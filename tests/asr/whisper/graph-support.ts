@@ -1,7 +1,7 @@
 /** Helpers shared by the tests of the Whisper graph rewrites. */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { expect } from 'vitest';
-import { encodeOnnxModel, type OnnxModel } from '../../../src-main/onnx/onnx-model';
+import { encodeOnnxModel, ONNX_FLOAT, type OnnxGraph, type OnnxModel, type OnnxValueInfo } from '../../../src-main/onnx/onnx-model';
 
 /** Repeatable values in [−0.5, 0.5). */
 export function seeded(length: number, seed: number): Float32Array {
@@ -29,4 +29,15 @@ export async function expectSameEncoding(original: OnnxModel, rewritten: OnnxMod
   } finally {
     await Promise.all([before.release(), after.release()]);
   }
+}
+
+/** A float tensor's declaration; a string dimension is symbolic. */
+export function floatInfo(name: string, shape: readonly (number | string)[]): OnnxValueInfo {
+  const dim = shape.map((size) => (typeof size === 'string' ? { dim_param: size } : { dim_value: size }));
+  return { name, type: { tensor_type: { elem_type: ONNX_FLOAT, shape: { dim } } } };
+}
+
+/** A hand-made model of one graph, opset 17. */
+export function handMadeModel(graph: OnnxGraph): OnnxModel {
+  return { ir_version: 8, opset_import: [{ domain: '', version: 17 }], graph } as OnnxModel;
 }
