@@ -89,8 +89,13 @@ export function engineChildEnv(parent: NodeJS.ProcessEnv = process.env): NodeJS.
  * their small wrappers; a young generation of V8's default size lets tens of megabytes of them pile up between
  * collections. bench:offline's file, beam 5: a peak of 595 MB instead of 628 MB with 2 MB semi-spaces, at the
  * same CPU time (88.4 against 92.4 s).
+ *
+ * And its collections done on the JavaScript thread: V8's helper threads (parallel scavenges, concurrent marking
+ * and sweeping) cost more CPU time than they save on a process that collects every few steps and already keeps
+ * both cores busy with onnxruntime. bench:offline's file, greedy, three alternating pairs: 37.0–38.6 CPU s
+ * against 39.5–41.4, wall 31.1–32.7 s against 29.5–31.0.
  */
-export const ENGINE_CHILD_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=2'];
+export const ENGINE_CHILD_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=2', '--single-threaded-gc'];
 
 // A process group of its own lets a kill reach the ffmpeg processes the child started, too.
 const OWN_PROCESS_GROUP = process.platform !== 'win32';
