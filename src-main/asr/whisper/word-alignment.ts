@@ -79,6 +79,7 @@ export function splitWords(tokens: readonly number[], vocabulary: WhisperVocabul
 export function medianFilterRows(data: Float32Array, rows: number, columns: number, width: number): Float32Array {
   const pad = Math.floor(width / 2);
   if (width <= 1 || columns <= pad) return data.slice();
+  if (width === 7) return medianFilterRowsOf7(data, rows, columns);
   const out = new Float32Array(rows * columns);
   // The window, kept sorted as it slides: each column swaps one value out and one in (this runs for every
   // token × frame × alignment head, and a fresh sort of each window took twice as long).
@@ -118,6 +119,66 @@ export function medianFilterRows(data: Float32Array, rows: number, columns: numb
         sorted[at] = entering;
       }
       out[base + column] = sorted[pad] as number;
+    }
+  }
+  return out;
+}
+
+/**
+ * `medianFilterRows` at width 7 (openai's and faster-whisper's), by a selection network: the lowest and highest of
+ * six values cannot be the median of seven, nor the lowest and highest of the four left beside the seventh, which
+ * leaves the median of three. The same values as the sliding window in 8.1 → 5.9 ms per 100 × 1500 row block.
+ */
+function medianFilterRowsOf7(data: Float32Array, rows: number, columns: number): Float32Array {
+  const out = new Float32Array(rows * columns);
+  const reflect = (index: number): number => (index < 0 ? -index : index >= columns ? 2 * (columns - 1) - index : index);
+  for (let row = 0; row < rows; row += 1) {
+    const base = row * columns;
+    for (let column = 0; column < columns; column += 1) {
+      let a: number, b: number, c: number, d: number, e: number, f: number, g: number;
+      if (column >= 3 && column + 3 < columns) {
+        const from = base + column - 3;
+        a = data[from] as number;
+        b = data[from + 1] as number;
+        c = data[from + 2] as number;
+        d = data[from + 3] as number;
+        e = data[from + 4] as number;
+        f = data[from + 5] as number;
+        g = data[from + 6] as number;
+      } else {
+        a = data[base + reflect(column - 3)] as number;
+        b = data[base + reflect(column - 2)] as number;
+        c = data[base + reflect(column - 1)] as number;
+        d = data[base + column] as number;
+        e = data[base + reflect(column + 1)] as number;
+        f = data[base + reflect(column + 2)] as number;
+        g = data[base + reflect(column + 3)] as number;
+      }
+      // Each pair's lower and higher as ternaries (destructuring swaps here ran ten times slower).
+      const a1 = a < b ? a : b;
+      const b1 = a < b ? b : a;
+      const c1 = c < d ? c : d;
+      const d1 = c < d ? d : c;
+      const e1 = e < f ? e : f;
+      const f1 = e < f ? f : e;
+      const a2 = a1 < c1 ? a1 : c1;
+      const c2 = a1 < c1 ? c1 : a1;
+      const b2 = b1 < d1 ? b1 : d1;
+      const d2 = b1 < d1 ? d1 : b1;
+      // The lowest of a–f (min of a2, e1) and the highest (max of f1, d2) drop out: the median is that of the
+      // other four and g.
+      const e2 = a2 < e1 ? e1 : a2;
+      const f2 = f1 < d2 ? f1 : d2;
+      const b3 = b2 < c2 ? b2 : c2;
+      const c3 = b2 < c2 ? c2 : b2;
+      const e3 = e2 < f2 ? e2 : f2;
+      const f3 = e2 < f2 ? f2 : e2;
+      // The lowest and highest of those four drop out too: the median is that of the two left and g.
+      const upperOfLow = b3 < e3 ? e3 : b3;
+      const lowerOfHigh = c3 < f3 ? c3 : f3;
+      const low = upperOfLow < lowerOfHigh ? upperOfLow : lowerOfHigh;
+      const high = upperOfLow < lowerOfHigh ? lowerOfHigh : upperOfLow;
+      out[base + column] = g < low ? low : g > high ? high : g;
     }
   }
   return out;

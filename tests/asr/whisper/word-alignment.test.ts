@@ -38,7 +38,7 @@ describe('word timestamps (openai timing.py)', () => {
     expect([...filtered]).toEqual([9, 2, 8, 3, 7, 4, 7]);
   });
 
-  it('slides its median window to the same values as sorting every window afresh (ties, widths 3 to 7)', () => {
+  it('slides its median window (the width-7 network too) to the same values as sorting every window afresh (ties, short rows, widths 3 to 7)', () => {
     let seed = 5;
     const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (const [rows, columns, width, levels] of [
@@ -46,6 +46,9 @@ describe('word timestamps (openai timing.py)', () => {
       [20, 300, 7, 0],
       [5, 50, 7, 4],
       [4, 8, 7, 3],
+      [3, 4, 7, 2],
+      [2, 5, 7, 3],
+      [6, 7, 7, 5],
       [2, 4, 3, 2],
       [10, 90, 5, 0],
     ] as const) {
