@@ -1,4 +1,3 @@
-import { Tokenizer } from '@huggingface/tokenizers';
 import { errorMessage } from '../../src-shared/errors';
 import { fail, ok, type Result } from '../../src-shared/result';
 import type { ModelDtype } from '../models/catalog';
@@ -19,6 +18,7 @@ import { WhisperFeatures } from './whisper/fast-features';
 import { DEFAULT_TEMPERATURES, decodeWithFallback } from './whisper/fallback';
 import { buildLogitRules, logNormalizer } from './whisper/logit-rules';
 import { readWhisperModelFiles, type WhisperModelFiles } from './whisper/model-files';
+import { PromptTokenizer } from './whisper/prompt-tokenizer';
 import { WhisperSessions, type CrossAttentionCache } from './whisper/sessions';
 import { segmentsFromTokens } from './whisper/timestamp-segments';
 import { WhisperVocabulary } from './whisper/vocabulary';
@@ -90,10 +90,11 @@ class WhisperRecognizer implements SpeechRecognizer {
   constructor(
     readonly modelId: string,
     readonly multilingual: boolean,
-    private readonly files: WhisperModelFiles,
+    /** Without the parsed tokenizer.json, which only loading needs. */
+    private readonly files: Omit<WhisperModelFiles, 'tokenizerJson'>,
     private readonly sessions: WhisperSessions,
     private readonly vocabulary: WhisperVocabulary,
-    private readonly tokenizer: Tokenizer,
+    private readonly tokenizer: PromptTokenizer,
     private readonly features: WhisperFeatures,
   ) {}
 
@@ -311,7 +312,7 @@ class WhisperRecognizer implements SpeechRecognizer {
   private promptTokens(options: RecognizeOptions): number[] {
     const budget = Math.floor(this.files.architecture.max_target_positions / 2) - 1;
     const initial = options.initialPrompt?.trim()
-      ? this.tokenizer.encode(` ${options.initialPrompt.trim()}`, { add_special_tokens: false }).ids.slice(0, Math.floor(budget / 2))
+      ? this.tokenizer.encode(` ${options.initialPrompt.trim()}`).slice(0, Math.floor(budget / 2))
       : [];
     const previous = (options.previousTokens ?? []).filter(
       (token) => token < this.vocabulary.special.eot || this.vocabulary.isTimestamp(token),
@@ -390,9 +391,9 @@ class WhisperRecognizer implements SpeechRecognizer {
 /** Loads a Whisper model folder (transformers.js layout) onto onnxruntime-node: one encoder, one merged decoder. */
 export async function loadWhisperRecognizer(options: WhisperLoadOptions): Promise<Result<SpeechRecognizer, AsrErrorCode>> {
   try {
-    const files = await readWhisperModelFiles(options.modelDir, options.dtype);
-    const vocabulary = new WhisperVocabulary(files.tokenizerJson, files.architecture.vocab_size);
-    const tokenizer = new Tokenizer(files.tokenizerJson, {});
+    const { tokenizerJson, ...files } = await readWhisperModelFiles(options.modelDir, options.dtype);
+    const vocabulary = new WhisperVocabulary(tokenizerJson, files.architecture.vocab_size);
+    const tokenizer = new PromptTokenizer(files.tokenizerPath);
     const features = new WhisperFeatures(files.preprocessor);
     const sessions = await WhisperSessions.load(files.encoderPath, files.decoderPath, files.architecture, {
       execution: options.execution,

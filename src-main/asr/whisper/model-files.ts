@@ -30,11 +30,13 @@ export interface WhisperModelFiles {
   generation: WhisperGenerationConfig;
   tokenizerJson: { model: { vocab: Record<string, number> }; added_tokens: { id: number; content: string }[] };
   preprocessor: Record<string, unknown>;
+  tokenizerPath: string;
   encoderPath: string;
   decoderPath: string;
   multilingual: boolean;
 }
 
+const TOKENIZER_FILE = 'tokenizer.json';
 const DTYPE_SUFFIX: Record<ModelDtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
 
 async function readJson<T>(path: string): Promise<T> {
@@ -46,7 +48,7 @@ export async function readWhisperModelFiles(dir: string, dtype: ModelDtype): Pro
   const [architecture, generation, tokenizerJson, preprocessor] = await Promise.all([
     readJson<WhisperArchitecture>(join(dir, 'config.json')),
     readJson<WhisperGenerationConfig>(join(dir, 'generation_config.json')),
-    readJson<WhisperModelFiles['tokenizerJson']>(join(dir, 'tokenizer.json')),
+    readJson<WhisperModelFiles['tokenizerJson']>(join(dir, TOKENIZER_FILE)),
     readJson<Record<string, unknown>>(join(dir, 'preprocessor_config.json')),
   ]);
   const suffix = DTYPE_SUFFIX[dtype];
@@ -55,6 +57,7 @@ export async function readWhisperModelFiles(dir: string, dtype: ModelDtype): Pro
     generation,
     tokenizerJson,
     preprocessor,
+    tokenizerPath: join(dir, TOKENIZER_FILE),
     encoderPath: join(dir, 'onnx', `encoder_model${suffix}.onnx`),
     decoderPath: join(dir, 'onnx', `decoder_model_merged${suffix}.onnx`),
     multilingual: generation.is_multilingual ?? generation.lang_to_id !== undefined,

@@ -47,18 +47,26 @@ export class WhisperVocabulary {
   readonly special: SpecialTokens;
   /** Ids below this are text tokens (byte-level BPE); eot and everything after it is special or a timestamp. */
   readonly textTokenLimit: number;
-  private readonly tokenBytes: (Uint8Array | null)[];
+  /**
+   * Every token's bytes in one array, token t's at [byteOffsets[t], byteOffsets[t + 1]): two objects, where an
+   * array per token made 100,000 (their buffers included) that every full garbage collection had to visit.
+   */
+  private readonly packedBytes: Uint8Array;
+  private readonly byteOffsets: Int32Array;
   private readonly utf8 = new TextDecoder('utf-8', { fatal: false });
 
   constructor(json: TokenizerJson, vocabSize: number) {
     const bytesOf = byteDecoder();
-    this.tokenBytes = new Array<Uint8Array | null>(vocabSize).fill(null);
-    for (const [text, id] of Object.entries(json.model.vocab)) {
-      if (id >= vocabSize) continue;
-      const bytes: number[] = [];
-      for (const char of text) bytes.push(bytesOf.get(char) ?? 0x3f);
-      this.tokenBytes[id] = Uint8Array.from(bytes);
-    }
+    const texts = new Array<string>(vocabSize).fill('');
+    for (const [text, id] of Object.entries(json.model.vocab)) if (id >= 0 && id < vocabSize) texts[id] = text;
+    this.byteOffsets = new Int32Array(vocabSize + 1);
+    // Byte-level BPE spells each byte as one character.
+    texts.forEach((text, id) => (this.byteOffsets[id + 1] = (this.byteOffsets[id] as number) + [...text].length));
+    this.packedBytes = new Uint8Array(this.byteOffsets[vocabSize] as number);
+    texts.forEach((text, id) => {
+      let at = this.byteOffsets[id] as number;
+      for (const char of text) this.packedBytes[at++] = bytesOf.get(char) ?? 0x3f;
+    });
     const byContent = new Map(json.added_tokens.map((token) => [token.content, token.id]));
     const required = (content: string): number => {
       const id = byContent.get(content);
@@ -98,18 +106,17 @@ export class WhisperVocabulary {
 
   /** The UTF-8 bytes of text tokens (special and timestamp tokens add nothing). */
   bytesOf(tokens: readonly number[]): Uint8Array {
+    const isText = (token: number): boolean => token >= 0 && token < this.textTokenLimit && token < this.byteOffsets.length - 1;
     let length = 0;
-    for (const token of tokens) length += this.tokenBytes[token]?.length ?? 0;
+    for (const token of tokens) if (isText(token)) length += (this.byteOffsets[token + 1] as number) - (this.byteOffsets[token] as number);
     const out = new Uint8Array(length);
     let at = 0;
     for (const token of tokens) {
-      const bytes = token < this.textTokenLimit ? this.tokenBytes[token] : null;
-      if (bytes) {
-        out.set(bytes, at);
-        at += bytes.length;
-      }
+      if (!isText(token)) continue;
+      const end = this.byteOffsets[token + 1] as number;
+      for (let from = this.byteOffsets[token] as number; from < end; from += 1) out[at++] = this.packedBytes[from] as number;
     }
-    return out.subarray(0, at);
+    return out;
   }
 
   /** Text of the text tokens among `tokens` (special and timestamp tokens are skipped). */
