@@ -75,6 +75,11 @@ export function splitWords(tokens: readonly number[], vocabulary: WhisperVocabul
   return words;
 }
 
+/** A column index mirrored back into [0, columns) at either edge (scipy's mode="reflect"). */
+function reflectIndex(index: number, columns: number): number {
+  return index < 0 ? -index : index >= columns ? 2 * (columns - 1) - index : index;
+}
+
 /** Median over a sliding window along the last axis, reflecting at the edges (scipy/openai median_filter). */
 export function medianFilterRows(data: Float32Array, rows: number, columns: number, width: number): Float32Array {
   const pad = Math.floor(width / 2);
@@ -84,10 +89,9 @@ export function medianFilterRows(data: Float32Array, rows: number, columns: numb
   // The window, kept sorted as it slides: each column swaps one value out and one in (this runs for every
   // token × frame × alignment head, and a fresh sort of each window took twice as long).
   const sorted = new Float32Array(width);
-  const reflect = (index: number): number => (index < 0 ? -index : index >= columns ? 2 * (columns - 1) - index : index);
   const fill = (base: number, column: number): void => {
     for (let k = 0; k < width; k += 1) {
-      const value = data[base + reflect(column - pad + k)] as number;
+      const value = data[base + reflectIndex(column - pad + k, columns)] as number;
       let at = k;
       while (at > 0 && (sorted[at - 1] as number) > value) {
         sorted[at] = sorted[at - 1] as number;
@@ -101,8 +105,8 @@ export function medianFilterRows(data: Float32Array, rows: number, columns: numb
     fill(base, 0);
     out[base] = sorted[pad] as number;
     for (let column = 1; column < columns; column += 1) {
-      const leaving = data[base + reflect(column - 1 - pad)] as number;
-      const entering = data[base + reflect(column + pad)] as number;
+      const leaving = data[base + reflectIndex(column - 1 - pad, columns)] as number;
+      const entering = data[base + reflectIndex(column + pad, columns)] as number;
       let at = sorted.indexOf(leaving);
       if (at < 0) fill(base, column);
       else if (entering > leaving) {
@@ -131,7 +135,6 @@ export function medianFilterRows(data: Float32Array, rows: number, columns: numb
  */
 function medianFilterRowsOf7(data: Float32Array, rows: number, columns: number): Float32Array {
   const out = new Float32Array(rows * columns);
-  const reflect = (index: number): number => (index < 0 ? -index : index >= columns ? 2 * (columns - 1) - index : index);
   for (let row = 0; row < rows; row += 1) {
     const base = row * columns;
     for (let column = 0; column < columns; column += 1) {
@@ -146,13 +149,13 @@ function medianFilterRowsOf7(data: Float32Array, rows: number, columns: number):
         f = data[from + 5] as number;
         g = data[from + 6] as number;
       } else {
-        a = data[base + reflect(column - 3)] as number;
-        b = data[base + reflect(column - 2)] as number;
-        c = data[base + reflect(column - 1)] as number;
+        a = data[base + reflectIndex(column - 3, columns)] as number;
+        b = data[base + reflectIndex(column - 2, columns)] as number;
+        c = data[base + reflectIndex(column - 1, columns)] as number;
         d = data[base + column] as number;
-        e = data[base + reflect(column + 1)] as number;
-        f = data[base + reflect(column + 2)] as number;
-        g = data[base + reflect(column + 3)] as number;
+        e = data[base + reflectIndex(column + 1, columns)] as number;
+        f = data[base + reflectIndex(column + 2, columns)] as number;
+        g = data[base + reflectIndex(column + 3, columns)] as number;
       }
       // Each pair's lower and higher as ternaries (destructuring swaps here ran ten times slower).
       const a1 = a < b ? a : b;
