@@ -130,7 +130,7 @@ class WhisperRecognizer implements SpeechRecognizer {
     if (!this.multilingual) return ok(stretches.map(() => new Map([['en', 1]])));
     try {
       const { cross } = await this.encode(audio, 'full', true);
-      const frames = cross.tensors[0]?.dims[2] ?? 0;
+      const frames = cross.frames;
       const frameOf = (sample: number): number => Math.min(frames, Math.max(0, Math.round(sample / SAMPLES_PER_ENCODER_FRAME)));
       const screened: LanguageProbabilities[] = [];
       for (const { start, end } of stretches) {

@@ -26,6 +26,7 @@ export interface OnnxTensor {
   data_type: number;
   dims: (number | protobuf.Long)[];
   raw_data?: Uint8Array;
+  float_data?: number[];
   int64_data?: (number | protobuf.Long)[];
   /** 1: the data is in an external file. */
   data_location?: number;

@@ -36,7 +36,10 @@ export interface SharedPrompt {
  * over the rows when the decoder was not rewritten).
  */
 export interface CrossAttentionCache {
+  /** Per layer the keys and the values: [1, heads, frames, headDim], the keys [1, heads, headDim, frames] where the decoder takes them transposed. */
   tensors: Tensor[];
+  /** Encoder frames the window's keys and values cover. */
+  frames: number;
   /** Logits of the decoder's first step from a lone <|startoftranscript|> (language detection). */
   startLogits: Float32Array;
 }
@@ -112,6 +115,8 @@ export class WhisperSessions {
     readonly sharesPrompt: boolean,
     /** The decoder was rewritten to compute logits only for the positions asked for. */
     private readonly selectsLogitRows: boolean,
+    /** The projector hands over the cross-attention keys transposed, frames last. */
+    private readonly transposesCrossKeys: boolean,
     private readonly encoderPath: string,
     private readonly threads: number | undefined,
     /** Whether 8-bit weights, where the files hold them, are stored signed (the CPU multiplies u8·s8 exactly). */
@@ -169,6 +174,7 @@ export class WhisperSessions {
       report,
       rewritten?.sharesPrompt ?? false,
       rewritten?.selectsLogitRows ?? false,
+      rewritten?.transposesCrossKeys ?? false,
       encoderPath,
       options.threads,
       signWeights,
@@ -207,7 +213,7 @@ export class WhisperSessions {
       const projected = await this.timed('decoder', () => projector.run({ [ENCODER_STATES_INPUT]: encoderOutput }));
       const tensors = this.crossNames.map((name) => projected[name.present] as Tensor);
       const out = await this.timed('decoder', () => this.decoder.run(this.cachedFeeds([[sot]], tensors, null, [0]), ['logits']));
-      return { tensors, startLogits: (out.logits as Tensor).data as Float32Array };
+      return { tensors, frames: encoderOutput.dims[1] ?? 0, startLogits: (out.logits as Tensor).data as Float32Array };
     }
     const feeds: Record<string, Tensor> = {
       input_ids: this.ids([[sot]]),
@@ -221,6 +227,7 @@ export class WhisperSessions {
     const out = await this.timed('decoder', () => this.decoder.run(feeds, fetches));
     return {
       tensors: this.crossNames.map((name) => out[name.present] as Tensor),
+      frames: encoderOutput.dims[1] ?? 0,
       startLogits: (out.logits as Tensor).data as Float32Array,
     };
   }
@@ -231,7 +238,9 @@ export class WhisperSessions {
    * encoding projects to; the stretch is still heard in the window's context, through the encoder's attention.
    */
   async startLogitsWithin(cross: CrossAttentionCache, sot: number, from: number, to: number): Promise<Float32Array> {
-    const tensors = cross.tensors.map((tensor) => framesOf(tensor, from, to));
+    const tensors = cross.tensors.map((tensor, index) =>
+      this.transposesCrossKeys && index % 2 === 0 ? lastAxisFramesOf(tensor, from, to) : framesOf(tensor, from, to),
+    );
     const out = await this.timed('decoder', () => this.decoder.run(this.cachedFeeds([[sot]], tensors, null, [0]), ['logits']));
     return (out.logits as Tensor).data as Float32Array;
   }
@@ -430,6 +439,17 @@ export class WhisperSessions {
       entry.runs += 1;
     }
   }
+}
+
+/** Frames [from, to) of transposed cross-attention keys, [batch, heads, head size, frames]. */
+function lastAxisFramesOf(tensor: Tensor, from: number, to: number): Tensor {
+  const [batch, heads, width, frames] = tensor.dims as [number, number, number, number];
+  const data = tensor.data as Float32Array;
+  const sliced = new Float32Array(batch * heads * width * (to - from));
+  for (let row = 0; row < batch * heads * width; row += 1) {
+    sliced.set(data.subarray(row * frames + from, row * frames + to), row * (to - from));
+  }
+  return new Tensor('float32', sliced, [batch, heads, width, to - from]);
 }
 
 /** Frames [from, to) of a cross-attention key or value, [batch, heads, frames, head size]. */

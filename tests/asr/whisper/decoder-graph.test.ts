@@ -15,7 +15,7 @@ import { stackCrossAttentionRows } from '../../../src-main/asr/whisper/decoder-g
 import { hasExactInt8DotProduct } from '../../../src-main/onnx/cpu-features';
 import { decodeOnnxModel, encodeOnnxModel } from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
-import { seeded } from './graph-support';
+import { seeded, transposedTimes } from './graph-support';
 
 const KINDS = ['key', 'value'] as const;
 
@@ -112,6 +112,13 @@ async function compare(modelDir: string, expectLogitRows: boolean): Promise<void
         ]);
       });
     }
+    // The rewritten decoder takes the keys as the projector hands them over: transposed and scaled.
+    const sharedCross = Object.fromEntries(
+      Object.entries(cross).map(([name, tensor]) => [
+        name,
+        rewritten?.transposesCrossKeys && name.endsWith('.key') ? transposedTimes(tensor, 1 / Math.sqrt(shapes.headDim)) : tensor,
+      ]),
+    );
     const presents = Array.from({ length: shapes.layers }, (_, layer) => KINDS.map((kind) => `present.${layer}.decoder.${kind}`)).flat();
     const emptyPrompt = { tensors: presents.map(() => new Float32Array(0)), length: 0 };
     const prompt = [50258, 50259, 50359, 440, 2068, 3380, 263, 300];
@@ -119,7 +126,7 @@ async function compare(modelDir: string, expectLogitRows: boolean): Promise<void
     // The engine reads two rows of a prompt pass: <|startoftranscript|>'s and the last.
     const promptRows = [0, prompt.length - 1];
     const byShared = await shared.run(
-      only(shared, withRows(withShared(shapes, feeds(shapes, [prompt], null, cross), emptyPrompt), promptRows)),
+      only(shared, withRows(withShared(shapes, feeds(shapes, [prompt], null, sharedCross), emptyPrompt), promptRows)),
       ['logits', ...presents],
     );
     const expectedPromptLogits = byOriginal.logits?.data as Float32Array;
@@ -140,7 +147,7 @@ async function compare(modelDir: string, expectLogitRows: boolean): Promise<void
       [[31], [32], [33]],
     ]) {
       const expected = await original.run(feeds(shapes, step, full, cross), ['logits', ...presents]);
-      const actual = await shared.run(only(shared, withRows(withShared(shapes, feeds(shapes, step, own, cross), promptCache), [0])), [
+      const actual = await shared.run(only(shared, withRows(withShared(shapes, feeds(shapes, step, own, sharedCross), promptCache), [0])), [
         'logits',
         ...presents,
       ]);
@@ -154,7 +161,7 @@ async function compare(modelDir: string, expectLogitRows: boolean): Promise<void
       only(
         shared,
         withRows(
-          withShared(shapes, feeds(shapes, [[11], [12], [13]], null, cross), {
+          withShared(shapes, feeds(shapes, [[11], [12], [13]], null, sharedCross), {
             tensors: promptCache.tensors.map((data) => new Float32Array(data.length)),
             length: prompt.length,
           }),
@@ -219,6 +226,7 @@ describe('shared-prompt decoder', () => {
       sharesPrompt: false,
       selectsLogitRows: false,
       stacksCrossAttention: false,
+      transposesCrossKeys: false,
       signsWeights: true,
     });
     expect(await readRewrittenDecoder(path.join(TINY_MULTILINGUAL, 'missing.onnx'), files.architecture, true)).toBeNull();

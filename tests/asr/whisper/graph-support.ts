@@ -41,3 +41,18 @@ export function floatInfo(name: string, shape: readonly (number | string)[]): On
 export function handMadeModel(graph: OnnxGraph): OnnxModel {
   return { ir_version: 8, opset_import: [{ domain: '', version: 17 }], graph } as OnnxModel;
 }
+
+/** Keys [1, heads, frames, headDim] → [1, heads, headDim, frames], times `scale`. */
+export function transposedTimes(keys: Tensor, scale: number): Tensor {
+  const [batch, heads, frames, width] = keys.dims as [number, number, number, number];
+  const data = keys.data as Float32Array;
+  const out = new Float32Array(data.length);
+  for (let head = 0; head < batch * heads; head += 1) {
+    for (let frame = 0; frame < frames; frame += 1) {
+      for (let column = 0; column < width; column += 1) {
+        out[(head * width + column) * frames + frame] = (data[(head * frames + frame) * width + column] as number) * scale;
+      }
+    }
+  }
+  return new Tensor('float32', out, [batch, heads, width, frames]);
+}

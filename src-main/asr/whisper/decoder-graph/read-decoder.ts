@@ -5,6 +5,7 @@ import { selectLogitRows } from './logit-rows';
 import { promoteCachedBranch } from './promoted-branch';
 import { shareDecoderPrompt } from './shared-prompt';
 import { stackCrossAttentionRows } from './stacked-cross-attention';
+import { transposeCrossKeys } from './transposed-cross-keys';
 
 /** A merged decoder rewritten for this engine's decoding loop, and which rewrites took. */
 export interface RewrittenDecoder {
@@ -15,6 +16,11 @@ export interface RewrittenDecoder {
   selectsLogitRows: boolean;
   /** Rows read the window's cross-attention keys and values once per step (the cross-attention must have batch 1). */
   stacksCrossAttention: boolean;
+  /**
+   * The projector hands over each layer's cross-attention keys transposed and scaled ([1, heads, headDim,
+   * frames]), which the decoder multiplies by the queries as they are.
+   */
+  transposesCrossKeys: boolean;
   /** 8-bit weights stored signed (the same products, on the CPU's u8·s8 instructions). */
   signsWeights: boolean;
   /**
@@ -36,7 +42,13 @@ export async function readRewrittenDecoder(
 ): Promise<RewrittenDecoder | null> {
   const layers = architecture.decoder_layers;
   const heads = architecture.decoder_attention_heads;
-  const taken = { sharesPrompt: false, selectsLogitRows: false, stacksCrossAttention: false, signsWeights: false };
+  const taken = {
+    sharesPrompt: false,
+    selectsLogitRows: false,
+    stacksCrossAttention: false,
+    signsWeights: false,
+    transposesCrossKeys: false,
+  };
   let projector: Uint8Array | null = null;
   const bytes = await readRewrittenModel(path, (model) => {
     taken.sharesPrompt = shareDecoderPrompt(model, layers, architecture.max_target_positions);
@@ -44,6 +56,7 @@ export async function readRewrittenDecoder(
     taken.stacksCrossAttention = stackCrossAttentionRows(model, layers, heads, architecture.d_model / heads);
     taken.signsWeights = signWeights && signInt8Weights(model);
     const projection = promoteCachedBranch(model);
+    taken.transposesCrossKeys = projection !== null && transposeCrossKeys(model, projection, layers);
     projector = projection && encodeOnnxModel(projection);
     return projector !== null || Object.values(taken).some(Boolean);
   });
