@@ -64,7 +64,8 @@ export function transposeCrossKeys(decoder: OnnxModel, projector: OnnxModel, lay
     const keysInput = graph.input.find((input) => input.name === keys);
     const keysOutput = projector.graph.output.find((output) => output.name === present);
     const projection = projectorLinks.producer.get(present);
-    if (!keysInput || !keysOutput || !projection) return false;
+    // Nothing inside the projector may read the keys: it would read them transposed.
+    if (!keysInput || !keysOutput || !projection || projectorLinks.readers.has(present)) return false;
     plans.push({ layer, keys, present, transpose, scores, scale, scaleWeight, keysInput, keysOutput, projection });
   }
 
