@@ -80,6 +80,9 @@ export async function chooseWindowLanguage(
     if (language === null) language = chosen;
     else if (chosen !== language) {
       cutAt = seek + part.start;
+      // The window is decoded in `language`, which is followed until the next window hears this stretch again:
+      // a window limited to its first speech and chosen anew must not find the language after the cut.
+      follower.follow(language);
       break;
     }
   }

@@ -56,6 +56,35 @@ describe('chooseWindowLanguage', () => {
     ]);
   });
 
+  it('follows the language of the window it cuts, not the one heard after the cut', async () => {
+    const follower = new LanguageFollower();
+    follower.choose(new Map([['es', 0.9]]));
+    const { samples, timeline } = windowOf(
+      [
+        { start: 1, end: 6 },
+        { start: 9, end: 14 },
+      ],
+      20,
+    );
+    // The whole window, then each stretch heard alone: English, then Chinese.
+    const answers = ['ko', 'en', 'zh'];
+    const recognizer: Pick<SpeechRecognizer, 'detectLanguage'> = {
+      detectLanguage: () => {
+        const language = answers.shift() ?? 'en';
+        return Promise.resolve(ok({ language, probability: 0.99, probabilities: new Map([[language, 0.99]]) }));
+      },
+    };
+    const chosen = await chooseWindowLanguage(recognizer, follower, samples, 0, timeline);
+    const chineseStart = timeline.speechStretches(0, samples.length)[1]?.start;
+    expect(chosen.ok && chosen.value).toMatchObject({ language: 'en', cutAt: chineseStart });
+    expect(follower.current).toBe('en');
+    // The window limited to its first second (speech too short to tell) and chosen again keeps its language.
+    answers.push('ko');
+    const { samples: limited, timeline: shortTimeline } = windowOf([{ start: 0, end: 1 }], 1);
+    const again = await chooseWindowLanguage(recognizer, follower, limited, 0, shortTimeline);
+    expect(again.ok && again.value.language).toBe('en');
+  });
+
   it('hears a long stretch’s language from its first 10 s', async () => {
     const follower = new LanguageFollower();
     follower.choose(new Map([['es', 0.9]]));
