@@ -239,7 +239,9 @@ export class WhisperSessions {
    */
   async startLogitsWithin(cross: CrossAttentionCache, sot: number, from: number, to: number): Promise<Float32Array> {
     const tensors = cross.tensors.map((tensor, index) =>
-      this.transposesCrossKeys && index % 2 === 0 ? lastAxisFramesOf(tensor, from, to) : framesOf(tensor, from, to),
+      this.transposesCrossKeys && this.crossNames[index]?.past.endsWith('.key')
+        ? lastAxisFramesOf(tensor, from, to)
+        : framesOf(tensor, from, to),
     );
     const out = await this.timed('decoder', () => this.decoder.run(this.cachedFeeds([[sot]], tensors, null, [0]), ['logits']));
     return (out.logits as Tensor).data as Float32Array;

@@ -15,7 +15,7 @@ import { stackCrossAttentionRows } from '../../../src-main/asr/whisper/decoder-g
 import { hasExactInt8DotProduct } from '../../../src-main/onnx/cpu-features';
 import { decodeOnnxModel, encodeOnnxModel } from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
-import { seeded, transposedTimes } from './graph-support';
+import { maxDifference, seeded, transposedTimes } from './graph-support';
 
 const KINDS = ['key', 'value'] as const;
 
@@ -183,13 +183,6 @@ async function compare(modelDir: string, expectLogitRows: boolean): Promise<void
 /** The feeds `session` takes (the promoted decoder has no `encoder_hidden_states` or `use_cache_branch`). */
 function only(session: InferenceSession, input: Record<string, Tensor>): Record<string, Tensor> {
   return Object.fromEntries(Object.entries(input).filter(([name]) => session.inputNames.includes(name)));
-}
-
-function maxDifference(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let index = 0; index < a.length; index += 1) max = Math.max(max, Math.abs((a[index] as number) - (b[index] as number)));
-  return max;
 }
 
 function expectClose(actual: Float32Array, expected: Float32Array): void {

@@ -56,3 +56,21 @@ export function transposedTimes(keys: Tensor, scale: number): Tensor {
   }
   return new Tensor('float32', out, [batch, heads, width, frames]);
 }
+
+/** Whether two tensors have the same shape and the same bits. */
+export function sameBits(actual: Tensor | undefined, expected: Tensor | undefined): boolean {
+  return (
+    actual !== undefined &&
+    expected !== undefined &&
+    actual.dims.join() === expected.dims.join() &&
+    Buffer.from(actual.data as Float32Array).equals(Buffer.from(expected.data as Float32Array))
+  );
+}
+
+/** The largest absolute difference between two arrays of the same length. */
+export function maxDifference(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let index = 0; index < a.length; index += 1) max = Math.max(max, Math.abs((a[index] as number) - (b[index] as number)));
+  return max;
+}

@@ -15,7 +15,7 @@ import { stackCrossAttentionRows } from '../../../src-main/asr/whisper/decoder-g
 import { transposeCrossKeys } from '../../../src-main/asr/whisper/decoder-graph/transposed-cross-keys';
 import { decodeOnnxModel, encodeOnnxModel, type OnnxModel } from '../../../src-main/onnx/onnx-model';
 import { realWhisperModels, TINY_MULTILINGUAL } from '../../support/paths';
-import { seeded, transposedTimes } from './graph-support';
+import { maxDifference, sameBits, seeded, transposedTimes } from './graph-support';
 
 const OPTIONS: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', intraOpNumThreads: 1, logSeverityLevel: 3 };
 const PROMPT = [50258, 50259, 50359, 440, 2068, 3380, 263, 300];
@@ -37,12 +37,6 @@ async function promoted(modelDir: string): Promise<Rewritten & { layers: number;
   expect(projector).not.toBeNull();
   return { decoder, projector: projector as OnnxModel, layers, heads, width, frames };
 }
-
-const sameBits = (actual: Tensor | undefined, expected: Tensor | undefined): boolean =>
-  actual !== undefined &&
-  expected !== undefined &&
-  actual.dims.join() === expected.dims.join() &&
-  Buffer.from(actual.data as Float32Array).equals(Buffer.from(expected.data as Float32Array));
 
 /** One decoder run: `rows` of new tokens after `cache` (null: none), the prompt's cache shared by every row. */
 async function run(
@@ -69,15 +63,6 @@ async function run(
         new Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]);
   }
   return session.run(feeds);
-}
-
-function maxDifference(a: Tensor | undefined, b: Tensor | undefined): number {
-  const x = a?.data as Float32Array;
-  const y = b?.data as Float32Array;
-  expect(x.length).toBe(y.length);
-  let max = 0;
-  for (let index = 0; index < x.length; index += 1) max = Math.max(max, Math.abs((x[index] as number) - (y[index] as number)));
-  return max;
 }
 
 async function compare(modelDir: string): Promise<void> {
@@ -118,7 +103,7 @@ async function compare(modelDir: string): Promise<void> {
     // One row: the one-row kernel rounds its sums its own way.
     const oneBefore = await run(decoderBefore, crossBefore, [[11]], promptBefore, [0], heads, headDim);
     const oneAfter = await run(decoderAfter, crossAfter, [[11]], promptBefore, [0], heads, headDim);
-    expect(maxDifference(oneAfter.logits, oneBefore.logits)).toBeLessThan(0.05);
+    expect(maxDifference(oneAfter.logits?.data as Float32Array, oneBefore.logits?.data as Float32Array)).toBeLessThan(0.05);
   } finally {
     await Promise.all(sessions.map((session) => session.release()));
   }

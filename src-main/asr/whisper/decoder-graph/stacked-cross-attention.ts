@@ -4,11 +4,12 @@ import {
   intsAttribute,
   isTranspose,
   onnxNode,
-  type OnnxGraph,
+  valueLinks,
   type OnnxModel,
   type OnnxNode,
 } from '../../../onnx/onnx-model';
 import { cachedBranch } from './cached-branch';
+import { findCrossScores } from './cross-scores';
 
 const PREFIX = 'stacked_cross/';
 
@@ -23,23 +24,21 @@ interface CrossAttention {
   contextTranspose: OnnxNode;
 }
 
-function findCrossAttention(branch: OnnxGraph, layer: number, scalarWeights: ReadonlySet<string>): CrossAttention | null {
-  const consumers = (name: string): OnnxNode[] => branch.node.filter((node) => node.input.includes(name));
-  const producer = (name: string): OnnxNode | undefined => branch.node.find((node) => node.output.includes(name));
+function findCrossAttention(
+  links: ReturnType<typeof valueLinks>,
+  layer: number,
+  scalarWeights: ReadonlySet<string>,
+): CrossAttention | null {
+  const consumers = (name: string): OnnxNode[] => links.readers.get(name) ?? [];
+  // The scale multiplies the stacked queries instead: it must be read only by the scores, and be one weight value.
+  const found = findCrossScores(links, layer, scalarWeights);
+  if (!found) return null;
+  const { scores, queryScale } = found;
   const values = `past_key_values.${layer}.encoder.value`;
-  const keyReaders = consumers(`past_key_values.${layer}.encoder.key`);
   const valueReaders = consumers(values);
-  const keys = keyReaders.length === 1 ? keyReaders[0] : undefined;
   const context = valueReaders.length === 1 ? valueReaders[0] : undefined;
-  if (!keys || !isTranspose(keys, [0, 1, 3, 2]) || context?.op_type !== 'MatMul' || context.input[1] !== values) return null;
-  const scoresReaders = consumers(keys.output[0] ?? '');
-  const scores = scoresReaders.length === 1 ? scoresReaders[0] : undefined;
-  if (scores?.op_type !== 'MatMul' || scores.input[1] !== keys.output[0]) return null;
-  const queryScale = producer(scores.input[0] ?? '');
-  // The scale multiplies the stacked queries instead: it must be read only here, and be one weight value.
-  if (queryScale?.op_type !== 'Mul' || consumers(queryScale.output[0] ?? '').length !== 1) return null;
-  if (scalarWeights.has(queryScale.input[1] ?? '') === false) return null;
-  const queryTranspose = producer(queryScale.input[0] ?? '');
+  if (context?.op_type !== 'MatMul' || context.input[1] !== values) return null;
+  const queryTranspose = links.producer.get(queryScale.input[0] ?? '');
   if (!queryTranspose || !isTranspose(queryTranspose, [0, 2, 1, 3]) || consumers(queryTranspose.output[0] ?? '').length !== 1) return null;
   // Only a softmax (whose output is also the cross_attentions output) between the scores and softmax · V.
   const softmax = consumers(scores.output[0] ?? '');
@@ -69,9 +68,10 @@ export function stackCrossAttentionRows(model: OnnxModel, layers: number, heads:
   const scalarWeights = new Set(
     [...model.graph.initializer, ...branch.initializer].filter((tensor) => tensor.dims.length === 0).map((tensor) => tensor.name),
   );
+  const links = valueLinks(branch.node);
   const attentions: CrossAttention[] = [];
   for (let layer = 0; layer < layers; layer += 1) {
-    const attention = findCrossAttention(branch, layer, scalarWeights);
+    const attention = findCrossAttention(links, layer, scalarWeights);
     if (!attention) return false;
     attentions.push(attention);
   }

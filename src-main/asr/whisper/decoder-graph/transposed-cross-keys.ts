@@ -1,12 +1,5 @@
-import {
-  intsAttribute,
-  isTranspose,
-  onnxNode,
-  valueLinks,
-  type OnnxModel,
-  type OnnxTensor,
-  type OnnxValueInfo,
-} from '../../../onnx/onnx-model';
+import { intsAttribute, onnxNode, valueLinks, type OnnxModel, type OnnxTensor, type OnnxValueInfo } from '../../../onnx/onnx-model';
+import { findCrossScores } from './cross-scores';
 
 const PREFIX = 'transposed_cross_keys/';
 
@@ -45,20 +38,18 @@ function swapLastTwo(info: OnnxValueInfo): void {
  */
 export function transposeCrossKeys(decoder: OnnxModel, projector: OnnxModel, layers: number): boolean {
   const graph = decoder.graph;
-  const { producer, readers } = valueLinks(graph.node);
+  const links = valueLinks(graph.node);
   const projectorLinks = valueLinks(projector.graph.node);
-  const weights = new Map(graph.initializer.map((tensor) => [tensor.name, tensor]));
+  const scalars = new Map(graph.initializer.filter((tensor) => tensor.dims.length === 0).map((tensor) => [tensor.name, tensor]));
+  const scalarNames = new Set(scalars.keys());
   const plans = [];
   for (let layer = 0; layer < layers; layer += 1) {
     const keys = `past_key_values.${layer}.encoder.key`;
     const present = `present.${layer}.encoder.key`;
-    const [transpose, ...otherKeyReaders] = readers.get(keys) ?? [];
-    if (!isTranspose(transpose, [0, 1, 3, 2]) || otherKeyReaders.length > 0) return false;
-    const [scores, ...otherScoreReaders] = readers.get(transpose.output[0] ?? '') ?? [];
-    if (scores?.op_type !== 'MatMul' || scores.input[1] !== transpose.output[0] || otherScoreReaders.length > 0) return false;
-    const scale = producer.get(scores.input[0] ?? '');
-    if (scale?.op_type !== 'Mul' || (readers.get(scale.output[0] ?? '') ?? []).length !== 1) return false;
-    const scaleWeight = weights.get(scale.input[1] ?? '');
+    const found = findCrossScores(links, layer, scalarNames);
+    if (!found) return false;
+    const { keysTranspose: transpose, scores, queryScale: scale } = found;
+    const scaleWeight = scalars.get(scale.input[1] ?? '');
     const value = scalarValue(scaleWeight);
     if (!scaleWeight || value === null || !isPowerOfTwo(value)) return false;
     const keysInput = graph.input.find((input) => input.name === keys);
