@@ -13,6 +13,11 @@ export interface RecognizedSegment {
   words?: TranscriptWord[] | undefined;
   /** This segment's decoded tokens (model-specific), for conditioning a later window on the segments kept. */
   tokens?: number[];
+  /**
+   * Where the word alignment heard the last word end (seconds from the window start). It can lie past `end`:
+   * openai's guard pulls an overlong last word back to its segment's end, though its sound may go on.
+   */
+  alignedEnd?: number;
 }
 
 /** How sure the model was of a window, as the fallback judged it. */

@@ -221,7 +221,8 @@ class WhisperRecognizer implements SpeechRecognizer {
       const segments = parsed.segments.map((segment, index) => {
         const times = timed[index] as TimedSegment;
         const words = times.words?.map((word) => ({ text: word.word, start: word.start, end: word.end, probability: word.probability }));
-        return { start: times.start, end: times.end, text: segment.text, tokens: segment.tokens, words };
+        const alignedEnd = times.alignedEnd === undefined ? {} : { alignedEnd: times.alignedEnd };
+        return { start: times.start, end: times.end, text: segment.text, tokens: segment.tokens, words, ...alignedEnd };
       });
       const tokens = parsed.segments.flatMap((segment) => segment.tokens);
       return ok({ ...base, segments, resumeAt, tokens });

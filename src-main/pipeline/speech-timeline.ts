@@ -112,6 +112,34 @@ export class SpeechTimeline {
     return stretches;
   }
 
+  /**
+   * A word's span (virtual samples) kept inside the VAD speech stretch it overlaps most: Whisper's alignment can
+   * stretch a word over the pause before or after it (a pause longer than the margins is cut from the window,
+   * so a word's span can even cross the cut). A span that overlaps no speech is returned as it is.
+   */
+  keepInSpeech(start: number, end: number): { start: number; end: number } {
+    const speech = this.speech;
+    let low = 0;
+    let high = speech.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((speech[middle] as { end: number }).end <= start) low = middle + 1;
+      else high = middle;
+    }
+    let best: { start: number; end: number } | null = null;
+    let bestOverlap = 0;
+    for (let index = low; index < speech.length; index += 1) {
+      const span = speech[index] as { start: number; end: number };
+      if (span.start >= end) break;
+      const overlap = Math.min(span.end, end) - Math.max(span.start, start);
+      if (overlap > bestOverlap) {
+        best = span;
+        bestOverlap = overlap;
+      }
+    }
+    return best === null ? { start, end } : { start: Math.max(start, best.start), end: Math.min(end, best.end) };
+  }
+
   /** The end of the VAD speech stretch that contains `at` or starts after it (virtual samples), or null. */
   speechEndAfter(at: number): number | null {
     for (const span of this.speech) if (span.end > at) return span.end;

@@ -111,6 +111,8 @@ export async function transcribeFile(
   let previousTokens: number[] = [];
   let previousLanguage: string | null = null;
   let lastSpeechEnd = 0;
+  /** Where the alignment heard the last kept word end (virtual samples); see `RecognizedSegment.alignedEnd`. */
+  let alignedSpeechEnd = 0;
   let seek = 0;
   let windowIndex = 0;
   /** Set when the model passed over the speech at a window's start: hear up to here alone first. */
@@ -128,14 +130,18 @@ export async function transcribeFile(
     const start = toSeconds(at(segment.start), 'start');
     const end = Math.max(start, toSeconds(at(segment.end ?? windowSamples / SR), 'end'));
     const words = segment.words?.map((word) => {
-      const wordStart = toSeconds(at(word.start), 'start');
-      return { ...word, start: wordStart, end: Math.max(wordStart, toSeconds(at(word.end), 'end')) };
+      const span = timeline.keepInSpeech(at(word.start), at(word.end));
+      const wordStart = toSeconds(span.start, 'start');
+      return { ...word, start: wordStart, end: Math.max(wordStart, toSeconds(span.end, 'end')) };
     });
     return { start, end, ...(words ? { words } : {}) };
   };
 
   /** Marks [from, to) as [inaudible] when VAD heard enough speech there; whether it did. */
-  const markInaudible = (from: number, to: number): boolean => {
+  const markInaudible = (stretchStart: number, to: number): boolean => {
+    // The rest of a word whose segment closed before its sound ended (openai's guard against overlong last
+    // words) is that word, already written: only speech after it is unheard.
+    const from = Math.min(Math.max(stretchStart, alignedSpeechEnd), to);
     if (timeline.speechWithin(from, to) < INAUDIBLE_MIN_SAMPLES) return false;
     const start = toSeconds(from, 'start');
     segments.push({
@@ -262,6 +268,8 @@ export async function transcribeFile(
       } else {
         const heardUntil = Math.round(Math.max(...kept.map((segment) => segment.words?.at(-1)?.end ?? segment.end ?? windowSeconds)) * SR);
         lastSpeechEnd = seek + heardUntil;
+        const alignedEnd = kept.at(-1)?.alignedEnd;
+        alignedSpeechEnd = Math.max(lastSpeechEnd, alignedEnd === undefined ? 0 : seek + Math.round(alignedEnd * SR));
         // The model closed the window, but VAD hears speech after its last words: hear it in the next window.
         if (resumeAt > heardUntil && timeline.speechWithin(seek + heardUntil, seek + samples.length) >= UNHEARD_SPEECH_SAMPLES) {
           resumeAt = heardUntil;

@@ -40,6 +40,18 @@ describe('speech timeline (long silences shortened, times mapped back exactly)',
     expect(timeline.speechEndAfter(2.6 * SR)).toBe(5.5 * SR);
   });
 
+  it('keeps a word inside the speech it overlaps most, even across the cut silence', () => {
+    // Virtual speech: 0.5–2.5 s and 3.5–5.5 s (the cut lies at 3 s).
+    const seconds = (span: { start: number; end: number }): number[] => [span.start / SR, span.end / SR];
+    // Stretched over the pause after the first stretch, and across the cut into the second.
+    expect(seconds(timeline.keepInSpeech(2 * SR, 2.8 * SR))).toEqual([2, 2.5]);
+    expect(seconds(timeline.keepInSpeech(2.75 * SR, 4 * SR))).toEqual([3.5, 4]);
+    expect(seconds(timeline.keepInSpeech(2.25 * SR, 3.75 * SR))).toEqual([2.25, 2.5]);
+    // Inside speech, or over no speech at all: as it was.
+    expect(seconds(timeline.keepInSpeech(1 * SR, 1.5 * SR))).toEqual([1, 1.5]);
+    expect(seconds(timeline.keepInSpeech(2.6 * SR, 3.4 * SR))).toEqual([2.6, 3.4]);
+  });
+
   it('joins stretches whose silence between them is short, keeping that silence whole', () => {
     const joined = SpeechTimeline.fromSpans(
       [

@@ -93,6 +93,28 @@ class MisheardLanguageRecognizer extends ToneWordRecognizer {
   }
 }
 
+/**
+ * Hears 4 s of speech as two words whose segment closes at 3 s while the alignment hears the last word go on to
+ * the end of the speech (as openai's guard pulls an overlong last word back to its segment's end); the rest of
+ * the word, heard alone, yields nothing.
+ */
+class ClampedLastWordRecognizer extends ToneWordRecognizer {
+  constructor(private readonly alignedEnd: number | null) {
+    super(() => 'x');
+  }
+
+  override async transcribeWindow(audio: Float32Array): Promise<Result<WindowTranscription, AsrErrorCode>> {
+    this.windows.push(audio.length / RATE);
+    if (this.windows.length > 1) return ok({ language: 'en', segments: [] });
+    const words = [
+      { text: ' long', start: 0.5, end: 1.5 },
+      { text: ' word', start: 1.5, end: 3 },
+    ];
+    const alignedEnd = this.alignedEnd === null ? {} : { alignedEnd: this.alignedEnd };
+    return ok({ language: 'en', segments: [{ start: 0.5, end: 3, text: ' long word', words, ...alignedEnd }] });
+  }
+}
+
 /** Speech spans straight from the signal (the VAD stage has its own tests). */
 function spansOf(audio: Float32Array, minPauseSeconds = 0.3): SpeechSpan[] {
   const spans: SpeechSpan[] = [];
@@ -219,6 +241,28 @@ describe('transcribeFile long-form stitching', () => {
     for (let at = 0.25; at < speechSeconds; at += 0.5)
       if (transcript.segments.some((segment) => segment.start <= at && at <= segment.end)) covered += 1;
     expect(covered).toBe(Math.ceil((speechSeconds - 0.25) / 0.5));
+  });
+
+  it('does not mark [inaudible] the rest of a last word its segment closed early, but speech after it', async () => {
+    const tone = (seconds: number): Float32Array => Float32Array.from({ length: seconds * RATE }, (_, n) => 0.5 * Math.sin(n / 5));
+    const audio = concatAudio(new Float32Array(RATE / 2), tone(4), new Float32Array(2 * RATE));
+    const aligned = await run(audio, () => 'x', new ClampedLastWordRecognizer(4.5));
+    // The rest of the word is heard again (the model may have stopped early) and, yielding nothing, left as it is.
+    expect(aligned.recognizer.windows.map((seconds) => Math.round(seconds * 10) / 10)).toEqual([5, 2]);
+    expect(aligned.transcript.segments.map((segment) => segment.text)).toEqual([' long word']);
+    const marks = async (alignedEnd: number | null) => {
+      const { transcript } = await run(audio, () => 'x', new ClampedLastWordRecognizer(alignedEnd));
+      return transcript.segments.map((segment) => [segment.text, segment.start, segment.end]);
+    };
+    // Speech the alignment does not give the word is marked; without the alignment's end, all 1.5 s are.
+    expect(await marks(3.25)).toEqual([
+      [' long word', 0.5, 3],
+      ['[inaudible]', 3.25, 4.5],
+    ]);
+    expect(await marks(null)).toEqual([
+      [' long word', 0.5, 3],
+      ['[inaudible]', 3, 4.5],
+    ]);
   });
 
   it('skips silence entirely and returns an empty transcript for a silent file', async () => {

@@ -344,6 +344,8 @@ export interface TimedSegment {
   /** Text tokens of the segment (no timestamps). */
   textTokens: number[];
   words?: { word: string; start: number; end: number; probability: number }[];
+  /** Where the alignment ends the last word, before openai's guard pulls an overlong last word back to `end`. */
+  alignedEnd?: number;
 }
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
@@ -403,6 +405,7 @@ export function assignWordTimes(segments: TimedSegment[], alignment: WordTiming[
       if (segment.start < first.end && segment.start - 0.5 > first.start)
         first.start = Math.max(0, Math.min(first.end - medianDuration, segment.start));
       else segment.start = first.start;
+      segment.alignedEnd = last.end;
       if (segment.end > last.start && segment.end + 0.5 < last.end) last.end = Math.max(last.start + medianDuration, segment.end);
       else segment.end = last.end;
       lastSpeech = segment.end;

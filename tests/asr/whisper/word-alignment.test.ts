@@ -101,4 +101,17 @@ describe('word timestamps (openai timing.py)', () => {
     expect(words[0]?.start).toBeCloseTo(1.4, 6);
     expect(segments[0]?.start).toBe(words[0]?.start);
   });
+
+  it('pulls an overlong last word back to its segment end, keeping where the alignment ended it', () => {
+    const alignment: WordTiming[] = [
+      { word: ' very', tokens: [1], start: 0.2, end: 0.5, probability: 1 },
+      { word: ' little', tokens: [2], start: 0.5, end: 0.8, probability: 1 },
+      { word: ' assistance.', tokens: [3, 4], start: 0.8, end: 2.4, probability: 1 },
+    ];
+    const segments: TimedSegment[] = [{ start: 0.2, end: 1.4, textTokens: [1, 2, 3, 4] }];
+    assignWordTimes(segments, alignment, 0);
+    expect(segments[0]?.words?.at(-1)?.end).toBe(1.4);
+    expect(segments[0]?.end).toBe(1.4);
+    expect(segments[0]?.alignedEnd).toBe(2.4);
+  });
 });
