@@ -1,24 +1,18 @@
 import { readRewrittenModel, type OnnxModel } from '../../../onnx/onnx-model';
 import { signInt8Weights } from '../../../onnx/signed-weights';
 import type { WhisperArchitecture } from '../model-files';
-import { quantizeFeedForwardInputsPerBlock } from './block-activations';
 import { chunkEncoderAttention } from './chunked-attention';
 import { fuseGelu } from './fused-gelu';
 import { acceptShorterContext } from './shorter-context';
 
 type EncoderShape = Pick<WhisperArchitecture, 'encoder_attention_heads' | 'max_source_positions'>;
 
-/**
- * Attention in blocks of query rows, GELU in one operator, signed 8-bit weights when `signWeights`, the GELU's
- * output quantised per block: whether any applied.
- */
+/** Attention in blocks of query rows, GELU in one operator, signed 8-bit weights when `signWeights`: whether any applied. */
 function lighten(model: OnnxModel, shape: EncoderShape, signWeights: boolean): boolean {
   const chunked = chunkEncoderAttention(model, shape.encoder_attention_heads, shape.max_source_positions);
   const fused = fuseGelu(model);
   const signed = signWeights && signInt8Weights(model);
-  // After signing: these weights leave MatMulInteger for MatMulNBits, which reads them unsigned.
-  const blocked = fused && quantizeFeedForwardInputsPerBlock(model);
-  return chunked || fused || signed || blocked;
+  return chunked || fused || signed;
 }
 
 /**
