@@ -344,7 +344,10 @@ export interface TimedSegment {
   /** Text tokens of the segment (no timestamps). */
   textTokens: number[];
   words?: { word: string; start: number; end: number; probability: number }[];
-  /** Where the alignment ends the last word, before openai's guard pulls an overlong last word back to `end`. */
+  /**
+   * Where the alignment ends the last word (at most twice the median word long), before openai's guard pulls an
+   * overlong last word back to `end`.
+   */
   alignedEnd?: number;
 }
 
@@ -405,7 +408,9 @@ export function assignWordTimes(segments: TimedSegment[], alignment: WordTiming[
       if (segment.start < first.end && segment.start - 0.5 > first.start)
         first.start = Math.max(0, Math.min(first.end - medianDuration, segment.start));
       else segment.start = first.start;
-      segment.alignedEnd = last.end;
+      // No longer than openai's longest plausible word: beyond that the alignment may be spreading the word over
+      // speech the model never wrote.
+      segment.alignedEnd = Math.min(last.end, round2(last.start + maxDuration));
       if (segment.end > last.start && segment.end + 0.5 < last.end) last.end = Math.max(last.start + medianDuration, segment.end);
       else segment.end = last.end;
       lastSpeech = segment.end;

@@ -102,16 +102,23 @@ describe('word timestamps (openai timing.py)', () => {
     expect(segments[0]?.start).toBe(words[0]?.start);
   });
 
-  it('pulls an overlong last word back to its segment end, keeping where the alignment ended it', () => {
-    const alignment: WordTiming[] = [
-      { word: ' very', tokens: [1], start: 0.2, end: 0.5, probability: 1 },
-      { word: ' little', tokens: [2], start: 0.5, end: 0.8, probability: 1 },
-      { word: ' assistance.', tokens: [3, 4], start: 0.8, end: 2.4, probability: 1 },
+  it('pulls an overlong last word back to its segment end, keeping where the alignment ended it (at most twice the median word)', () => {
+    const alignment = (lastEnd: number): WordTiming[] => [
+      { word: ' very', tokens: [1], start: 0.2, end: 0.6, probability: 1 },
+      { word: ' little', tokens: [2], start: 0.6, end: 1.2, probability: 1 },
+      { word: ' assistance.', tokens: [3, 4], start: 1.2, end: lastEnd, probability: 1 },
     ];
-    const segments: TimedSegment[] = [{ start: 0.2, end: 1.4, textTokens: [1, 2, 3, 4] }];
-    assignWordTimes(segments, alignment, 0);
-    expect(segments[0]?.words?.at(-1)?.end).toBe(1.4);
-    expect(segments[0]?.end).toBe(1.4);
-    expect(segments[0]?.alignedEnd).toBe(2.4);
+    const timed = (lastEnd: number): TimedSegment => {
+      const segments: TimedSegment[] = [{ start: 0.2, end: 1.4, textTokens: [1, 2, 3, 4] }];
+      assignWordTimes(segments, alignment(lastEnd), 0);
+      return segments[0] as TimedSegment;
+    };
+    const clamped = timed(1.95);
+    // openai's guard: the word ends a median word (0.6 s) after its start, or at the segment's end if later.
+    expect(clamped.words?.at(-1)?.end).toBeCloseTo(1.8, 9);
+    expect(clamped.end).toBe(1.4);
+    expect(clamped.alignedEnd).toBe(1.95);
+    // The alignment's end counts up to twice the median word (1.2 s) after the word's start.
+    expect(timed(3.4).alignedEnd).toBe(2.4);
   });
 });
